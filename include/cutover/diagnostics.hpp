@@ -1,0 +1,70 @@
+#pragma once
+// Errors and warnings about a runbook, located like a compiler's, and their output formats.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cutover/model.hpp"
+
+namespace cutover {
+
+enum class Severity { error, warning };
+
+struct Diagnostic {
+  Severity severity = Severity::error;
+  Location location;
+  std::string message;
+  std::string hint;  // "did you mean 'depends_on'?", "known keys: ..."; may be empty
+};
+
+// The diagnostics of one file, with the text they point into (for the caret excerpts).
+class FileDiagnostics {
+ public:
+  explicit FileDiagnostics(std::string file = {}) : file_(std::move(file)) {}
+
+  void error(Location location, std::string message, std::string hint = {});
+  void warning(Location location, std::string message, std::string hint = {});
+
+  // --strict: every warning becomes an error.
+  void promote_warnings();
+  // Stable order by location, so that a file's problems read top to bottom.
+  void sort();
+
+  const std::string& file() const { return file_; }
+  const std::vector<Diagnostic>& items() const { return items_; }
+  std::size_t error_count() const;
+  std::size_t warning_count() const;
+  bool has_errors() const { return error_count() > 0; }
+
+  // The source text the locations refer to; lines are looked up for excerpts.
+  void set_source(std::string text);
+  std::string_view source_line(int line) const;  // without its line break; empty if unknown
+  std::string_view source() const { return source_; }
+  // Byte offset of a location in the source (npos if outside), and back.
+  std::size_t offset_of(Location location) const;
+  Location location_at(std::size_t offset) const;
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> items_;
+  std::string source_;
+  std::vector<std::size_t> line_starts_;
+};
+
+struct RenderOptions {
+  bool colour = false;
+};
+
+// Compiler style: "file:line:col: error: message", the source line, a caret, the hint.
+std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions& options);
+
+// Formats covering several files, for `validate`.
+std::string render_json(const std::vector<FileDiagnostics>& files);
+std::string render_junit(const std::vector<FileDiagnostics>& files);
+std::string render_github(const std::vector<FileDiagnostics>& files);
+
+// Edit-distance suggestion among candidates, or empty when nothing is close enough.
+std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
+
+}  // namespace cutover

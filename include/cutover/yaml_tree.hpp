@@ -1,0 +1,64 @@
+#pragma once
+// A compact YAML document built from yaml-cpp's parser events: one flat array of nodes with
+// their locations, no YAML::Node (see PITFALLS: its tree costs ~46x the file size).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "cutover/model.hpp"
+
+namespace cutover::yaml {
+
+enum class NodeType : std::uint8_t { null, scalar, sequence, mapping, alias };
+
+using NodeIndex = std::uint32_t;
+
+struct Node {
+  NodeType type = NodeType::null;
+  bool plain = false;  // an unquoted scalar: only these can be numbers, booleans or merge keys
+  bool closed = false;
+  Location location;
+  // scalar: offset and length in the text pool; container: range in the children array
+  // (a mapping's children alternate key, value); alias: `first` is the anchored node.
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+  std::uint64_t expanded_size = 1;  // nodes it stands for once aliases are expanded
+};
+
+struct Limits {
+  std::size_t max_depth = 64;
+  std::size_t max_alias_expansion = 1'000'000;
+};
+
+class Tree {
+ public:
+  bool empty() const { return nodes_.empty(); }
+  NodeIndex root() const { return 0; }
+  // The node itself, or for an alias the node its anchor names.
+  const Node& node(NodeIndex index) const;
+  NodeIndex resolve(NodeIndex index) const;
+  std::string_view scalar(const Node& node) const;
+  std::span<const NodeIndex> children(const Node& node) const;
+
+ private:
+  friend class TreeBuilder;
+  std::vector<Node> nodes_;
+  std::vector<NodeIndex> children_;
+  std::string text_;
+};
+
+struct SyntaxError {
+  Location location;
+  std::string message;
+  std::string hint;
+};
+
+// Parses exactly one YAML document; a second document, too deep nesting, recursive aliases
+// and alias expansion over the limit are refused as SyntaxError.
+std::variant<Tree, SyntaxError> parse(std::string_view text, const Limits& limits = {});
+
+}  // namespace cutover::yaml

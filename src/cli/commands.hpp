@@ -1,0 +1,32 @@
+#pragma once
+// One function per command: each adds its subcommand to the app and, when chosen, leaves the
+// action to run in `action`. Actions return the exit code; errors are thrown as cutover::Error.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "cutover/loader.hpp"
+
+namespace cutover::cli {
+
+using Action = std::function<int()>;
+
+void add_validate(CLI::App& app, Action& action);
+void add_plan(CLI::App& app, Action& action);
+void add_graph(CLI::App& app, Action& action);
+void add_schema(CLI::App& app, Action& action);
+
+// Shared by the commands that read a runbook.
+
+// "K=V" pairs from --var; a malformed one is a usage error.
+EnvVars parse_vars(const std::vector<std::string>& assignments);
+
+void add_var_option(CLI::App& command, std::vector<std::string>& vars);
+
+// Loads a runbook for a command that needs a valid one: diagnostics go to stderr, and an
+// invalid runbook throws (exit 3).
+Runbook load_valid_runbook(const std::string& path, const EnvVars& vars);
+
+}  // namespace cutover::cli

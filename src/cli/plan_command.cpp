@@ -1,0 +1,89 @@
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "cutover/errors.hpp"
+#include "cutover/plan_format.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+struct PlanOptions {
+  std::string runbook;
+  std::string format;
+  std::string start;
+  std::vector<std::string> vars;
+};
+
+std::optional<Timestamp> parse_start(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  if (text == "now") {
+    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+    return Timestamp{now, 0};
+  }
+  if (auto start = parse_timestamp(text)) return start;
+  throw UsageError(fmt::format("--start {}: expected an RFC 3339 time such as "
+                               "2026-11-28T18:00:00+01:00, or 'now'",
+                               text));
+}
+
+int run_plan(const PlanOptions& options) {
+  const std::optional<Timestamp> start = parse_start(options.start);
+  const Runbook runbook = load_valid_runbook(options.runbook, parse_vars(options.vars));
+  const Dag dag = build_dag(runbook);
+  const Plan plan = make_plan(runbook, dag, start);
+  static const std::map<std::string, PlanFormat> formats = {{"text", PlanFormat::text},
+                                                            {"json", PlanFormat::json},
+                                                            {"csv", PlanFormat::csv},
+                                                            {"markdown", PlanFormat::markdown}};
+  write(stdout, render_plan(runbook, dag, plan, formats.at(options.format), colour_enabled(stdout)));
+  return exit_success;
+}
+
+int run_graph(const PlanOptions& options) {
+  const Runbook runbook = load_valid_runbook(options.runbook, parse_vars(options.vars));
+  const Dag dag = build_dag(runbook);
+  const Plan plan = make_plan(runbook, dag);
+  const GraphFormat format = options.format == "mermaid" ? GraphFormat::mermaid : GraphFormat::dot;
+  write(stdout, render_graph(runbook, dag, plan, format));
+  return exit_success;
+}
+
+}  // namespace
+
+void add_plan(CLI::App& app, Action& action) {
+  auto options = std::make_shared<PlanOptions>();
+  options->format = "text";
+  auto* command = app.add_subcommand(
+      "plan", "Order, parallel levels, slack and the critical path against the window");
+  command->add_option("runbook", options->runbook, "Runbook file")->required()->type_name("RUNBOOK");
+  command->add_option("--format", options->format, "Output: text, json, csv or markdown")
+      ->check(CLI::IsMember({"text", "json", "csv", "markdown"}))
+      ->capture_default_str();
+  command->add_option("--start", options->start,
+                      "Plan from this time instead of the window's start (RFC 3339, or 'now')")
+      ->type_name("TIME");
+  add_var_option(*command, options->vars);
+  command->footer("Exit codes: 0 planned, 2 usage error or missing file, 3 invalid runbook.");
+  command->callback([options, &action] { action = [options] { return run_plan(*options); }; });
+}
+
+void add_graph(CLI::App& app, Action& action) {
+  auto options = std::make_shared<PlanOptions>();
+  options->format = "dot";
+  auto* command = app.add_subcommand(
+      "graph", "The task graph as Graphviz dot or Mermaid, critical path highlighted");
+  command->add_option("runbook", options->runbook, "Runbook file")->required()->type_name("RUNBOOK");
+  command->add_option("--format", options->format, "Output: dot or mermaid")
+      ->check(CLI::IsMember({"dot", "mermaid"}))
+      ->capture_default_str();
+  add_var_option(*command, options->vars);
+  command->footer("Render with: cutover graph RUNBOOK | dot -Tsvg > graph.svg");
+  command->callback([options, &action] { action = [options] { return run_graph(*options); }; });
+}
+
+}  // namespace cutover::cli

@@ -1,0 +1,93 @@
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "cutover/errors.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+struct ValidateOptions {
+  std::vector<std::string> runbooks;
+  std::string format = "text";
+  bool strict = false;
+  std::vector<std::string> vars;
+};
+
+std::string plural(std::size_t count, std::string_view word) {
+  return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
+}
+
+std::string text_summary(const FileDiagnostics& file, std::size_t tasks, bool colour) {
+  if (file.has_errors()) {
+    const std::string verdict = colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_red), "invalid")
+                                       : "invalid";
+    return fmt::format("{}: {} ({}, {})\n", file.file(), verdict, plural(file.error_count(), "error"),
+                       plural(file.warning_count(), "warning"));
+  }
+  const std::string verdict =
+      colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_green), "ok") : "ok";
+  return fmt::format("{}: {} ({}, {})\n", file.file(), verdict, plural(tasks, "task"),
+                     plural(file.warning_count(), "warning"));
+}
+
+int run_validate(const ValidateOptions& options) {
+  const EnvVars vars = parse_vars(options.vars);
+  const bool colour = colour_enabled(stdout);
+  std::vector<FileDiagnostics> files;
+  std::string text;
+  bool unreadable = false;
+  for (const auto& path : options.runbooks) {
+    std::size_t tasks = 0;
+    try {
+      LoadResult loaded = load_runbook(path, LoadOptions{vars});
+      tasks = loaded.runbook.tasks.size();
+      files.push_back(std::move(loaded.diagnostics));
+    } catch (const UsageError& error) {
+      // One unreadable path must not hide what the other files say.
+      unreadable = true;
+      files.emplace_back(path);
+      files.back().error({}, error.what());
+    }
+    if (options.strict) files.back().promote_warnings();
+    if (options.format == "text") {
+      text += render_text(files.back(), {colour});
+      text += text_summary(files.back(), tasks, colour);
+    }
+  }
+  if (options.format == "text") write(stdout, text);
+  if (options.format == "json") write(stdout, render_json(files));
+  if (options.format == "junit") write(stdout, render_junit(files));
+  if (options.format == "github") write(stdout, render_github(files));
+
+  if (unreadable) return exit_usage;
+  for (const auto& file : files) {
+    if (file.has_errors()) return exit_invalid_runbook;
+  }
+  return exit_success;
+}
+
+}  // namespace
+
+void add_validate(CLI::App& app, Action& action) {
+  auto options = std::make_shared<ValidateOptions>();
+  auto* command = app.add_subcommand(
+      "validate", "Check runbooks: structure, references, the graph, and the warnings");
+  command->add_option("runbooks", options->runbooks, "Runbook files to check")
+      ->required()
+      ->type_name("RUNBOOK...");
+  command->add_option("--format", options->format, "Output: text, json, junit or github")
+      ->check(CLI::IsMember({"text", "json", "junit", "github"}))
+      ->capture_default_str();
+  command->add_flag("--strict", options->strict, "Treat warnings as errors (exit 3)");
+  add_var_option(*command, options->vars);
+  command->footer(
+      "Exit codes: 0 valid, 2 a path is missing or not a file, 3 a runbook is invalid.");
+  command->callback([options, &action] { action = [options] { return run_validate(*options); }; });
+}
+
+}  // namespace cutover::cli

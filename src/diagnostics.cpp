@@ -1,0 +1,332 @@
+#include "cutover/diagnostics.hpp"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace cutover {
+
+void FileDiagnostics::error(Location location, std::string message, std::string hint) {
+  items_.push_back({Severity::error, location, std::move(message), std::move(hint)});
+}
+
+void FileDiagnostics::warning(Location location, std::string message, std::string hint) {
+  items_.push_back({Severity::warning, location, std::move(message), std::move(hint)});
+}
+
+void FileDiagnostics::promote_warnings() {
+  for (auto& item : items_) item.severity = Severity::error;
+}
+
+void FileDiagnostics::sort() {
+  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.location < b.location;
+  });
+}
+
+std::size_t FileDiagnostics::error_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::error; }));
+}
+
+std::size_t FileDiagnostics::warning_count() const {
+  return items_.size() - error_count();
+}
+
+void FileDiagnostics::set_source(std::string text) {
+  source_ = std::move(text);
+  line_starts_.assign(1, 0);
+  for (std::size_t i = 0; i < source_.size(); ++i) {
+    if (source_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+std::string_view FileDiagnostics::source_line(int line) const {
+  if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return {};
+  const std::size_t begin = line_starts_[static_cast<std::size_t>(line) - 1];
+  std::size_t end = source_.find('\n', begin);
+  if (end == std::string::npos) end = source_.size();
+  if (end > begin && source_[end - 1] == '\r') --end;
+  return std::string_view(source_).substr(begin, end - begin);
+}
+
+std::size_t FileDiagnostics::offset_of(Location location) const {
+  if (location.line < 1 || static_cast<std::size_t>(location.line) > line_starts_.size()) {
+    return std::string::npos;
+  }
+  const std::size_t offset = line_starts_[static_cast<std::size_t>(location.line) - 1] +
+                             static_cast<std::size_t>(std::max(location.column, 1) - 1);
+  return offset <= source_.size() ? offset : std::string::npos;
+}
+
+Location FileDiagnostics::location_at(std::size_t offset) const {
+  const auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const auto line = static_cast<int>(after - line_starts_.begin());
+  return {line, static_cast<int>(offset - *(after - 1)) + 1};
+}
+
+namespace {
+
+std::string_view severity_name(Severity severity) {
+  return severity == Severity::error ? "error" : "warning";
+}
+
+std::string styled(bool colour, const fmt::text_style& style, std::string_view text) {
+  return colour ? fmt::format(style, "{}", text) : std::string(text);
+}
+
+// Columns are byte offsets (as yaml-cpp and compilers count); the caret goes under that byte's
+// character, one space per preceding character, tabs kept so that it lines up.
+std::string caret_line(std::string_view line, int column) {
+  std::string prefix;
+  const auto bytes = std::min(line.size(), static_cast<std::size_t>(column - 1));
+  for (std::size_t i = 0; i < bytes; ++i) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    if ((byte & 0xC0) == 0x80) continue;  // UTF-8 continuation: part of the previous character
+    prefix += line[i] == '\t' ? '\t' : ' ';
+  }
+  return prefix;
+}
+
+std::string location_prefix(const std::string& file, Location location) {
+  if (location.line <= 0) return file;
+  if (location.column <= 0) return fmt::format("{}:{}", file, location.line);
+  return fmt::format("{}:{}:{}", file, location.line, location.column);
+}
+
+}  // namespace
+
+std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions& options) {
+  const bool colour = options.colour;
+  std::string out;
+  for (const auto& item : diagnostics.items()) {
+    const auto severity_style = item.severity == Severity::error
+                                    ? fmt::emphasis::bold | fg(fmt::terminal_color::bright_red)
+                                    : fmt::emphasis::bold | fg(fmt::terminal_color::bright_magenta);
+    out += fmt::format(
+        "{}: {}: {}\n",
+        styled(colour, fmt::emphasis::bold, location_prefix(diagnostics.file(), item.location)),
+        styled(colour, severity_style, severity_name(item.severity)),
+        styled(colour, fmt::emphasis::bold, item.message));
+    const std::string_view line = diagnostics.source_line(item.location.line);
+    if (!line.empty()) {
+      const std::string gutter = fmt::format("{:>5}", item.location.line);
+      out += fmt::format("{} | {}\n", gutter, line);
+      if (item.location.column > 0) {
+        out += fmt::format("{} | {}{}\n", std::string(gutter.size(), ' '),
+                           caret_line(line, item.location.column),
+                           styled(colour, fg(fmt::terminal_color::bright_green), "^"));
+      }
+    }
+    if (!item.hint.empty()) {
+      out +=
+          fmt::format("{} {}\n", styled(colour, fg(fmt::terminal_color::cyan), "hint:"), item.hint);
+    }
+  }
+  return out;
+}
+
+std::string render_json(const std::vector<FileDiagnostics>& files) {
+  nlohmann::ordered_json root;
+  root["files"] = nlohmann::ordered_json::array();
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  for (const auto& file : files) {
+    nlohmann::ordered_json entry;
+    entry["file"] = file.file();
+    entry["valid"] = !file.has_errors();
+    entry["errors"] = file.error_count();
+    entry["warnings"] = file.warning_count();
+    entry["diagnostics"] = nlohmann::ordered_json::array();
+    for (const auto& item : file.items()) {
+      nlohmann::ordered_json d;
+      d["severity"] = severity_name(item.severity);
+      d["line"] = item.location.line;
+      d["column"] = item.location.column;
+      d["message"] = item.message;
+      d["hint"] = item.hint;
+      entry["diagnostics"].push_back(std::move(d));
+    }
+    errors += file.error_count();
+    warnings += file.warning_count();
+    root["files"].push_back(std::move(entry));
+  }
+  root["errors"] = errors;
+  root["warnings"] = warnings;
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+namespace {
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        // XML 1.0 has no way to write other control characters at all.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string one_line(const std::string& file, const Diagnostic& item) {
+  std::string line = fmt::format("{}: {}: {}", location_prefix(file, item.location),
+                                 severity_name(item.severity), item.message);
+  if (!item.hint.empty()) line += fmt::format(" ({})", item.hint);
+  return line;
+}
+
+}  // namespace
+
+std::string render_junit(const std::vector<FileDiagnostics>& files) {
+  std::size_t failures = 0;
+  for (const auto& file : files) failures += file.has_errors() ? 1 : 0;
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format("<testsuites name=\"cutover validate\" tests=\"{}\" failures=\"{}\">\n",
+                     files.size(), failures);
+  out += fmt::format("  <testsuite name=\"cutover validate\" tests=\"{}\" failures=\"{}\">\n",
+                     files.size(), failures);
+  for (const auto& file : files) {
+    const std::string name = xml_escape(file.file());
+    out += fmt::format("    <testcase classname=\"cutover.validate\" name=\"{}\" file=\"{}\">\n",
+                       name, name);
+    std::string errors;
+    std::string warnings;
+    for (const auto& item : file.items()) {
+      (item.severity == Severity::error ? errors : warnings) += one_line(file.file(), item) + "\n";
+    }
+    if (file.has_errors()) {
+      out += fmt::format(
+          "      <failure message=\"{} error(s)\" type=\"invalid runbook\">{}</failure>\n",
+          file.error_count(), xml_escape(errors));
+    }
+    if (!warnings.empty()) {
+      out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(warnings));
+    }
+    out += "    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+namespace {
+
+// GitHub workflow commands: data escapes %, CR, LF; properties also ':' and ','.
+std::string github_escape(std::string_view text, bool property) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      case ':':
+        out += property ? "%3A" : ":";
+        break;
+      case ',':
+        out += property ? "%2C" : ",";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_github(const std::vector<FileDiagnostics>& files) {
+  std::string out;
+  for (const auto& file : files) {
+    for (const auto& item : file.items()) {
+      std::string properties = "file=" + github_escape(file.file(), true);
+      if (item.location.line > 0) properties += fmt::format(",line={}", item.location.line);
+      if (item.location.column > 0) properties += fmt::format(",col={}", item.location.column);
+      properties += ",title=cutover";
+      std::string message = item.message;
+      if (!item.hint.empty()) message += " (" + item.hint + ")";
+      out += fmt::format("::{} {}::{}\n", severity_name(item.severity), properties,
+                         github_escape(message, false));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// `depends-on`, `Depends_On` and `depends_on` are the same intent.
+std::string normalised(std::string_view word) {
+  std::string out(word);
+  for (char& c : out) {
+    if (c == '-' || c == ' ') c = '_';
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates) {
+  const std::string wanted = normalised(word);
+  const std::size_t limit = wanted.size() <= 3 ? 1 : (wanted.size() <= 6 ? 2 : 3);
+  std::string_view best;
+  std::size_t best_distance = limit + 1;
+  for (const auto candidate : candidates) {
+    const auto length_gap = candidate.size() > wanted.size() ? candidate.size() - wanted.size()
+                                                             : wanted.size() - candidate.size();
+    if (length_gap >= best_distance) continue;  // cannot win: skip the quadratic part
+    const std::size_t distance = edit_distance(wanted, normalised(candidate));
+    // Replacing every letter of a short word is not a typo.
+    if (distance < best_distance && distance < wanted.size()) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return std::string(best);
+}
+
+}  // namespace cutover

@@ -1,0 +1,58 @@
+// cutover: the command line. The only place that maps exceptions to exit codes.
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/terminal.hpp"
+#include "cutover/errors.hpp"
+
+namespace {
+
+int run(int argc, char** argv) {
+  using namespace cutover;
+  CLI::App app("cutover: plan, run and track cutover runbooks", "cutover");
+  app.set_version_flag("--version", CUTOVER_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run 'cutover COMMAND --help' for a command's options.");
+
+  cli::Action action;
+  cli::add_validate(app, action);
+  cli::add_plan(app, action);
+  cli::add_graph(app, action);
+  cli::add_schema(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    // CLI11's own codes (105, 106, ...) mean nothing to scripts; the contract says 2.
+    app.exit(error);
+    return exit_usage;
+  }
+  return action();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A closed pipe (cutover plan | head) must end quietly, not with SIGPIPE's exit 141.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    return run(argc, argv);
+  } catch (const cutover::Error& error) {
+    cutover::cli::write(stderr, fmt::format("cutover: {}\n", error.what()));
+    return error.code();
+  } catch (const std::exception& error) {
+    cutover::cli::write(stderr, fmt::format("cutover: internal error: {}\n", error.what()));
+    return 70;
+  }
+}

@@ -1,0 +1,930 @@
+#include "runbook_reader.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <unordered_map>
+
+#include "cutover/template.hpp"
+
+namespace cutover {
+
+namespace {
+
+using yaml::Node;
+using yaml::NodeIndex;
+using yaml::NodeType;
+
+using KeyList = std::vector<std::string_view>;
+
+const KeyList top_level_keys = {"version", "id",       "title",  "window", "vars",
+                                "secrets", "defaults", "phases", "tasks"};
+const KeyList window_keys = {"start", "duration", "end"};
+const KeyList defaults_keys = {"owner",   "timeout",    "retries",    "retry_delay", "env",
+                               "workdir", "on_failure", "idempotent", "shell"};
+const KeyList task_keys = {
+    "id",   "title",   "phase",    "owner",      "estimate",   "depends_on",
+    "run",  "manual",  "gate",     "timeout",    "retries",    "retry_delay",
+    "env",  "workdir", "rollback", "on_failure", "idempotent", "point_of_no_return",
+    "shell"};
+const KeyList gate_keys = {"checks", "approvals"};
+const KeyList gate_check_keys = {"name", "run", "expect", "retries", "retry_delay", "timeout"};
+const KeyList expect_keys = {"exit_code", "stdout", "stderr"};
+const KeyList rollback_keys = {"run", "timeout", "manual"};
+const KeyList on_failure_values = {"rollback", "stop", "continue"};
+
+constexpr int max_retries = 1000;
+constexpr std::size_t max_id_length = 128;
+
+std::string join(const KeyList& words) {
+  std::string out;
+  for (const auto word : words) {
+    if (!out.empty()) out += ", ";
+    out += word;
+  }
+  return out;
+}
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > max_id_length) return false;
+  const auto lower_or_digit = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  if (!lower_or_digit(id.front())) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return lower_or_digit(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+// Values quoted back in messages stay short and on one line.
+std::string shown(std::string_view text) {
+  std::string out(text.substr(0, 60));
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return fmt::format("'{}{}'", out, text.size() > 60 ? "..." : "");
+}
+
+struct Entry {
+  std::string_view key;
+  Location key_location;
+  NodeIndex value;
+};
+
+// Task-level settings that `defaults` may also give.
+struct Defaults {
+  std::string owner;
+  std::optional<Duration> timeout;
+  int retries = 0;
+  Duration retry_delay{0};
+  EnvVars env;
+  std::string workdir;
+  OnFailure on_failure = OnFailure::rollback;
+  bool idempotent = false;
+  std::vector<std::string> shell = {"/bin/sh", "-c"};
+};
+
+class Reader {
+ public:
+  Reader(const yaml::Tree& tree, const LoadOptions& options, FileDiagnostics& diagnostics)
+      : tree_(tree), options_(options), out_(diagnostics) {}
+
+  Runbook read() {
+    Runbook runbook;
+    if (tree_.empty()) {
+      out_.error({1, 1}, "the file is empty", "a runbook is a mapping with version, id and tasks");
+      return runbook;
+    }
+    const Node& root = tree_.node(tree_.root());
+    if (root.type != NodeType::mapping) {
+      out_.error(root.location, fmt::format("a runbook must be a mapping, found {}", found(root)),
+                 "a runbook is a mapping with version, id and tasks");
+      return runbook;
+    }
+    const auto top = entries(tree_.root(), "the runbook");
+    check_keys(top, top_level_keys, "the runbook");
+    require(top, {"version", "id", "tasks"}, root.location, "the runbook");
+
+    // vars and secrets first, wherever they stand: every template is checked against them.
+    if (const Entry* vars = find(top, "vars")) runbook.vars = read_vars(*vars);
+    apply_command_line_vars(runbook.vars);
+    if (const Entry* secrets = find(top, "secrets")) {
+      runbook.secrets = read_names(*secrets, "a list of environment variable names");
+    }
+    check_secrets_against_vars(runbook);
+    names_.clear();
+    for (const auto& [name, value] : runbook.vars) names_.push_back(name);
+    for (const auto& name : runbook.secrets) names_.push_back(name);
+
+    for (const auto& entry : top) {
+      if (entry.key == "version") {
+        read_version(entry, runbook);
+      } else if (entry.key == "id") {
+        if (auto id = read_id(entry, "runbook id")) runbook.id = *id;
+      } else if (entry.key == "title") {
+        if (auto title = text(entry)) runbook.title = *title;
+      } else if (entry.key == "window") {
+        runbook.window = read_window(entry);
+      } else if (entry.key == "phases") {
+        runbook.phases = read_phases(entry);
+      }
+    }
+    if (const Entry* defaults = find(top, "defaults")) read_defaults(*defaults);
+    if (const Entry* tasks = find(top, "tasks")) runbook.tasks = read_tasks(*tasks);
+    return runbook;
+  }
+
+ private:
+  // --- mappings --------------------------------------------------------------------------
+
+  // The mapping's entries with merge keys (<<) applied; duplicate keys are reported.
+  std::vector<Entry> entries(NodeIndex index, std::string_view where) {
+    std::vector<Entry> result;
+    const Node& map = tree_.node(index);
+    const auto children = tree_.children(map);
+    std::vector<NodeIndex> merges;
+    // Runbook mappings are small; a hostile one with many keys must not go quadratic.
+    std::unordered_map<std::string_view, std::size_t> large_index;
+    const bool large = children.size() > 64;
+    for (std::size_t i = 0; i + 1 < children.size(); i += 2) {
+      const Node& key = tree_.node(children[i]);
+      if (key.type != NodeType::scalar) {
+        out_.error(key.location,
+                   fmt::format("a key in {} must be a plain name, found {}", where, found(key)));
+        continue;
+      }
+      const std::string_view name = tree_.scalar(key);
+      if (name == "<<" && key.plain) {
+        merges.push_back(children[i + 1]);
+        continue;
+      }
+      const Entry* first = nullptr;
+      if (large) {
+        const auto [at, inserted] = large_index.try_emplace(name, result.size());
+        if (!inserted) first = &result[at->second];
+      } else {
+        first = find(result, name);
+      }
+      if (first) {
+        out_.error(key.location, fmt::format("duplicate key '{}' in {}", name, where),
+                   fmt::format("first given at line {}", first->key_location.line));
+        continue;
+      }
+      result.push_back({name, key.location, children[i + 1]});
+    }
+    for (const NodeIndex merge : merges) apply_merge(merge, result, where);
+    return result;
+  }
+
+  // YAML 1.1 merge keys: the merged mappings add the keys the mapping does not give itself.
+  void apply_merge(NodeIndex value, std::vector<Entry>& result, std::string_view where) {
+    const Node& node = tree_.node(value);
+    std::vector<NodeIndex> sources;
+    if (node.type == NodeType::mapping) {
+      sources.push_back(value);
+    } else if (node.type == NodeType::sequence) {
+      for (const NodeIndex item : tree_.children(node)) sources.push_back(item);
+    }
+    for (const NodeIndex source : sources) {
+      if (tree_.node(source).type != NodeType::mapping) {
+        out_.error(
+            node.location,
+            fmt::format("a merge key '<<' in {} needs a mapping or a list of mappings", where),
+            "e.g. <<: *defaults, where &defaults names a mapping");
+        return;
+      }
+    }
+    if (sources.empty()) {
+      out_.error(
+          node.location,
+          fmt::format("a merge key '<<' in {} needs a mapping or a list of mappings, found {}",
+                      where, found(node)),
+          "e.g. <<: *defaults, where &defaults names a mapping");
+      return;
+    }
+    for (const NodeIndex source : sources) {
+      for (const Entry& entry : entries(source, where)) {
+        if (!find(result, entry.key)) result.push_back(entry);
+      }
+    }
+  }
+
+  static const Entry* find(const std::vector<Entry>& entries, std::string_view key) {
+    for (const auto& entry : entries) {
+      if (entry.key == key) return &entry;
+    }
+    return nullptr;
+  }
+
+  void check_keys(const std::vector<Entry>& entries, const KeyList& known, std::string_view where) {
+    for (const auto& entry : entries) {
+      if (std::find(known.begin(), known.end(), entry.key) != known.end()) continue;
+      out_.error(entry.key_location, fmt::format("unknown key '{}' in {}", entry.key, where),
+                 unknown_key_hint(entry.key, known));
+    }
+  }
+
+  static std::string unknown_key_hint(std::string_view key, const KeyList& known) {
+    const std::string suggestion = closest_match(key, known);
+    if (!suggestion.empty()) return fmt::format("did you mean '{}'?", suggestion);
+    if (&known == &task_keys && (key == "checks" || key == "approvals")) {
+      return fmt::format("'{}' belongs under 'gate:'", key);
+    }
+    return "known keys: " + join(known);
+  }
+
+  void require(const std::vector<Entry>& entries, const KeyList& keys, Location location,
+               std::string_view where) {
+    for (const auto key : keys) {
+      if (!find(entries, key)) out_.error(location, fmt::format("{} has no '{}'", where, key));
+    }
+  }
+
+  // --- scalars ---------------------------------------------------------------------------
+
+  std::string found(const Node& node) const {
+    switch (node.type) {
+      case NodeType::null:
+        return "nothing";
+      case NodeType::scalar:
+        return shown(tree_.scalar(node));
+      case NodeType::sequence:
+        return "a list";
+      case NodeType::mapping:
+        return "a mapping";
+      case NodeType::alias:
+        break;
+    }
+    return "an alias";
+  }
+
+  // An empty value carries the next token's location; the key's is where the fix goes.
+  Location where_value(const Entry& entry) const {
+    const Node& node = tree_.node(entry.value);
+    return node.type == NodeType::null ? entry.key_location : node.location;
+  }
+
+  void wrong_type(const Entry& entry, std::string_view expected, std::string hint = {}) {
+    out_.error(where_value(entry),
+               fmt::format("'{}' must be {}, found {}", entry.key, expected,
+                           found(tree_.node(entry.value))),
+               std::move(hint));
+  }
+
+  std::optional<std::string> text(const Entry& entry) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type != NodeType::scalar) {
+      wrong_type(entry, "a text");
+      return std::nullopt;
+    }
+    return std::string(tree_.scalar(node));
+  }
+
+  // A text that may hold {{ NAME }} references, each checked against vars and secrets.
+  std::optional<std::string> template_text(const Entry& entry) {
+    auto value = text(entry);
+    if (value) check_references(*value, tree_.node(entry.value).location);
+    return value;
+  }
+
+  std::optional<bool> boolean(const Entry& entry) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type == NodeType::scalar && node.plain) {
+      const std::string_view value = tree_.scalar(node);
+      if (value == "true" || value == "True" || value == "TRUE") return true;
+      if (value == "false" || value == "False" || value == "FALSE") return false;
+    }
+    wrong_type(entry, "true or false",
+               node.type == NodeType::scalar ? "YAML 1.2 booleans are written true or false"
+                                             : std::string{});
+    return std::nullopt;
+  }
+
+  std::optional<int> integer(const Entry& entry, int low, int high, std::string_view expected) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type == NodeType::scalar && node.plain) {
+      const std::string_view value = tree_.scalar(node);
+      int number = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (error == std::errc{} && end == value.data() + value.size() && number >= low &&
+          number <= high) {
+        return number;
+      }
+    }
+    wrong_type(entry, expected);
+    return std::nullopt;
+  }
+
+  std::optional<Duration> duration(const Entry& entry) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type == NodeType::scalar) {
+      if (auto parsed = parse_duration(tree_.scalar(node))) return parsed;
+    }
+    wrong_type(entry, "a duration",
+               "whole numbers with units d, h, m, s in that order: 45s, 15m, 1h30m, 2d");
+    return std::nullopt;
+  }
+
+  std::optional<Timestamp> timestamp(const Entry& entry) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type == NodeType::scalar) {
+      if (auto parsed = parse_timestamp(tree_.scalar(node))) return parsed;
+    }
+    wrong_type(entry, "an RFC 3339 timestamp", "e.g. 2026-11-28T18:00:00+01:00");
+    return std::nullopt;
+  }
+
+  std::optional<std::string> read_id(const Entry& entry, std::string_view what) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type != NodeType::scalar) {
+      wrong_type(entry, fmt::format("a {}", what));
+      return std::nullopt;
+    }
+    const std::string id(tree_.scalar(node));
+    if (!valid_id(id)) {
+      std::string lower = id;
+      std::transform(lower.begin(), lower.end(), lower.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      out_.error(node.location, fmt::format("invalid {} {}", what, shown(id)),
+                 valid_id(lower) ? fmt::format("ids are lowercase: '{}'", lower)
+                                 : fmt::format("ids are 1 to {} characters of a-z, 0-9, '.', '_' "
+                                               "and '-', starting with a letter or digit",
+                                               max_id_length));
+    }
+    return id;  // kept even when invalid, so that its dependents do not cascade into errors
+  }
+
+  // A list of texts; `allow_single` also takes one text for a one-item list.
+  std::optional<std::vector<std::pair<std::string, Location>>> text_list(
+      const Entry& entry, std::string_view expected, bool allow_single = false) {
+    const Node& node = tree_.node(entry.value);
+    std::vector<std::pair<std::string, Location>> items;
+    if (allow_single && node.type == NodeType::scalar) {
+      items.emplace_back(tree_.scalar(node), node.location);
+      return items;
+    }
+    if (node.type != NodeType::sequence) {
+      wrong_type(entry, expected);
+      return std::nullopt;
+    }
+    for (const NodeIndex child : tree_.children(node)) {
+      const Node& item = tree_.node(child);
+      if (item.type != NodeType::scalar) {
+        out_.error(
+            item.type == NodeType::null ? node.location : item.location,
+            fmt::format("each item of '{}' must be a text, found {}", entry.key, found(item)));
+        continue;
+      }
+      items.emplace_back(tree_.scalar(item), item.location);
+    }
+    return items;
+  }
+
+  // Names (secrets, phases, approvers): a list of unique texts.
+  std::vector<std::string> read_names(const Entry& entry, std::string_view expected,
+                                      bool identifiers = true) {
+    std::vector<std::string> names;
+    const auto items = text_list(entry, expected);
+    if (!items) return names;
+    for (const auto& [name, location] : *items) {
+      if (identifiers && !is_identifier(name)) {
+        out_.error(location, fmt::format("invalid name {} in '{}'", shown(name), entry.key),
+                   "names are letters, digits and '_', not starting with a digit");
+      } else if (name.empty()) {
+        out_.error(location, fmt::format("an empty name in '{}'", entry.key));
+      } else if (std::find(names.begin(), names.end(), name) != names.end()) {
+        out_.error(location, fmt::format("{} is listed twice in '{}'", shown(name), entry.key));
+      } else {
+        names.push_back(name);
+      }
+    }
+    return names;
+  }
+
+  // --- templates -------------------------------------------------------------------------
+
+  void check_references(std::string_view value, Location node_location) {
+    const auto references = find_references(value);
+    if (references.empty()) return;
+    std::size_t search_from = out_.offset_of(node_location);
+    for (const auto& reference : references) {
+      if (std::find(names_.begin(), names_.end(), reference.name) != names_.end()) continue;
+      const std::string_view written = value.substr(reference.offset, reference.length);
+      Location location = node_location;
+      // The reference's own column, found in the source after the value's start.
+      if (search_from != std::string::npos) {
+        const std::size_t at = out_.source().find(written, search_from);
+        if (at != std::string::npos) {
+          location = out_.location_at(at);
+          search_from = at + written.size();
+        }
+      }
+      const std::string suggestion = closest_match(reference.name, names_view());
+      out_.error(location, fmt::format("'{}' is not a var, a secret or a --var", reference.name),
+                 suggestion.empty()
+                     ? fmt::format("define it under 'vars:' or pass --var {}=VALUE", reference.name)
+                     : fmt::format("did you mean '{}'?", suggestion));
+    }
+  }
+
+  std::vector<std::string_view> names_view() const {
+    return std::vector<std::string_view>(names_.begin(), names_.end());
+  }
+
+  // --- top level -------------------------------------------------------------------------
+
+  void read_version(const Entry& entry, Runbook& runbook) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type == NodeType::scalar && node.plain && tree_.scalar(node) == "1") {
+      runbook.version = 1;
+      return;
+    }
+    if (node.type == NodeType::scalar && node.plain) {
+      out_.error(node.location,
+                 fmt::format("unsupported format version {}", shown(tree_.scalar(node))),
+                 "this cutover reads version 1");
+      return;
+    }
+    wrong_type(entry, "the format version, 1");
+  }
+
+  EnvVars read_vars(const Entry& entry) { return read_env(entry, "var"); }
+
+  EnvVars read_env(const Entry& entry, std::string_view what) {
+    EnvVars result;
+    const Node& node = tree_.node(entry.value);
+    if (node.type != NodeType::mapping) {
+      wrong_type(entry, "a mapping of NAME: value");
+      return result;
+    }
+    for (const Entry& item : entries(entry.value, fmt::format("'{}'", entry.key))) {
+      if (!is_identifier(item.key)) {
+        out_.error(item.key_location, fmt::format("invalid {} name {}", what, shown(item.key)),
+                   "names are letters, digits and '_', not starting with a digit");
+        continue;
+      }
+      const Node& value = tree_.node(item.value);
+      if (value.type == NodeType::null) {
+        result.emplace_back(item.key, "");
+        continue;
+      }
+      auto read = what == "var" ? text(item) : template_text(item);
+      if (read) result.emplace_back(item.key, std::move(*read));
+    }
+    return result;
+  }
+
+  void apply_command_line_vars(EnvVars& vars) const {
+    for (const auto& [name, value] : options_.vars) {
+      auto existing = std::find_if(vars.begin(), vars.end(),
+                                   [&](const auto& var) { return var.first == name; });
+      if (existing != vars.end()) {
+        existing->second = value;
+      } else {
+        vars.emplace_back(name, value);
+      }
+    }
+  }
+
+  void check_secrets_against_vars(const Runbook& runbook) {
+    for (const auto& [name, value] : runbook.vars) {
+      if (std::find(runbook.secrets.begin(), runbook.secrets.end(), name) !=
+          runbook.secrets.end()) {
+        out_.error({1, 1}, fmt::format("'{}' is both a var and a secret", name),
+                   "a secret's value comes from the environment; remove it from vars");
+      }
+    }
+  }
+
+  std::optional<Window> read_window(const Entry& entry) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type != NodeType::mapping) {
+      wrong_type(entry, "a mapping with start and duration (or end)");
+      return std::nullopt;
+    }
+    const auto fields = entries(entry.value, "window");
+    check_keys(fields, window_keys, "window");
+    require(fields, {"start"}, node.location, "window");
+    const Entry* duration_entry = find(fields, "duration");
+    const Entry* end_entry = find(fields, "end");
+    if (duration_entry && end_entry) {
+      out_.error(end_entry->key_location, "window has both 'duration' and 'end'",
+                 "give one of them");
+    } else if (!duration_entry && !end_entry) {
+      out_.error(node.location, "window has neither 'duration' nor 'end'");
+    }
+    const Entry* start_entry = find(fields, "start");
+    std::optional<Timestamp> start = start_entry ? timestamp(*start_entry) : std::nullopt;
+    std::optional<Duration> length;
+    if (duration_entry && !end_entry) length = duration(*duration_entry);
+    if (end_entry && !duration_entry) {
+      if (auto end = timestamp(*end_entry); end && start) length = end->utc - start->utc;
+    }
+    if (!start || !length) return std::nullopt;
+    if (length->count() <= 0) {
+      out_.error(where_value(duration_entry ? *duration_entry : *end_entry),
+                 "the window ends before it starts");
+      return std::nullopt;
+    }
+    return Window{*start, *length, node.location};
+  }
+
+  std::vector<std::string> read_phases(const Entry& entry) {
+    return read_names(entry, "a list of phase names", false);
+  }
+
+  void read_defaults(const Entry& entry) {
+    if (tree_.node(entry.value).type != NodeType::mapping) {
+      wrong_type(entry, "a mapping of task settings");
+      return;
+    }
+    const auto fields = entries(entry.value, "defaults");
+    check_keys(fields, defaults_keys, "defaults");
+    for (const Entry& field : fields) {
+      if (field.key == "owner") {
+        if (auto owner = text(field)) defaults_.owner = *owner;
+      } else if (field.key == "timeout") {
+        defaults_.timeout = positive_duration(field);
+      } else if (field.key == "retries") {
+        if (auto retries = read_retries(field)) defaults_.retries = *retries;
+      } else if (field.key == "retry_delay") {
+        if (auto delay = duration(field)) defaults_.retry_delay = *delay;
+      } else if (field.key == "env") {
+        defaults_.env = read_env(field, "environment variable");
+      } else if (field.key == "workdir") {
+        if (auto workdir = template_text(field)) defaults_.workdir = *workdir;
+      } else if (field.key == "on_failure") {
+        if (auto policy = read_on_failure(field)) defaults_.on_failure = *policy;
+      } else if (field.key == "idempotent") {
+        if (auto idempotent = boolean(field)) defaults_.idempotent = *idempotent;
+      } else if (field.key == "shell") {
+        if (auto shell = read_shell(field)) defaults_.shell = *shell;
+      }
+    }
+  }
+
+  std::optional<Duration> positive_duration(const Entry& entry) {
+    auto value = duration(entry);
+    if (value && value->count() == 0) {
+      out_.error(where_value(entry), fmt::format("'{}' must be longer than 0s", entry.key));
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<int> read_retries(const Entry& entry) {
+    return integer(entry, 0, max_retries, fmt::format("a whole number from 0 to {}", max_retries));
+  }
+
+  std::optional<OnFailure> read_on_failure(const Entry& entry) {
+    const Node& node = tree_.node(entry.value);
+    if (node.type == NodeType::scalar) {
+      const std::string_view value = tree_.scalar(node);
+      if (value == "rollback") return OnFailure::rollback;
+      if (value == "stop") return OnFailure::stop;
+      if (value == "continue") return OnFailure::continue_;
+      const std::string suggestion = closest_match(value, on_failure_values);
+      out_.error(node.location, fmt::format("invalid on_failure {}", shown(value)),
+                 suggestion.empty() ? "one of: rollback, stop, continue"
+                                    : fmt::format("did you mean '{}'?", suggestion));
+      return std::nullopt;
+    }
+    wrong_type(entry, "one of rollback, stop, continue");
+    return std::nullopt;
+  }
+
+  std::optional<std::vector<std::string>> read_shell(const Entry& entry) {
+    const auto items = text_list(entry, "a list like [/bin/bash, -euo, pipefail, -c]");
+    if (!items) return std::nullopt;
+    if (items->empty()) {
+      out_.error(where_value(entry), "'shell' is an empty list",
+                 "e.g. [/bin/bash, -euo, pipefail, -c]; the command is appended");
+      return std::nullopt;
+    }
+    std::vector<std::string> shell;
+    for (const auto& item : *items) shell.push_back(item.first);
+    return shell;
+  }
+
+  // --- tasks -----------------------------------------------------------------------------
+
+  std::vector<Task> read_tasks(const Entry& entry) {
+    std::vector<Task> tasks;
+    const Node& node = tree_.node(entry.value);
+    if (node.type != NodeType::sequence) {
+      wrong_type(entry, "a list of tasks");
+      return tasks;
+    }
+    const auto items = tree_.children(node);
+    if (items.empty()) out_.error(node.location, "'tasks' is empty", "a runbook needs a task");
+    tasks.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Node& item = tree_.node(items[i]);
+      if (item.type != NodeType::mapping) {
+        out_.error(item.type == NodeType::null ? node.location : item.location,
+                   fmt::format("task {} must be a mapping, found {}", i + 1, found(item)));
+        continue;
+      }
+      if (auto task = read_task(items[i], i)) tasks.push_back(std::move(*task));
+    }
+    return tasks;
+  }
+
+  std::optional<Task> read_task(NodeIndex index, std::size_t position) {
+    const Node& node = tree_.node(index);
+    Task task;
+    task.location = node.location;
+    std::string where = name_task(node, position);
+    const auto fields = entries(index, where);
+    const Entry* id_entry = find(fields, "id");
+    if (id_entry) {
+      if (auto id = read_id(*id_entry, "task id")) {
+        task.id = *id;
+        task.location = tree_.node(id_entry->value).location;
+      }
+    } else {
+      out_.error(node.location, fmt::format("{} has no 'id'", where));
+    }
+    check_keys(fields, task_keys, where);
+    apply_defaults(task);
+
+    const Entry* kind_entry = nullptr;
+    for (const Entry& field : fields) {
+      if (field.key == "run" || field.key == "manual" || field.key == "gate") {
+        if (kind_entry) {
+          out_.error(field.key_location,
+                     fmt::format("{} has both '{}' and '{}'", where, kind_entry->key, field.key),
+                     "a task is exactly one of run, manual or gate");
+          continue;
+        }
+        kind_entry = &field;
+        read_kind(field, task, where);
+      } else {
+        read_task_field(field, task, where);
+      }
+    }
+    if (!kind_entry) {
+      out_.error(task.location, fmt::format("{} has none of run, manual or gate", where),
+                 "a task is exactly one of them: a command, instructions for a person, or a "
+                 "go/no-go gate");
+    }
+    if (task.rollback && task.is_gate()) {
+      out_.error(find(fields, "rollback")->key_location,
+                 fmt::format("{} is a gate and has nothing to roll back", where),
+                 "put the rollback on the tasks the gate guards");
+    }
+    if (!id_entry) return std::nullopt;
+    return task;
+  }
+
+  // How messages name a task: by its id when it has a readable one, else by position.
+  std::string name_task(const Node& node, std::size_t position) const {
+    const auto children = tree_.children(node);
+    for (std::size_t i = 0; i + 1 < children.size(); i += 2) {
+      const Node& key = tree_.node(children[i]);
+      const Node& value = tree_.node(children[i + 1]);
+      if (key.type == NodeType::scalar && tree_.scalar(key) == "id" &&
+          value.type == NodeType::scalar) {
+        return fmt::format("task {}", shown(tree_.scalar(value)));
+      }
+    }
+    return fmt::format("task {}", position + 1);
+  }
+
+  void apply_defaults(Task& task) const {
+    task.owner = defaults_.owner;
+    task.timeout = defaults_.timeout;
+    task.retries = defaults_.retries;
+    task.retry_delay = defaults_.retry_delay;
+    task.env = defaults_.env;
+    task.workdir = defaults_.workdir;
+    task.on_failure = defaults_.on_failure;
+    task.idempotent = defaults_.idempotent;
+    task.shell = defaults_.shell;
+  }
+
+  void read_kind(const Entry& field, Task& task, const std::string& where) {
+    if (field.key == "run") {
+      if (auto run = template_text(field)) task.kind = Command{*run};
+    } else if (field.key == "manual") {
+      if (auto instructions = template_text(field)) task.kind = Manual{*instructions};
+    } else if (auto gate = read_gate(field, where)) {
+      task.kind = std::move(*gate);
+    }
+  }
+
+  void read_task_field(const Entry& field, Task& task, const std::string& where) {
+    const std::string_view key = field.key;
+    if (key == "title") {
+      if (auto title = template_text(field)) task.title = *title;
+    } else if (key == "phase") {
+      if (auto phase = text(field)) {
+        task.phase = *phase;
+        task.phase_location = tree_.node(field.value).location;
+      }
+    } else if (key == "owner") {
+      if (auto owner = text(field)) task.owner = *owner;
+    } else if (key == "estimate") {
+      task.estimate = duration(field);
+    } else if (key == "depends_on") {
+      read_dependencies(field, task);
+    } else if (key == "timeout") {
+      if (auto timeout = positive_duration(field)) task.timeout = timeout;
+    } else if (key == "retries") {
+      if (auto retries = read_retries(field)) task.retries = *retries;
+    } else if (key == "retry_delay") {
+      if (auto delay = duration(field)) task.retry_delay = *delay;
+    } else if (key == "env") {
+      merge_env(task.env, read_env(field, "environment variable"));
+    } else if (key == "workdir") {
+      if (auto workdir = template_text(field)) task.workdir = *workdir;
+    } else if (key == "rollback") {
+      task.rollback = read_rollback(field, where);
+    } else if (key == "on_failure") {
+      if (auto policy = read_on_failure(field)) task.on_failure = *policy;
+    } else if (key == "idempotent") {
+      if (auto idempotent = boolean(field)) task.idempotent = *idempotent;
+    } else if (key == "point_of_no_return") {
+      if (auto ponr = boolean(field)) task.point_of_no_return = *ponr;
+    } else if (key == "shell") {
+      if (auto shell = read_shell(field)) task.shell = *shell;
+    }
+  }
+
+  static void merge_env(EnvVars& env, EnvVars overrides) {
+    for (auto& [name, value] : overrides) {
+      auto existing =
+          std::find_if(env.begin(), env.end(), [&](const auto& var) { return var.first == name; });
+      if (existing != env.end()) {
+        existing->second = std::move(value);
+      } else {
+        env.emplace_back(name, std::move(value));
+      }
+    }
+  }
+
+  void read_dependencies(const Entry& field, Task& task) {
+    const auto items = text_list(field, "a task id or a list of task ids", true);
+    if (!items) return;
+    for (const auto& [id, location] : *items) task.depends_on.push_back({id, location});
+  }
+
+  std::optional<Rollback> read_rollback(const Entry& field, const std::string& where) {
+    const Node& node = tree_.node(field.value);
+    if (node.type == NodeType::scalar) {
+      if (auto run = template_text(field)) return CommandRollback{*run, std::nullopt};
+      return std::nullopt;
+    }
+    if (node.type != NodeType::mapping) {
+      wrong_type(field, "a command, or a mapping with run (and timeout) or manual");
+      return std::nullopt;
+    }
+    const std::string context = "the rollback of " + where;
+    const auto fields = entries(field.value, context);
+    check_keys(fields, rollback_keys, context);
+    const Entry* run = find(fields, "run");
+    const Entry* manual = find(fields, "manual");
+    const Entry* timeout = find(fields, "timeout");
+    if (run && manual) {
+      out_.error(manual->key_location, fmt::format("{} has both 'run' and 'manual'", context),
+                 "a rollback is a command or instructions for a person, not both");
+      return std::nullopt;
+    }
+    if (manual) {
+      if (timeout) {
+        out_.error(timeout->key_location,
+                   fmt::format("{} is manual: 'timeout' applies only to commands", context));
+      }
+      if (auto instructions = template_text(*manual)) return ManualRollback{*instructions};
+      return std::nullopt;
+    }
+    if (!run) {
+      out_.error(node.location, fmt::format("{} has neither 'run' nor 'manual'", context));
+      return std::nullopt;
+    }
+    auto command = template_text(*run);
+    std::optional<Duration> limit = timeout ? positive_duration(*timeout) : std::nullopt;
+    if (!command) return std::nullopt;
+    return CommandRollback{*command, limit};
+  }
+
+  // --- gates -----------------------------------------------------------------------------
+
+  std::optional<Gate> read_gate(const Entry& field, const std::string& where) {
+    const Node& node = tree_.node(field.value);
+    if (node.type != NodeType::mapping) {
+      wrong_type(field, "a mapping with checks and/or approvals");
+      return std::nullopt;
+    }
+    const std::string context = "the gate of " + where;
+    const auto fields = entries(field.value, context);
+    check_keys(fields, gate_keys, context);
+    Gate gate;
+    if (const Entry* checks = find(fields, "checks")) gate.checks = read_checks(*checks, context);
+    if (const Entry* approvals = find(fields, "approvals")) {
+      gate.approvals = read_names(*approvals, "a list of approver names", false);
+    }
+    if (!find(fields, "checks") && !find(fields, "approvals")) {
+      out_.error(node.location, fmt::format("{} has neither checks nor approvals", context),
+                 "a gate needs checks to run, approvers to ask, or both");
+    }
+    return gate;
+  }
+
+  std::vector<GateCheck> read_checks(const Entry& field, const std::string& context) {
+    std::vector<GateCheck> checks;
+    const Node& node = tree_.node(field.value);
+    if (node.type != NodeType::sequence || tree_.children(node).empty()) {
+      wrong_type(field, "a non-empty list of checks");
+      return checks;
+    }
+    const auto items = tree_.children(node);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Node& item = tree_.node(items[i]);
+      const std::string where = fmt::format("check {} of {}", i + 1, context);
+      if (item.type != NodeType::mapping) {
+        out_.error(
+            item.type == NodeType::null ? node.location : item.location,
+            fmt::format("{} must be a mapping with name and run, found {}", where, found(item)));
+        continue;
+      }
+      if (auto check = read_check(items[i], where)) checks.push_back(std::move(*check));
+    }
+    return checks;
+  }
+
+  std::optional<GateCheck> read_check(NodeIndex index, const std::string& where) {
+    const Node& node = tree_.node(index);
+    const auto fields = entries(index, where);
+    check_keys(fields, gate_check_keys, where);
+    require(fields, {"name", "run"}, node.location, where);
+    GateCheck check;
+    check.location = node.location;
+    for (const Entry& field : fields) {
+      if (field.key == "name") {
+        if (auto name = template_text(field)) check.name = *name;
+      } else if (field.key == "run") {
+        if (auto run = template_text(field)) check.run = *run;
+      } else if (field.key == "expect") {
+        read_expect(field, check.expect, where);
+      } else if (field.key == "retries") {
+        if (auto retries = read_retries(field)) check.retries = *retries;
+      } else if (field.key == "retry_delay") {
+        if (auto delay = duration(field)) check.retry_delay = *delay;
+      } else if (field.key == "timeout") {
+        check.timeout = positive_duration(field);
+      }
+    }
+    return check;
+  }
+
+  void read_expect(const Entry& field, Expect& expect, const std::string& where) {
+    if (tree_.node(field.value).type != NodeType::mapping) {
+      wrong_type(field, "a mapping of exit_code, stdout and stderr");
+      return;
+    }
+    const std::string context = "the expectations of " + where;
+    const auto fields = entries(field.value, context);
+    check_keys(fields, expect_keys, context);
+    for (const Entry& item : fields) {
+      if (item.key == "exit_code") {
+        expect.exit_code = integer(item, 0, 255, "an exit code from 0 to 255");
+      } else if (item.key == "stdout") {
+        expect.stdout_pattern = pattern(item);
+      } else if (item.key == "stderr") {
+        expect.stderr_pattern = pattern(item);
+      }
+    }
+  }
+
+  // Compiled now so that a bad pattern fails validation, not the go/no-go meeting.
+  std::optional<std::string> pattern(const Entry& entry) {
+    auto value = text(entry);
+    if (!value) return std::nullopt;
+    RE2::Options options;
+    options.set_log_errors(false);
+    const RE2 compiled(*value, options);
+    if (!compiled.ok()) {
+      out_.error(tree_.node(entry.value).location,
+                 fmt::format("invalid regular expression {}: {}", shown(*value), compiled.error()),
+                 "patterns use RE2 syntax (like Perl's, without backreferences)");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  const yaml::Tree& tree_;
+  const LoadOptions& options_;
+  FileDiagnostics& out_;
+  Defaults defaults_;
+  std::vector<std::string> names_;  // vars, --vars and secrets: what templates may name
+};
+
+}  // namespace
+
+Runbook read_runbook(const yaml::Tree& tree, const LoadOptions& options,
+                     FileDiagnostics& diagnostics) {
+  return Reader(tree, options, diagnostics).read();
+}
+
+}  // namespace cutover

@@ -1,0 +1,155 @@
+#!/usr/bin/python3
+"""Checks the runbook JSON Schema printed by `cutover schema` (called by tests/e2e/schema.sh).
+
+usage: /usr/bin/python3 schema_check.py SCHEMA_JSON SOURCE_DIR
+
+- the schema is a valid Draft 2020-12 schema;
+- every *.yaml under SOURCE_DIR/examples/ and SOURCE_DIR/runbooks/ validates (there must be
+  at least one);
+- every SOURCE_DIR/tests/schema-invalid/*.yaml is rejected (each starts with a comment line
+  saying why it is invalid).
+
+Needs the Debian packages python3-jsonschema and python3-yaml: run it with /usr/bin/python3.
+Prints one line per file, FAIL lines for failures; exits 1 if anything failed.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+try:
+    import yaml
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError, best_match
+except ImportError as error:
+    print(f"FAIL missing Python module ({error}): install the Debian packages "
+          "python3-jsonschema and python3-yaml, and run with /usr/bin/python3")
+    sys.exit(1)
+
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class RunbookLoader(yaml.SafeLoader):
+    """A SafeLoader that reads plain scalars as editors (YAML 1.2) and cutover do.
+
+    PyYAML follows YAML 1.1: an unquoted 2026-11-28T18:00:00+01:00 would become a datetime,
+    and yes/no/on/off booleans, where cutover and yaml-language-server see strings.
+    """
+
+
+RunbookLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (TIMESTAMP_TAG, BOOL_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+RunbookLoader.add_implicit_resolver(
+    BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def load_yaml(path):
+    with open(path, encoding="utf-8-sig") as stream:
+        return yaml.load(stream, Loader=RunbookLoader)
+
+
+def location(error):
+    return "/" + "/".join(str(part) for part in error.absolute_path)
+
+
+def shorten(text, limit=200):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe(error):
+    """One line for an error; for oneOf/anyOf, the closest alternative's reason too."""
+    text = f"{location(error)}: {shorten(error.message)}"
+    if error.context:
+        closest = best_match(error.context)
+        text += f" (closest: {location(closest)}: {shorten(closest.message)})"
+    return text
+
+
+def main(argv):
+    if len(argv) != 3:
+        print("usage: schema_check.py SCHEMA_JSON SOURCE_DIR", file=sys.stderr)
+        return 2
+    schema_path, source = Path(argv[1]), Path(argv[2])
+    failures = 0
+
+    def fail(message):
+        nonlocal failures
+        failures += 1
+        print(f"FAIL {message}")
+
+    try:
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"FAIL {schema_path}: not readable JSON: {error}")
+        return 1
+    if not isinstance(schema, dict) or schema.get("$schema") != DRAFT_2020_12:
+        print(f"FAIL {schema_path}: \"$schema\" is not {DRAFT_2020_12}")
+        return 1
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        print(f"FAIL {schema_path}: not a valid Draft 2020-12 schema: {describe(error)}")
+        return 1
+    print(f"ok   {schema_path}: a valid Draft 2020-12 schema")
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def errors_of(path):
+        """The schema errors of a file, or None (after reporting a FAIL) if it is not YAML."""
+        try:
+            document = load_yaml(path)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            fail(f"{path.relative_to(source)}: cannot be read as YAML: {shorten(str(error))}")
+            return None
+        return sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+
+    # Every runbook in the repository must validate.
+    runbooks = sorted({path for folder in ("examples", "runbooks")
+                       for path in (source / folder).rglob("*.yaml") if path.is_file()})
+    for path in runbooks:
+        errors = errors_of(path)
+        if errors is None:
+            continue
+        name = path.relative_to(source)
+        if errors:
+            for error in errors:
+                fail(f"{name}: rejected by the schema: {describe(error)}")
+        else:
+            print(f"ok   {name}: valid")
+    if not runbooks:
+        fail("no *.yaml under examples/ or runbooks/: nothing to validate")
+    print(f"checked {len(runbooks)} runbook(s) under examples/ and runbooks/")
+
+    # Every known-invalid runbook must be rejected.
+    invalid = sorted((source / "tests" / "schema-invalid").glob("*.yaml"))
+    for path in invalid:
+        name = path.relative_to(source)
+        first_line = path.read_text(encoding="utf-8").partition("\n")[0]
+        if not first_line.startswith("#"):
+            fail(f"{name}: must start with a comment line saying why it is invalid")
+        reason = re.sub(r"^#\s*(?:invalid:\s*)?", "", first_line).strip()
+        errors = errors_of(path)
+        if errors is None:
+            continue
+        if errors:
+            print(f"ok   {name}: rejected ({reason}): {describe(best_match(errors))}")
+        else:
+            fail(f"{name}: accepted by the schema, but it is invalid: {reason}")
+    if not invalid:
+        fail("no tests/schema-invalid/*.yaml: nothing to check the schema rejects")
+    print(f"checked {len(invalid)} invalid runbook(s) under tests/schema-invalid/")
+
+    if failures:
+        print(f"{failures} failure(s)")
+        return 1
+    print("all schema checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
