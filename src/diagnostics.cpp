@@ -8,6 +8,13 @@
 
 namespace cutover {
 
+namespace {
+
+// Columns count characters; a UTF-8 continuation byte belongs to the character before it.
+bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+}  // namespace
+
 void FileDiagnostics::error(Location location, std::string message, std::string hint) {
   items_.push_back({Severity::error, location, std::move(message), std::move(hint)});
 }
@@ -57,15 +64,22 @@ std::size_t FileDiagnostics::offset_of(Location location) const {
   if (location.line < 1 || static_cast<std::size_t>(location.line) > line_starts_.size()) {
     return std::string::npos;
   }
-  const std::size_t offset = line_starts_[static_cast<std::size_t>(location.line) - 1] +
-                             static_cast<std::size_t>(std::max(location.column, 1) - 1);
-  return offset <= source_.size() ? offset : std::string::npos;
+  std::size_t offset = line_starts_[static_cast<std::size_t>(location.line) - 1];
+  for (int column = 1; column < location.column && offset < source_.size(); ++column) {
+    ++offset;
+    while (offset < source_.size() && is_continuation_byte(source_[offset])) ++offset;
+  }
+  return offset;
 }
 
 Location FileDiagnostics::location_at(std::size_t offset) const {
   const auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const auto line = static_cast<int>(after - line_starts_.begin());
-  return {line, static_cast<int>(offset - *(after - 1)) + 1};
+  int column = 1;
+  for (std::size_t i = *(after - 1); i < offset && i < source_.size(); ++i) {
+    if (!is_continuation_byte(source_[i])) ++column;
+  }
+  return {line, column};
 }
 
 namespace {
@@ -78,15 +92,15 @@ std::string styled(bool colour, const fmt::text_style& style, std::string_view t
   return colour ? fmt::format(style, "{}", text) : std::string(text);
 }
 
-// Columns are byte offsets (as yaml-cpp and compilers count); the caret goes under that byte's
-// character, one space per preceding character, tabs kept so that it lines up.
+// The caret goes under the column's character: one space per preceding character, tabs kept
+// so that it lines up.
 std::string caret_line(std::string_view line, int column) {
   std::string prefix;
-  const auto bytes = std::min(line.size(), static_cast<std::size_t>(column - 1));
-  for (std::size_t i = 0; i < bytes; ++i) {
-    const auto byte = static_cast<unsigned char>(line[i]);
-    if ((byte & 0xC0) == 0x80) continue;  // UTF-8 continuation: part of the previous character
+  int characters = 0;
+  for (std::size_t i = 0; i < line.size() && characters < column - 1; ++i) {
+    if (is_continuation_byte(line[i])) continue;
     prefix += line[i] == '\t' ? '\t' : ' ';
+    ++characters;
   }
   return prefix;
 }

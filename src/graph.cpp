@@ -56,15 +56,17 @@ void order_and_level(Dag& dag) {
   dag.level.assign(n, -1);
   dag.order.clear();
   dag.order.reserve(n);
-  for (TaskIndex i = 0; i < n; ++i) {
-    if (waiting_on[i] == 0) dag.level[i] = 0;
-  }
   while (!ready.empty()) {
     const TaskIndex task = ready.top();
     ready.pop();
     dag.order.push_back(task);
+    // Every dependency is ordered by now, so its level is final.
+    int level = 0;
+    for (const TaskIndex dependency : dag.dependencies[task]) {
+      level = std::max(level, dag.level[dependency] + 1);
+    }
+    dag.level[task] = level;
     for (const TaskIndex dependent : dag.dependents[task]) {
-      dag.level[dependent] = std::max(dag.level[dependent], dag.level[task] + 1);
       if (--waiting_on[dependent] == 0) ready.push(dependent);
     }
   }

@@ -83,12 +83,15 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
   result.runbook.file = file;
 
   if (!check_encoding(source, diagnostics)) return result;
-  auto parsed = yaml::parse(source, {max_nesting_depth, max_expanded_nodes});
-  if (auto* error = std::get_if<yaml::SyntaxError>(&parsed)) {
-    diagnostics.error(error->location, error->message, error->hint);
-    return result;
+  {
+    // Scoped: the tree is gone before the graph checks allocate theirs.
+    auto parsed = yaml::parse(source, {max_nesting_depth, max_expanded_nodes});
+    if (auto* error = std::get_if<yaml::SyntaxError>(&parsed)) {
+      diagnostics.error(error->location, error->message, error->hint);
+      return result;
+    }
+    result.runbook = read_runbook(std::get<yaml::Tree>(parsed), options, diagnostics);
   }
-  result.runbook = read_runbook(std::get<yaml::Tree>(parsed), options, diagnostics);
   result.runbook.file = file;
   check_runbook(result.runbook, diagnostics);
   diagnostics.sort();

@@ -823,6 +823,11 @@ class Reader {
     if (const Entry* checks = find(fields, "checks")) gate.checks = read_checks(*checks, context);
     if (const Entry* approvals = find(fields, "approvals")) {
       gate.approvals = read_names(*approvals, "a list of approver names", false);
+      const Node& list = tree_.node(approvals->value);
+      if (list.type == NodeType::sequence && tree_.children(list).empty()) {
+        out_.error(list.location, fmt::format("'approvals' of {} is an empty list", context),
+                   "name who must approve, or leave 'approvals' out");
+      }
     }
     if (!find(fields, "checks") && !find(fields, "approvals")) {
       out_.error(node.location, fmt::format("{} has neither checks nor approvals", context),

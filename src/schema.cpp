@@ -38,18 +38,25 @@ constexpr std::string_view schema_text = R"json({
     "vars": {
       "description": "Values used as {{ NAME }} in commands, instructions, titles and env values. `--var NAME=VALUE` on the command line overrides them.",
       "type": "object",
+      "propertyNames": {
+        "description": "A var name: letters, digits and '_', not starting with a digit, e.g. LEGACY_DB.",
+        "type": "string",
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"
+      },
       "additionalProperties": {
-        "description": "The value substituted for {{ NAME }}: a string, a number or a boolean.",
+        "description": "The value substituted for {{ NAME }}: a text, a number or a boolean, as written; nothing means an empty text.",
         "type": [
           "string",
           "number",
-          "boolean"
+          "boolean",
+          "null"
         ]
       }
     },
     "secrets": {
       "description": "Names of environment variables read when the run starts, usable as {{ NAME }} like vars. Their values are never written anywhere: cutover prints and records them as ***. A secret missing from the environment stops the run before anything executes.",
       "type": "array",
+      "uniqueItems": true,
       "items": {
         "description": "An environment variable name, e.g. ERP_DB_PASSWORD.",
         "type": "string",
@@ -63,14 +70,17 @@ constexpr std::string_view schema_text = R"json({
     "phases": {
       "description": "Optional list of phase names, in order (e.g. prepare, cutover, verify, go-live). If given, every task's phase must be one of them.",
       "type": "array",
+      "uniqueItems": true,
       "items": {
         "description": "A phase name.",
-        "type": "string"
+        "type": "string",
+        "minLength": 1
       }
     },
     "tasks": {
       "description": "The steps of the cutover. The order of execution comes from depends_on, not from the order in this list.",
       "type": "array",
+      "minItems": 1,
       "items": {
         "$ref": "#/$defs/task"
       }
@@ -78,9 +88,10 @@ constexpr std::string_view schema_text = R"json({
   },
   "$defs": {
     "id": {
-      "description": "An identifier: lower-case letters, digits, '.', '_' and '-', starting with a letter or a digit.",
+      "description": "An identifier of 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or a digit.",
       "type": "string",
-      "pattern": "^[a-z0-9][a-z0-9._-]*$"
+      "pattern": "^[a-z0-9][a-z0-9._-]*$",
+      "maxLength": 128
     },
     "duration": {
       "description": "A duration: whole numbers with units d, h, m, s, in that order, each at most once. Examples: 45s, 15m, 1h30m, 2d, 1d12h.",
@@ -143,11 +154,21 @@ constexpr std::string_view schema_text = R"json({
       ]
     },
     "env": {
-      "description": "Environment variables for the command, added to cutover's own environment. Values may use {{ NAME }}.",
+      "description": "Environment variables for the command, added to cutover's own environment: NAME: value.",
       "type": "object",
+      "propertyNames": {
+        "description": "An environment variable name: letters, digits and '_', not starting with a digit, e.g. PGHOST.",
+        "type": "string",
+        "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"
+      },
       "additionalProperties": {
-        "description": "The variable's value (quote numbers and booleans: \"5432\", \"true\").",
-        "type": "string"
+        "description": "The variable's value, as written (5432 and true are passed as the texts \"5432\" and \"true\"); nothing means an empty value. May use {{ NAME }}.",
+        "type": [
+          "string",
+          "number",
+          "boolean",
+          "null"
+        ]
       }
     },
     "shell": {
@@ -214,8 +235,10 @@ constexpr std::string_view schema_text = R"json({
       "additionalProperties": false,
       "properties": {
         "exit_code": {
-          "description": "The exit code the check must return. Default: 0.",
-          "type": "integer"
+          "description": "The exit code the check must return, 0 to 255. Default: 0.",
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 255
         },
         "stdout": {
           "description": "A regular expression the check's standard output must match, e.g. ^RECONCILED.",
@@ -251,7 +274,8 @@ constexpr std::string_view schema_text = R"json({
         "retries": {
           "description": "How many more times to run the check while it does not hold, to poll until it does. Default: 0.",
           "type": "integer",
-          "minimum": 0
+          "minimum": 0,
+          "maximum": 1000
         },
         "retry_delay": {
           "description": "How long to wait between attempts of the check, e.g. 1m.",
@@ -271,6 +295,7 @@ constexpr std::string_view schema_text = R"json({
         "checks": {
           "description": "Automated checks, run before approvals are asked for.",
           "type": "array",
+          "minItems": 1,
           "items": {
             "$ref": "#/$defs/check"
           }
@@ -279,9 +304,11 @@ constexpr std::string_view schema_text = R"json({
           "description": "The names who must each approve, at the prompt or with `cutover approve RUN_DIR GATE --by NAME`.",
           "type": "array",
           "minItems": 1,
+          "uniqueItems": true,
           "items": {
             "description": "An approver's name, e.g. cutover-lead.",
-            "type": "string"
+            "type": "string",
+            "minLength": 1
           }
         }
       },
@@ -289,12 +316,7 @@ constexpr std::string_view schema_text = R"json({
         {
           "required": [
             "checks"
-          ],
-          "properties": {
-            "checks": {
-              "minItems": 1
-            }
-          }
+          ]
         },
         {
           "required": [
@@ -354,7 +376,8 @@ constexpr std::string_view schema_text = R"json({
         "retries": {
           "description": "How many more attempts after the first when the command fails. Default: 0.",
           "type": "integer",
-          "minimum": 0
+          "minimum": 0,
+          "maximum": 1000
         },
         "retry_delay": {
           "description": "How long to wait between attempts, e.g. 30s.",
@@ -423,7 +446,8 @@ constexpr std::string_view schema_text = R"json({
         "retries": {
           "description": "How many more attempts after the first, for tasks that set none.",
           "type": "integer",
-          "minimum": 0
+          "minimum": 0,
+          "maximum": 1000
         },
         "retry_delay": {
           "description": "How long to wait between attempts, for tasks that set none.",

@@ -1,19 +1,13 @@
 #include "cutover/yaml_tree.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
-#include <istream>
-#include <streambuf>
+#include <unordered_map>
 
 namespace cutover::yaml {
 
-const Node& Tree::node(NodeIndex index) const {
-  return nodes_[resolve(index)];
-}
+const Node& Tree::node(NodeIndex index) const { return nodes_[resolve(index)]; }
 
 NodeIndex Tree::resolve(NodeIndex index) const {
   // An anchor is never placed on an alias, so one step always reaches real content.
@@ -31,102 +25,169 @@ std::span<const NodeIndex> Tree::children(const Node& node) const {
 
 namespace {
 
-// yaml-cpp wants an istream; this one reads the text in place instead of copying it.
-class ViewBuffer : public std::streambuf {
- public:
-  explicit ViewBuffer(std::string_view text) {
-    char* begin = const_cast<char*>(text.data());  // only ever read
-    setg(begin, begin, begin + text.size());
-  }
-};
-
 struct Refusal {
   SyntaxError error;
 };
 
-Location location_of(const YAML::Mark& mark) {
-  return {mark.line + 1, mark.column + 1};
+Location location_of(const yaml_mark_t& mark) {
+  return {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
+}
+
+std::string_view text_of(const yaml_char_t* text, std::size_t length) {
+  return {reinterpret_cast<const char*>(text), length};
+}
+
+std::string_view text_of(const yaml_char_t* text) {
+  return text ? std::string_view(reinterpret_cast<const char*>(text)) : std::string_view{};
+}
+
+// libyaml's C objects, owned.
+class Parser {
+ public:
+  explicit Parser(std::string_view text) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
+  }
+  ~Parser() { yaml_parser_delete(&parser_); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+
+  yaml_parser_t* get() { return &parser_; }
+
+ private:
+  yaml_parser_t parser_{};
+};
+
+class Event {
+ public:
+  Event() = default;
+  ~Event() { yaml_event_delete(&event_); }
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+
+  yaml_event_t* get() { return &event_; }
+  const yaml_event_t& operator*() const { return event_; }
+
+ private:
+  yaml_event_t event_{};
+};
+
+// YAML 1.2 core schema: these plain scalars are null.
+bool is_null(std::string_view value) {
+  return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
+}
+
+SyntaxError syntax_error(const yaml_parser_t& parser) {
+  const std::string problem = parser.problem ? parser.problem : "cannot be read";
+  if (parser.error == YAML_READER_ERROR) {
+    return {{}, fmt::format("unreadable input: {}", problem), {}};
+  }
+  std::string message = "YAML syntax error: " + problem;
+  std::string hint;
+  if (parser.context) {
+    hint = fmt::format("{} that starts at line {}", parser.context, parser.context_mark.line + 1);
+  }
+  if (problem.find("mapping values are not allowed") != std::string::npos) {
+    hint = "a ': ' inside a value: quote the value, or check the indentation";
+  }
+  return {location_of(parser.problem_mark), std::move(message), std::move(hint)};
 }
 
 }  // namespace
 
-class TreeBuilder : public YAML::EventHandler {
+class TreeBuilder {
  public:
-  explicit TreeBuilder(const Limits& limits) : limits_(limits) {}
+  // Every node takes at least two bytes of YAML; reserving that much up front avoids the
+  // copies of growing, and pages that are never written cost no memory.
+  TreeBuilder(const Limits& limits, std::size_t text_size) : limits_(limits) {
+    tree_.nodes_.reserve(text_size / 2 + 16);
+    tree_.children_.reserve(text_size / 2 + 16);
+    tree_.text_.reserve(text_size);
+  }
 
   Tree take() { return std::move(tree_); }
 
-  void OnDocumentStart(const YAML::Mark& mark) override {
+  // Returns false at the end of the stream.
+  bool handle(const yaml_event_t& event) {
+    const Location location = location_of(event.start_mark);
+    switch (event.type) {
+      case YAML_STREAM_END_EVENT: return false;
+      case YAML_DOCUMENT_START_EVENT: start_document(location); break;
+      case YAML_SCALAR_EVENT: scalar(event, location); break;
+      case YAML_ALIAS_EVENT: alias(text_of(event.data.alias.anchor), location); break;
+      case YAML_SEQUENCE_START_EVENT:
+        open({NodeType::sequence, false, false, location}, text_of(event.data.sequence_start.anchor));
+        break;
+      case YAML_MAPPING_START_EVENT:
+        open({NodeType::mapping, false, false, location}, text_of(event.data.mapping_start.anchor));
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: finish_container(); break;
+      default: break;
+    }
+    return true;
+  }
+
+ private:
+  void start_document(Location location) {
     if (documents_++ > 0) {
-      throw Refusal{{location_of(mark), "a second YAML document in one file",
+      throw Refusal{{location, "a second YAML document in one file",
                      "a runbook is a single document: remove the '---' or split the file"}};
     }
   }
-  void OnDocumentEnd() override {}
 
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    close(add({NodeType::null, false, false, location_of(mark)}, anchor));
-  }
-
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    Node node{NodeType::scalar, tag == "?", false, location_of(mark)};
+  void scalar(const yaml_event_t& event, Location location) {
+    const auto& data = event.data.scalar;
+    const std::string_view value = text_of(data.value, data.length);
+    const bool plain = data.style == YAML_PLAIN_SCALAR_STYLE;
+    if (plain && is_null(value)) {
+      close(add({NodeType::null, false, false, location}, text_of(data.anchor)));
+      return;
+    }
+    Node node{NodeType::scalar, plain, false, location};
     node.first = static_cast<std::uint32_t>(tree_.text_.size());
     node.count = static_cast<std::uint32_t>(value.size());
     tree_.text_ += value;
-    close(add(node, anchor));
+    close(add(node, text_of(data.anchor)));
   }
 
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    if (anchor == 0 || anchor >= anchors_.size()) {
-      throw Refusal{{location_of(mark), "an alias names no anchor defined before it", {}}};
+  void alias(std::string_view anchor, Location location) {
+    const auto found = anchors_.find(std::string(anchor));
+    if (found == anchors_.end()) {
+      throw Refusal{{location, fmt::format("the alias *{} names no anchor defined before it", anchor),
+                     {}}};
     }
-    const NodeIndex target = anchors_[anchor];
+    const NodeIndex target = found->second;
     const Node& anchored = tree_.nodes_[target];
     if (!anchored.closed) {
-      throw Refusal{{location_of(mark), "an alias inside the node its anchor names",
+      throw Refusal{{location, fmt::format("the alias *{} is inside the node it names", anchor),
                      "a recursive alias would expand forever"}};
     }
     expansion_ += anchored.expanded_size;
     if (expansion_ > limits_.max_alias_expansion) {
-      throw Refusal{{location_of(mark),
+      throw Refusal{{location,
                      fmt::format("aliases expand this document by more than {} nodes",
                                  limits_.max_alias_expansion),
                      "this looks like an alias bomb; write the content out or use fewer aliases"}};
     }
-    Node node{NodeType::alias, false, false, location_of(mark)};
+    Node node{NodeType::alias, false, false, location};
     node.first = target;
     node.expanded_size = anchored.expanded_size;
-    close(add(node, 0));
+    close(add(node, {}));
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open(Node{NodeType::sequence, false, false, location_of(mark)}, anchor);
-  }
-  void OnSequenceEnd() override { finish_container(); }
-
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open(Node{NodeType::mapping, false, false, location_of(mark)}, anchor);
-  }
-  void OnMapEnd() override { finish_container(); }
-
- private:
-  NodeIndex add(const Node& node, YAML::anchor_t anchor) {
+  NodeIndex add(const Node& node, std::string_view anchor) {
     const auto index = static_cast<NodeIndex>(tree_.nodes_.size());
     tree_.nodes_.push_back(node);
     if (!open_.empty()) pending_[open_.size() - 1].push_back(index);
-    if (anchor != 0) {
-      if (anchors_.size() <= anchor) anchors_.resize(anchor + 1, 0);
-      anchors_[anchor] = index;
-    }
+    if (!anchor.empty()) anchors_[std::string(anchor)] = index;  // a redefinition wins
     return index;
   }
 
   void close(NodeIndex index) { tree_.nodes_[index].closed = true; }
 
-  void open(const Node& node, YAML::anchor_t anchor) {
+  void open(const Node& node, std::string_view anchor) {
     if (open_.size() >= limits_.max_depth) {
       throw Refusal{{node.location, fmt::format("nesting deeper than {} levels", limits_.max_depth),
                      "a runbook needs a handful of levels; this input is not one"}};
@@ -143,7 +204,8 @@ class TreeBuilder : public YAML::EventHandler {
     Node& node = tree_.nodes_[index];
     node.first = static_cast<std::uint32_t>(tree_.children_.size());
     node.count = static_cast<std::uint32_t>(children.size());
-    std::uint64_t size = 1;
+    // Bounded: literal nodes by the file size limit, the rest by max_alias_expansion.
+    std::uint32_t size = 1;
     for (const NodeIndex child : children) size += tree_.nodes_[child].expanded_size;
     node.expanded_size = size;
     node.closed = true;
@@ -156,44 +218,22 @@ class TreeBuilder : public YAML::EventHandler {
   Tree tree_;
   std::size_t documents_ = 0;
   std::uint64_t expansion_ = 0;
-  std::vector<NodeIndex> anchors_;
+  std::unordered_map<std::string, NodeIndex> anchors_;
   std::vector<NodeIndex> open_;
   std::vector<std::vector<NodeIndex>> pending_;
 };
 
-namespace {
-
-// yaml-cpp's messages are terse; say what usually causes them.
-std::string syntax_hint(const std::string& message) {
-  if (message.find("illegal map value") != std::string::npos) {
-    return "a 'key: value' where none can be: check the indentation, and quote values that "
-           "contain ': '";
-  }
-  if (message.find("end of map not found") != std::string::npos ||
-      message.find("end of sequence not found") != std::string::npos) {
-    return "a bracket or brace is not closed";
-  }
-  if (message.find("anchor not found") != std::string::npos) {
-    return "an alias (*name) must come after its anchor (&name)";
-  }
-  return {};
-}
-
-}  // namespace
-
 std::variant<Tree, SyntaxError> parse(std::string_view text, const Limits& limits) {
-  ViewBuffer buffer(text);
-  std::istream stream(&buffer);
-  TreeBuilder builder(limits);
+  Parser parser(text);
+  TreeBuilder builder(limits, text.size());
   try {
-    YAML::Parser parser(stream);
-    while (parser.HandleNextDocument(builder)) {
+    for (;;) {
+      Event event;
+      if (!yaml_parser_parse(parser.get(), event.get())) return syntax_error(*parser.get());
+      if (!builder.handle(*event)) break;
     }
   } catch (const Refusal& refusal) {
     return refusal.error;
-  } catch (const YAML::Exception& error) {
-    const Location location = error.mark.is_null() ? Location{} : location_of(error.mark);
-    return SyntaxError{location, "YAML syntax error: " + error.msg, syntax_hint(error.msg)};
   }
   return builder.take();
 }

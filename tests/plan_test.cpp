@@ -20,6 +20,13 @@ Task make_task(std::string id, std::optional<Duration> estimate,
   return task;
 }
 
+Window make_window(Timestamp start, Duration duration) {
+  Window window;
+  window.start = start;
+  window.duration = duration;
+  return window;
+}
+
 Runbook make_runbook(std::vector<Task> tasks) {
   Runbook runbook;
   runbook.id = "test";
@@ -148,7 +155,7 @@ TEST_CASE("rows are ordered by earliest start, then topological position") {
 
 TEST_CASE("the window's start and end, and the fit") {
   Runbook runbook = diamond();  // 4h
-  runbook.window = Window{timestamp("2026-11-28T18:00:00+01:00"), 5h};
+  runbook.window = make_window(timestamp("2026-11-28T18:00:00+01:00"), 5h);
 
   SUBCASE("fits with time to spare") {
     const Plan plan = plan_of(runbook);

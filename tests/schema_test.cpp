@@ -102,6 +102,7 @@ TEST_CASE("schema: top-level keys match the format") {
   CHECK(joined(keys_of(schema().at("properties"))) == joined(top_level_keys));
   CHECK(joined(schema().at("required").get<Keys>()) == joined({"version", "id", "tasks"}));
   CHECK(schema().at("properties").at("version").at("const") == 1);
+  CHECK(schema().at("properties").at("tasks").at("minItems") == 1);
   CHECK(schema().at("additionalProperties") == false);
 }
 
@@ -210,7 +211,10 @@ TEST_CASE("schema: a window has a start and exactly one of duration or end") {
 
 TEST_CASE("schema: gates, checks and rollbacks") {
   CHECK(joined(keys_of(def("gate").at("properties"))) == "approvals, checks");
-  CHECK(def("gate").contains("anyOf"));
+  CHECK(def("gate").at("anyOf") ==
+        json::parse(R"([{"required": ["checks"]}, {"required": ["approvals"]}])"));
+  CHECK(def("gate").at("properties").at("checks").at("minItems") == 1);
+  CHECK(def("gate").at("properties").at("approvals").at("minItems") == 1);
   CHECK(joined(keys_of(def("check").at("properties"))) ==
         "expect, name, retries, retry_delay, run, timeout");
   CHECK(joined(def("check").at("required").get<Keys>()) == "name, run");

@@ -1,6 +1,7 @@
 #pragma once
-// A compact YAML document built from yaml-cpp's parser events: one flat array of nodes with
-// their locations, no YAML::Node (see PITFALLS: its tree costs ~46x the file size).
+// A compact YAML document built from libyaml's parser events: one flat array of nodes with
+// their locations. libyaml rather than yaml-cpp: its scanner is ~14x faster on runbooks
+// (docs/performance.md), and events let us see every key, mark and anchor ourselves.
 
 #include <cstdint>
 #include <span>
@@ -21,12 +22,12 @@ struct Node {
   NodeType type = NodeType::null;
   bool plain = false;  // an unquoted scalar: only these can be numbers, booleans or merge keys
   bool closed = false;
-  Location location;
+  Location location;  // columns count characters, not bytes
   // scalar: offset and length in the text pool; container: range in the children array
   // (a mapping's children alternate key, value); alias: `first` is the anchored node.
   std::uint32_t first = 0;
   std::uint32_t count = 0;
-  std::uint64_t expanded_size = 1;  // nodes it stands for once aliases are expanded
+  std::uint32_t expanded_size = 1;  // nodes it stands for once aliases are expanded
 };
 
 struct Limits {
@@ -58,7 +59,8 @@ struct SyntaxError {
 };
 
 // Parses exactly one YAML document; a second document, too deep nesting, recursive aliases
-// and alias expansion over the limit are refused as SyntaxError.
+// and alias expansion over the limit are refused as SyntaxError. Plain null scalars (empty,
+// ~, null) become null nodes.
 std::variant<Tree, SyntaxError> parse(std::string_view text, const Limits& limits = {});
 
 }  // namespace cutover::yaml

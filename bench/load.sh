@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Times `cutover validate` and `cutover plan` on generated runbooks of 10,000 and 100,000 tasks
+# and prints wall time and max RSS against the file size. Run on demand, not in CI:
+#   ./bench/load.sh [build/cutover]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cutover=${1:-build/cutover}
+[[ -x $cutover ]] || ./scripts/build.sh >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# measure LABEL CMD...: best of 5 wall times, and the max RSS of that run.
+measure() {
+  local label=$1
+  shift
+  local best="" rss=""
+  for _ in 1 2 3 4 5; do
+    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null
+    read -r seconds kib <"$work/time"
+    if [[ -z $best ]] || awk "BEGIN{exit !($seconds < $best)}"; then
+      best=$seconds
+      rss=$kib
+    fi
+  done
+  printf '%-34s %7.3f s   max RSS %7.1f MiB\n' "$label" "$best" "$(awk "BEGIN{print $rss/1024}")"
+}
+
+for n in 10000 100000; do
+  file="$work/runbook-$n.yaml"
+  python3 bench/gen_runbook.py "$n" >"$file"
+  size=$(stat -c %s "$file")
+  printf '\n%d tasks, %.1f MiB of YAML\n' "$n" "$(awk "BEGIN{print $size/1048576}")"
+  measure "validate" "$cutover" validate "$file"
+  measure "plan --format json" "$cutover" plan --format json "$file"
+  measure "plan (text)" "$cutover" plan "$file"
+done

@@ -1,0 +1,49 @@
+# Shared by the end-to-end tests: each runs as `bash test.sh CUTOVER_BINARY SOURCE_DIR` in a
+# fresh temporary directory that is removed afterwards.
+set -euo pipefail
+
+CUTOVER=$1
+SRC=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+export NO_COLOR=1
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# run_cutover EXPECTED_EXIT ARGS...: runs the binary, keeping stdout in out.txt and stderr in
+# err.txt, and fails unless it exits with EXPECTED_EXIT.
+run_cutover() {
+  local expected=$1
+  shift
+  local status=0
+  timeout 60 "$CUTOVER" "$@" >out.txt 2>err.txt || status=$?
+  if [[ $status != "$expected" ]]; then
+    echo "--- stdout" >&2; cat out.txt >&2
+    echo "--- stderr" >&2; cat err.txt >&2
+    fail "cutover $* exited $status, expected $expected"
+  fi
+}
+
+# expect_in FILE TEXT: FILE contains TEXT literally.
+expect_in() {
+  grep -qF -- "$2" "$1" || {
+    cat "$1" >&2
+    fail "$1 does not contain: $2"
+  }
+}
+
+expect_not_in() {
+  if grep -qF -- "$2" "$1"; then
+    cat "$1" >&2
+    fail "$1 contains: $2"
+  fi
+}
+
+# runbook NAME <<'EOF' ... EOF: writes a runbook file from stdin.
+runbook() {
+  cat >"$1"
+}
