@@ -92,6 +92,67 @@ std::string styled(bool colour, const fmt::text_style& style, std::string_view t
   return colour ? fmt::format(style, "{}", text) : std::string(text);
 }
 
+// What a terminal can show safely: control characters (escape sequences from a hostile file
+// among them) and broken UTF-8 become '?', one per byte, so that columns still line up.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      out += (byte < 0x20 && byte != '\t') || byte == 0x7F ? '?' : text[i];
+      ++i;
+      continue;
+    }
+    const std::size_t length = (byte & 0xE0) == 0xC0   ? 2
+                               : (byte & 0xF0) == 0xE0 ? 3
+                               : (byte & 0xF8) == 0xF0 ? 4
+                                                       : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) valid = is_continuation_byte(text[i + k]);
+    if (!valid) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
+// Byte offset of the character at `index` (0-based).
+std::size_t byte_of_character(std::string_view line, std::size_t index) {
+  std::size_t offset = 0;
+  for (std::size_t seen = 0; offset < line.size() && seen < index; ++seen) {
+    ++offset;
+    while (offset < line.size() && is_continuation_byte(line[offset])) ++offset;
+  }
+  return offset;
+}
+
+// A long line is cut to a window around the column, so that the caret stays on screen.
+constexpr std::size_t excerpt_context = 60;
+
+struct Excerpt {
+  std::string text;
+  int column = 0;  // of the caret within `text`
+};
+
+Excerpt excerpt(std::string_view raw_line, int column) {
+  const std::string line = printable(raw_line);
+  const auto target = static_cast<std::size_t>(std::max(column, 1) - 1);
+  const std::size_t first = target > excerpt_context ? target - excerpt_context : 0;
+  const std::size_t begin = byte_of_character(line, first);
+  const std::size_t end = byte_of_character(line, target + excerpt_context);
+  Excerpt result;
+  if (begin > 0) result.text = "...";
+  result.text += line.substr(begin, end - begin);
+  if (end < line.size()) result.text += "...";
+  result.column = static_cast<int>(target - first + (begin > 0 ? 3 : 0)) + 1;
+  return result;
+}
+
 // The caret goes under the column's character: one space per preceding character, tabs kept
 // so that it lines up.
 std::string caret_line(std::string_view line, int column) {
@@ -120,24 +181,25 @@ std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions&
     const auto severity_style = item.severity == Severity::error
                                     ? fmt::emphasis::bold | fg(fmt::terminal_color::bright_red)
                                     : fmt::emphasis::bold | fg(fmt::terminal_color::bright_magenta);
-    out += fmt::format(
-        "{}: {}: {}\n",
-        styled(colour, fmt::emphasis::bold, location_prefix(diagnostics.file(), item.location)),
-        styled(colour, severity_style, severity_name(item.severity)),
-        styled(colour, fmt::emphasis::bold, item.message));
+    out += fmt::format("{}: {}: {}\n",
+                       styled(colour, fmt::emphasis::bold,
+                              printable(location_prefix(diagnostics.file(), item.location))),
+                       styled(colour, severity_style, severity_name(item.severity)),
+                       styled(colour, fmt::emphasis::bold, printable(item.message)));
     const std::string_view line = diagnostics.source_line(item.location.line);
     if (!line.empty()) {
+      const Excerpt shown = excerpt(line, item.location.column);
       const std::string gutter = fmt::format("{:>5}", item.location.line);
-      out += fmt::format("{} | {}\n", gutter, line);
+      out += fmt::format("{} | {}\n", gutter, shown.text);
       if (item.location.column > 0) {
         out += fmt::format("{} | {}{}\n", std::string(gutter.size(), ' '),
-                           caret_line(line, item.location.column),
+                           caret_line(shown.text, shown.column),
                            styled(colour, fg(fmt::terminal_color::bright_green), "^"));
       }
     }
     if (!item.hint.empty()) {
-      out +=
-          fmt::format("{} {}\n", styled(colour, fg(fmt::terminal_color::cyan), "hint:"), item.hint);
+      out += fmt::format("{} {}\n", styled(colour, fg(fmt::terminal_color::cyan), "hint:"),
+                         printable(item.hint));
     }
   }
   return out;
