@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace cutover {
@@ -46,8 +47,11 @@ std::size_t FileDiagnostics::warning_count() const {
 void FileDiagnostics::set_source(std::string text) {
   source_ = std::move(text);
   line_starts_.assign(1, 0);
-  for (std::size_t i = 0; i < source_.size(); ++i) {
-    if (source_[i] == '\n') line_starts_.push_back(i + 1);
+  const char* begin = source_.data();
+  const char* end = begin + source_.size();
+  for (const char* at = begin; (at = static_cast<const char*>(std::memchr(at, '\n', end - at)));) {
+    ++at;
+    line_starts_.push_back(static_cast<std::size_t>(at - begin));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <fstream>
 #include <system_error>
 
@@ -44,16 +45,27 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
   return overlong || surrogate || code_point > 0x10FFFF ? 0 : length;
 }
 
+// Eight bytes at once: runbooks are mostly ASCII.
+bool all_ascii(const char* bytes) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, bytes, sizeof word);
+  return (word & 0x8080808080808080ULL) == 0;
+}
+
 // Binary data and broken encodings are refused before the YAML parser sees them.
 bool check_encoding(std::string_view text, FileDiagnostics& diagnostics) {
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
+    diagnostics.error(diagnostics.location_at(at), "the file contains a NUL byte",
+                      "this looks like binary data, not a YAML runbook");
+    return false;
+  }
   for (std::size_t at = 0; at < text.size();) {
-    const char c = text[at];
-    if (c == '\0') {
-      diagnostics.error(diagnostics.location_at(at), "the file contains a NUL byte",
-                        "this looks like binary data, not a YAML runbook");
-      return false;
+    if (at + 8 <= text.size() && all_ascii(text.data() + at)) {
+      at += 8;
+      continue;
     }
-    if (static_cast<unsigned char>(c) < 0x80) {
+    if (static_cast<unsigned char>(text[at]) < 0x80) {
       ++at;
       continue;
     }

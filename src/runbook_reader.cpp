@@ -65,6 +65,20 @@ std::string shown(std::string_view text) {
   return fmt::format("'{}{}'", out, text.size() > 60 ? "..." : "");
 }
 
+// Sets each of `overrides` in `vars`: replaced where the name exists, else appended.
+void override_vars(EnvVars& vars, const EnvVars& overrides) {
+  for (const auto& override : overrides) {
+    const auto existing = std::find_if(vars.begin(), vars.end(), [&](const auto& var) {
+      return var.first == override.first;
+    });
+    if (existing != vars.end()) {
+      existing->second = override.second;
+    } else {
+      vars.push_back(override);
+    }
+  }
+}
+
 struct Entry {
   std::string_view key;
   Location key_location;
@@ -107,7 +121,7 @@ class Reader {
 
     // vars and secrets first, wherever they stand: every template is checked against them.
     if (const Entry* vars = find(top, "vars")) runbook.vars = read_vars(*vars);
-    apply_command_line_vars(runbook.vars);
+    override_vars(runbook.vars, options_.vars);
     if (const Entry* secrets = find(top, "secrets")) {
       runbook.secrets = read_names(*secrets, "a list of environment variable names");
     }
@@ -474,18 +488,6 @@ class Reader {
     return result;
   }
 
-  void apply_command_line_vars(EnvVars& vars) const {
-    for (const auto& [name, value] : options_.vars) {
-      auto existing = std::find_if(vars.begin(), vars.end(),
-                                   [&](const auto& var) { return var.first == name; });
-      if (existing != vars.end()) {
-        existing->second = value;
-      } else {
-        vars.emplace_back(name, value);
-      }
-    }
-  }
-
   void check_secrets_against_vars(const Runbook& runbook) {
     for (const auto& [name, value] : runbook.vars) {
       if (std::find(runbook.secrets.begin(), runbook.secrets.end(), name) !=
@@ -735,7 +737,7 @@ class Reader {
     } else if (key == "retry_delay") {
       if (auto delay = duration(field)) task.retry_delay = *delay;
     } else if (key == "env") {
-      merge_env(task.env, read_env(field, "environment variable"));
+      override_vars(task.env, read_env(field, "environment variable"));
     } else if (key == "workdir") {
       if (auto workdir = template_text(field)) task.workdir = *workdir;
     } else if (key == "rollback") {
@@ -748,18 +750,6 @@ class Reader {
       if (auto ponr = boolean(field)) task.point_of_no_return = *ponr;
     } else if (key == "shell") {
       if (auto shell = read_shell(field)) task.shell = *shell;
-    }
-  }
-
-  static void merge_env(EnvVars& env, EnvVars overrides) {
-    for (auto& [name, value] : overrides) {
-      auto existing =
-          std::find_if(env.begin(), env.end(), [&](const auto& var) { return var.first == name; });
-      if (existing != env.end()) {
-        existing->second = std::move(value);
-      } else {
-        env.emplace_back(name, std::move(value));
-      }
     }
   }
 
