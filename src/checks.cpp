@@ -24,13 +24,15 @@ class Checker {
     const bool ids_ok = check_ids();
     const bool dependencies_ok = check_dependencies();
     check_phases();
-    check_manual_texts();
+    check_texts_shown_to_people();
     if (!ids_ok || !dependencies_ok) return;  // the graph would not mean what the file says
     const Dag dag = build_dag(runbook_);
     if (!dag.acyclic()) {
       report_cycles(dag);
       return;
     }
+    // Warnings about a runbook that does not load would mostly echo its errors.
+    if (out_.has_errors()) return;
     check_points_of_no_return(dag);
     check_estimates_and_owners();
     check_window(dag);
@@ -108,11 +110,15 @@ class Checker {
   }
 
   // Texts shown to people must not carry a secret's value.
-  void check_manual_texts() {
+  void check_texts_shown_to_people() {
     if (runbook_.secrets.empty()) return;
     for (const Task& task : runbook_.tasks) {
+      warn_secrets_in(task, task.title, "title");
       if (const auto* manual = std::get_if<Manual>(&task.kind)) {
         warn_secrets_in(task, manual->instructions, "manual text");
+      }
+      if (const auto* gate = std::get_if<Gate>(&task.kind)) {
+        for (const auto& check : gate->checks) warn_secrets_in(task, check.name, "check name");
       }
       if (task.rollback) {
         if (const auto* manual = std::get_if<ManualRollback>(&*task.rollback)) {

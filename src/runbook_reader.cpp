@@ -122,10 +122,7 @@ class Reader {
     // vars and secrets first, wherever they stand: every template is checked against them.
     if (const Entry* vars = find(top, "vars")) runbook.vars = read_vars(*vars);
     override_vars(runbook.vars, options_.vars);
-    if (const Entry* secrets = find(top, "secrets")) {
-      runbook.secrets = read_names(*secrets, "a list of environment variable names");
-    }
-    check_secrets_against_vars(runbook);
+    if (const Entry* secrets = find(top, "secrets")) runbook.secrets = read_secrets(*secrets, runbook.vars);
     names_.clear();
     for (const auto& [name, value] : runbook.vars) names_.push_back(name);
     for (const auto& name : runbook.secrets) names_.push_back(name);
@@ -136,7 +133,7 @@ class Reader {
       } else if (entry.key == "id") {
         if (auto id = read_id(entry, "runbook id")) runbook.id = *id;
       } else if (entry.key == "title") {
-        if (auto title = text(entry)) runbook.title = *title;
+        if (auto title = template_text(entry)) runbook.title = *title;
       } else if (entry.key == "window") {
         runbook.window = read_window(entry);
       } else if (entry.key == "phases") {
@@ -233,6 +230,8 @@ class Reader {
   void check_keys(const std::vector<Entry>& entries, const KeyList& known, std::string_view where) {
     for (const auto& entry : entries) {
       if (std::find(known.begin(), known.end(), entry.key) != known.end()) continue;
+      // Extension fields, as in Docker Compose: a home for anchors, ignored otherwise.
+      if (&known == &top_level_keys && entry.key.starts_with("x-")) continue;
       out_.error(entry.key_location, fmt::format("unknown key '{}' in {}", entry.key, where),
                  unknown_key_hint(entry.key, known));
     }
@@ -261,11 +260,12 @@ class Reader {
       case NodeType::null:
         return "nothing";
       case NodeType::scalar:
-        return shown(tree_.scalar(node));
+        return node.plain ? shown(tree_.scalar(node))
+                          : fmt::format("the quoted text {}", shown(tree_.scalar(node)));
       case NodeType::sequence:
-        return "a list";
+        return tree_.children(node).empty() ? "an empty list" : "a list";
       case NodeType::mapping:
-        return "a mapping";
+        return tree_.children(node).empty() ? "an empty mapping" : "a mapping";
       case NodeType::alias:
         break;
     }
@@ -309,8 +309,9 @@ class Reader {
       if (value == "false" || value == "False" || value == "FALSE") return false;
     }
     wrong_type(entry, "true or false",
-               node.type == NodeType::scalar ? "YAML 1.2 booleans are written true or false"
-                                             : std::string{});
+               node.type != NodeType::scalar ? std::string{}
+               : node.plain                  ? "YAML 1.2 booleans are written true or false"
+                                             : "write it without quotes");
     return std::nullopt;
   }
 
@@ -325,7 +326,8 @@ class Reader {
         return number;
       }
     }
-    wrong_type(entry, expected);
+    const bool quoted = node.type == NodeType::scalar && !node.plain;
+    wrong_type(entry, expected, quoted ? "write it without quotes" : "");
     return std::nullopt;
   }
 
@@ -385,7 +387,7 @@ class Reader {
       const Node& item = tree_.node(child);
       if (item.type != NodeType::scalar) {
         out_.error(
-            item.type == NodeType::null ? node.location : item.location,
+            item.location,
             fmt::format("each item of '{}' must be a text, found {}", entry.key, found(item)));
         continue;
       }
@@ -488,14 +490,26 @@ class Reader {
     return result;
   }
 
-  void check_secrets_against_vars(const Runbook& runbook) {
-    for (const auto& [name, value] : runbook.vars) {
-      if (std::find(runbook.secrets.begin(), runbook.secrets.end(), name) !=
-          runbook.secrets.end()) {
-        out_.error({1, 1}, fmt::format("'{}' is both a var and a secret", name),
-                   "a secret's value comes from the environment; remove it from vars");
+  // A secret's value comes from the environment; a var of the same name would shadow it.
+  std::vector<std::string> read_secrets(const Entry& entry, const EnvVars& vars) {
+    std::vector<std::string> secrets = read_names(entry, "a list of environment variable names");
+    const auto items = tree_.children(tree_.node(entry.value));
+    for (const NodeIndex item : items) {
+      const Node& node = tree_.node(item);
+      if (node.type != NodeType::scalar) continue;
+      const std::string_view name = tree_.scalar(node);
+      const bool from_command_line = std::any_of(
+          options_.vars.begin(), options_.vars.end(), [&](const auto& var) { return var.first == name; });
+      const bool is_var = std::any_of(vars.begin(), vars.end(),
+                                      [&](const auto& var) { return var.first == name; });
+      if (is_var) {
+        out_.error(node.location,
+                   fmt::format("'{}' is both a {} and a secret", name,
+                               from_command_line ? "--var" : "var"),
+                   "a secret's value comes from the environment; do not give it as a var");
       }
     }
+    return secrets;
   }
 
   std::optional<Window> read_window(const Entry& entry) {
@@ -525,7 +539,8 @@ class Reader {
     if (!start || !length) return std::nullopt;
     if (length->count() <= 0) {
       out_.error(where_value(duration_entry ? *duration_entry : *end_entry),
-                 "the window ends before it starts");
+                 duration_entry ? "the window's duration must be longer than 0s"
+                                : "the window ends before it starts");
       return std::nullopt;
     }
     return Window{*start, *length, node.location};
@@ -623,7 +638,7 @@ class Reader {
     for (std::size_t i = 0; i < items.size(); ++i) {
       const Node& item = tree_.node(items[i]);
       if (item.type != NodeType::mapping) {
-        out_.error(item.type == NodeType::null ? node.location : item.location,
+        out_.error(item.location,
                    fmt::format("task {} must be a mapping, found {}", i + 1, found(item)));
         continue;
       }
@@ -639,10 +654,12 @@ class Reader {
     std::string where = name_task(node, position);
     const auto fields = entries(index, where);
     const Entry* id_entry = find(fields, "id");
+    bool has_id = false;
     if (id_entry) {
       if (auto id = read_id(*id_entry, "task id")) {
         task.id = *id;
         task.location = tree_.node(id_entry->value).location;
+        has_id = true;
       }
     } else {
       out_.error(node.location, fmt::format("{} has no 'id'", where));
@@ -675,8 +692,27 @@ class Reader {
                  fmt::format("{} is a gate and has nothing to roll back", where),
                  "put the rollback on the tasks the gate guards");
     }
-    if (!id_entry) return std::nullopt;
+    warn_inapplicable_keys(fields, task, where);
+    if (!has_id) return std::nullopt;
     return task;
+  }
+
+  // Settings that a task's kind ignores are said so, rather than silently dropped. A gate's
+  // timeout, env, workdir and shell apply to its checks.
+  void warn_inapplicable_keys(const std::vector<Entry>& fields, const Task& task,
+                              const std::string& where) {
+    static const KeyList command_only = {"timeout", "retries", "retry_delay", "env", "workdir", "shell"};
+    static const KeyList check_level = {"retries", "retry_delay"};
+    const KeyList* ignored = task.is_manual() ? &command_only : task.is_gate() ? &check_level : nullptr;
+    if (!ignored) return;
+    for (const Entry& field : fields) {
+      if (std::find(ignored->begin(), ignored->end(), field.key) == ignored->end()) continue;
+      out_.warning(field.key_location,
+                   fmt::format("'{}' has no effect on {}, a {}", field.key, where,
+                               task.is_manual() ? "manual task" : "gate"),
+                   task.is_manual() ? "a person does this task; nothing is run"
+                                    : "set retries and retry_delay on each check");
+    }
   }
 
   // How messages name a task: by its id when it has a readable one, else by position.
@@ -839,7 +875,7 @@ class Reader {
       const std::string where = fmt::format("check {} of {}", i + 1, context);
       if (item.type != NodeType::mapping) {
         out_.error(
-            item.type == NodeType::null ? node.location : item.location,
+            item.location,
             fmt::format("{} must be a mapping with name and run, found {}", where, found(item)));
         continue;
       }

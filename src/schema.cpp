@@ -13,6 +13,11 @@ constexpr std::string_view schema_text = R"json({
   "description": "A cutover runbook: the ordered, timed steps that move a business from a legacy system to a new one, executed by `cutover run`. This schema checks structure only: keys, types, ids, durations and timestamps. The rules that need the whole runbook are checked by the loader, not here: duplicate task ids, a depends_on naming no task, a task depending on itself, dependency cycles, a phase not listed in `phases`, a {{ NAME }} that is neither a var nor a secret, invalid regular expressions in gate expectations. Run `cutover validate RUNBOOK` for the full check.",
   "type": "object",
   "additionalProperties": false,
+  "patternProperties": {
+    "^x-": {
+      "description": "An extension field, ignored by cutover: a place for anchors to reuse with aliases and merge keys."
+    }
+  },
   "required": [
     "version",
     "id",

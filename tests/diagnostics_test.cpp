@@ -113,13 +113,13 @@ TEST_CASE("render_text: no colour codes without colour, ANSI codes with it") {
   CHECK(plain.find('\x1b') == std::string::npos);
   const std::string coloured = render_text(diagnostics, {true});
   CHECK(coloured ==
-        "\x1b[1mrb.yaml:1:4\x1b[0m: \x1b[1m\x1b[38;5;9merror\x1b[0m: \x1b[1mmsg\x1b[0m\n"
+        "\x1b[1mrb.yaml:1:4\x1b[0m: \x1b[1m\x1b[91merror\x1b[0m: \x1b[1mmsg\x1b[0m\n"
         "    1 | a: 1\n"
-        "      |    \x1b[38;5;10m^\x1b[0m\n"
-        "\x1b[38;5;6mhint:\x1b[0m hint text\n"
-        "\x1b[1mrb.yaml:1:1\x1b[0m: \x1b[1m\x1b[38;5;13mwarning\x1b[0m: \x1b[1mwarn\x1b[0m\n"
+        "      |    \x1b[92m^\x1b[0m\n"
+        "\x1b[36mhint:\x1b[0m hint text\n"
+        "\x1b[1mrb.yaml:1:1\x1b[0m: \x1b[1m\x1b[95mwarning\x1b[0m: \x1b[1mwarn\x1b[0m\n"
         "    1 | a: 1\n"
-        "      | \x1b[38;5;10m^\x1b[0m\n");
+        "      | \x1b[92m^\x1b[0m\n");
 }
 
 TEST_CASE("render_text of no diagnostics is empty") {
@@ -322,4 +322,65 @@ TEST_CASE("offset_of and location_at") {
       CHECK(diagnostics.offset_of(diagnostics.location_at(offset)) == offset);
     }
   }
+}
+
+TEST_CASE("render_text cuts a long line to a window around the column") {
+  std::string line;
+  for (int i = 0; i < 300; ++i) line += static_cast<char>('0' + i % 10);
+  SUBCASE("cut on both sides") {
+    auto diagnostics = with_source("rb.yaml", line + "\n");
+    diagnostics.error({1, 150}, "m");
+    CHECK(render_text(diagnostics, {}) == "rb.yaml:1:150: error: m\n    1 | ..." +
+                                              line.substr(89, 120) + "...\n      | " +
+                                              std::string(63, ' ') + "^\n");
+  }
+  SUBCASE("cut at the start only") {
+    auto diagnostics = with_source("rb.yaml", line.substr(0, 200) + "\n");
+    diagnostics.error({1, 150}, "m");
+    CHECK(render_text(diagnostics, {}) == "rb.yaml:1:150: error: m\n    1 | ..." +
+                                              line.substr(89, 111) + "\n      | " +
+                                              std::string(63, ' ') + "^\n");
+  }
+  SUBCASE("cut at the end only") {
+    auto diagnostics = with_source("rb.yaml", line + "\n");
+    diagnostics.error({1, 10}, "m");
+    CHECK(render_text(diagnostics, {}) == "rb.yaml:1:10: error: m\n    1 | " + line.substr(0, 69) +
+                                              "...\n      | " + std::string(9, ' ') + "^\n");
+  }
+  SUBCASE("a line of exactly column + 59 characters is not cut") {
+    auto diagnostics = with_source("rb.yaml", line.substr(0, 69) + "\n");
+    diagnostics.error({1, 10}, "m");
+    CHECK(render_text(diagnostics, {}) == "rb.yaml:1:10: error: m\n    1 | " + line.substr(0, 69) +
+                                              "\n      | " + std::string(9, ' ') + "^\n");
+  }
+  SUBCASE("the window counts characters, not bytes") {
+    std::string accents;
+    for (int i = 0; i < 100; ++i) accents += "\xC3\xA9";
+    auto diagnostics = with_source("rb.yaml", accents + "x\n");
+    diagnostics.error({1, 101}, "m");
+    std::string tail;
+    for (int i = 0; i < 60; ++i) tail += "\xC3\xA9";
+    CHECK(render_text(diagnostics, {}) == "rb.yaml:1:101: error: m\n    1 | ..." + tail +
+                                              "x\n      | " + std::string(63, ' ') + "^\n");
+  }
+}
+
+TEST_CASE("render_text shows control characters and broken UTF-8 as '?', one per byte") {
+  auto diagnostics = with_source("ev\x1b[2Jil.yaml", "a: \x1b[31mred \xFF\xFE x\n");
+  // Column 16 is the 'x': each control character and broken byte is one column.
+  diagnostics.error({1, 16}, "bad \x07 value\n", "hint\rwith CR");
+  CHECK(render_text(diagnostics, {}) ==
+        "ev?[2Jil.yaml:1:16: error: bad ? value?\n"
+        "    1 | a: ?[31mred ?? x\n"
+        "      |                ^\n"
+        "hint: hint?with CR\n");
+}
+
+TEST_CASE("render_text keeps valid UTF-8 and tabs in excerpts") {
+  auto diagnostics = with_source("rb.yaml", "\tk: \xE2\x82\xAC \xF0\x9F\x9A\x80 z\n");
+  diagnostics.error({1, 9}, "m");
+  CHECK(render_text(diagnostics, {}) ==
+        "rb.yaml:1:9: error: m\n"
+        "    1 | \tk: \xE2\x82\xAC \xF0\x9F\x9A\x80 z\n"
+        "      | \t       ^\n");
 }

@@ -76,10 +76,12 @@ TEST_CASE("a sequence's children are its items in order") {
   CHECK(tree.scalar(tree.node(items[2])) == "three");
 }
 
-TEST_CASE("scalars and nulls have no children; scalar() of a container is empty") {
-  const Tree tree = parsed("a: [x]\n");
+TEST_CASE("scalars and nulls have no children; a null has no text") {
+  const Tree tree = parsed("a: ~\n");
   const auto children = tree.children(tree.node(tree.root()));
+  REQUIRE(children.size() == 2);
   CHECK(tree.children(tree.node(children[0])).empty());
+  CHECK(tree.children(tree.node(children[1])).empty());
   CHECK(tree.scalar(tree.node(children[1])).empty());
 }
 
