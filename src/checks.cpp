@@ -112,6 +112,12 @@ class Checker {
   // Texts shown to people must not carry a secret's value.
   void check_texts_shown_to_people() {
     if (runbook_.secrets.empty()) return;
+    for (const auto& reference : find_references(runbook_.title)) {
+      if (!is_secret(reference.name)) continue;
+      out_.warning(runbook_.title_location,
+                   fmt::format("the runbook's title uses the secret '{}'", reference.name),
+                   "it would be shown to everyone who sees the plan");
+    }
     for (const Task& task : runbook_.tasks) {
       warn_secrets_in(task, task.title, "title");
       if (const auto* manual = std::get_if<Manual>(&task.kind)) {
@@ -130,13 +136,17 @@ class Checker {
 
   void warn_secrets_in(const Task& task, std::string_view text, std::string_view what) {
     for (const auto& reference : find_references(text)) {
-      const auto& secrets = runbook_.secrets;
-      if (std::find(secrets.begin(), secrets.end(), reference.name) == secrets.end()) continue;
+      if (!is_secret(reference.name)) continue;
       out_.warning(
           task.location,
           fmt::format("the {} of task '{}' uses the secret '{}'", what, task.id, reference.name),
           "it would be shown to a person; refer to where the secret is kept instead");
     }
+  }
+
+  bool is_secret(std::string_view name) const {
+    const auto& secrets = runbook_.secrets;
+    return std::find(secrets.begin(), secrets.end(), name) != secrets.end();
   }
 
   void report_cycles(const Dag& dag) {

@@ -32,6 +32,11 @@ void FileDiagnostics::sort() {
   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return a.location < b.location;
   });
+  // Content reached through several aliases would otherwise say the same thing each time.
+  const auto same = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.location == b.location && a.severity == b.severity && a.message == b.message;
+  };
+  items_.erase(std::unique(items_.begin(), items_.end(), same), items_.end());
 }
 
 std::size_t FileDiagnostics::error_count() const {

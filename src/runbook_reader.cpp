@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "cutover/template.hpp"
 
@@ -60,9 +62,13 @@ bool valid_id(std::string_view id) {
 
 // Values quoted back in messages stay short and on one line.
 std::string shown(std::string_view text) {
-  std::string out(text.substr(0, 60));
+  std::size_t cut = std::min<std::size_t>(text.size(), 60);
+  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;  // not inside a UTF-8 character
+  }
+  std::string out(text.substr(0, cut));
   std::replace(out.begin(), out.end(), '\n', ' ');
-  return fmt::format("'{}{}'", out, text.size() > 60 ? "..." : "");
+  return fmt::format("'{}{}'", out, cut < text.size() ? "..." : "");
 }
 
 // Sets each of `overrides` in `vars`: replaced where the name exists, else appended.
@@ -134,6 +140,7 @@ class Reader {
         if (auto id = read_id(entry, "runbook id")) runbook.id = *id;
       } else if (entry.key == "title") {
         if (auto title = template_text(entry)) runbook.title = *title;
+        runbook.title_location = where_value(entry);
       } else if (entry.key == "window") {
         runbook.window = read_window(entry);
       } else if (entry.key == "phases") {
@@ -152,6 +159,9 @@ class Reader {
   std::vector<Entry> entries(NodeIndex index, std::string_view where) {
     std::vector<Entry> result;
     const Node& map = tree_.node(index);
+    // A mapping merged or aliased in several places is read each time; its problems are
+    // reported once, where they are written.
+    const bool first_reading = mappings_read_.insert(tree_.resolve(index)).second;
     const auto children = tree_.children(map);
     std::vector<NodeIndex> merges;
     // Runbook mappings are small; a hostile one with many keys must not go quadratic.
@@ -160,8 +170,10 @@ class Reader {
     for (std::size_t i = 0; i + 1 < children.size(); i += 2) {
       const Node& key = tree_.node(children[i]);
       if (key.type != NodeType::scalar) {
-        out_.error(key.location,
-                   fmt::format("a key in {} must be a plain name, found {}", where, found(key)));
+        if (first_reading) {
+          out_.error(key.location,
+                     fmt::format("a key in {} must be a plain name, found {}", where, found(key)));
+        }
         continue;
       }
       const std::string_view name = tree_.scalar(key);
@@ -177,7 +189,8 @@ class Reader {
         first = find(result, name);
       }
       if (first) {
-        out_.error(key.location, fmt::format("duplicate key '{}' in {}", name, where),
+        if (!first_reading) continue;
+        out_.error(key.location, fmt::format("duplicate key {} in {}", shown(name), where),
                    fmt::format("first given at line {}", first->key_location.line));
         continue;
       }
@@ -232,7 +245,8 @@ class Reader {
       if (std::find(known.begin(), known.end(), entry.key) != known.end()) continue;
       // Extension fields, as in Docker Compose: a home for anchors, ignored otherwise.
       if (&known == &top_level_keys && entry.key.starts_with("x-")) continue;
-      out_.error(entry.key_location, fmt::format("unknown key '{}' in {}", entry.key, where),
+      if (!reported_keys_.insert(entry.key_location).second) continue;  // merged elsewhere too
+      out_.error(entry.key_location, fmt::format("unknown key {} in {}", shown(entry.key), where),
                  unknown_key_hint(entry.key, known));
     }
   }
@@ -297,7 +311,7 @@ class Reader {
   // A text that may hold {{ NAME }} references, each checked against vars and secrets.
   std::optional<std::string> template_text(const Entry& entry) {
     auto value = text(entry);
-    if (value) check_references(*value, tree_.node(entry.value).location);
+    if (value) check_references(*value, entry.value);
     return value;
   }
 
@@ -419,10 +433,15 @@ class Reader {
 
   // --- templates -------------------------------------------------------------------------
 
-  void check_references(std::string_view value, Location node_location) {
+  void check_references(std::string_view value, NodeIndex index) {
     const auto references = find_references(value);
-    if (references.empty()) return;
+    const NodeIndex written_at = tree_.resolve(index);
+    if (references.empty() || !references_checked_.insert(written_at).second) return;
+    const Location node_location = tree_.node(written_at).location;
     std::size_t search_from = out_.offset_of(node_location);
+    // The text between this node and the next one in the file is where the value is written.
+    const std::size_t search_end =
+        std::min(out_.source().size(), out_.offset_of(tree_.next_location(written_at)));
     for (const auto& reference : references) {
       if (std::find(names_.begin(), names_.end(), reference.name) != names_.end()) continue;
       const std::string_view written = value.substr(reference.offset, reference.length);
@@ -430,7 +449,7 @@ class Reader {
       // The reference's own column, found in the source after the value's start.
       if (search_from != std::string::npos) {
         const std::size_t at = out_.source().find(written, search_from);
-        if (at != std::string::npos) {
+        if (at != std::string::npos && at + written.size() <= search_end) {
           location = out_.location_at(at);
           search_from = at + written.size();
         }
@@ -743,12 +762,23 @@ class Reader {
 
   void read_kind(const Entry& field, Task& task, const std::string& where) {
     if (field.key == "run") {
-      if (auto run = template_text(field)) task.kind = Command{*run};
+      if (auto run = non_empty(field, template_text(field))) task.kind = Command{*run};
     } else if (field.key == "manual") {
-      if (auto instructions = template_text(field)) task.kind = Manual{*instructions};
+      if (auto instructions = non_empty(field, template_text(field))) {
+        task.kind = Manual{*instructions};
+      }
     } else if (auto gate = read_gate(field, where)) {
       task.kind = std::move(*gate);
     }
+  }
+
+  std::optional<std::string> non_empty(const Entry& field, std::optional<std::string> value) {
+    if (value && value->find_first_not_of(" \t\r\n") == std::string::npos) {
+      out_.error(where_value(field), fmt::format("'{}' is empty", field.key),
+                 field.key == "manual" ? "say what the person has to do" : "give the command to run");
+      return std::nullopt;
+    }
+    return value;
   }
 
   void read_task_field(const Entry& field, Task& task, const std::string& where) {
@@ -948,7 +978,10 @@ class Reader {
   const LoadOptions& options_;
   FileDiagnostics& out_;
   Defaults defaults_;
-  std::vector<std::string> names_;  // vars, --vars and secrets: what templates may name
+  std::vector<std::string> names_;
+  std::unordered_set<NodeIndex> mappings_read_;
+  std::unordered_set<NodeIndex> references_checked_;
+  std::set<Location> reported_keys_;  // vars, --vars and secrets: what templates may name
 };
 
 }  // namespace

@@ -18,6 +18,12 @@ std::string_view Tree::scalar(const Node& node) const {
   return std::string_view(text_).substr(node.first, node.count);
 }
 
+Location Tree::next_location(NodeIndex index) const {
+  // Nodes are stored in the order their events arrive, which is file order.
+  const NodeIndex next = index + 1;
+  return next < nodes_.size() ? nodes_[next].location : Location{};
+}
+
 std::span<const NodeIndex> Tree::children(const Node& node) const {
   if (node.type != NodeType::sequence && node.type != NodeType::mapping) return {};
   return std::span<const NodeIndex>(children_).subspan(node.first, node.count);
@@ -148,6 +154,7 @@ class TreeBuilder {
     Node node{NodeType::scalar, plain, false, location};
     node.first = static_cast<std::uint32_t>(tree_.text_.size());
     node.count = static_cast<std::uint32_t>(value.size());
+    node.expanded_bytes = node.count;
     tree_.text_ += value;
     close(add(node, text_of(data.anchor)));
   }
@@ -165,6 +172,13 @@ class TreeBuilder {
                      "a recursive alias would expand forever"}};
     }
     expansion_ += anchored.expanded_size;
+    expansion_bytes_ += anchored.expanded_bytes;
+    if (expansion_bytes_ > limits_.max_alias_expansion_bytes) {
+      throw Refusal{{location,
+                     fmt::format("aliases expand this document by more than {} MiB of text",
+                                 limits_.max_alias_expansion_bytes >> 20),
+                     "large texts repeated through aliases; write them out or use fewer aliases"}};
+    }
     if (expansion_ > limits_.max_alias_expansion) {
       throw Refusal{{location,
                      fmt::format("aliases expand this document by more than {} nodes",
@@ -174,6 +188,7 @@ class TreeBuilder {
     Node node{NodeType::alias, false, false, location};
     node.first = target;
     node.expanded_size = anchored.expanded_size;
+    node.expanded_bytes = anchored.expanded_bytes;
     close(add(node, {}));
   }
 
@@ -206,8 +221,13 @@ class TreeBuilder {
     node.count = static_cast<std::uint32_t>(children.size());
     // Bounded: literal nodes by the file size limit, the rest by max_alias_expansion.
     std::uint32_t size = 1;
-    for (const NodeIndex child : children) size += tree_.nodes_[child].expanded_size;
+    std::uint32_t bytes = 0;
+    for (const NodeIndex child : children) {
+      size += tree_.nodes_[child].expanded_size;
+      bytes += tree_.nodes_[child].expanded_bytes;
+    }
     node.expanded_size = size;
+    node.expanded_bytes = bytes;
     node.closed = true;
     tree_.children_.insert(tree_.children_.end(), children.begin(), children.end());
     children.clear();
@@ -218,6 +238,7 @@ class TreeBuilder {
   Tree tree_;
   std::size_t documents_ = 0;
   std::uint64_t expansion_ = 0;
+  std::uint64_t expansion_bytes_ = 0;
   std::unordered_map<std::string, NodeIndex> anchors_;
   std::vector<NodeIndex> open_;
   std::vector<std::vector<NodeIndex>> pending_;

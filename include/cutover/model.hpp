@@ -110,6 +110,7 @@ struct Runbook {
   int version = 1;
   std::string id;
   std::string title;
+  Location title_location;
   std::optional<Window> window;
   EnvVars vars;  // in file order, with --var applied
   std::vector<std::string> secrets;

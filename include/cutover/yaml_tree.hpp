@@ -27,12 +27,14 @@ struct Node {
   // (a mapping's children alternate key, value); alias: `first` is the anchored node.
   std::uint32_t first = 0;
   std::uint32_t count = 0;
-  std::uint32_t expanded_size = 1;  // nodes it stands for once aliases are expanded
+  std::uint32_t expanded_size = 1;   // nodes it stands for once aliases are expanded
+  std::uint32_t expanded_bytes = 0;  // scalar text it stands for, likewise
 };
 
 struct Limits {
   std::size_t max_depth = 64;
-  std::size_t max_alias_expansion = 1'000'000;
+  std::size_t max_alias_expansion = 1'000'000;       // nodes added by aliases
+  std::size_t max_alias_expansion_bytes = 64u << 20;  // text added by aliases
 };
 
 class Tree {
@@ -44,6 +46,9 @@ class Tree {
   NodeIndex resolve(NodeIndex index) const;
   std::string_view scalar(const Node& node) const;
   std::span<const NodeIndex> children(const Node& node) const;
+  // Where the node after this one (in file order) starts: a bound for where it is written.
+  // Unknown ({}) for the last node.
+  Location next_location(NodeIndex index) const;
 
  private:
   friend class TreeBuilder;
