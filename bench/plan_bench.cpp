@@ -47,12 +47,10 @@ int main(int argc, char** argv) {
   Plan plan;
   const double cpm = best_seconds(repeats, [&] { plan = make_plan(runbook, dag); });
   std::size_t bytes = 0;
-  const double text = best_seconds(repeats, [&] {
-    bytes = render_plan(runbook, dag, plan, PlanFormat::text, false).size();
-  });
-  const double json = best_seconds(repeats, [&] {
-    bytes = render_plan(runbook, dag, plan, PlanFormat::json, false).size();
-  });
+  const double text = best_seconds(
+      repeats, [&] { bytes = render_plan(runbook, dag, plan, PlanFormat::text, false).size(); });
+  const double json = best_seconds(
+      repeats, [&] { bytes = render_plan(runbook, dag, plan, PlanFormat::json, false).size(); });
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   fmt::print("{} tasks, best of {}\n", runbook.tasks.size(), repeats);

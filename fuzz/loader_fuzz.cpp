@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (loaded.diagnostics.has_errors()) return 0;
   const Dag dag = build_dag(loaded.runbook);
   const Plan plan = make_plan(loaded.runbook, dag);
-  for (const auto format : {PlanFormat::text, PlanFormat::json, PlanFormat::csv, PlanFormat::markdown}) {
+  for (const auto format :
+       {PlanFormat::text, PlanFormat::json, PlanFormat::csv, PlanFormat::markdown}) {
     (void)render_plan(loaded.runbook, dag, plan, format, true);
   }
   (void)render_graph(loaded.runbook, dag, plan, GraphFormat::dot);

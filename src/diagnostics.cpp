@@ -12,7 +12,9 @@ namespace cutover {
 namespace {
 
 // Columns count characters; a UTF-8 continuation byte belongs to the character before it.
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 }  // namespace
 

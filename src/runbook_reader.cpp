@@ -74,9 +74,8 @@ std::string shown(std::string_view text) {
 // Sets each of `overrides` in `vars`: replaced where the name exists, else appended.
 void override_vars(EnvVars& vars, const EnvVars& overrides) {
   for (const auto& override : overrides) {
-    const auto existing = std::find_if(vars.begin(), vars.end(), [&](const auto& var) {
-      return var.first == override.first;
-    });
+    const auto existing = std::find_if(
+        vars.begin(), vars.end(), [&](const auto& var) { return var.first == override.first; });
     if (existing != vars.end()) {
       existing->second = override.second;
     } else {
@@ -128,7 +127,8 @@ class Reader {
     // vars and secrets first, wherever they stand: every template is checked against them.
     if (const Entry* vars = find(top, "vars")) runbook.vars = read_vars(*vars);
     override_vars(runbook.vars, options_.vars);
-    if (const Entry* secrets = find(top, "secrets")) runbook.secrets = read_secrets(*secrets, runbook.vars);
+    if (const Entry* secrets = find(top, "secrets"))
+      runbook.secrets = read_secrets(*secrets, runbook.vars);
     names_.clear();
     for (const auto& [name, value] : runbook.vars) names_.push_back(name);
     for (const auto& name : runbook.secrets) names_.push_back(name);
@@ -400,9 +400,8 @@ class Reader {
     for (const NodeIndex child : tree_.children(node)) {
       const Node& item = tree_.node(child);
       if (item.type != NodeType::scalar) {
-        out_.error(
-            item.location,
-            fmt::format("each item of '{}' must be a text, found {}", entry.key, found(item)));
+        out_.error(item.location, fmt::format("each item of '{}' must be a text, found {}",
+                                              entry.key, found(item)));
         continue;
       }
       items.emplace_back(tree_.scalar(item), item.location);
@@ -517,10 +516,11 @@ class Reader {
       const Node& node = tree_.node(item);
       if (node.type != NodeType::scalar) continue;
       const std::string_view name = tree_.scalar(node);
-      const bool from_command_line = std::any_of(
-          options_.vars.begin(), options_.vars.end(), [&](const auto& var) { return var.first == name; });
-      const bool is_var = std::any_of(vars.begin(), vars.end(),
-                                      [&](const auto& var) { return var.first == name; });
+      const bool from_command_line =
+          std::any_of(options_.vars.begin(), options_.vars.end(),
+                      [&](const auto& var) { return var.first == name; });
+      const bool is_var =
+          std::any_of(vars.begin(), vars.end(), [&](const auto& var) { return var.first == name; });
       if (is_var) {
         out_.error(node.location,
                    fmt::format("'{}' is both a {} and a secret", name,
@@ -720,9 +720,12 @@ class Reader {
   // timeout, env, workdir and shell apply to its checks.
   void warn_inapplicable_keys(const std::vector<Entry>& fields, const Task& task,
                               const std::string& where) {
-    static const KeyList command_only = {"timeout", "retries", "retry_delay", "env", "workdir", "shell"};
+    static const KeyList command_only = {"timeout", "retries", "retry_delay",
+                                         "env",     "workdir", "shell"};
     static const KeyList check_level = {"retries", "retry_delay"};
-    const KeyList* ignored = task.is_manual() ? &command_only : task.is_gate() ? &check_level : nullptr;
+    const KeyList* ignored = task.is_manual() ? &command_only
+                             : task.is_gate() ? &check_level
+                                              : nullptr;
     if (!ignored) return;
     for (const Entry& field : fields) {
       if (std::find(ignored->begin(), ignored->end(), field.key) == ignored->end()) continue;
@@ -774,8 +777,9 @@ class Reader {
 
   std::optional<std::string> non_empty(const Entry& field, std::optional<std::string> value) {
     if (value && value->find_first_not_of(" \t\r\n") == std::string::npos) {
-      out_.error(where_value(field), fmt::format("'{}' is empty", field.key),
-                 field.key == "manual" ? "say what the person has to do" : "give the command to run");
+      out_.error(
+          where_value(field), fmt::format("'{}' is empty", field.key),
+          field.key == "manual" ? "say what the person has to do" : "give the command to run");
       return std::nullopt;
     }
     return value;
@@ -904,9 +908,8 @@ class Reader {
       const Node& item = tree_.node(items[i]);
       const std::string where = fmt::format("check {} of {}", i + 1, context);
       if (item.type != NodeType::mapping) {
-        out_.error(
-            item.location,
-            fmt::format("{} must be a mapping with name and run, found {}", where, found(item)));
+        out_.error(item.location, fmt::format("{} must be a mapping with name and run, found {}",
+                                              where, found(item)));
         continue;
       }
       if (auto check = read_check(items[i], where)) checks.push_back(std::move(*check));

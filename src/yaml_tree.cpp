@@ -7,7 +7,9 @@
 
 namespace cutover::yaml {
 
-const Node& Tree::node(NodeIndex index) const { return nodes_[resolve(index)]; }
+const Node& Tree::node(NodeIndex index) const {
+  return nodes_[resolve(index)];
+}
 
 NodeIndex Tree::resolve(NodeIndex index) const {
   // An anchor is never placed on an alias, so one step always reaches real content.
@@ -118,19 +120,30 @@ class TreeBuilder {
   bool handle(const yaml_event_t& event) {
     const Location location = location_of(event.start_mark);
     switch (event.type) {
-      case YAML_STREAM_END_EVENT: return false;
-      case YAML_DOCUMENT_START_EVENT: start_document(location); break;
-      case YAML_SCALAR_EVENT: scalar(event, location); break;
-      case YAML_ALIAS_EVENT: alias(text_of(event.data.alias.anchor), location); break;
+      case YAML_STREAM_END_EVENT:
+        return false;
+      case YAML_DOCUMENT_START_EVENT:
+        start_document(location);
+        break;
+      case YAML_SCALAR_EVENT:
+        scalar(event, location);
+        break;
+      case YAML_ALIAS_EVENT:
+        alias(text_of(event.data.alias.anchor), location);
+        break;
       case YAML_SEQUENCE_START_EVENT:
-        open({NodeType::sequence, false, false, location}, text_of(event.data.sequence_start.anchor));
+        open({NodeType::sequence, false, false, location},
+             text_of(event.data.sequence_start.anchor));
         break;
       case YAML_MAPPING_START_EVENT:
         open({NodeType::mapping, false, false, location}, text_of(event.data.mapping_start.anchor));
         break;
       case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT: finish_container(); break;
-      default: break;
+      case YAML_MAPPING_END_EVENT:
+        finish_container();
+        break;
+      default:
+        break;
     }
     return true;
   }
@@ -162,8 +175,8 @@ class TreeBuilder {
   void alias(std::string_view anchor, Location location) {
     const auto found = anchors_.find(std::string(anchor));
     if (found == anchors_.end()) {
-      throw Refusal{{location, fmt::format("the alias *{} names no anchor defined before it", anchor),
-                     {}}};
+      throw Refusal{
+          {location, fmt::format("the alias *{} names no anchor defined before it", anchor), {}}};
     }
     const NodeIndex target = found->second;
     const Node& anchored = tree_.nodes_[target];

@@ -2272,3 +2272,11 @@ TEST_CASE("aliases of a large text are bounded by the bytes they expand to") {
   REQUIRE(result.diagnostics.items().size() == 1);
   CHECK(result.diagnostics.items()[0].message.find("aliases expand") != std::string::npos);
 }
+
+TEST_CASE("an empty command or instruction is refused") {
+  CHECK(list(load(header + "tasks:\n  - id: a\n    run: ''\n    estimate: 1m\n")) ==
+        "error 5:10: 'run' is empty [give the command to run]\n");
+  CHECK(list(load(header +
+                  "tasks:\n  - id: a\n    manual: \"  \"\n    owner: x\n    estimate: 1m\n")) ==
+        "error 5:13: 'manual' is empty [say what the person has to do]\n");
+}

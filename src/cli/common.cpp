@@ -13,9 +13,10 @@ EnvVars parse_vars(const std::vector<std::string>& assignments) {
     const auto equals = assignment.find('=');
     const std::string name = assignment.substr(0, equals);
     if (equals == std::string::npos || !is_identifier(name)) {
-      throw UsageError(fmt::format("--var {}: expected NAME=VALUE with NAME made of letters, "
-                                   "digits and '_'",
-                                   assignment));
+      throw UsageError(
+          fmt::format("--var {}: expected NAME=VALUE with NAME made of letters, "
+                      "digits and '_'",
+                      assignment));
     }
     vars.emplace_back(name, assignment.substr(equals + 1));
   }

@@ -21,14 +21,15 @@ struct PlanOptions {
 std::optional<Timestamp> parse_start(const std::string& text) {
   if (text.empty()) return std::nullopt;
   if (text == "now") {
-    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now());
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     return Timestamp{now, 0};
   }
   if (auto start = parse_timestamp(text)) return start;
-  throw UsageError(fmt::format("--start {}: expected an RFC 3339 time such as "
-                               "2026-11-28T18:00:00+01:00, or 'now'",
-                               text));
+  throw UsageError(
+      fmt::format("--start {}: expected an RFC 3339 time such as "
+                  "2026-11-28T18:00:00+01:00, or 'now'",
+                  text));
 }
 
 int run_plan(const PlanOptions& options) {
@@ -40,7 +41,8 @@ int run_plan(const PlanOptions& options) {
                                                             {"json", PlanFormat::json},
                                                             {"csv", PlanFormat::csv},
                                                             {"markdown", PlanFormat::markdown}};
-  write(stdout, render_plan(runbook, dag, plan, formats.at(options.format), colour_enabled(stdout)));
+  write(stdout,
+        render_plan(runbook, dag, plan, formats.at(options.format), colour_enabled(stdout)));
   return exit_success;
 }
 
@@ -60,12 +62,15 @@ void add_plan(CLI::App& app, Action& action) {
   options->format = "text";
   auto* command = app.add_subcommand(
       "plan", "Order, parallel levels, slack and the critical path against the window");
-  command->add_option("runbook", options->runbook, "Runbook file")->required()->type_name("RUNBOOK");
+  command->add_option("runbook", options->runbook, "Runbook file")
+      ->required()
+      ->type_name("RUNBOOK");
   command->add_option("--format", options->format, "Output: text, json, csv or markdown")
       ->check(CLI::IsMember({"text", "json", "csv", "markdown"}))
       ->capture_default_str();
-  command->add_option("--start", options->start,
-                      "Plan from this time instead of the window's start (RFC 3339, or 'now')")
+  command
+      ->add_option("--start", options->start,
+                   "Plan from this time instead of the window's start (RFC 3339, or 'now')")
       ->type_name("TIME");
   add_var_option(*command, options->vars);
   command->footer("Exit codes: 0 planned, 2 usage error or missing file, 3 invalid runbook.");
@@ -77,7 +82,9 @@ void add_graph(CLI::App& app, Action& action) {
   options->format = "dot";
   auto* command = app.add_subcommand(
       "graph", "The task graph as Graphviz dot or Mermaid, critical path highlighted");
-  command->add_option("runbook", options->runbook, "Runbook file")->required()->type_name("RUNBOOK");
+  command->add_option("runbook", options->runbook, "Runbook file")
+      ->required()
+      ->type_name("RUNBOOK");
   command->add_option("--format", options->format, "Output: dot or mermaid")
       ->check(CLI::IsMember({"dot", "mermaid"}))
       ->capture_default_str();

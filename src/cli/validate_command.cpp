@@ -24,13 +24,16 @@ std::string plural(std::size_t count, std::string_view word) {
 
 std::string text_summary(const FileDiagnostics& file, std::size_t tasks, bool colour) {
   if (file.has_errors()) {
-    const std::string verdict = colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_red), "invalid")
-                                       : "invalid";
-    return fmt::format("{}: {} ({}, {})\n", file.file(), verdict, plural(file.error_count(), "error"),
+    const std::string verdict =
+        colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_red), "invalid")
+               : "invalid";
+    return fmt::format("{}: {} ({}, {})\n", file.file(), verdict,
+                       plural(file.error_count(), "error"),
                        plural(file.warning_count(), "warning"));
   }
   const std::string verdict =
-      colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_green), "ok") : "ok";
+      colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_green), "ok")
+             : "ok";
   return fmt::format("{}: {} ({}, {})\n", file.file(), verdict, plural(tasks, "task"),
                      plural(file.warning_count(), "warning"));
 }
