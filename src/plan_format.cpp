@@ -576,7 +576,8 @@ std::string dot_node(const Runbook& runbook, const Plan& plan, const std::vector
   if (task.point_of_no_return) label += fmt::format("\n{}", point_of_no_return_label);
   attributes.push_back("label=" + dot_quoted(label));
   if (task.is_gate()) attributes.push_back("shape=diamond");
-  if (task.is_manual()) attributes.push_back("shape=parallelogram");
+  // A dashed outline, not a slanted shape: long ids make parallelograms sprawl in dot.
+  if (task.is_manual()) attributes.push_back("style=\"rounded,dashed\"");
   if (task.point_of_no_return) attributes.push_back("peripheries=2");
   if (on_path[index]) attributes.push_back("color=red, fontcolor=red, penwidth=2");
   return fmt::format("{} [{}];", dot_quoted(task.id), join(attributes, ", "));

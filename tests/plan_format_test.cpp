@@ -295,7 +295,7 @@ TEST_CASE("dot: phases as clusters, shapes by kind, the critical path in red") {
         "  subgraph cluster_0 {\n"
         "    label=\"prep\";\n"
         "    \"backup\" [label=\"backup\\n1h\", color=red, fontcolor=red, penwidth=2];\n"
-        "    \"notify\" [label=\"notify\\nno estimate\", shape=parallelogram];\n"
+        "    \"notify\" [label=\"notify\\nno estimate\", style=\"rounded,dashed\"];\n"
         "  }\n"
         "\n"
         "  subgraph cluster_1 {\n"

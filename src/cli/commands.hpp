@@ -17,6 +17,7 @@ void add_validate(CLI::App& app, Action& action);
 void add_plan(CLI::App& app, Action& action);
 void add_graph(CLI::App& app, Action& action);
 void add_schema(CLI::App& app, Action& action);
+void add_verify(CLI::App& app, Action& action);
 
 // Shared by the commands that read a runbook.
 

@@ -1,0 +1,45 @@
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "cutover/journal.hpp"
+#include "cutover/run_dir.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+int run_verify(const std::string& given) {
+  const auto run_dir =
+      resolve_run_dir(given.empty() ? std::nullopt : std::optional<std::filesystem::path>(given));
+  const auto journal = run_dir / journal_file_name;
+  const ChainVerdict verdict = verify_journal(journal);
+  if (verdict.warning)
+    write(stderr, fmt::format("warning: {}: {}\n", journal.string(), *verdict.warning));
+  if (!verdict.intact) {
+    write(stdout,
+          fmt::format("{}:{}: broken: {}\n", journal.string(), verdict.bad_line, verdict.problem));
+    return exit_run_failed;
+  }
+  write(stdout, fmt::format("{}: intact ({} lines, hash chain verified)\n", journal.string(),
+                            verdict.lines));
+  return exit_success;
+}
+
+}  // namespace
+
+void add_verify(CLI::App& app, Action& action) {
+  auto run_dir = std::make_shared<std::string>();
+  auto* command = app.add_subcommand(
+      "verify", "Check a run's journal: every line's JSON, sequence and SHA-256 chain");
+  command->add_option("run_dir", *run_dir, "Run directory (default: the latest run)")
+      ->type_name("RUN_DIR");
+  command->footer(
+      "Exit codes: 0 intact, 1 broken (the first bad line is named), 2 no such run.\n"
+      "An incomplete last line, left by a crash during a write, is ignored with a warning.");
+  command->callback([run_dir, &action] { action = [run_dir] { return run_verify(*run_dir); }; });
+}
+
+}  // namespace cutover::cli
