@@ -70,7 +70,8 @@ void add_plan(CLI::App& app, Action& action) {
       ->capture_default_str();
   command
       ->add_option("--start", options->start,
-                   "Plan from this time instead of the window's start (RFC 3339, or 'now')")
+                   "Plan from this time instead of the window's start (RFC 3339, or 'now'); the "
+                      "window's end stays the deadline")
       ->type_name("TIME");
   add_var_option(*command, options->vars);
   command->footer("Exit codes: 0 planned, 2 usage error or missing file, 3 invalid runbook.");

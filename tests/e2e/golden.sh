@@ -20,7 +20,7 @@ compare() {
 }
 
 compare plan.txt 0 plan runbook.yaml
-compare plan-start.txt 0 plan --start 2026-12-05T08:00:00Z runbook.yaml
+compare plan-start.txt 0 plan --start 2026-11-28T19:00:00Z runbook.yaml
 compare plan.json 0 plan --format json runbook.yaml
 compare plan.csv 0 plan --format csv runbook.yaml
 compare plan.md 0 plan --format markdown runbook.yaml
