@@ -33,8 +33,10 @@ std::optional<Timestamp> parse_start(const std::string& text) {
 }
 
 int run_plan(const PlanOptions& options) {
-  const std::optional<Timestamp> start = parse_start(options.start);
+  std::optional<Timestamp> start = parse_start(options.start);
   const Runbook runbook = load_valid_runbook(options.runbook, parse_vars(options.vars));
+  // One zone for every time shown: the one the team planned the window in.
+  if (start && runbook.window) start->offset_minutes = runbook.window->start.offset_minutes;
   const Dag dag = build_dag(runbook);
   const Plan plan = make_plan(runbook, dag, start);
   static const std::map<std::string, PlanFormat> formats = {{"text", PlanFormat::text},
