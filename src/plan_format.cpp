@@ -21,21 +21,6 @@ constexpr TaskIndex no_task = std::numeric_limits<TaskIndex>::max();
 // A go/no-go note listing 5,000 unestimated ids helps nobody; the count says the rest.
 constexpr std::size_t max_listed_unestimated = 10;
 
-template <typename... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <typename... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
-
-// Local to this file so that rendering does not depend on the loader's model helpers.
-std::string_view kind_of(const Task& task) {
-  return std::visit(Overloaded{[](const Command&) { return std::string_view{"run"}; },
-                               [](const Manual&) { return std::string_view{"manual"}; },
-                               [](const Gate&) { return std::string_view{"gate"}; }},
-                    task.kind);
-}
-
 std::int64_t whole_seconds(Duration duration) {
   return duration_cast<seconds>(duration).count();
 }
@@ -405,7 +390,7 @@ std::string render_csv(const Runbook& runbook, const Dag& dag, const Plan& plan)
         task.title,
         task.phase,
         task.owner,
-        std::string{kind_of(task)},
+        std::string{kind_name(task.kind)},
         s.estimated ? format_duration(s.estimate) : std::string{},
         s.estimated ? std::to_string(whole_seconds(s.estimate)) : std::string{},
         format_offset(s.earliest_start),
@@ -456,7 +441,7 @@ Json task_json(const Runbook& runbook, const Dag& dag, const Plan& plan, TaskInd
   out["title"] = string_or_null(task.title);
   out["phase"] = string_or_null(task.phase);
   out["owner"] = string_or_null(task.owner);
-  out["kind"] = kind_of(task);
+  out["kind"] = kind_name(task.kind);
   out["level"] = dag.level[index];
   out["estimate_s"] = s.estimated ? Json(whole_seconds(s.estimate)) : Json(nullptr);
   out["earliest_start_s"] = whole_seconds(s.earliest_start);

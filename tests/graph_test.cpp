@@ -2,27 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <string>
 #include <vector>
 
 using namespace cutover;
+using namespace cutover::testing;
 
 namespace {
-
-Task make_task(std::string id, std::vector<std::string> depends_on = {}) {
-  Task task;
-  task.id = std::move(id);
-  for (auto& dependency : depends_on) task.depends_on.push_back({std::move(dependency), {}});
-  task.kind = Command{"true"};
-  return task;
-}
-
-Runbook make_runbook(std::vector<Task> tasks) {
-  Runbook runbook;
-  runbook.id = "test";
-  runbook.tasks = std::move(tasks);
-  return runbook;
-}
 
 using Indices = std::vector<TaskIndex>;
 
@@ -31,8 +19,8 @@ using Indices = std::vector<TaskIndex>;
 TEST_CASE("build_dag links dependencies and dependents by index") {
   const auto dag = build_dag(make_runbook({
       make_task("a"),
-      make_task("b", {"a"}),
-      make_task("c", {"a", "b"}),
+      make_task("b", {}, {"a"}),
+      make_task("c", {}, {"a", "b"}),
   }));
   CHECK(dag.dependencies == std::vector<Indices>{{}, {0}, {0, 1}});
   CHECK(dag.dependents == std::vector<Indices>{{1, 2}, {2}, {}});
@@ -42,7 +30,7 @@ TEST_CASE("build_dag links dependencies and dependents by index") {
 TEST_CASE("build_dag skips unknown ids and collapses duplicate edges") {
   const auto dag = build_dag(make_runbook({
       make_task("a"),
-      make_task("b", {"a", "missing", "a", "a"}),
+      make_task("b", {}, {"a", "missing", "a", "a"}),
   }));
   CHECK(dag.dependencies == std::vector<Indices>{{}, {0}});
   CHECK(dag.dependents == std::vector<Indices>{{1}, {}});
@@ -51,9 +39,9 @@ TEST_CASE("build_dag skips unknown ids and collapses duplicate edges") {
 
 TEST_CASE("dependents are listed in file order whatever the order of depends_on") {
   const auto dag = build_dag(make_runbook({
-      make_task("z", {"a"}),
+      make_task("z", {}, {"a"}),
       make_task("a"),
-      make_task("y", {"a"}),
+      make_task("y", {}, {"a"}),
   }));
   CHECK(dag.dependents[1] == Indices{0, 2});
 }
@@ -61,7 +49,7 @@ TEST_CASE("dependents are listed in file order whatever the order of depends_on"
 TEST_CASE("topological order takes the earliest task in file order among ready ones") {
   SUBCASE("a dependency later in the file") {
     const auto dag = build_dag(make_runbook({
-        make_task("x", {"z"}),
+        make_task("x", {}, {"z"}),
         make_task("y"),
         make_task("z"),
     }));
@@ -70,14 +58,14 @@ TEST_CASE("topological order takes the earliest task in file order among ready o
   SUBCASE("a task that becomes ready does not jump ahead of an earlier ready one") {
     const auto dag = build_dag(make_runbook({
         make_task("a"),
-        make_task("c", {"a"}),
+        make_task("c", {}, {"a"}),
         make_task("b"),
     }));
     CHECK(dag.order == Indices{0, 1, 2});
   }
   SUBCASE("a later-ready task earlier in the file goes first once ready") {
     const auto dag = build_dag(make_runbook({
-        make_task("d", {"c"}),
+        make_task("d", {}, {"c"}),
         make_task("c"),
         make_task("e"),
     }));
@@ -88,10 +76,10 @@ TEST_CASE("topological order takes the earliest task in file order among ready o
 TEST_CASE("levels are 1 + the deepest dependency") {
   const auto dag = build_dag(make_runbook({
       make_task("a"),
-      make_task("b", {"a"}),
-      make_task("c", {"a"}),
-      make_task("d", {"b", "c"}),
-      make_task("e", {"d", "a"}),
+      make_task("b", {}, {"a"}),
+      make_task("c", {}, {"a"}),
+      make_task("d", {}, {"b", "c"}),
+      make_task("e", {}, {"d", "a"}),
       make_task("f"),
   }));
   CHECK(dag.level == std::vector<int>{0, 1, 1, 2, 3, 0});
@@ -99,9 +87,9 @@ TEST_CASE("levels are 1 + the deepest dependency") {
 
 TEST_CASE("a 3-cycle is reported as its path following depends_on") {
   const auto dag = build_dag(make_runbook({
-      make_task("a", {"b"}),
-      make_task("b", {"c"}),
-      make_task("c", {"a"}),
+      make_task("a", {}, {"b"}),
+      make_task("b", {}, {"c"}),
+      make_task("c", {}, {"a"}),
   }));
   REQUIRE(dag.cycles.size() == 1);
   CHECK(dag.cycles[0] == Indices{0, 1, 2});
@@ -111,9 +99,9 @@ TEST_CASE("a 3-cycle is reported as its path following depends_on") {
 
 TEST_CASE("a cycle starts at its component's earliest task in file order") {
   const auto dag = build_dag(make_runbook({
-      make_task("c", {"a"}),
-      make_task("b", {"c"}),
-      make_task("a", {"b"}),
+      make_task("c", {}, {"a"}),
+      make_task("b", {}, {"c"}),
+      make_task("a", {}, {"b"}),
   }));
   REQUIRE(dag.cycles.size() == 1);
   CHECK(dag.cycles[0] == Indices{0, 2, 1});  // c -> a -> b -> c
@@ -121,7 +109,7 @@ TEST_CASE("a cycle starts at its component's earliest task in file order") {
 
 TEST_CASE("a self-dependency is a cycle of one") {
   const auto dag = build_dag(make_runbook({
-      make_task("a", {"a"}),
+      make_task("a", {}, {"a"}),
       make_task("b"),
   }));
   REQUIRE(dag.cycles.size() == 1);
@@ -131,11 +119,11 @@ TEST_CASE("a self-dependency is a cycle of one") {
 
 TEST_CASE("two separate cycles are reported once each, in file order") {
   const auto dag = build_dag(make_runbook({
-      make_task("a", {"b"}),
-      make_task("b", {"a"}),
+      make_task("a", {}, {"b"}),
+      make_task("b", {}, {"a"}),
       make_task("c"),
-      make_task("d", {"e"}),
-      make_task("e", {"d"}),
+      make_task("d", {}, {"e"}),
+      make_task("e", {}, {"d"}),
   }));
   CHECK(dag.cycles == std::vector<Indices>{{0, 1}, {3, 4}});
   CHECK(dag.order == Indices{2});
@@ -144,10 +132,10 @@ TEST_CASE("two separate cycles are reported once each, in file order") {
 TEST_CASE("a cycle beside an acyclic part orders only what can be ordered") {
   const auto dag = build_dag(make_runbook({
       make_task("start"),
-      make_task("a", {"start", "b"}),
-      make_task("b", {"a"}),
-      make_task("after", {"a"}),
-      make_task("other", {"start"}),
+      make_task("a", {}, {"start", "b"}),
+      make_task("b", {}, {"a"}),
+      make_task("after", {}, {"a"}),
+      make_task("other", {}, {"start"}),
   }));
   CHECK(dag.cycles == std::vector<Indices>{{1, 2}});
   CHECK(dag.order == Indices{0, 4});
@@ -159,18 +147,18 @@ TEST_CASE("a cycle beside an acyclic part orders only what can be ordered") {
 
 TEST_CASE("a component with several cycles reports the shortest through its first task") {
   const auto dag = build_dag(make_runbook({
-      make_task("a", {"b", "d"}),
-      make_task("b", {"c"}),
-      make_task("c", {"a"}),
-      make_task("d", {"a"}),
+      make_task("a", {}, {"b", "d"}),
+      make_task("b", {}, {"c"}),
+      make_task("c", {}, {"a"}),
+      make_task("d", {}, {"a"}),
   }));
   CHECK(dag.cycles == std::vector<Indices>{{0, 3}});
 }
 
 TEST_CASE("a self-dependency inside a larger component is reported as the shortest cycle") {
   const auto dag = build_dag(make_runbook({
-      make_task("a", {"b", "a"}),
-      make_task("b", {"a"}),
+      make_task("a", {}, {"b", "a"}),
+      make_task("b", {}, {"a"}),
   }));
   CHECK(dag.cycles == std::vector<Indices>{{0}});
 }
@@ -181,7 +169,7 @@ TEST_CASE("a 100,000-task chain builds without deep recursion") {
   tasks.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     tasks.push_back(i == 0 ? make_task("t0")
-                           : make_task("t" + std::to_string(i), {"t" + std::to_string(i - 1)}));
+                           : make_task("t" + std::to_string(i), {}, {"t" + std::to_string(i - 1)}));
   }
   SUBCASE("acyclic") {
     const auto dag = build_dag(make_runbook(std::move(tasks)));

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -13,6 +15,7 @@
 #include "cutover/errors.hpp"
 
 using namespace cutover;
+using cutover::testing::TempDir;
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 
@@ -65,23 +68,6 @@ const std::string kind_hint =
 const std::string ponr_hint =
     "add a rollback (a command or { manual: ... }) so that a no-go can undo it";
 const std::string merge_hint = "e.g. <<: *defaults, where &defaults names a mapping";
-
-// A fresh directory under the system's temporary one, removed with everything in it.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::random_device random;
-    path = std::filesystem::temp_directory_path() /
-           ("cutover-loader-test-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
 
 }  // namespace
 
@@ -2045,7 +2031,7 @@ TEST_CASE("an empty item in a list is refused, located at the item") {
 
 TEST_CASE("load_runbook reads a file and names it in the result") {
   TempDir dir;
-  const auto path = dir.path / "rb.yaml";
+  const auto path = dir.path() / "rb.yaml";
   std::ofstream(path) << header << "tasks:\n" << task_a << "    zzz: 1\n";
   const auto result = load_runbook(path, {});
   CHECK(result.runbook.file == path.string());
@@ -2056,12 +2042,12 @@ TEST_CASE("load_runbook reads a file and names it in the result") {
 
 TEST_CASE("load_runbook: a missing file or a directory is a usage error") {
   TempDir dir;
-  const auto missing = dir.path / "missing.yaml";
+  const auto missing = dir.path() / "missing.yaml";
   CHECK_THROWS_AS(load_runbook(missing, {}), UsageError);
   CHECK_THROWS_WITH(load_runbook(missing, {}), (missing.string() + ": no such file").c_str());
-  CHECK_THROWS_AS(load_runbook(dir.path, {}), UsageError);
-  CHECK_THROWS_WITH(load_runbook(dir.path, {}),
-                    (dir.path.string() + ": is a directory, not a runbook file").c_str());
+  CHECK_THROWS_AS(load_runbook(dir.path(), {}), UsageError);
+  CHECK_THROWS_WITH(load_runbook(dir.path(), {}),
+                    (dir.path().string() + ": is a directory, not a runbook file").c_str());
   try {
     load_runbook(missing, {});
     FAIL("no exception");
@@ -2072,7 +2058,7 @@ TEST_CASE("load_runbook: a missing file or a directory is a usage error") {
 
 TEST_CASE("load_runbook: a file over 64 MiB is refused without being read") {
   TempDir dir;
-  const auto path = dir.path / "huge.yaml";
+  const auto path = dir.path() / "huge.yaml";
   std::ofstream(path).put('a');
   std::filesystem::resize_file(path, (65u << 20) + 1);  // sparse: no 65 MiB written
   const auto result = load_runbook(path, {});

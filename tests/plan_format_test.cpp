@@ -1,33 +1,19 @@
 #include "cutover/plan_format.hpp"
 
 #include <doctest/doctest.h>
+
 #include <nlohmann/json.hpp>
+#include "test_support.hpp"
 
 #include <sstream>
 #include <string>
 #include <vector>
 
 using namespace cutover;
+using namespace cutover::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-Task make_task(std::string id, std::optional<Duration> estimate,
-               std::vector<std::string> depends_on = {}) {
-  Task task;
-  task.id = std::move(id);
-  task.estimate = estimate;
-  for (auto& dependency : depends_on) task.depends_on.push_back({std::move(dependency), {}});
-  task.kind = Command{"true"};
-  return task;
-}
-
-Window make_window(Timestamp start, Duration duration) {
-  Window window;
-  window.start = start;
-  window.duration = duration;
-  return window;
-}
 
 Task with(Task task, std::string phase, std::string owner) {
   task.phase = std::move(phase);

@@ -2,37 +2,16 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <string>
 #include <vector>
 
 using namespace cutover;
+using namespace cutover::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-Task make_task(std::string id, std::optional<Duration> estimate,
-               std::vector<std::string> depends_on = {}) {
-  Task task;
-  task.id = std::move(id);
-  task.estimate = estimate;
-  for (auto& dependency : depends_on) task.depends_on.push_back({std::move(dependency), {}});
-  task.kind = Command{"true"};
-  return task;
-}
-
-Window make_window(Timestamp start, Duration duration) {
-  Window window;
-  window.start = start;
-  window.duration = duration;
-  return window;
-}
-
-Runbook make_runbook(std::vector<Task> tasks) {
-  Runbook runbook;
-  runbook.id = "test";
-  runbook.tasks = std::move(tasks);
-  return runbook;
-}
 
 Plan plan_of(const Runbook& runbook, std::optional<Timestamp> start = {}) {
   return make_plan(runbook, build_dag(runbook), start);

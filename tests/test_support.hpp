@@ -1,13 +1,42 @@
 #pragma once
-// Shared by unit tests: a fresh temporary directory per test, removed afterwards.
+// Shared by unit tests: a fresh temporary directory per test, and runbooks built in code.
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "cutover/model.hpp"
 
 namespace cutover::testing {
+
+// An automated task (`run: true`) with an optional estimate and dependencies by id.
+inline Task make_task(std::string id, std::optional<Duration> estimate = {},
+                      std::vector<std::string> depends_on = {}) {
+  Task task;
+  task.id = std::move(id);
+  task.estimate = estimate;
+  for (auto& dependency : depends_on) task.depends_on.push_back({std::move(dependency), {}});
+  task.kind = Command{"true"};
+  return task;
+}
+
+inline Runbook make_runbook(std::vector<Task> tasks) {
+  Runbook runbook;
+  runbook.id = "test";
+  runbook.tasks = std::move(tasks);
+  return runbook;
+}
+
+inline Window make_window(Timestamp start, Duration duration) {
+  Window window;
+  window.start = start;
+  window.duration = duration;
+  return window;
+}
 
 class TempDir {
  public:
