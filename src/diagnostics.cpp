@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace cutover {
 
@@ -18,16 +19,25 @@ bool is_continuation_byte(char c) {
 
 }  // namespace
 
+void FileDiagnostics::add(Diagnostic diagnostic) {
+  if (items_.size() >= max_items) {
+    ++(diagnostic.severity == Severity::error ? omitted_errors_ : omitted_warnings_);
+    return;
+  }
+  items_.push_back(std::move(diagnostic));
+}
+
 void FileDiagnostics::error(Location location, std::string message, std::string hint) {
-  items_.push_back({Severity::error, location, std::move(message), std::move(hint)});
+  add({Severity::error, location, std::move(message), std::move(hint)});
 }
 
 void FileDiagnostics::warning(Location location, std::string message, std::string hint) {
-  items_.push_back({Severity::warning, location, std::move(message), std::move(hint)});
+  add({Severity::warning, location, std::move(message), std::move(hint)});
 }
 
 void FileDiagnostics::promote_warnings() {
   for (auto& item : items_) item.severity = Severity::error;
+  omitted_errors_ += std::exchange(omitted_warnings_, 0);
 }
 
 void FileDiagnostics::sort() {
@@ -42,13 +52,13 @@ void FileDiagnostics::sort() {
 }
 
 std::size_t FileDiagnostics::error_count() const {
-  return static_cast<std::size_t>(
-      std::count_if(items_.begin(), items_.end(),
-                    [](const Diagnostic& d) { return d.severity == Severity::error; }));
+  return omitted_errors_ + static_cast<std::size_t>(std::count_if(
+                               items_.begin(), items_.end(),
+                               [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 std::size_t FileDiagnostics::warning_count() const {
-  return items_.size() - error_count();
+  return items_.size() + omitted() - error_count();
 }
 
 void FileDiagnostics::set_source(std::string text) {
@@ -132,15 +142,29 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-// Byte offset of the character at `index` (0-based).
-std::size_t byte_of_character(std::string_view line, std::size_t index) {
-  std::size_t offset = 0;
-  for (std::size_t seen = 0; offset < line.size() && seen < index; ++seen) {
-    ++offset;
-    while (offset < line.size() && is_continuation_byte(line[offset])) ++offset;
+// Walks a line by characters, remembering where it stopped, so that the many diagnostics of
+// one long line (they come sorted) cost one pass over it, not one each.
+class LineCursor {
+ public:
+  // Byte offset of the character at `index` (0-based) of `line`, which is `number`.
+  std::size_t byte_of(std::string_view line, int number, std::size_t index) {
+    if (number != line_ || index < character_) {
+      line_ = number;
+      character_ = 0;
+      byte_ = 0;
+    }
+    for (; byte_ < line.size() && character_ < index; ++character_) {
+      ++byte_;
+      while (byte_ < line.size() && is_continuation_byte(line[byte_])) ++byte_;
+    }
+    return byte_;
   }
-  return offset;
-}
+
+ private:
+  int line_ = 0;
+  std::size_t character_ = 0;
+  std::size_t byte_ = 0;
+};
 
 // A long line is cut to a window around the column, so that the caret stays on screen.
 constexpr std::size_t excerpt_context = 60;
@@ -150,15 +174,19 @@ struct Excerpt {
   int column = 0;  // of the caret within `text`
 };
 
-Excerpt excerpt(std::string_view raw_line, int column) {
-  const std::string line = printable(raw_line);
-  const auto target = static_cast<std::size_t>(std::max(column, 1) - 1);
+Excerpt excerpt(std::string_view line, Location location, LineCursor& cursor) {
+  const auto target = static_cast<std::size_t>(std::max(location.column, 1) - 1);
   const std::size_t first = target > excerpt_context ? target - excerpt_context : 0;
-  const std::size_t begin = byte_of_character(line, first);
-  const std::size_t end = byte_of_character(line, target + excerpt_context);
+  const std::size_t begin = cursor.byte_of(line, location.line, first);
+  std::size_t end = begin;
+  for (std::size_t characters = 0;
+       end < line.size() && characters < target + excerpt_context - first; ++characters) {
+    ++end;
+    while (end < line.size() && is_continuation_byte(line[end])) ++end;
+  }
   Excerpt result;
   if (begin > 0) result.text = "...";
-  result.text += line.substr(begin, end - begin);
+  result.text += printable(line.substr(begin, end - begin));
   if (end < line.size()) result.text += "...";
   result.column = static_cast<int>(target - first + (begin > 0 ? 3 : 0)) + 1;
   return result;
@@ -188,6 +216,7 @@ std::string location_prefix(const std::string& file, Location location) {
 std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions& options) {
   const bool colour = options.colour;
   std::string out;
+  LineCursor cursor;
   for (const auto& item : diagnostics.items()) {
     const auto severity_style = item.severity == Severity::error
                                     ? fmt::emphasis::bold | fg(fmt::terminal_color::bright_red)
@@ -199,7 +228,7 @@ std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions&
                        styled(colour, fmt::emphasis::bold, printable(item.message)));
     const std::string_view line = diagnostics.source_line(item.location.line);
     if (!line.empty()) {
-      const Excerpt shown = excerpt(line, item.location.column);
+      const Excerpt shown = excerpt(line, item.location, cursor);
       const std::string gutter = fmt::format("{:>5}", item.location.line);
       out += fmt::format("{} | {}\n", gutter, shown.text);
       if (item.location.column > 0) {
@@ -212,6 +241,11 @@ std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions&
       out += fmt::format("{} {}\n", styled(colour, fg(fmt::terminal_color::cyan), "hint:"),
                          printable(item.hint));
     }
+  }
+  if (diagnostics.omitted() > 0) {
+    out += fmt::format("{}: {} more problem{} not shown (the first {} are)\n",
+                       printable(diagnostics.file()), diagnostics.omitted(),
+                       diagnostics.omitted() == 1 ? "" : "s", FileDiagnostics::max_items);
   }
   return out;
 }
@@ -227,6 +261,7 @@ std::string render_json(const std::vector<FileDiagnostics>& files) {
     entry["valid"] = !file.has_errors();
     entry["errors"] = file.error_count();
     entry["warnings"] = file.warning_count();
+    entry["omitted"] = file.omitted();
     entry["diagnostics"] = nlohmann::ordered_json::array();
     for (const auto& item : file.items()) {
       nlohmann::ordered_json d;
@@ -306,6 +341,9 @@ std::string render_junit(const std::vector<FileDiagnostics>& files) {
     for (const auto& item : file.items()) {
       (item.severity == Severity::error ? errors : warnings) += one_line(file.file(), item) + "\n";
     }
+    if (file.omitted() > 0) {
+      errors += fmt::format("{} more problems not shown\n", file.omitted());
+    }
     if (file.has_errors()) {
       out += fmt::format(
           "      <failure message=\"{} error(s)\" type=\"invalid runbook\">{}</failure>\n",
@@ -363,6 +401,10 @@ std::string render_github(const std::vector<FileDiagnostics>& files) {
       if (!item.hint.empty()) message += " (" + item.hint + ")";
       out += fmt::format("::{} {}::{}\n", severity_name(item.severity), properties,
                          github_escape(message, false));
+    }
+    if (file.omitted() > 0) {
+      out += fmt::format("::notice file={},title=cutover::{} more problems not shown\n",
+                         github_escape(file.file(), true), file.omitted());
     }
   }
   return out;

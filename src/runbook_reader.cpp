@@ -39,6 +39,7 @@ const KeyList rollback_keys = {"run", "timeout", "manual"};
 const KeyList on_failure_values = {"rollback", "stop", "continue"};
 
 constexpr int max_retries = 1000;
+constexpr std::size_t max_suggestions = 100;
 constexpr std::size_t max_id_length = 128;
 
 std::string join(const KeyList& words) {
@@ -73,13 +74,14 @@ std::string shown(std::string_view text) {
 
 // Sets each of `overrides` in `vars`: replaced where the name exists, else appended.
 void override_vars(EnvVars& vars, const EnvVars& overrides) {
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < vars.size(); ++i) index.emplace(vars[i].first, i);
   for (const auto& override : overrides) {
-    const auto existing = std::find_if(
-        vars.begin(), vars.end(), [&](const auto& var) { return var.first == override.first; });
-    if (existing != vars.end()) {
-      existing->second = override.second;
-    } else {
+    const auto [at, inserted] = index.try_emplace(override.first, vars.size());
+    if (inserted) {
       vars.push_back(override);
+    } else {
+      vars[at->second].second = override.second;
     }
   }
 }
@@ -132,6 +134,7 @@ class Reader {
     names_.clear();
     for (const auto& [name, value] : runbook.vars) names_.push_back(name);
     for (const auto& name : runbook.secrets) names_.push_back(name);
+    name_set_ = std::unordered_set<std::string_view>(names_.begin(), names_.end());
 
     for (const auto& entry : top) {
       if (entry.key == "version") {
@@ -226,9 +229,11 @@ class Reader {
           "e.g. <<: *defaults, where &defaults names a mapping");
       return;
     }
+    std::unordered_set<std::string_view> present;
+    for (const Entry& entry : result) present.insert(entry.key);
     for (const NodeIndex source : sources) {
       for (const Entry& entry : entries(source, where)) {
-        if (!find(result, entry.key)) result.push_back(entry);
+        if (present.insert(entry.key).second) result.push_back(entry);
       }
     }
   }
@@ -413,6 +418,7 @@ class Reader {
   std::vector<std::string> read_names(const Entry& entry, std::string_view expected,
                                       bool identifiers = true) {
     std::vector<std::string> names;
+    std::unordered_set<std::string> seen;
     const auto items = text_list(entry, expected);
     if (!items) return names;
     for (const auto& [name, location] : *items) {
@@ -421,7 +427,7 @@ class Reader {
                    "names are letters, digits and '_', not starting with a digit");
       } else if (name.empty()) {
         out_.error(location, fmt::format("an empty name in '{}'", entry.key));
-      } else if (std::find(names.begin(), names.end(), name) != names.end()) {
+      } else if (!seen.insert(name).second) {
         out_.error(location, fmt::format("{} is listed twice in '{}'", shown(name), entry.key));
       } else {
         names.push_back(name);
@@ -442,18 +448,21 @@ class Reader {
     const std::size_t search_end =
         std::min(out_.source().size(), out_.offset_of(tree_.next_location(written_at)));
     for (const auto& reference : references) {
-      if (std::find(names_.begin(), names_.end(), reference.name) != names_.end()) continue;
+      if (name_set_.contains(reference.name)) continue;
       const std::string_view written = value.substr(reference.offset, reference.length);
       Location location = node_location;
       // The reference's own column, found in the source after the value's start.
-      if (search_from != std::string::npos) {
-        const std::size_t at = out_.source().find(written, search_from);
-        if (at != std::string::npos && at + written.size() <= search_end) {
+      if (search_from < search_end) {
+        const std::string_view span = out_.source().substr(search_from, search_end - search_from);
+        const std::size_t found_at = span.find(written);
+        const std::size_t at =
+            found_at == std::string_view::npos ? found_at : search_from + found_at;
+        if (at != std::string::npos) {
           location = out_.location_at(at);
           search_from = at + written.size();
         }
       }
-      const std::string suggestion = closest_match(reference.name, names_view());
+      const std::string suggestion = suggest(reference.name, names_);
       out_.error(location, fmt::format("'{}' is not a var, a secret or a --var", reference.name),
                  suggestion.empty()
                      ? fmt::format("define it under 'vars:' or pass --var {}=VALUE", reference.name)
@@ -461,8 +470,12 @@ class Reader {
     }
   }
 
-  std::vector<std::string_view> names_view() const {
-    return std::vector<std::string_view>(names_.begin(), names_.end());
+  // Suggestions cost an edit distance against every candidate: a file with thousands of
+  // unknown names gets them for the first ones only.
+  template <typename Candidates>
+  std::string suggest(std::string_view word, const Candidates& candidates) {
+    if (suggestions_made_++ >= max_suggestions) return {};
+    return closest_match(word, std::vector<std::string_view>(candidates.begin(), candidates.end()));
   }
 
   // --- top level -------------------------------------------------------------------------
@@ -982,6 +995,8 @@ class Reader {
   FileDiagnostics& out_;
   Defaults defaults_;
   std::vector<std::string> names_;
+  std::unordered_set<std::string_view> name_set_;
+  std::size_t suggestions_made_ = 0;
   std::unordered_set<NodeIndex> mappings_read_;
   std::unordered_set<NodeIndex> references_checked_;
   std::set<Location> reported_keys_;  // vars, --vars and secrets: what templates may name

@@ -139,6 +139,7 @@ TEST_CASE("render_json: every file with its counts and diagnostics") {
       "valid": false,
       "errors": 1,
       "warnings": 1,
+      "omitted": 0,
       "diagnostics": [
         {
           "severity": "error",
@@ -161,6 +162,7 @@ TEST_CASE("render_json: every file with its counts and diagnostics") {
       "valid": true,
       "errors": 0,
       "warnings": 0,
+      "omitted": 0,
       "diagnostics": []
     }
   ],
@@ -383,4 +385,36 @@ TEST_CASE("render_text keeps valid UTF-8 and tabs in excerpts") {
         "rb.yaml:1:9: error: m\n"
         "    1 | \tk: \xE2\x82\xAC \xF0\x9F\x9A\x80 z\n"
         "      | \t       ^\n");
+}
+
+TEST_CASE("past max_items, problems are counted and said to be omitted, never lost") {
+  FileDiagnostics file("big.yaml");
+  for (std::size_t i = 0; i < FileDiagnostics::max_items; ++i) file.warning({1, 1}, "w");
+  file.error({2, 1}, "the error that matters");
+  CHECK(file.items().size() == FileDiagnostics::max_items);
+  CHECK(file.has_errors());
+  CHECK(file.error_count() == 1);
+  CHECK(file.warning_count() == FileDiagnostics::max_items);
+  CHECK(file.omitted() == 1);
+  CHECK(
+      render_text(file, {}).ends_with("big.yaml: 1 more problem not shown (the first 1000 are)\n"));
+  file.promote_warnings();
+  CHECK(file.error_count() == FileDiagnostics::max_items + 1);
+}
+
+TEST_CASE("many diagnostics on one long line each get a window around their column") {
+  FileDiagnostics file("long.yaml");
+  std::string line;
+  for (int i = 0; i < 50; ++i)
+    line += "key" + std::to_string(i) + std::string(97 - std::to_string(i).size(), 'x');
+  file.set_source(line + "\n");
+  file.error({1, 4901}, "last");
+  file.error({1, 101}, "second");
+  file.sort();
+  const std::string text = render_text(file, {});
+  CHECK(text.find("    1 | ...") != std::string::npos);
+  const auto caret = text.find("^");
+  REQUIRE(caret != std::string::npos);
+  const auto line_start = text.rfind('\n', caret) + 1;
+  CHECK(caret - line_start == 8 + 3 + 60);  // gutter, "...", 60 characters of context
 }

@@ -21,6 +21,10 @@ struct Diagnostic {
 // The diagnostics of one file, with the text they point into (for the caret excerpts).
 class FileDiagnostics {
  public:
+  // Like a compiler's error limit: past it, problems are counted but not kept, so that a
+  // hostile file cannot make the report itself huge or slow.
+  static constexpr std::size_t max_items = 1000;
+
   explicit FileDiagnostics(std::string file = {}) : file_(std::move(file)) {}
 
   void error(Location location, std::string message, std::string hint = {});
@@ -33,8 +37,9 @@ class FileDiagnostics {
 
   const std::string& file() const { return file_; }
   const std::vector<Diagnostic>& items() const { return items_; }
-  std::size_t error_count() const;
+  std::size_t error_count() const;  // kept and omitted
   std::size_t warning_count() const;
+  std::size_t omitted() const { return omitted_errors_ + omitted_warnings_; }
   bool has_errors() const { return error_count() > 0; }
 
   // The source text the locations refer to; lines are looked up for excerpts.
@@ -46,8 +51,12 @@ class FileDiagnostics {
   Location location_at(std::size_t offset) const;
 
  private:
+  void add(Diagnostic diagnostic);
+
   std::string file_;
   std::vector<Diagnostic> items_;
+  std::size_t omitted_errors_ = 0;
+  std::size_t omitted_warnings_ = 0;
   std::string source_;
   std::vector<std::size_t> line_starts_;
 };
