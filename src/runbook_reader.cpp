@@ -74,6 +74,18 @@ std::string shown(std::string_view text) {
 
 // Sets each of `overrides` in `vars`: replaced where the name exists, else appended.
 void override_vars(EnvVars& vars, const EnvVars& overrides) {
+  if (vars.size() * overrides.size() <= 256) {  // a task's few env vars: a scan beats hashing
+    for (const auto& override : overrides) {
+      const auto existing = std::find_if(
+          vars.begin(), vars.end(), [&](const auto& var) { return var.first == override.first; });
+      if (existing != vars.end()) {
+        existing->second = override.second;
+      } else {
+        vars.push_back(override);
+      }
+    }
+    return;
+  }
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < vars.size(); ++i) index.emplace(vars[i].first, i);
   for (const auto& override : overrides) {
@@ -443,23 +455,23 @@ class Reader {
     const NodeIndex written_at = tree_.resolve(index);
     if (references.empty() || !references_checked_.insert(written_at).second) return;
     const Location node_location = tree_.node(written_at).location;
-    std::size_t search_from = out_.offset_of(node_location);
-    // The text between this node and the next one in the file is where the value is written.
-    const std::size_t search_end =
-        std::min(out_.source().size(), out_.offset_of(tree_.next_location(written_at)));
+    std::size_t search_from = std::string::npos;  // found when a reference is first unknown
+    std::size_t search_end = 0;
     for (const auto& reference : references) {
       if (name_set_.contains(reference.name)) continue;
+      if (search_from == std::string::npos) {
+        // The text between this node and the next one in the file is where it is written.
+        search_from = out_.offset_of(node_location);
+        search_end =
+            std::min(out_.source().size(), out_.offset_of(tree_.next_location(written_at)));
+      }
       const std::string_view written = value.substr(reference.offset, reference.length);
       Location location = node_location;
-      // The reference's own column, found in the source after the value's start.
       if (search_from < search_end) {
         const std::string_view span = out_.source().substr(search_from, search_end - search_from);
-        const std::size_t found_at = span.find(written);
-        const std::size_t at =
-            found_at == std::string_view::npos ? found_at : search_from + found_at;
-        if (at != std::string::npos) {
-          location = out_.location_at(at);
-          search_from = at + written.size();
+        if (const std::size_t at = span.find(written); at != std::string_view::npos) {
+          location = out_.location_at(search_from + at);
+          search_from += at + written.size();
         }
       }
       const std::string suggestion = suggest(reference.name, names_);
