@@ -68,7 +68,7 @@ void FileDiagnostics::set_source(std::string text) {
   const char* end = begin + source_.size();
   for (const char* at = begin; (at = static_cast<const char*>(std::memchr(at, '\n', end - at)));) {
     ++at;
-    line_starts_.push_back(static_cast<std::size_t>(at - begin));
+    line_starts_.push_back(static_cast<std::uint32_t>(at - begin));
   }
 }
 

@@ -120,7 +120,11 @@ struct Defaults {
 class Reader {
  public:
   Reader(const yaml::Tree& tree, const LoadOptions& options, FileDiagnostics& diagnostics)
-      : tree_(tree), options_(options), out_(diagnostics) {}
+      : tree_(tree),
+        options_(options),
+        out_(diagnostics),
+        mappings_read_(tree.size()),
+        references_checked_(tree.size()) {}
 
   Runbook read() {
     Runbook runbook;
@@ -176,7 +180,7 @@ class Reader {
     const Node& map = tree_.node(index);
     // A mapping merged or aliased in several places is read each time; its problems are
     // reported once, where they are written.
-    const bool first_reading = mappings_read_.insert(tree_.resolve(index)).second;
+    const bool first_reading = first_visit(mappings_read_, tree_.resolve(index));
     const auto children = tree_.children(map);
     std::vector<NodeIndex> merges;
     // Runbook mappings are small; a hostile one with many keys must not go quadratic.
@@ -453,7 +457,7 @@ class Reader {
   void check_references(std::string_view value, NodeIndex index) {
     const auto references = find_references(value);
     const NodeIndex written_at = tree_.resolve(index);
-    if (references.empty() || !references_checked_.insert(written_at).second) return;
+    if (references.empty() || !first_visit(references_checked_, written_at)) return;
     const Location node_location = tree_.node(written_at).location;
     std::size_t search_from = std::string::npos;  // found when a reference is first unknown
     std::size_t search_end = 0;
@@ -480,6 +484,12 @@ class Reader {
                      ? fmt::format("define it under 'vars:' or pass --var {}=VALUE", reference.name)
                      : fmt::format("did you mean '{}'?", suggestion));
     }
+  }
+
+  static bool first_visit(std::vector<bool>& visited, NodeIndex index) {
+    if (visited[index]) return false;
+    visited[index] = true;
+    return true;
   }
 
   // Suggestions cost an edit distance against every candidate: a file with thousands of
@@ -1009,8 +1019,9 @@ class Reader {
   std::vector<std::string> names_;
   std::unordered_set<std::string_view> name_set_;
   std::size_t suggestions_made_ = 0;
-  std::unordered_set<NodeIndex> mappings_read_;
-  std::unordered_set<NodeIndex> references_checked_;
+  // By node index: whether a node was read before (through an alias or merge).
+  std::vector<bool> mappings_read_;
+  std::vector<bool> references_checked_;
   std::set<Location> reported_keys_;  // vars, --vars and secrets: what templates may name
 };
 

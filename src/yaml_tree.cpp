@@ -104,6 +104,12 @@ SyntaxError syntax_error(const yaml_parser_t& parser) {
 
 }  // namespace
 
+// Nodes and scalar bytes a node stands for, aliases expanded.
+struct Expansion {
+  std::uint32_t nodes = 1;
+  std::uint32_t bytes = 0;
+};
+
 class TreeBuilder {
  public:
   // Every node takes at least two bytes of YAML; reserving that much up front avoids the
@@ -112,6 +118,7 @@ class TreeBuilder {
     tree_.nodes_.reserve(text_size / 2 + 16);
     tree_.children_.reserve(text_size / 2 + 16);
     tree_.text_.reserve(text_size);
+    expansions_.reserve(text_size / 2 + 16);
   }
 
   Tree take() { return std::move(tree_); }
@@ -167,9 +174,8 @@ class TreeBuilder {
     Node node{NodeType::scalar, plain, false, location};
     node.first = static_cast<std::uint32_t>(tree_.text_.size());
     node.count = static_cast<std::uint32_t>(value.size());
-    node.expanded_bytes = node.count;
     tree_.text_ += value;
-    close(add(node, text_of(data.anchor)));
+    close(add(node, text_of(data.anchor), {1, node.count}));
   }
 
   void alias(std::string_view anchor, Location location) {
@@ -184,8 +190,9 @@ class TreeBuilder {
       throw Refusal{{location, fmt::format("the alias *{} is inside the node it names", anchor),
                      "a recursive alias would expand forever"}};
     }
-    expansion_ += anchored.expanded_size;
-    expansion_bytes_ += anchored.expanded_bytes;
+    const Expansion expansion = expansions_[target];
+    expansion_ += expansion.nodes;
+    expansion_bytes_ += expansion.bytes;
     if (expansion_bytes_ > limits_.max_alias_expansion_bytes) {
       throw Refusal{{location,
                      fmt::format("aliases expand this document by more than {} MiB of text",
@@ -200,14 +207,13 @@ class TreeBuilder {
     }
     Node node{NodeType::alias, false, false, location};
     node.first = target;
-    node.expanded_size = anchored.expanded_size;
-    node.expanded_bytes = anchored.expanded_bytes;
-    close(add(node, {}));
+    close(add(node, {}, expansion));
   }
 
-  NodeIndex add(const Node& node, std::string_view anchor) {
+  NodeIndex add(const Node& node, std::string_view anchor, Expansion expansion = {1, 0}) {
     const auto index = static_cast<NodeIndex>(tree_.nodes_.size());
     tree_.nodes_.push_back(node);
+    expansions_.push_back(expansion);
     if (!open_.empty()) pending_[open_.size() - 1].push_back(index);
     if (!anchor.empty()) anchors_[std::string(anchor)] = index;  // a redefinition wins
     return index;
@@ -232,15 +238,11 @@ class TreeBuilder {
     Node& node = tree_.nodes_[index];
     node.first = static_cast<std::uint32_t>(tree_.children_.size());
     node.count = static_cast<std::uint32_t>(children.size());
-    // Bounded: literal nodes by the file size limit, the rest by max_alias_expansion.
-    std::uint32_t size = 1;
-    std::uint32_t bytes = 0;
+    Expansion& expansion = expansions_[index];
     for (const NodeIndex child : children) {
-      size += tree_.nodes_[child].expanded_size;
-      bytes += tree_.nodes_[child].expanded_bytes;
+      expansion.nodes += expansions_[child].nodes;
+      expansion.bytes += expansions_[child].bytes;
     }
-    node.expanded_size = size;
-    node.expanded_bytes = bytes;
     node.closed = true;
     tree_.children_.insert(tree_.children_.end(), children.begin(), children.end());
     children.clear();
@@ -252,6 +254,10 @@ class TreeBuilder {
   std::size_t documents_ = 0;
   std::uint64_t expansion_ = 0;
   std::uint64_t expansion_bytes_ = 0;
+  // What each node stands for once aliases are expanded; only needed while parsing, so kept
+  // here rather than in the tree. Bounded: literal nodes by the file size limit, the rest by
+  // the alias limits.
+  std::vector<Expansion, HugePageAllocator<Expansion>> expansions_;
   std::unordered_map<std::string, NodeIndex> anchors_;
   std::vector<NodeIndex> open_;
   std::vector<std::vector<NodeIndex>> pending_;

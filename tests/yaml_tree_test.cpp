@@ -171,15 +171,16 @@ TEST_CASE("a redefined anchor: later aliases name the latest definition") {
   CHECK(tree.scalar(tree.node(children[5])) == "two");
 }
 
-TEST_CASE("expanded_size counts the nodes a node stands for, aliases expanded") {
-  const Tree tree = parsed("a: &x [1, 2]\nb: *x\nc: *x\n");
-  const Node& root = tree.node(tree.root());
-  const auto children = tree.children(root);
-  CHECK(tree.node(children[0]).expanded_size == 1);
-  CHECK(tree.node(children[1]).expanded_size == 3);  // the list and its two items
-  CHECK(tree.node(children[3]).expanded_size == 3);
-  // root + 3 keys + the list + two aliases of it
-  CHECK(root.expanded_size == 1 + 3 + 3 + 3 + 3);
+TEST_CASE("alias expansion counts the whole aliased node: at the limit accepted, past it refused") {
+  // The list stands for 3 nodes (itself and two items); each alias of it adds 3.
+  const std::string two_aliases = "a: &x [1, 2]\nb: *x\nc: *x\n";
+  Limits limits;
+  limits.max_alias_expansion = 6;
+  CHECK(std::holds_alternative<Tree>(parse(two_aliases, limits)));
+  limits.max_alias_expansion = 5;
+  const auto refused = parse(two_aliases, limits);
+  REQUIRE(std::holds_alternative<SyntaxError>(refused));
+  CHECK(std::get<SyntaxError>(refused).location == Location{3, 4});
 }
 
 TEST_CASE("max_depth: exactly the limit is accepted, one more level is refused there") {

@@ -1,6 +1,7 @@
 #pragma once
 // Errors and warnings about a runbook, located like a compiler's, and their output formats.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,7 @@ class FileDiagnostics {
   std::size_t omitted_errors_ = 0;
   std::size_t omitted_warnings_ = 0;
   std::string source_;
-  std::vector<std::size_t> line_starts_;
+  std::vector<std::uint32_t> line_starts_;  // sources are at most 64 MiB
 };
 
 struct RenderOptions {

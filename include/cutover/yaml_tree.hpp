@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "cutover/huge_page_allocator.hpp"
 #include "cutover/model.hpp"
 
 namespace cutover::yaml {
@@ -27,8 +28,6 @@ struct Node {
   // (a mapping's children alternate key, value); alias: `first` is the anchored node.
   std::uint32_t first = 0;
   std::uint32_t count = 0;
-  std::uint32_t expanded_size = 1;   // nodes it stands for once aliases are expanded
-  std::uint32_t expanded_bytes = 0;  // scalar text it stands for, likewise
 };
 
 struct Limits {
@@ -40,6 +39,7 @@ struct Limits {
 class Tree {
  public:
   bool empty() const { return nodes_.empty(); }
+  std::size_t size() const { return nodes_.size(); }
   NodeIndex root() const { return 0; }
   // The node itself, or for an alias the node its anchor names.
   const Node& node(NodeIndex index) const;
@@ -52,9 +52,9 @@ class Tree {
 
  private:
   friend class TreeBuilder;
-  std::vector<Node> nodes_;
-  std::vector<NodeIndex> children_;
-  std::string text_;
+  std::vector<Node, HugePageAllocator<Node>> nodes_;
+  std::vector<NodeIndex, HugePageAllocator<NodeIndex>> children_;
+  std::basic_string<char, std::char_traits<char>, HugePageAllocator<char>> text_;
 };
 
 struct SyntaxError {
