@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 cutover=build/cutover
 runbook=examples/quickstart/runbook.yaml
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+bold='' plain=''
+if [[ -t 1 && -z ${NO_COLOR:-} && ${TERM:-} != dumb ]]; then bold=$'\033[1m' plain=$'\033[0m'; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
 
 step $cutover validate "$runbook"
 step $cutover plan "$runbook"
