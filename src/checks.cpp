@@ -1,9 +1,11 @@
 #include "cutover/checks.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "cutover/plan.hpp"
 #include "cutover/template.hpp"
@@ -25,12 +27,14 @@ class Checker {
     const bool dependencies_ok = check_dependencies();
     check_phases();
     check_texts_shown_to_people();
-    if (!ids_ok || !dependencies_ok) return;  // the graph would not mean what the file says
+    if (!ids_ok) return;  // the graph would not mean what the file says
+    // Unknown dependencies are left out of the graph; a cycle among the rest is still real.
     const Dag dag = build_dag(runbook_);
     if (!dag.acyclic()) {
       report_cycles(dag);
       return;
     }
+    if (!dependencies_ok) return;
     // Warnings about a runbook that does not load would mostly echo its errors.
     if (out_.has_errors()) return;
     check_points_of_no_return(dag);
@@ -90,23 +94,19 @@ class Checker {
   void check_phases() {
     if (runbook_.phases.empty()) return;
     const std::vector<std::string_view> phases(runbook_.phases.begin(), runbook_.phases.end());
+    const std::unordered_set<std::string_view> known(phases.begin(), phases.end());
+    std::size_t suggested = 0;
     for (const Task& task : runbook_.tasks) {
-      if (task.phase.empty() ||
-          std::find(phases.begin(), phases.end(), task.phase) != phases.end()) {
-        continue;
-      }
-      const std::string match = closest_match(task.phase, phases);
+      if (task.phase.empty() || known.contains(task.phase)) continue;
+      if (out_.full()) return;
+      const std::string match =
+          suggested++ < max_suggestions ? closest_match(task.phase, phases) : std::string{};
       out_.error(
           task.phase_location,
           fmt::format("task '{}' has phase '{}', which is not in 'phases'", task.id, task.phase),
-          match.empty() ? "phases: " + join(phases) : fmt::format("did you mean '{}'?", match));
+          match.empty() ? fmt::format("phases: {}", fmt::join(phases, ", "))
+                        : fmt::format("did you mean '{}'?", match));
     }
-  }
-
-  static std::string join(const std::vector<std::string_view>& words) {
-    std::string out;
-    for (const auto word : words) out += (out.empty() ? "" : ", ") + std::string(word);
-    return out;
   }
 
   // Texts shown to people must not carry a secret's value.

@@ -20,7 +20,7 @@ bool is_continuation_byte(char c) {
 }  // namespace
 
 void FileDiagnostics::add(Diagnostic diagnostic) {
-  if (items_.size() >= max_items) {
+  if (items_.size() >= max_kept) {
     ++(diagnostic.severity == Severity::error ? omitted_errors_ : omitted_warnings_);
     return;
   }
@@ -49,6 +49,10 @@ void FileDiagnostics::sort() {
     return a.location == b.location && a.severity == b.severity && a.message == b.message;
   };
   items_.erase(std::unique(items_.begin(), items_.end(), same), items_.end());
+  while (items_.size() > max_items) {
+    ++(items_.back().severity == Severity::error ? omitted_errors_ : omitted_warnings_);
+    items_.pop_back();
+  }
 }
 
 std::size_t FileDiagnostics::error_count() const {
@@ -93,7 +97,22 @@ std::size_t FileDiagnostics::offset_of(Location location) const {
   return offset;
 }
 
+Location FileDiagnostics::location_at(std::size_t offset, const LocationHint& hint) const {
+  if (hint.offset > offset || line_starts_.empty()) return location_at(offset);
+  const std::size_t line_start = line_starts_[static_cast<std::size_t>(hint.location.line) - 1];
+  if (static_cast<std::size_t>(hint.location.line) < line_starts_.size() &&
+      offset >= line_starts_[static_cast<std::size_t>(hint.location.line)]) {
+    return location_at(offset);  // a later line: its own start is near
+  }
+  int column = hint.location.column;
+  for (std::size_t i = std::max(hint.offset, line_start); i < offset && i < source_.size(); ++i) {
+    if (!is_continuation_byte(source_[i])) ++column;
+  }
+  return {hint.location.line, column};
+}
+
 Location FileDiagnostics::location_at(std::size_t offset) const {
+  if (line_starts_.empty()) return {};
   const auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const auto line = static_cast<int>(after - line_starts_.begin());
   int column = 1;

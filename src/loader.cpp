@@ -88,7 +88,7 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
                              const LoadOptions& options) {
   LoadResult result{{}, FileDiagnostics(file)};
   auto& diagnostics = result.diagnostics;
-  // yaml-cpp skips a byte-order mark and counts columns after it; so do the excerpts.
+  // libyaml skips a byte-order mark and counts columns after it; so do the excerpts.
   if (std::string_view(text).starts_with(utf8_bom)) text.erase(0, utf8_bom.size());
   diagnostics.set_source(std::move(text));
   const std::string_view source = diagnostics.source();
@@ -97,7 +97,10 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
   if (!check_encoding(source, diagnostics)) return result;
   {
     // Scoped: the tree is gone before the graph checks allocate theirs.
-    auto parsed = yaml::parse(source, {max_nesting_depth, max_expanded_nodes});
+    yaml::Limits limits;
+    limits.max_depth = max_nesting_depth;
+    limits.max_alias_expansion = max_expanded_nodes;
+    auto parsed = yaml::parse(source, limits);
     if (auto* error = std::get_if<yaml::SyntaxError>(&parsed)) {
       diagnostics.error(error->location, error->message, error->hint);
       return result;

@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
   } catch (const cutover::Error& error) {
     cutover::cli::write(stderr, fmt::format("cutover: {}\n", error.what()));
     return error.code();
+  } catch (const std::bad_alloc&) {
+    cutover::cli::write(stderr, "cutover: out of memory\n");
+    return cutover::exit_environment;
   } catch (const std::exception& error) {
     cutover::cli::write(stderr, fmt::format("cutover: internal error: {}\n", error.what()));
     return 70;

@@ -463,6 +463,7 @@ class Reader {
     std::size_t search_end = 0;
     for (const auto& reference : references) {
       if (name_set_.contains(reference.name)) continue;
+      if (out_.full()) return;  // nothing more would be shown
       if (search_from == std::string::npos) {
         // The text between this node and the next one in the file is where it is written.
         search_from = out_.offset_of(node_location);
@@ -474,7 +475,8 @@ class Reader {
       if (search_from < search_end) {
         const std::string_view span = out_.source().substr(search_from, search_end - search_from);
         if (const std::size_t at = span.find(written); at != std::string_view::npos) {
-          location = out_.location_at(search_from + at);
+          location = out_.location_at(search_from + at, location_hint_);
+          location_hint_ = {search_from + at, location};
           search_from += at + written.size();
         }
       }
@@ -546,20 +548,18 @@ class Reader {
   // A secret's value comes from the environment; a var of the same name would shadow it.
   std::vector<std::string> read_secrets(const Entry& entry, const EnvVars& vars) {
     std::vector<std::string> secrets = read_names(entry, "a list of environment variable names");
-    const auto items = tree_.children(tree_.node(entry.value));
-    for (const NodeIndex item : items) {
+    std::unordered_set<std::string_view> var_names;
+    for (const auto& var : vars) var_names.insert(var.first);
+    std::unordered_set<std::string_view> command_line;
+    for (const auto& var : options_.vars) command_line.insert(var.first);
+    for (const NodeIndex item : tree_.children(tree_.node(entry.value))) {
       const Node& node = tree_.node(item);
       if (node.type != NodeType::scalar) continue;
       const std::string_view name = tree_.scalar(node);
-      const bool from_command_line =
-          std::any_of(options_.vars.begin(), options_.vars.end(),
-                      [&](const auto& var) { return var.first == name; });
-      const bool is_var =
-          std::any_of(vars.begin(), vars.end(), [&](const auto& var) { return var.first == name; });
-      if (is_var) {
+      if (var_names.contains(name)) {
         out_.error(node.location,
                    fmt::format("'{}' is both a {} and a secret", name,
-                               from_command_line ? "--var" : "var"),
+                               command_line.contains(name) ? "--var" : "var"),
                    "a secret's value comes from the environment; do not give it as a var");
       }
     }
@@ -1016,13 +1016,14 @@ class Reader {
   const LoadOptions& options_;
   FileDiagnostics& out_;
   Defaults defaults_;
-  std::vector<std::string> names_;
+  std::vector<std::string> names_;  // vars, --vars and secrets: what templates may name
   std::unordered_set<std::string_view> name_set_;
+  LocationHint location_hint_;  // references are located in file order, so resume from here
   std::size_t suggestions_made_ = 0;
   // By node index: whether a node was read before (through an alias or merge).
   std::vector<bool> mappings_read_;
   std::vector<bool> references_checked_;
-  std::set<Location> reported_keys_;  // vars, --vars and secrets: what templates may name
+  std::set<Location> reported_keys_;  // unknown keys reported, once each
 };
 
 }  // namespace

@@ -115,10 +115,11 @@ class TreeBuilder {
   // Every node takes at least two bytes of YAML; reserving that much up front avoids the
   // copies of growing, and pages that are never written cost no memory.
   TreeBuilder(const Limits& limits, std::size_t text_size) : limits_(limits) {
-    tree_.nodes_.reserve(text_size / 2 + 16);
-    tree_.children_.reserve(text_size / 2 + 16);
+    const std::size_t nodes = std::min(text_size / 2, limits.max_nodes) + 16;
+    tree_.nodes_.reserve(nodes);
+    tree_.children_.reserve(nodes);
     tree_.text_.reserve(text_size);
-    expansions_.reserve(text_size / 2 + 16);
+    expansions_.reserve(nodes);
   }
 
   Tree take() { return std::move(tree_); }
@@ -211,6 +212,10 @@ class TreeBuilder {
   }
 
   NodeIndex add(const Node& node, std::string_view anchor, Expansion expansion = {1, 0}) {
+    if (tree_.nodes_.size() >= limits_.max_nodes) {
+      throw Refusal{{node.location, fmt::format("more than {} YAML nodes", limits_.max_nodes),
+                     "a runbook this large is not one a team can rehearse; split it"}};
+    }
     const auto index = static_cast<NodeIndex>(tree_.nodes_.size());
     tree_.nodes_.push_back(node);
     expansions_.push_back(expansion);

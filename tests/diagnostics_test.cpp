@@ -389,8 +389,9 @@ TEST_CASE("render_text keeps valid UTF-8 and tabs in excerpts") {
 
 TEST_CASE("past max_items, problems are counted and said to be omitted, never lost") {
   FileDiagnostics file("big.yaml");
-  for (std::size_t i = 0; i < FileDiagnostics::max_items; ++i) file.warning({1, 1}, "w");
-  file.error({2, 1}, "the error that matters");
+  for (int i = 1; i <= static_cast<int>(FileDiagnostics::max_items); ++i) file.warning({i, 1}, "w");
+  file.error({5000, 1}, "the error that matters");
+  file.sort();  // the first max_items in file order are shown
   CHECK(file.items().size() == FileDiagnostics::max_items);
   CHECK(file.has_errors());
   CHECK(file.error_count() == 1);
@@ -417,4 +418,15 @@ TEST_CASE("many diagnostics on one long line each get a window around their colu
   REQUIRE(caret != std::string::npos);
   const auto line_start = text.rfind('\n', caret) + 1;
   CHECK(caret - line_start == 8 + 3 + 60);  // gutter, "...", 60 characters of context
+}
+
+TEST_CASE("the problems shown past the limit are the first in file order, not the first found") {
+  FileDiagnostics file("big.yaml");
+  for (int i = 0; i < 1500; ++i) file.warning({100 + i, 1}, "w");
+  file.error({4, 1}, "an early error found late");
+  file.sort();
+  REQUIRE(file.items().size() == FileDiagnostics::max_items);
+  CHECK(file.items().front().message == "an early error found late");
+  CHECK(file.omitted() == 501);
+  CHECK(file.error_count() == 1);
 }

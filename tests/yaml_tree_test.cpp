@@ -184,7 +184,8 @@ TEST_CASE("alias expansion counts the whole aliased node: at the limit accepted,
 }
 
 TEST_CASE("max_depth: exactly the limit is accepted, one more level is refused there") {
-  const Limits limits{3, 100};
+  Limits limits;
+  limits.max_depth = 3;
   CHECK_FALSE(parsed("[[[1]]]", limits).empty());
   const SyntaxError error = refused("[[[[1]]]]", limits);
   CHECK(error.message == "nesting deeper than 3 levels");
@@ -197,7 +198,8 @@ TEST_CASE("max_depth: exactly the limit is accepted, one more level is refused t
 }
 
 TEST_CASE("max_alias_expansion: the alias that goes over the limit is refused") {
-  const Limits limits{64, 5};
+  Limits limits;
+  limits.max_alias_expansion = 5;
   CHECK_FALSE(parsed("a: &x [1, 2]\nb: *x\n", limits).empty());  // 3 nodes by aliases
   const SyntaxError error = refused("a: &x [1, 2]\nb: *x\nc: *x\n", limits);
   CHECK(error.message == "aliases expand this document by more than 5 nodes");
@@ -244,4 +246,13 @@ TEST_CASE("a syntax error carries the parser's location and message") {
   CHECK(error.message == "YAML syntax error: did not find expected ',' or ']'");
   CHECK(where(error) == "2:1");
   CHECK(error.hint == "while parsing a flow sequence that starts at line 1");
+}
+
+TEST_CASE("max_nodes: a document of more nodes is refused where the limit is crossed") {
+  Limits limits;
+  limits.max_nodes = 4;
+  CHECK_FALSE(parsed("[1, 2, 3]\n", limits).empty());
+  const SyntaxError error = refused("[1, 2, 3, 4]\n", limits);
+  CHECK(error.message == "more than 4 YAML nodes");
+  CHECK(where(error) == "1:11");
 }

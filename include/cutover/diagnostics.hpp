@@ -12,6 +12,12 @@ namespace cutover {
 
 enum class Severity { error, warning };
 
+// Where a known offset is, so that locating a later offset on the same line starts there.
+struct LocationHint {
+  std::size_t offset = 0;
+  Location location{1, 1};
+};
+
 struct Diagnostic {
   Severity severity = Severity::error;
   Location location;
@@ -22,9 +28,11 @@ struct Diagnostic {
 // The diagnostics of one file, with the text they point into (for the caret excerpts).
 class FileDiagnostics {
  public:
-  // Like a compiler's error limit: past it, problems are counted but not kept, so that a
-  // hostile file cannot make the report itself huge or slow.
+  // Like a compiler's error limit: past it, problems are counted but not shown, so that a
+  // hostile file cannot make the report itself huge or slow. Ten times as many are kept
+  // until sort(), so that the ones shown are the first in file order.
   static constexpr std::size_t max_items = 1000;
+  static constexpr std::size_t max_kept = 10 * max_items;
 
   explicit FileDiagnostics(std::string file = {}) : file_(std::move(file)) {}
 
@@ -33,8 +41,11 @@ class FileDiagnostics {
 
   // --strict: every warning becomes an error.
   void promote_warnings();
-  // Stable order by location, so that a file's problems read top to bottom.
+  // Stable order by location, so that a file's problems read top to bottom; exact
+  // repetitions removed; then cut to max_items.
   void sort();
+  // No further problem would be kept: callers may skip the work of describing one.
+  bool full() const { return items_.size() >= max_kept; }
 
   const std::string& file() const { return file_; }
   const std::vector<Diagnostic>& items() const { return items_; }
@@ -50,6 +61,7 @@ class FileDiagnostics {
   // Byte offset of a location in the source (npos if outside), and back.
   std::size_t offset_of(Location location) const;
   Location location_at(std::size_t offset) const;
+  Location location_at(std::size_t offset, const LocationHint& hint) const;
 
  private:
   void add(Diagnostic diagnostic);
