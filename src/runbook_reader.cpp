@@ -623,7 +623,7 @@ class Reader {
       } else if (field.key == "env") {
         defaults_.env = read_env(field, "environment variable");
       } else if (field.key == "workdir") {
-        if (auto workdir = template_text(field)) defaults_.workdir = *workdir;
+        if (auto workdir = non_empty(field, template_text(field))) defaults_.workdir = *workdir;
       } else if (field.key == "on_failure") {
         if (auto policy = read_on_failure(field)) defaults_.on_failure = *policy;
       } else if (field.key == "idempotent") {
@@ -673,7 +673,13 @@ class Reader {
       return std::nullopt;
     }
     std::vector<std::string> shell;
-    for (const auto& item : *items) shell.push_back(item.first);
+    for (const auto& [program, location] : *items) {
+      if (program.empty()) {
+        out_.error(location, "an empty item in 'shell'", "e.g. [/bin/bash, -euo, pipefail, -c]");
+        return std::nullopt;
+      }
+      shell.push_back(program);
+    }
     return shell;
   }
 
@@ -810,11 +816,14 @@ class Reader {
     }
   }
 
+  // A blank command, instruction or name does nothing, silently; it is refused instead.
   std::optional<std::string> non_empty(const Entry& field, std::optional<std::string> value) {
     if (value && value->find_first_not_of(" \t\r\n") == std::string::npos) {
-      out_.error(
-          where_value(field), fmt::format("'{}' is empty", field.key),
-          field.key == "manual" ? "say what the person has to do" : "give the command to run");
+      const std::string_view hint = field.key == "manual"    ? "say what the person has to do"
+                                    : field.key == "run"     ? "give the command to run"
+                                    : field.key == "workdir" ? "leave it out for the runbook's folder"
+                                                             : "";
+      out_.error(where_value(field), fmt::format("'{}' is empty", field.key), std::string(hint));
       return std::nullopt;
     }
     return value;
@@ -844,7 +853,7 @@ class Reader {
     } else if (key == "env") {
       override_vars(task.env, read_env(field, "environment variable"));
     } else if (key == "workdir") {
-      if (auto workdir = template_text(field)) task.workdir = *workdir;
+      if (auto workdir = non_empty(field, template_text(field))) task.workdir = *workdir;
     } else if (key == "rollback") {
       task.rollback = read_rollback(field, where);
     } else if (key == "on_failure") {
@@ -867,7 +876,9 @@ class Reader {
   std::optional<Rollback> read_rollback(const Entry& field, const std::string& where) {
     const Node& node = tree_.node(field.value);
     if (node.type == NodeType::scalar) {
-      if (auto run = template_text(field)) return CommandRollback{*run, std::nullopt};
+      if (auto run = non_empty(field, template_text(field))) {
+        return CommandRollback{*run, std::nullopt};
+      }
       return std::nullopt;
     }
     if (node.type != NodeType::mapping) {
@@ -890,14 +901,16 @@ class Reader {
         out_.error(timeout->key_location,
                    fmt::format("{} is manual: 'timeout' applies only to commands", context));
       }
-      if (auto instructions = template_text(*manual)) return ManualRollback{*instructions};
+      if (auto instructions = non_empty(*manual, template_text(*manual))) {
+        return ManualRollback{*instructions};
+      }
       return std::nullopt;
     }
     if (!run) {
       out_.error(node.location, fmt::format("{} has neither 'run' nor 'manual'", context));
       return std::nullopt;
     }
-    auto command = template_text(*run);
+    auto command = non_empty(*run, template_text(*run));
     std::optional<Duration> limit = timeout ? positive_duration(*timeout) : std::nullopt;
     if (!command) return std::nullopt;
     return CommandRollback{*command, limit};
@@ -961,9 +974,9 @@ class Reader {
     check.location = node.location;
     for (const Entry& field : fields) {
       if (field.key == "name") {
-        if (auto name = template_text(field)) check.name = *name;
+        if (auto name = non_empty(field, template_text(field))) check.name = *name;
       } else if (field.key == "run") {
-        if (auto run = template_text(field)) check.run = *run;
+        if (auto run = non_empty(field, template_text(field))) check.run = *run;
       } else if (field.key == "expect") {
         read_expect(field, check.expect, where);
       } else if (field.key == "retries") {

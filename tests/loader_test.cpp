@@ -2266,3 +2266,34 @@ TEST_CASE("an empty command or instruction is refused") {
                   "tasks:\n  - id: a\n    manual: \"  \"\n    owner: x\n    estimate: 1m\n")) ==
         "error 5:13: 'manual' is empty [say what the person has to do]\n");
 }
+
+TEST_CASE("blank rollbacks, check names and commands, shell items and workdirs are refused") {
+  const auto result = load(header + R"(tasks:
+  - id: a
+    run: echo
+    estimate: 1m
+    rollback: ""
+  - id: b
+    manual: do it
+    owner: me
+    estimate: 1m
+    rollback: {manual: " "}
+  - id: g
+    estimate: 1m
+    depends_on: [a, b]
+    gate: {checks: [{name: "", run: ""}]}
+  - id: c
+    run: echo
+    estimate: 1m
+    shell: [""]
+    workdir: ""
+    depends_on: g
+)");
+  CHECK(list(result) ==
+        "error 7:15: 'rollback' is empty\n"
+        "error 12:24: 'manual' is empty [say what the person has to do]\n"
+        "error 16:28: 'name' is empty\n"
+        "error 16:37: 'run' is empty [give the command to run]\n"
+        "error 20:13: an empty item in 'shell' [e.g. [/bin/bash, -euo, pipefail, -c]]\n"
+        "error 21:14: 'workdir' is empty [leave it out for the runbook's folder]\n");
+}
