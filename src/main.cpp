@@ -26,6 +26,21 @@ int run(int argc, char** argv) {
   cli::add_schema(app, action);
   cli::add_verify(app, action);
 
+  if (argc < 2) {
+    cli::write(stderr, app.help());
+    return exit_usage;
+  }
+  // CLI11 would say "A subcommand is required"; name what was typed instead.
+  const std::string_view first = argv[1];
+  std::string names;
+  bool known = false;
+  for (const auto* command : app.get_subcommands({})) {
+    names += (names.empty() ? "" : ", ") + command->get_name();
+    known = known || command->get_name() == first;
+  }
+  if (!first.starts_with('-') && !known) {
+    throw UsageError(fmt::format("unknown command '{}'; the commands are: {}", first, names));
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -43,8 +43,7 @@ int run_plan(const PlanOptions& options) {
                                                             {"json", PlanFormat::json},
                                                             {"csv", PlanFormat::csv},
                                                             {"markdown", PlanFormat::markdown}};
-  write(stdout,
-        render_plan(runbook, dag, plan, formats.at(options.format), colour_enabled(stdout)));
+  write_output(render_plan(runbook, dag, plan, formats.at(options.format), colour_enabled(stdout)));
   return exit_success;
 }
 
@@ -53,7 +52,7 @@ int run_graph(const PlanOptions& options) {
   const Dag dag = build_dag(runbook);
   const Plan plan = make_plan(runbook, dag);
   const GraphFormat format = options.format == "mermaid" ? GraphFormat::mermaid : GraphFormat::dot;
-  write(stdout, render_graph(runbook, dag, plan, format));
+  write_output(render_graph(runbook, dag, plan, format));
   return exit_success;
 }
 
@@ -73,7 +72,7 @@ void add_plan(CLI::App& app, Action& action) {
   command
       ->add_option("--start", options->start,
                    "Plan from this time instead of the window's start (RFC 3339, or 'now'); the "
-                      "window's end stays the deadline")
+                   "window's end stays the deadline")
       ->type_name("TIME");
   add_var_option(*command, options->vars);
   command->footer("Exit codes: 0 planned, 2 usage error or missing file, 3 invalid runbook.");

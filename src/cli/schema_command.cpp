@@ -12,7 +12,7 @@ void add_schema(CLI::App& app, Action& action) {
       "with\n# yaml-language-server: $schema=.cutover-schema.json");
   command->callback([&action] {
     action = [] {
-      write(stdout, std::string(runbook_json_schema()) + "\n");
+      write_output(std::string(runbook_json_schema()) + "\n");
       return 0;
     };
   });

@@ -2,7 +2,13 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+
+#include "cutover/errors.hpp"
 
 namespace cutover::cli {
 
@@ -17,6 +23,16 @@ bool colour_enabled(std::FILE* stream) {
 void write(std::FILE* stream, std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), stream);
   std::fflush(stream);
+}
+
+void write_output(std::string_view text) {
+  errno = 0;
+  const bool written =
+      std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+  if (written || errno == EPIPE) return;
+  const int error = errno;
+  std::clearerr(stdout);
+  throw EnvironmentError(fmt::format("cannot write the output: {}", std::strerror(error)));
 }
 
 }  // namespace cutover::cli

@@ -62,10 +62,10 @@ int run_validate(const ValidateOptions& options) {
       text += text_summary(files.back(), tasks, colour);
     }
   }
-  if (options.format == "text") write(stdout, text);
-  if (options.format == "json") write(stdout, render_json(files));
-  if (options.format == "junit") write(stdout, render_junit(files));
-  if (options.format == "github") write(stdout, render_github(files));
+  if (options.format == "text") write_output(text);
+  if (options.format == "json") write_output(render_json(files));
+  if (options.format == "junit") write_output(render_junit(files));
+  if (options.format == "github") write_output(render_github(files));
 
   if (unreadable) return exit_usage;
   for (const auto& file : files) {

@@ -19,12 +19,12 @@ int run_verify(const std::string& given) {
   if (verdict.warning)
     write(stderr, fmt::format("warning: {}: {}\n", journal.string(), *verdict.warning));
   if (!verdict.intact) {
-    write(stdout,
-          fmt::format("{}:{}: broken: {}\n", journal.string(), verdict.bad_line, verdict.problem));
+    write_output(
+        fmt::format("{}:{}: broken: {}\n", journal.string(), verdict.bad_line, verdict.problem));
     return exit_run_failed;
   }
-  write(stdout, fmt::format("{}: intact ({} lines, hash chain verified)\n", journal.string(),
-                            verdict.lines));
+  write_output(
+      fmt::format("{}: intact ({} lines, hash chain verified)\n", journal.string(), verdict.lines));
   return exit_success;
 }
 

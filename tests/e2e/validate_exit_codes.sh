@@ -65,12 +65,13 @@ expect_in out.txt "is a directory"
 run_cutover 2 validate
 run_cutover 2 validate --format yaml good.yaml
 run_cutover 2 frobnicate
+expect_in err.txt "unknown command 'frobnicate'; the commands are: validate, plan, graph, schema, verify"
 run_cutover 2 validate --var 9X=1 good.yaml
 expect_in err.txt "--var 9X=1: expected NAME=VALUE"
 run_cutover 2
 run_cutover 0 --help
 expect_in out.txt "validate"
-for command in validate plan graph schema; do
+for command in validate plan graph schema verify; do
   run_cutover 0 "$command" --help
   expect_in out.txt "Usage:"
 done
@@ -118,3 +119,16 @@ YAML
 run_cutover 3 validate templated.yaml
 expect_in out.txt "templated.yaml:5:15: error: 'HOST' is not a var, a secret or a --var"
 run_cutover 0 validate --var HOST=db1 templated.yaml
+
+# Output that cannot be written is an environment error, never a silent empty report...
+for args in "validate --format junit good.yaml" "plan good.yaml" "schema"; do
+  status=0
+  # shellcheck disable=SC2086
+  "$CUTOVER" $args >/dev/full 2>err.txt || status=$?
+  [[ $status == 5 ]] || fail "cutover $args >/dev/full exited $status, expected 5"
+  expect_in err.txt "cutover: cannot write the output: No space left on device"
+done
+# ...but a reader that stops early (EPIPE) is not an error.
+status=0
+"$CUTOVER" schema 2>err.txt | head -1 >/dev/null || status=$?
+[[ $status == 0 && ! -s err.txt ]] || fail "cutover schema | head: exit $status, $(cat err.txt)"
