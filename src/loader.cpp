@@ -113,33 +113,36 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
   return result;
 }
 
-LoadResult load_runbook(const std::filesystem::path& path, const LoadOptions& options) {
+std::optional<std::string> unreadable_reason(const std::filesystem::path& path) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
-  if (!std::filesystem::exists(status)) {
-    throw UsageError(fmt::format("{}: no such file", path.string()));
+  if (error && error != std::errc::no_such_file_or_directory) return error.message();
+  if (!std::filesystem::exists(status)) return "no such file";
+  if (std::filesystem::is_directory(status)) return "is a directory, not a runbook file";
+  if (!std::filesystem::is_regular_file(status)) return "not a regular file";
+  if (std::ifstream(path, std::ios::binary).fail()) return std::strerror(errno);
+  return std::nullopt;
+}
+
+LoadResult load_runbook(const std::filesystem::path& path, const LoadOptions& options) {
+  if (auto reason = unreadable_reason(path)) {
+    throw UsageError(fmt::format("{}: {}", path.string(), *reason));
   }
-  if (std::filesystem::is_directory(status)) {
-    throw UsageError(fmt::format("{}: is a directory, not a runbook file", path.string()));
-  }
-  if (!std::filesystem::is_regular_file(status)) {
-    throw UsageError(fmt::format("{}: not a regular file", path.string()));
-  }
+  std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (!error && size > max_file_bytes) {
     LoadResult result{{}, FileDiagnostics(path.string())};
     result.diagnostics.error({},
-                             fmt::format("the file is {} MiB, over the limit of {} MiB", size >> 20,
+                             fmt::format("the file is {} bytes, over the limit of {} MiB", size,
                                          max_file_bytes >> 20),
                              "a runbook is text; this is too large to be one");
     return result;
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("{}: cannot be read", path.string()));
   std::string text(static_cast<std::size_t>(size), '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.gcount() != static_cast<std::streamsize>(text.size())) {
-    throw UsageError(fmt::format("{}: cannot be read", path.string()));
+  if (!in || in.gcount() != static_cast<std::streamsize>(text.size())) {
+    throw UsageError(fmt::format("{}: cannot be read: {}", path.string(), std::strerror(errno)));
   }
   return load_runbook_text(std::move(text), path.string(), options);
 }

@@ -2,6 +2,7 @@
 // YAML runbook -> model, with every problem reported at its file:line:column.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "cutover/diagnostics.hpp"
@@ -26,7 +27,11 @@ inline constexpr std::size_t max_expanded_nodes = 1'000'000;
 // Loads and checks the runbook text: structure, references, the graph and the warnings.
 LoadResult load_runbook_text(std::string text, const std::string& file, const LoadOptions& options);
 
-// A path that does not exist or is not a regular file throws UsageError (exit 2).
+// Why `path` cannot be read as a runbook file ("no such file", "is a directory", the OS's
+// reason), or nothing when it can.
+std::optional<std::string> unreadable_reason(const std::filesystem::path& path);
+
+// A path with an unreadable_reason throws UsageError (exit 2).
 LoadResult load_runbook(const std::filesystem::path& path, const LoadOptions& options);
 
 }  // namespace cutover

@@ -45,17 +45,17 @@ int run_validate(const ValidateOptions& options) {
   std::string text;
   bool unreadable = false;
   for (const auto& path : options.runbooks) {
-    std::size_t tasks = 0;
-    try {
-      LoadResult loaded = load_runbook(path, LoadOptions{vars});
-      tasks = loaded.runbook.tasks.size();
-      files.push_back(std::move(loaded.diagnostics));
-    } catch (const UsageError& error) {
-      // One unreadable path must not hide what the other files say.
+    // One unreadable path must not hide what the other files say.
+    if (auto reason = unreadable_reason(path)) {
       unreadable = true;
       files.emplace_back(path);
-      files.back().error({}, error.what());
+      files.back().error({}, *reason);
+      if (options.format == "text") text += render_text(files.back(), {colour});
+      continue;
     }
+    LoadResult loaded = load_runbook(path, LoadOptions{vars});
+    const std::size_t tasks = loaded.runbook.tasks.size();
+    files.push_back(std::move(loaded.diagnostics));
     if (options.strict) files.back().promote_warnings();
     if (options.format == "text") {
       text += render_text(files.back(), {colour});

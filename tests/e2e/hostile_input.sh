@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 # Over the size limit: refused from the size alone (a sparse file, nothing is read).
 truncate -s 65M huge.yaml
 run_cutover 3 validate huge.yaml
-expect_in out.txt "the file is 65 MiB, over the limit of 64 MiB"
+expect_in out.txt "the file is 68157440 bytes, over the limit of 64 MiB"
 
 printf 'version: 1\nid: x\x00\n' >nul.yaml
 run_cutover 3 validate nul.yaml
@@ -60,3 +60,11 @@ expect_in err.txt "does-not-exist.yaml: no such file"
 mkdir dir.yaml
 run_cutover 2 plan dir.yaml
 expect_in err.txt "is a directory"
+
+# A file that exists but cannot be opened says why (not "no such file"), unless we are root.
+if [[ $(id -u) != 0 ]]; then
+  printf 'version: 1\n' >locked.yaml
+  chmod 000 locked.yaml
+  run_cutover 2 validate locked.yaml
+  expect_in out.txt "locked.yaml: error: Permission denied"
+fi

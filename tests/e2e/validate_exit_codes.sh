@@ -55,7 +55,7 @@ expect_in out.txt "warned.yaml: ok"
 
 # A missing path or a directory is a usage error (2), and the other files are still checked.
 run_cutover 2 validate good.yaml missing.yaml
-expect_in out.txt "missing.yaml: error: missing.yaml: no such file"
+expect_in out.txt "missing.yaml: error: no such file"
 expect_in out.txt "good.yaml: ok"
 mkdir folder.yaml
 run_cutover 2 validate folder.yaml
