@@ -132,15 +132,19 @@ std::string styled(bool colour, const fmt::text_style& style, std::string_view t
   return colour ? fmt::format(style, "{}", text) : std::string(text);
 }
 
+}  // namespace
+
 // What a terminal can show safely: control characters (escape sequences from a hostile file
 // among them) and broken UTF-8 become '?', one per byte, so that columns still line up.
-std::string printable(std::string_view text) {
+std::string printable(std::string_view text, bool keep_newlines) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {
-      out += (byte < 0x20 && byte != '\t') || byte == 0x7F ? '?' : text[i];
+      out += (byte < 0x20 && byte != '\t' && !(keep_newlines && byte == '\n')) || byte == 0x7F
+                 ? '?'
+                 : text[i];
       ++i;
       continue;
     }
@@ -160,6 +164,8 @@ std::string printable(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 // Walks a line by characters, remembering where it stopped, so that the many diagnostics of
 // one long line (they come sorted) cost one pass over it, not one each.
@@ -302,7 +308,8 @@ std::string render_json(const std::vector<FileDiagnostics>& files) {
 
 namespace {
 
-std::string xml_escape(std::string_view text) {
+std::string xml_escape(std::string_view raw) {
+  const std::string text = printable(raw, true);  // XML must be valid UTF-8, no control bytes
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -380,7 +387,8 @@ std::string render_junit(const std::vector<FileDiagnostics>& files) {
 namespace {
 
 // GitHub workflow commands: data escapes %, CR, LF; properties also ':' and ','.
-std::string github_escape(std::string_view text, bool property) {
+std::string github_escape(std::string_view raw, bool property) {
+  const std::string text = printable(raw, true);  // no escape sequences into the CI log
   std::string out;
   for (const char c : text) {
     switch (c) {

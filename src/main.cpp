@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
+#include "cutover/diagnostics.hpp"
 #include "cutover/errors.hpp"
 
 namespace {
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const cutover::Error& error) {
-    cutover::cli::write(stderr, fmt::format("cutover: {}\n", error.what()));
+    cutover::cli::write(stderr, fmt::format("cutover: {}\n", cutover::printable(error.what())));
     return error.code();
   } catch (const std::bad_alloc&) {
     cutover::cli::write(stderr, "cutover: out of memory\n");

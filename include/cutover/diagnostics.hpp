@@ -86,6 +86,10 @@ std::string render_json(const std::vector<FileDiagnostics>& files);
 std::string render_junit(const std::vector<FileDiagnostics>& files);
 std::string render_github(const std::vector<FileDiagnostics>& files);
 
+// Text safe to show on a terminal or in a report: control characters (but tabs, and newlines
+// when kept) and invalid UTF-8 become '?', one per byte.
+std::string printable(std::string_view text, bool keep_newlines = false);
+
 // Edit-distance suggestion among candidates, or empty when nothing is close enough.
 std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
 

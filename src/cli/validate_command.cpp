@@ -27,14 +27,14 @@ std::string text_summary(const FileDiagnostics& file, std::size_t tasks, bool co
     const std::string verdict =
         colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_red), "invalid")
                : "invalid";
-    return fmt::format("{}: {} ({}, {})\n", file.file(), verdict,
+    return fmt::format("{}: {} ({}, {})\n", printable(file.file()), verdict,
                        plural(file.error_count(), "error"),
                        plural(file.warning_count(), "warning"));
   }
   const std::string verdict =
       colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_green), "ok")
              : "ok";
-  return fmt::format("{}: {} ({}, {})\n", file.file(), verdict, plural(tasks, "task"),
+  return fmt::format("{}: {} ({}, {})\n", printable(file.file()), verdict, plural(tasks, "task"),
                      plural(file.warning_count(), "warning"));
 }
 

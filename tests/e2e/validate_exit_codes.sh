@@ -132,3 +132,15 @@ done
 status=0
 "$CUTOVER" schema 2>err.txt | head -1 >/dev/null || status=$?
 [[ $status == 0 && ! -s err.txt ]] || fail "cutover schema | head: exit $status, $(cat err.txt)"
+
+# Bytes from file names never reach a terminal or a report raw: no escape sequences, and
+# JUnit stays well-formed XML even for a name that is not UTF-8.
+cp good.yaml $'esc\e[31m.yaml'
+run_cutover 0 validate --format github $'esc\e[31m.yaml'
+if grep -q $'\e' out.txt; then fail "escape sequence in github output"; fi
+
+run_cutover 0 validate $'esc\e[31m.yaml'
+if grep -q $'\e' out.txt; then fail "escape sequence in text output"; fi
+cp good.yaml $'bad\xffname.yaml'
+run_cutover 0 validate --format junit $'bad\xffname.yaml'
+/usr/bin/python3 -c 'import xml.etree.ElementTree as ET; ET.parse("out.txt")' || fail "junit is not XML"
