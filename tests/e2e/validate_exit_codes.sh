@@ -135,8 +135,9 @@ status=0
 
 # Bytes from file names never reach a terminal or a report raw: no escape sequences, and
 # JUnit stays well-formed XML even for a name that is not UTF-8.
-cp good.yaml $'esc\e[31m.yaml'
+cp warned.yaml $'esc\e[31m.yaml'
 run_cutover 0 validate --format github $'esc\e[31m.yaml'
+expect_in out.txt "::warning file=esc?[31m.yaml,line=4,col=9"
 if grep -q $'\e' out.txt; then fail "escape sequence in github output"; fi
 
 run_cutover 0 validate $'esc\e[31m.yaml'
