@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages cutover needs to build and test, only those missing.
 set -euo pipefail
 
+# Boost (Boost.Process, header-only in 1.74) is for the executor, being built next.
 packages=(
   cmake ninja-build g++ pkg-config
   libcli11-dev libyaml-dev libfmt-dev libboost-dev libboost-filesystem-dev

@@ -1,5 +1,7 @@
 #include "cutover/model.hpp"
 
+#include <type_traits>
+
 namespace cutover {
 
 std::optional<std::size_t> Runbook::find_task(std::string_view id) const {
@@ -23,6 +25,9 @@ std::string_view to_string(OnFailure policy) {
 
 std::string_view kind_name(const TaskKind& kind) {
   static constexpr std::string_view names[] = {"run", "manual", "gate"};
+  static_assert(std::is_same_v<std::variant_alternative_t<0, TaskKind>, Command> &&
+                std::is_same_v<std::variant_alternative_t<1, TaskKind>, Manual> &&
+                std::is_same_v<std::variant_alternative_t<2, TaskKind>, Gate>);
   return names[kind.index()];
 }
 

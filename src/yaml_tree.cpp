@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml.h>
 
+#include <new>
 #include <unordered_map>
 
 namespace cutover::yaml {
@@ -53,7 +54,7 @@ std::string_view text_of(const yaml_char_t* text) {
 class Parser {
  public:
   explicit Parser(std::string_view text) {
-    yaml_parser_initialize(&parser_);
+    if (yaml_parser_initialize(&parser_) == 0) throw std::bad_alloc();  // its only failure
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
   }
