@@ -142,7 +142,8 @@ std::string printable(std::string_view text, bool keep_newlines) {
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {
-      out += (byte < 0x20 && byte != '\t' && !(keep_newlines && byte == '\n')) || byte == 0x7F
+      out += (byte < 0x20 && byte != '\t' && !(keep_newlines && (byte == '\n' || byte == '\r'))) ||
+                     byte == 0x7F
                  ? '?'
                  : text[i];
       ++i;

@@ -22,20 +22,29 @@ using yaml::NodeType;
 
 using KeyList = std::vector<std::string_view>;
 
-const KeyList top_level_keys = {"version", "id",       "title",  "window", "vars",
-                                "secrets", "defaults", "phases", "tasks"};
-const KeyList window_keys = {"start", "duration", "end"};
-const KeyList defaults_keys = {"owner",   "timeout",    "retries",    "retry_delay", "env",
-                               "workdir", "on_failure", "idempotent", "shell"};
-const KeyList task_keys = {
-    "id",   "title",   "phase",    "owner",      "estimate",   "depends_on",
-    "run",  "manual",  "gate",     "timeout",    "retries",    "retry_delay",
-    "env",  "workdir", "rollback", "on_failure", "idempotent", "point_of_no_return",
-    "shell"};
-const KeyList gate_keys = {"checks", "approvals"};
-const KeyList gate_check_keys = {"name", "run", "expect", "retries", "retry_delay", "timeout"};
-const KeyList expect_keys = {"exit_code", "stdout", "stderr"};
-const KeyList rollback_keys = {"run", "timeout", "manual"};
+// The keys a mapping may hold, and what to say about a key that is not one of them.
+struct MappingKeys {
+  KeyList names;
+  bool extensions = false;    // `x-` keys are ignored (the top level: a home for anchors)
+  KeyList belong_under_gate;  // keys written one level too high
+};
+
+const MappingKeys top_level_keys = {
+    {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases", "tasks"}, true};
+const MappingKeys window_keys = {{"start", "duration", "end"}};
+const MappingKeys defaults_keys = {{"owner", "timeout", "retries", "retry_delay", "env", "workdir",
+                                    "on_failure", "idempotent", "shell"}};
+const MappingKeys task_keys = {
+    {"id", "title", "phase", "owner", "estimate", "depends_on", "run", "manual", "gate", "timeout",
+     "retries", "retry_delay", "env", "workdir", "rollback", "on_failure", "idempotent",
+     "point_of_no_return", "shell"},
+    false,
+    {"checks", "approvals"}};
+const MappingKeys gate_keys = {{"checks", "approvals"}};
+const MappingKeys gate_check_keys = {
+    {"name", "run", "expect", "retries", "retry_delay", "timeout"}};
+const MappingKeys expect_keys = {{"exit_code", "stdout", "stderr"}};
+const MappingKeys rollback_keys = {{"run", "timeout", "manual"}};
 const KeyList on_failure_values = {"rollback", "stop", "continue"};
 
 constexpr int max_retries = 1000;
@@ -261,24 +270,28 @@ class Reader {
     return nullptr;
   }
 
-  void check_keys(const std::vector<Entry>& entries, const KeyList& known, std::string_view where) {
+  void check_keys(const std::vector<Entry>& entries, const MappingKeys& known,
+                  std::string_view where) {
     for (const auto& entry : entries) {
-      if (std::find(known.begin(), known.end(), entry.key) != known.end()) continue;
+      if (std::find(known.names.begin(), known.names.end(), entry.key) != known.names.end()) {
+        continue;
+      }
       // Extension fields, as in Docker Compose: a home for anchors, ignored otherwise.
-      if (&known == &top_level_keys && entry.key.starts_with("x-")) continue;
+      if (known.extensions && entry.key.starts_with("x-")) continue;
       if (!reported_keys_.insert(entry.key_location).second) continue;  // merged elsewhere too
       out_.error(entry.key_location, fmt::format("unknown key {} in {}", shown(entry.key), where),
                  unknown_key_hint(entry.key, known));
     }
   }
 
-  static std::string unknown_key_hint(std::string_view key, const KeyList& known) {
-    const std::string suggestion = closest_match(key, known);
+  static std::string unknown_key_hint(std::string_view key, const MappingKeys& known) {
+    const std::string suggestion = closest_match(key, known.names);
     if (!suggestion.empty()) return fmt::format("did you mean '{}'?", suggestion);
-    if (&known == &task_keys && (key == "checks" || key == "approvals")) {
+    const auto& misplaced = known.belong_under_gate;
+    if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end()) {
       return fmt::format("'{}' belongs under 'gate:'", key);
     }
-    return "known keys: " + join(known);
+    return "known keys: " + join(known.names);
   }
 
   void require(const std::vector<Entry>& entries, const KeyList& keys, Location location,
@@ -819,10 +832,11 @@ class Reader {
   // A blank command, instruction or name does nothing, silently; it is refused instead.
   std::optional<std::string> non_empty(const Entry& field, std::optional<std::string> value) {
     if (value && value->find_first_not_of(" \t\r\n") == std::string::npos) {
-      const std::string_view hint = field.key == "manual"    ? "say what the person has to do"
-                                    : field.key == "run"     ? "give the command to run"
-                                    : field.key == "workdir" ? "leave it out for the runbook's folder"
-                                                             : "";
+      const std::string_view hint = field.key == "manual" ? "say what the person has to do"
+                                    : field.key == "run"  ? "give the command to run"
+                                    : field.key == "workdir"
+                                        ? "leave it out for the runbook's folder"
+                                        : "";
       out_.error(where_value(field), fmt::format("'{}' is empty", field.key), std::string(hint));
       return std::nullopt;
     }
