@@ -46,7 +46,7 @@ TEST_CASE("promote_warnings turns every warning into an error (--strict)") {
   for (const auto& item : diagnostics.items()) CHECK(item.severity == Severity::error);
 }
 
-TEST_CASE("sort orders by line then column; stable for equal locations") {
+TEST_CASE("sort orders by line then column - stable for equal locations") {
   FileDiagnostics diagnostics("rb.yaml");
   diagnostics.error({5, 2}, "c");
   diagnostics.error({2, 9}, "b1");
@@ -59,7 +59,7 @@ TEST_CASE("sort orders by line then column; stable for equal locations") {
   CHECK(order == "a b1 b2 c d ");
 }
 
-TEST_CASE("render_text: location; source line with gutter; caret under the column; hint") {
+TEST_CASE("render_text: location - source line with gutter - caret under the column - hint") {
   auto diagnostics = with_source("rb.yaml", "version: 1\nid: rb\ntitel: x\n");
   diagnostics.error({3, 1}, "unknown key 'titel' in the runbook", "did you mean 'title'?");
   diagnostics.warning({2, 5}, "a warning");
@@ -73,7 +73,7 @@ TEST_CASE("render_text: location; source line with gutter; caret under the colum
         "      |     ^\n");
 }
 
-TEST_CASE("render_text without a column; without a line; and past the end of the source") {
+TEST_CASE("render_text without a column - without a line - and past the end of the source") {
   auto diagnostics = with_source("rb.yaml", "a: 1\n");
   diagnostics.error({1, 0}, "line only");
   diagnostics.error({}, "file only", "a hint");
@@ -95,7 +95,7 @@ TEST_CASE("render_text keeps tabs in the caret line so that it lines up") {
         "      | \t   ^\n");
 }
 
-TEST_CASE("render_text: columns count characters; so the caret is right after a non-ASCII one") {
+TEST_CASE("render_text: columns count characters - so the caret is right after a non-ASCII one") {
   // "é" is two bytes; column 5 is the 'x' after "é: ".
   auto diagnostics = with_source("rb.yaml", "\xC3\xA9: x\n");
   diagnostics.error({1, 4}, "m");
@@ -105,7 +105,7 @@ TEST_CASE("render_text: columns count characters; so the caret is right after a 
         "      |    ^\n");
 }
 
-TEST_CASE("render_text: no colour codes without colour; ANSI codes with it") {
+TEST_CASE("render_text: no colour codes without colour - ANSI codes with it") {
   auto diagnostics = with_source("rb.yaml", "a: 1\n");
   diagnostics.error({1, 4}, "msg", "hint text");
   diagnostics.warning({1, 1}, "warn");
@@ -172,7 +172,7 @@ TEST_CASE("render_json: every file with its counts and diagnostics") {
 )");
 }
 
-TEST_CASE("render_json escapes quotes; backslashes and control characters") {
+TEST_CASE("render_json escapes quotes - backslashes and control characters") {
   FileDiagnostics file("a\"b.yaml");
   file.error({1, 1}, "say \"hi\"\\\n");
   const std::string json = render_json({file});
@@ -180,7 +180,7 @@ TEST_CASE("render_json escapes quotes; backslashes and control characters") {
   CHECK(json.find(R"("message": "say \"hi\"\\\n")") != std::string::npos);
 }
 
-TEST_CASE("render_junit: one testcase per file; errors as a failure; warnings as output") {
+TEST_CASE("render_junit: one testcase per file - errors as a failure - warnings as output") {
   auto bad = with_source("bad.yaml", "");
   bad.error({3, 5}, "unknown key 'x'", "did you mean 'id'?");
   bad.warning({4, 1}, "no estimate");
@@ -201,7 +201,7 @@ TEST_CASE("render_junit: one testcase per file; errors as a failure; warnings as
         "</testsuites>\n");
 }
 
-TEST_CASE("render_junit escapes <; &; \" and > in names and messages") {
+TEST_CASE("render_junit escapes < - & - \" and > in names and messages") {
   FileDiagnostics file("a&b\".yaml");
   file.error({1, 2}, "x < y && z > \"w\"");
   const std::string xml = render_junit({file});
@@ -218,7 +218,7 @@ TEST_CASE("render_junit replaces control characters XML cannot hold") {
   CHECK(xml.find("bell? tab\t") != std::string::npos);
 }
 
-TEST_CASE("render_github: workflow commands with file; line; col and title") {
+TEST_CASE("render_github: workflow commands with file - line - col and title") {
   auto file = with_source("rb.yaml", "");
   file.error({3, 5}, "unknown key 'x'", "did you mean 'id'?");
   file.warning({4, 0}, "no estimate");
@@ -229,7 +229,7 @@ TEST_CASE("render_github: workflow commands with file; line; col and title") {
         "::error file=rb.yaml,title=cutover::file level\n");
 }
 
-TEST_CASE("render_github escaping: %; CR and LF everywhere; ':' and ';' only in properties") {
+TEST_CASE("render_github escaping: % - CR and LF everywhere - ':' and ' -' only in properties") {
   FileDiagnostics file("C:/runbooks/a,b.yaml");
   file.error({1, 2}, "100% sure: a, b\r\nnext line");
   CHECK(render_github({file}) ==
@@ -237,7 +237,7 @@ TEST_CASE("render_github escaping: %; CR and LF everywhere; ':' and ';' only in 
         "100%25 sure: a, b%0D%0Anext line\n");
 }
 
-TEST_CASE("render_github of several files; and of none") {
+TEST_CASE("render_github of several files - and of none") {
   FileDiagnostics a("a.yaml");
   a.error({1, 1}, "x");
   FileDiagnostics b("b.yaml");
@@ -280,7 +280,7 @@ TEST_CASE("closest_match") {
   }
 }
 
-TEST_CASE("source_line: lines without their line break; CRLF included") {
+TEST_CASE("source_line: lines without their line break - CRLF included") {
   const auto diagnostics = with_source("rb.yaml", "first\r\nsecond\n\r\nlast");
   CHECK(diagnostics.source_line(1) == "first");
   CHECK(diagnostics.source_line(2) == "second");
@@ -367,7 +367,7 @@ TEST_CASE("render_text cuts a long line to a window around the column") {
   }
 }
 
-TEST_CASE("render_text shows control characters and broken UTF-8 as '?'; one per byte") {
+TEST_CASE("render_text shows control characters and broken UTF-8 as '?' - one per byte") {
   auto diagnostics = with_source("ev\x1b[2Jil.yaml", "a: \x1b[31mred \xFF\xFE x\n");
   // Column 16 is the 'x': each control character and broken byte is one column.
   diagnostics.error({1, 16}, "bad \x07 value\n", "hint\rwith CR");
@@ -387,7 +387,7 @@ TEST_CASE("render_text keeps valid UTF-8 and tabs in excerpts") {
         "      | \t       ^\n");
 }
 
-TEST_CASE("past max_items; problems are counted and said to be omitted; never lost") {
+TEST_CASE("past max_items - problems are counted and said to be omitted - never lost") {
   FileDiagnostics file("big.yaml");
   for (int i = 1; i <= static_cast<int>(FileDiagnostics::max_items); ++i) file.warning({i, 1}, "w");
   file.error({5000, 1}, "the error that matters");
@@ -420,7 +420,7 @@ TEST_CASE("many diagnostics on one long line each get a window around their colu
   CHECK(caret - line_start == 8 + 3 + 60);  // gutter, "...", 60 characters of context
 }
 
-TEST_CASE("the problems shown past the limit are the first in file order; not the first found") {
+TEST_CASE("the problems shown past the limit are the first in file order - not the first found") {
   FileDiagnostics file("big.yaml");
   for (int i = 0; i < 1500; ++i) file.warning({100 + i, 1}, "w");
   file.error({4, 1}, "an early error found late");

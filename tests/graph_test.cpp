@@ -117,7 +117,7 @@ TEST_CASE("a self-dependency is a cycle of one") {
   CHECK(dag.order == Indices{1});
 }
 
-TEST_CASE("two separate cycles are reported once each; in file order") {
+TEST_CASE("two separate cycles are reported once each - in file order") {
   const auto dag = build_dag(make_runbook({
       make_task("a", {}, {"b"}),
       make_task("b", {}, {"a"}),
@@ -163,7 +163,7 @@ TEST_CASE("a self-dependency inside a larger component is reported as the shorte
   CHECK(dag.cycles == std::vector<Indices>{{0}});
 }
 
-TEST_CASE("a 100;000-task chain builds without deep recursion") {
+TEST_CASE("a 100 -000-task chain builds without deep recursion") {
   constexpr std::size_t n = 100'000;
   std::vector<Task> tasks;
   tasks.reserve(n);

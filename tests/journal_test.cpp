@@ -61,7 +61,7 @@ std::filesystem::path three_events(const TempDir& dir, FakeClock& clock) {
 
 }  // namespace
 
-TEST_CASE("the journal starts with its header line; then events chained by SHA-256") {
+TEST_CASE("the journal starts with its header line - then events chained by SHA-256") {
   TempDir dir;
   FakeClock clock;
   const auto lines = lines_of(read_text(three_events(dir, clock)));
@@ -96,7 +96,7 @@ TEST_CASE("read_journal gives back the header and the events with their fields")
   CHECK_FALSE(journal.warning);
 }
 
-TEST_CASE("a torn last line is ignored with a warning; damage before it is an error") {
+TEST_CASE("a torn last line is ignored with a warning - damage before it is an error") {
   TempDir dir;
   FakeClock clock;
   const auto path = three_events(dir, clock);
@@ -116,7 +116,7 @@ TEST_CASE("a torn last line is ignored with a warning; damage before it is an er
                        JournalError);
 }
 
-TEST_CASE("reopen cuts a torn tail and continues the sequence; chain and elapsed time") {
+TEST_CASE("reopen cuts a torn tail and continues the sequence - chain and elapsed time") {
   TempDir dir;
   FakeClock clock;
   const auto path = three_events(dir, clock);
@@ -137,7 +137,7 @@ TEST_CASE("reopen cuts a torn tail and continues the sequence; chain and elapsed
   CHECK_FALSE(verdict.warning);
 }
 
-TEST_CASE("create refuses an existing journal; reserved field names are refused") {
+TEST_CASE("create refuses an existing journal - reserved field names are refused") {
   TempDir dir;
   FakeClock clock;
   const auto path = three_events(dir, clock);
@@ -146,7 +146,7 @@ TEST_CASE("create refuses an existing journal; reserved field names are refused"
   CHECK_THROWS_AS(writer.append("x", {{"seq", 9}}, Durability::now), std::logic_error);
 }
 
-TEST_CASE("verify_journal finds an edited; a removed and an inserted line") {
+TEST_CASE("verify_journal finds an edited - a removed and an inserted line") {
   TempDir dir;
   FakeClock clock;
   const auto path = three_events(dir, clock);

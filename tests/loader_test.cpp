@@ -73,7 +73,7 @@ const std::string merge_hint = "e.g. <<: *defaults, where &defaults names a mapp
 
 // --- a valid runbook -----------------------------------------------------------------------
 
-TEST_CASE("the contract's example runbook loads without diagnostics; every field read") {
+TEST_CASE("the contract's example runbook loads without diagnostics - every field read") {
   const auto result = load(R"(version: 1
 id: erp-go-live
 title: ERP go-live cutover
@@ -215,7 +215,7 @@ TEST_CASE("a tab in indentation is a syntax error") {
         "[while scanning for the next token that starts at line 4]\n");
 }
 
-TEST_CASE("an empty file; or one with only comments and blank lines") {
+TEST_CASE("an empty file - or one with only comments and blank lines") {
   const std::string expected =
       "error 1:1: the file is empty [a runbook is a mapping with version, id and tasks]\n";
   CHECK(list(load("")) == expected);
@@ -229,7 +229,7 @@ TEST_CASE("the top level must be a mapping") {
   CHECK(list(load("~\n")) == "error 1:1: a runbook must be a mapping, found nothing" + hint);
 }
 
-TEST_CASE("version; id and tasks are required; each missing one is reported at the top") {
+TEST_CASE("version - id and tasks are required - each missing one is reported at the top") {
   CHECK(list(load("title: x\n")) ==
         "error 1:1: the runbook has no 'version'\n"
         "error 1:1: the runbook has no 'id'\n"
@@ -370,7 +370,7 @@ TEST_CASE("checks and approvals directly on a task belong under 'gate:'") {
 
 // --- duplicate keys ------------------------------------------------------------------------
 
-TEST_CASE("duplicate keys are errors at every level; the first value kept") {
+TEST_CASE("duplicate keys are errors at every level - the first value kept") {
   SUBCASE("top level") {
     const auto result = load(header + "id: other\ntasks:\n" + task_a);
     CHECK(list(result) == "error 3:1: duplicate key 'id' in the runbook [first given at line 2]\n");
@@ -466,7 +466,7 @@ TEST_CASE("a mapping of more than 64 keys (the hashed path) still finds a duplic
 
 // --- types ---------------------------------------------------------------------------------
 
-TEST_CASE("wrong types at the top level: text; list and mapping confused") {
+TEST_CASE("wrong types at the top level: text - list and mapping confused") {
   CHECK(list(load(header + R"(title: [a]
 vars: [a]
 secrets: x
@@ -479,7 +479,7 @@ tasks: {a: 1}
         "error 7:8: 'tasks' must be a list of tasks, found a mapping\n");
 }
 
-TEST_CASE("an empty value is 'nothing'; located at its key") {
+TEST_CASE("an empty value is 'nothing' - located at its key") {
   CHECK(list(load(header + R"(title:
 window:
 defaults:
@@ -522,7 +522,7 @@ TEST_CASE("a value quoted back in a message is cut at 60 characters and kept on 
         "error 3:8: 'tasks' must be a list of tasks, found the quoted text 'a b'\n");
 }
 
-TEST_CASE("booleans: true/True/TRUE and false/False/FALSE; yes; quoted and lists refused") {
+TEST_CASE("booleans: true/True/TRUE and false/False/FALSE - yes - quoted and lists refused") {
   const auto result = load(header + R"(tasks:
   - id: a
     run: echo
@@ -566,7 +566,7 @@ TEST_CASE("booleans: true/True/TRUE and false/False/FALSE; yes; quoted and lists
   CHECK_FALSE(task(result, "a").idempotent);
 }
 
-TEST_CASE("retries: a whole number from 0 to 1000; written plainly") {
+TEST_CASE("retries: a whole number from 0 to 1000 - written plainly") {
   const auto result = load(header + R"(defaults:
   retries: -1
 tasks:
@@ -641,7 +641,7 @@ TEST_CASE("exit_code: from 0 to 255") {
 
 // --- ids -----------------------------------------------------------------------------------
 
-TEST_CASE("ids like 010; yes and 1e3 are the strings written; not numbers or booleans") {
+TEST_CASE("ids like 010 - yes and 1e3 are the strings written - not numbers or booleans") {
   const auto result = load(R"(version: 1
 id: 010
 tasks:
@@ -670,7 +670,7 @@ tasks:
   CHECK(result.runbook.tasks[2].depends_on[0].id == "yes");
 }
 
-TEST_CASE("invalid ids; with the lowercase spelling suggested when that is valid") {
+TEST_CASE("invalid ids - with the lowercase spelling suggested when that is valid") {
   const std::string too_long(129, 'a');
   const auto result = load(R"(version: 1
 id: Bad
@@ -730,7 +730,7 @@ TEST_CASE("a task without an id") {
 
 // --- durations -----------------------------------------------------------------------------
 
-TEST_CASE("durations: d; h; m; s in that order; timeouts longer than 0s") {
+TEST_CASE("durations: d - h - m - s in that order - timeouts longer than 0s") {
   const auto result = load(header + R"(tasks:
   - id: a
     run: echo
@@ -769,7 +769,7 @@ TEST_CASE("durations: d; h; m; s in that order; timeouts longer than 0s") {
   CHECK_FALSE(task(result, "d").timeout.has_value());
 }
 
-TEST_CASE("a timeout of 0s is refused in defaults; gate checks and rollbacks too") {
+TEST_CASE("a timeout of 0s is refused in defaults - gate checks and rollbacks too") {
   CHECK(list(load(header + R"(defaults:
   timeout: 0s
 tasks:
@@ -799,7 +799,7 @@ TEST_CASE("warnings are left out while there are errors: they would mostly echo 
 
 // --- the window ----------------------------------------------------------------------------
 
-TEST_CASE("window: start and duration; or start and end") {
+TEST_CASE("window: start and duration - or start and end") {
   const auto with_duration = load(
       header + "window:\n  start: 2026-11-28T18:00:00+01:00\n  duration: 1d12h\ntasks:\n" + task_a);
   CHECK(list(with_duration) == "");
@@ -823,7 +823,7 @@ TEST_CASE("window: start is required") {
   CHECK_FALSE(result.runbook.window.has_value());
 }
 
-TEST_CASE("window: duration and end exclude each other; one of them is required") {
+TEST_CASE("window: duration and end exclude each other - one of them is required") {
   CHECK(list(load(header + R"(window:
   start: 2026-11-28T18:00:00+01:00
   duration: 48h
@@ -834,7 +834,7 @@ tasks:
         "error 4:3: window has neither 'duration' nor 'end'\n");
 }
 
-TEST_CASE("window: an end before the start; across UTC offsets") {
+TEST_CASE("window: an end before the start - across UTC offsets") {
   CHECK(list(load(header +
                   "window:\n  start: 2026-11-28T18:00:00+01:00\n  end: "
                   "2026-11-28T16:59:00Z\ntasks:\n" +
@@ -853,7 +853,7 @@ TEST_CASE("window: an end equal to the start") {
                   task_a)) == "error 5:8: the window ends before it starts\n");
 }
 
-TEST_CASE("window: bad timestamps and durations; and a window that is not a mapping") {
+TEST_CASE("window: bad timestamps and durations - and a window that is not a mapping") {
   CHECK(list(load(header + "window:\n  start: 2026-11-28 18:00\n  duration: 1h\ntasks:\n" +
                   task_a)) ==
         "error 4:10: 'start' must be an RFC 3339 timestamp, found '2026-11-28 18:00' "
@@ -873,7 +873,7 @@ TEST_CASE("window: bad timestamps and durations; and a window that is not a mapp
 
 // --- vars and secrets ----------------------------------------------------------------------
 
-TEST_CASE("vars and secrets: invalid names; values that are not texts; a secret listed twice") {
+TEST_CASE("vars and secrets: invalid names - values that are not texts - a secret listed twice") {
   const auto result = load(R"(version: 1
 id: rb
 vars:
@@ -898,7 +898,7 @@ tasks:
   CHECK(result.runbook.secrets == std::vector<std::string>{"TOKEN"});
 }
 
-TEST_CASE("var values are kept as written; numbers included") {
+TEST_CASE("var values are kept as written - numbers included") {
   const auto result = load(header + "vars:\n  PORT: 05432\n  FLAG: yes\ntasks:\n" + task_a);
   CHECK(list(result) == "");
   CHECK(result.runbook.vars == EnvVars{{"PORT", "05432"}, {"FLAG", "yes"}});
@@ -910,7 +910,7 @@ TEST_CASE("a name that is both a var and a secret is refused at the secret") {
         "environment; do not give it as a var]\n");
 }
 
-TEST_CASE("a --var naming a secret is refused at the secret; naming the --var") {
+TEST_CASE("a --var naming a secret is refused at the secret - naming the --var") {
   LoadOptions options;
   options.vars = {{"PW", "x"}};
   CHECK(list(load(header + "secrets: [PW]\ntasks:\n" + task_a, options)) ==
@@ -918,7 +918,7 @@ TEST_CASE("a --var naming a secret is refused at the secret; naming the --var") 
         "environment; do not give it as a var]\n");
 }
 
-TEST_CASE("--var overrides a var and adds new ones; usable in templates") {
+TEST_CASE("--var overrides a var and adds new ones - usable in templates") {
   LoadOptions options;
   options.vars = {{"HOST", "b"}, {"NEW", "c"}};
   const auto result = load(header +
@@ -929,7 +929,7 @@ TEST_CASE("--var overrides a var and adds new ones; usable in templates") {
   CHECK(result.runbook.vars == EnvVars{{"HOST", "b"}, {"KEEP", "k"}, {"NEW", "c"}});
 }
 
-TEST_CASE("without the --var; the same reference is an error") {
+TEST_CASE("without the --var - the same reference is an error") {
   CHECK(list(load(header + "tasks:\n  - id: a\n    run: echo {{ NEW }}\n    estimate: 1m\n")) ==
         "error 5:15: 'NEW' is not a var, a secret or a --var "
         "[define it under 'vars:' or pass --var NEW=VALUE]\n");
@@ -937,7 +937,7 @@ TEST_CASE("without the --var; the same reference is an error") {
 
 // --- templates -----------------------------------------------------------------------------
 
-TEST_CASE("an unknown template name; located at its reference in a plain scalar") {
+TEST_CASE("an unknown template name - located at its reference in a plain scalar") {
   CHECK(list(load(R"(version: 1
 id: rb
 vars:
@@ -964,7 +964,7 @@ tasks:
         "[did you mean 'LEGACY_DB'?]\n");
 }
 
-TEST_CASE("an unknown template name in a block scalar; on its own line") {
+TEST_CASE("an unknown template name in a block scalar - on its own line") {
   CHECK(list(load(R"(version: 1
 id: rb
 vars:
@@ -1079,7 +1079,7 @@ TEST_CASE("a folded reference is located in its own value") {
 
 // --- defaults ------------------------------------------------------------------------------
 
-TEST_CASE("defaults apply to every task; a task's own keys win; env is merged") {
+TEST_CASE("defaults apply to every task - a task's own keys win - env is merged") {
   const auto result = load(header + R"(defaults:
   owner: ops
   timeout: 1h
@@ -1157,7 +1157,7 @@ TEST_CASE("defaults may come after the tasks in the file") {
 
 // --- dependencies and the graph ------------------------------------------------------------
 
-TEST_CASE("depends_on: one id as a text; or a list of ids; each located") {
+TEST_CASE("depends_on: one id as a text - or a list of ids - each located") {
   const auto result = load(header + R"(tasks:
   - id: a
     run: echo
@@ -1209,7 +1209,7 @@ TEST_CASE("duplicate task ids") {
         "error 7:9: duplicate task id 'a' [first defined at line 4]\n");
 }
 
-TEST_CASE("a dependency cycle is reported as its path; following depends_on") {
+TEST_CASE("a dependency cycle is reported as its path - following depends_on") {
   CHECK(list(load(header + R"(tasks:
   - id: a
     run: echo
@@ -1228,7 +1228,7 @@ TEST_CASE("a dependency cycle is reported as its path; following depends_on") {
 )")) == "error 4:9: dependency cycle: a -> b -> c -> a [a at line 4, b at line 8, c at line 12]\n");
 }
 
-TEST_CASE("a cycle entered from outside; and two separate cycles") {
+TEST_CASE("a cycle entered from outside - and two separate cycles") {
   CHECK(list(load(header + R"(tasks:
   - id: z
     run: echo
@@ -1259,7 +1259,7 @@ TEST_CASE("a cycle entered from outside; and two separate cycles") {
         "error 10:9: dependency cycle: c -> d -> c [c at line 10, d at line 13]\n");
 }
 
-TEST_CASE("phases: a task's phase must be listed; with a suggestion") {
+TEST_CASE("phases: a task's phase must be listed - with a suggestion") {
   const auto result = load(header + R"(phases: [prepare, cutover]
 tasks:
   - id: a
@@ -1283,13 +1283,13 @@ tasks:
   CHECK(task(result, "c").phase == "prepare");
 }
 
-TEST_CASE("without phases; any phase is accepted") {
+TEST_CASE("without phases - any phase is accepted") {
   CHECK(list(load(header + "tasks:\n" + task_a + "    phase: anything\n")) == "");
 }
 
 // --- task kinds ----------------------------------------------------------------------------
 
-TEST_CASE("a task is exactly one of run; manual and gate") {
+TEST_CASE("a task is exactly one of run - manual and gate") {
   CHECK(list(load(header + R"(tasks:
   - id: a
     estimate: 1m
@@ -1314,7 +1314,7 @@ TEST_CASE("a task is exactly one of run; manual and gate") {
             "[a task is exactly one of run, manual or gate]\n");
 }
 
-TEST_CASE("gates: checks or approvals required; neither empty; no rollback") {
+TEST_CASE("gates: checks or approvals required - neither empty - no rollback") {
   CHECK(list(load(header + R"(tasks:
   - id: a
     estimate: 1m
@@ -1349,7 +1349,7 @@ TEST_CASE("gates: checks or approvals required; neither empty; no rollback") {
         "[name who must approve, or leave 'approvals' out]\n");
 }
 
-TEST_CASE("gate checks need a name and a run; and must be mappings") {
+TEST_CASE("gate checks need a name and a run - and must be mappings") {
   CHECK(list(load(header + R"(tasks:
   - id: a
     estimate: 1m
@@ -1364,7 +1364,7 @@ TEST_CASE("gate checks need a name and a run; and must be mappings") {
         "found '5'\n");
 }
 
-TEST_CASE("approvals: texts; each once") {
+TEST_CASE("approvals: texts - each once") {
   const auto result = load(header + R"(tasks:
   - id: a
     estimate: 1m
@@ -1380,7 +1380,7 @@ TEST_CASE("approvals: texts; each once") {
 
 // --- rollbacks, patterns, policies, shells -------------------------------------------------
 
-TEST_CASE("rollback forms: a command; {run; timeout}; {manual}") {
+TEST_CASE("rollback forms: a command - {run - timeout} - {manual}") {
   const auto result = load(header + R"(tasks:
   - id: a
     run: echo
@@ -1405,7 +1405,7 @@ TEST_CASE("rollback forms: a command; {run; timeout}; {manual}") {
   CHECK(std::get<ManualRollback>(*task(result, "c").rollback).instructions == "do it by hand");
 }
 
-TEST_CASE("rollback forms refused: both; neither; manual with timeout; list; nothing") {
+TEST_CASE("rollback forms refused: both - neither - manual with timeout - list - nothing") {
   const auto result = load(header + R"(tasks:
   - id: c
     run: echo
@@ -1470,7 +1470,7 @@ TEST_CASE("an invalid regular expression is located at the pattern (RE2 syntax)"
   CHECK(gate.checks[0].expect.stderr_pattern == "");
 }
 
-TEST_CASE("on_failure: rollback; stop or continue; with a suggestion") {
+TEST_CASE("on_failure: rollback - stop or continue - with a suggestion") {
   const auto result = load(header + R"(defaults:
   on_failure: stopp
 tasks:
@@ -1540,7 +1540,7 @@ TEST_CASE("warning: a task without an estimate") {
   CHECK_FALSE(result.diagnostics.has_errors());
 }
 
-TEST_CASE("warning: tasks before a point of no return without a rollback; naming it") {
+TEST_CASE("warning: tasks before a point of no return without a rollback - naming it") {
   CHECK(list(load(header + R"(tasks:
   - id: a
     run: echo
@@ -1672,7 +1672,7 @@ TEST_CASE("warning: the estimated critical path is longer than the window") {
                   tasks)) == "");
 }
 
-TEST_CASE("warning: a manual task without an owner; defaults.owner is enough") {
+TEST_CASE("warning: a manual task without an owner - defaults.owner is enough") {
   CHECK(list(load(header + "tasks:\n  - id: m\n    manual: do\n    estimate: 1m\n")) ==
         "warning 4:9: manual task 'm' has no owner [say who does it: owner: <team or person>]\n");
   const auto with_default = load(
@@ -1681,7 +1681,7 @@ TEST_CASE("warning: a manual task without an owner; defaults.owner is enough") {
   CHECK(task(with_default, "m").owner == "ops");
 }
 
-TEST_CASE("warning: a secret in a manual text or a manual rollback; not in a command") {
+TEST_CASE("warning: a secret in a manual text or a manual rollback - not in a command") {
   CHECK(list(load(header + R"(secrets: [PW]
 tasks:
   - id: m
@@ -1714,7 +1714,7 @@ TEST_CASE("--strict: promote_warnings makes every warning an error") {
 
 // --- several problems ----------------------------------------------------------------------
 
-TEST_CASE("every error is reported; sorted in file order whatever found it") {
+TEST_CASE("every error is reported - sorted in file order whatever found it") {
   // The unknown dependency (line 7) is found after the structural errors below it.
   const auto result = load(header + R"(tasks:
   - id: a
@@ -1743,7 +1743,7 @@ TEST_CASE("every error is reported; sorted in file order whatever found it") {
 
 // --- anchors, aliases and merge keys -------------------------------------------------------
 
-TEST_CASE("anchors and aliases: a rollback given once; used twice") {
+TEST_CASE("anchors and aliases: a rollback given once - used twice") {
   const auto result = load(header + R"(tasks:
   - id: a
     run: echo
@@ -1758,7 +1758,7 @@ TEST_CASE("anchors and aliases: a rollback given once; used twice") {
   CHECK(std::get<CommandRollback>(*task(result, "b").rollback).run == "./undo.sh");
 }
 
-TEST_CASE("merge keys: <<: *base in a task; explicit keys win") {
+TEST_CASE("merge keys: <<: *base in a task - explicit keys win") {
   const auto result = load(header + R"(tasks:
   - &base
     id: a
@@ -1779,7 +1779,7 @@ TEST_CASE("merge keys: <<: *base in a task; explicit keys win") {
   CHECK(b.location == Location{11, 9});
 }
 
-TEST_CASE("merge keys: a list of mappings; earlier ones win; explicit keys over all") {
+TEST_CASE("merge keys: a list of mappings - earlier ones win - explicit keys over all") {
   const auto result = load(header + R"(tasks:
   - id: a
     <<: [{owner: o1, retries: 1}, {owner: o2, retries: 2, estimate: 2m, title: t2}]
@@ -1794,7 +1794,7 @@ TEST_CASE("merge keys: a list of mappings; earlier ones win; explicit keys over 
   CHECK(a.title == "mine");
 }
 
-TEST_CASE("x- keys at the top level are extensions: a home for anchors; otherwise ignored") {
+TEST_CASE("x- keys at the top level are extensions: a home for anchors - otherwise ignored") {
   const auto result = load(header + "x-common: &common {owner: ops}\nx-notes: [anything, 1]\n" +
                            "defaults:\n  <<: *common\ntasks:\n" + task_a);
   CHECK(list(result) == "");
@@ -1959,7 +1959,7 @@ TEST_CASE("a UTF-8 byte-order mark is accepted and does not shift columns") {
   CHECK(list(load("\xEF\xBB\xBF" + header + "tasks:\n" + task_a)) == "");
 }
 
-TEST_CASE("CRLF line ends are accepted; with the same lines and columns") {
+TEST_CASE("CRLF line ends are accepted - with the same lines and columns") {
   const std::string text = header + R"(vars:
   HOST: h
 tasks:
@@ -2015,7 +2015,7 @@ TEST_CASE("a non-ASCII key before an unknown one on the same flow line") {
 
 // --- null items in lists -------------------------------------------------------------------
 
-TEST_CASE("an empty item in a list is refused; located at the item") {
+TEST_CASE("an empty item in a list is refused - located at the item") {
   CHECK(list(load(header + "secrets: [A, ~]\ntasks:\n" + task_a)) ==
         "error 3:14: each item of 'secrets' must be a text, found nothing\n");
   CHECK(list(load(header + "tasks:\n" + task_a + "  -\n  - ~\n")) ==
@@ -2091,7 +2091,7 @@ TEST_CASE("a key that is not a text is refused") {
         "error 5:1: a key in the runbook must be a plain name, found nothing\n");
 }
 
-TEST_CASE("env: names are identifiers; an empty value is the empty text") {
+TEST_CASE("env: names are identifiers - an empty value is the empty text") {
   const auto result = load(header + "tasks:\n" + task_a + "    env: {1X: a, 'A B': c, OK: ~}\n");
   CHECK(list(result) == "error 7:11: invalid environment variable name '1X' [" + name_hint + "]\n" +
                             "error 7:18: invalid environment variable name 'A B' [" + name_hint +
@@ -2227,7 +2227,7 @@ TEST_CASE("warning: a secret in the runbook's title") {
   CHECK(item.message.find("'PW'") != std::string::npos);
 }
 
-TEST_CASE("the runbook's title may use vars; an unknown name in it is an error") {
+TEST_CASE("the runbook's title may use vars - an unknown name in it is an error") {
   CHECK(list(load(header + "title: 'Run {{ X }}'\ntasks:\n" + task_a)) ==
         "error 3:13: 'X' is not a var, a secret or a --var "
         "[define it under 'vars:' or pass --var X=VALUE]\n");
@@ -2267,7 +2267,7 @@ TEST_CASE("an empty command or instruction is refused") {
         "error 5:13: 'manual' is empty [say what the person has to do]\n");
 }
 
-TEST_CASE("blank rollbacks; check names and commands; shell items and workdirs are refused") {
+TEST_CASE("blank rollbacks - check names and commands - shell items and workdirs are refused") {
   const auto result = load(header + R"(tasks:
   - id: a
     run: echo

@@ -65,7 +65,7 @@ bool contains(const std::string& text, std::string_view part) {
 
 }  // namespace
 
-TEST_CASE("text: summary; aligned table; critical path and the unestimated note") {
+TEST_CASE("text: summary - aligned table - critical path and the unestimated note") {
   CHECK(plan_output(demo(), PlanFormat::text) ==
         "Runbook:        demo — Demo cutover\n"
         "Start:          2026-11-28T18:00:00+01:00 (Sat 18:00)\n"
@@ -93,7 +93,7 @@ TEST_CASE("text: an overrun is said plainly") {
                  "by 2h\n"));
 }
 
-TEST_CASE("text: --start moves the clock times; not the window's end") {
+TEST_CASE("text: --start moves the clock times - not the window's end") {
   const auto text =
       plan_output(demo(), PlanFormat::text, false, parse_timestamp("2026-11-28T20:00:00+01:00"));
   CHECK(contains(text, "Start:          2026-11-28T20:00:00+01:00 (Sat 20:00)\n"));
@@ -102,7 +102,7 @@ TEST_CASE("text: --start moves the clock times; not the window's end") {
   CHECK(contains(text, "  2  switch  cutover.db  dba    +01:00 Sat 21:00     1h30m     0s  *\n"));
 }
 
-TEST_CASE("text: without a window; offsets only and no verdict") {
+TEST_CASE("text: without a window - offsets only and no verdict") {
   Runbook runbook = demo();
   runbook.window.reset();
   const auto lines = lines_of(plan_output(runbook, PlanFormat::text));
@@ -134,7 +134,7 @@ TEST_CASE("text: an empty runbook still renders") {
   CHECK_FALSE(contains(text, "Without an estimate"));
 }
 
-TEST_CASE("text: columns align by characters; not bytes") {
+TEST_CASE("text: columns align by characters - not bytes") {
   Runbook runbook;
   runbook.id = "utf8";
   runbook.tasks = {with(make_task("a", 1h), "", "Jürgen"), with(make_task("b", 1h), "", "ab")};
@@ -155,7 +155,7 @@ TEST_CASE("text: the unestimated note names ten tasks and counts the rest") {
                  "more\n"));
 }
 
-TEST_CASE("text: colour only when asked; never across a line break") {
+TEST_CASE("text: colour only when asked - never across a line break") {
   Runbook runbook = demo();
   runbook.window->duration = 30min;
   CHECK_FALSE(contains(plan_output(runbook, PlanFormat::text, false), "\x1b["));
@@ -172,7 +172,7 @@ TEST_CASE("text: colour only when asked; never across a line break") {
   }
 }
 
-TEST_CASE("markdown: heading; summary list and a GitHub table") {
+TEST_CASE("markdown: heading - summary list and a GitHub table") {
   CHECK(plan_output(demo(), PlanFormat::markdown) ==
         "## Cutover plan: demo — Demo cutover\n"
         "\n"
@@ -203,7 +203,7 @@ TEST_CASE("markdown: pipes in cells are escaped and an overrun is bold") {
   CHECK(contains(markdown, " — **OVERRUNS the window by 2h**\n"));
 }
 
-TEST_CASE("csv: RFC 4180 with a header; seconds and timestamps") {
+TEST_CASE("csv: RFC 4180 with a header - seconds and timestamps") {
   const auto csv = plan_output(demo(), PlanFormat::csv);
   CHECK(csv ==
         "level,id,title,phase,owner,kind,estimate,estimate_s,earliest_start,earliest_start_s,"
@@ -219,7 +219,7 @@ TEST_CASE("csv: RFC 4180 with a header; seconds and timestamps") {
         "2026-11-28T19:00:00+01:00,2026-11-28T20:30:00+01:00,go\r\n");
 }
 
-TEST_CASE("csv: line breaks inside a field are quoted; no start leaves timestamps empty") {
+TEST_CASE("csv: line breaks inside a field are quoted - no start leaves timestamps empty") {
   Runbook runbook = demo();
   runbook.window.reset();
   runbook.tasks[1].title = "first line\nsecond line";
@@ -260,7 +260,7 @@ TEST_CASE("json: the plan with stable key order") {
                                          "depends_on"});
 }
 
-TEST_CASE("json: no window means nulls; not zeros") {
+TEST_CASE("json: no window means nulls - not zeros") {
   Runbook runbook = demo();
   runbook.window.reset();
   const auto json = nlohmann::json::parse(plan_output(runbook, PlanFormat::json));
@@ -271,7 +271,7 @@ TEST_CASE("json: no window means nulls; not zeros") {
   CHECK(json["total_s"] == 9000);
 }
 
-TEST_CASE("dot: phases as clusters; shapes by kind; the critical path in red") {
+TEST_CASE("dot: phases as clusters - shapes by kind - the critical path in red") {
   CHECK(graph_output(demo(), GraphFormat::dot) ==
         "digraph \"demo\" {\n"
         "  label=\"demo — Demo cutover\";\n"
@@ -298,7 +298,7 @@ TEST_CASE("dot: phases as clusters; shapes by kind; the critical path in red") {
         "}\n");
 }
 
-TEST_CASE("dot: quotes and backslashes are escaped; tasks without a phase stay outside") {
+TEST_CASE("dot: quotes and backslashes are escaped - tasks without a phase stay outside") {
   Runbook runbook = demo();
   runbook.phases.clear();
   runbook.tasks[0].phase = "C:\\temp \"x\"";
@@ -310,7 +310,7 @@ TEST_CASE("dot: quotes and backslashes are escaped; tasks without a phase stay o
   CHECK(contains(dot, "subgraph cluster_1 {\n    label=\"switch\";"));
 }
 
-TEST_CASE("mermaid: safe node ids; subgraphs; classes and link styles") {
+TEST_CASE("mermaid: safe node ids - subgraphs - classes and link styles") {
   CHECK(graph_output(demo(), GraphFormat::mermaid) ==
         "flowchart TD\n"
         "  subgraph phase0 [\"prep\"]\n"

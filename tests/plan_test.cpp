@@ -114,7 +114,7 @@ TEST_CASE("a sink finishing early has slack up to the total") {
   CHECK(plan.critical_path == Indices{0});
 }
 
-TEST_CASE("rows are ordered by earliest start; then topological position") {
+TEST_CASE("rows are ordered by earliest start - then topological position") {
   SUBCASE("by earliest start") {
     const Plan plan = plan_of(make_runbook({
         make_task("b", 1h, {"a"}),
@@ -132,7 +132,7 @@ TEST_CASE("rows are ordered by earliest start; then topological position") {
   }
 }
 
-TEST_CASE("the window's start and end; and the fit") {
+TEST_CASE("the window's start and end - and the fit") {
   Runbook runbook = diamond();  // 4h
   runbook.window = make_window(timestamp("2026-11-28T18:00:00+01:00"), 5h);
 
@@ -183,7 +183,7 @@ TEST_CASE("an empty runbook plans to nothing") {
   CHECK(plan.order.empty());
 }
 
-TEST_CASE("a 100;000-task chain plans in one pass") {
+TEST_CASE("a 100 -000-task chain plans in one pass") {
   constexpr std::size_t n = 100'000;
   std::vector<Task> tasks;
   tasks.reserve(n);

@@ -19,7 +19,7 @@ void make_run(const std::filesystem::path& dir, const std::string& time) {
 
 }  // namespace
 
-TEST_CASE("latest_run is the most recently started run; across runbooks") {
+TEST_CASE("latest_run is the most recently started run - across runbooks") {
   TempDir root;
   CHECK_FALSE(latest_run(root.path()));
   make_run(root / "erp/20261128T170000Z-rehearsal-1", "2026-11-28T17:00:00.000Z");

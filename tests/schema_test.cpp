@@ -111,14 +111,14 @@ TEST_CASE("schema: task keys match the format") {
   CHECK(joined(def("task").at("required").get<Keys>()) == "id");
 }
 
-TEST_CASE("schema: a task is exactly one of run; manual or gate") {
+TEST_CASE("schema: a task is exactly one of run - manual or gate") {
   const json expected = json::parse(R"([
     {"required": ["run"]}, {"required": ["manual"]}, {"required": ["gate"]}
   ])");
   CHECK(def("task").at("oneOf") == expected);
 }
 
-TEST_CASE("schema: defaults keys match the format; with the same types as the task keys") {
+TEST_CASE("schema: defaults keys match the format - with the same types as the task keys") {
   const json& properties = def("defaults").at("properties");
   CHECK(joined(keys_of(properties)) == joined(defaults_keys));
   for (const auto& [key, property] : properties.items()) {
@@ -209,7 +209,7 @@ TEST_CASE("schema: a window has a start and exactly one of duration or end") {
         json::parse(R"([{"required": ["duration"]}, {"required": ["end"]}])"));
 }
 
-TEST_CASE("schema: gates; checks and rollbacks") {
+TEST_CASE("schema: gates - checks and rollbacks") {
   CHECK(joined(keys_of(def("gate").at("properties"))) == "approvals, checks");
   CHECK(def("gate").at("anyOf") ==
         json::parse(R"([{"required": ["checks"]}, {"required": ["approvals"]}])"));

@@ -22,7 +22,7 @@ std::string describe(std::string_view text) {
 
 }  // namespace
 
-TEST_CASE("find_references locates one reference: offset of '{{'; length through '}}'") {
+TEST_CASE("find_references locates one reference: offset of '{{' - length through '}}'") {
   const std::string_view text = "echo {{ HOST }} done";
   const auto references = find_references(text);
   REQUIRE(references.size() == 1);
@@ -39,7 +39,7 @@ TEST_CASE("find_references: spaces inside the braces are optional and may be sev
   CHECK(describe("{{ HOST}}") == "HOST@0+9");
 }
 
-TEST_CASE("find_references: names are identifiers; underscores and digits after the first") {
+TEST_CASE("find_references: names are identifiers - underscores and digits after the first") {
   CHECK(describe("{{ _private_1 }}") == "_private_1@0+16");
   CHECK(describe("{{ LEGACY_DB2 }}") == "LEGACY_DB2@0+16");
 }
@@ -55,7 +55,7 @@ TEST_CASE("find_references leaves Go templates and non-identifiers alone") {
   CHECK(describe("{ HOST }") == "");
 }
 
-TEST_CASE("find_references: an unclosed reference is not one; and does not hide later ones") {
+TEST_CASE("find_references: an unclosed reference is not one - and does not hide later ones") {
   CHECK(describe("{{ X") == "");
   CHECK(describe("{{ X }") == "");
   CHECK(describe("{{ X {{ Y }}") == "Y@5+7");

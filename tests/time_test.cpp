@@ -150,7 +150,7 @@ TEST_CASE("parse_timestamp rejects malformed or out-of-range text") {
   }
 }
 
-TEST_CASE("format_timestamp writes the timestamp in its own offset; whole seconds") {
+TEST_CASE("format_timestamp writes the timestamp in its own offset - whole seconds") {
   CHECK(format_timestamp(*parse_timestamp("2026-11-28T18:00:00+01:00")) ==
         "2026-11-28T18:00:00+01:00");
   CHECK(format_timestamp(*parse_timestamp("2026-11-28t17:00:00z")) == "2026-11-28T17:00:00Z");

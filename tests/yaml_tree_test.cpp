@@ -42,7 +42,7 @@ TEST_CASE("an empty text or one with only comments parses to an empty tree") {
   CHECK_FALSE(parsed("a: 1\n").empty());
 }
 
-TEST_CASE("node types; and a mapping's children alternate key and value") {
+TEST_CASE("node types - and a mapping's children alternate key and value") {
   const Tree tree = parsed("a: 1\nb: [x, y]\nc: {d: e}\nf:\n");
   const Node& root = tree.node(tree.root());
   CHECK(root.type == NodeType::mapping);
@@ -76,7 +76,7 @@ TEST_CASE("a sequence's children are its items in order") {
   CHECK(tree.scalar(tree.node(items[2])) == "three");
 }
 
-TEST_CASE("scalars and nulls have no children; a null has no text") {
+TEST_CASE("scalars and nulls have no children - a null has no text") {
   const Tree tree = parsed("a: ~\n");
   const auto children = tree.children(tree.node(tree.root()));
   REQUIRE(children.size() == 2);
@@ -85,7 +85,7 @@ TEST_CASE("scalars and nulls have no children; a null has no text") {
   CHECK(tree.scalar(tree.node(children[1])).empty());
 }
 
-TEST_CASE("plain scalars are flagged; quoted and block scalars are not") {
+TEST_CASE("plain scalars are flagged - quoted and block scalars are not") {
   const Tree tree = parsed("a: x\nb: 'y'\nc: \"z\"\nd: |\n  w\n");
   const auto children = tree.children(tree.node(tree.root()));
   REQUIRE(children.size() == 8);
@@ -99,7 +99,7 @@ TEST_CASE("plain scalars are flagged; quoted and block scalars are not") {
   CHECK(tree.scalar(tree.node(children[7])) == "w\n");
 }
 
-TEST_CASE("plain empty; ~ and null are null nodes; quoted ones are scalars") {
+TEST_CASE("plain empty - ~ and null are null nodes - quoted ones are scalars") {
   const Tree tree = parsed("a:\nb: ~\nc: null\nd: NULL\ne: ''\nf: 'null'\ng: nul\n");
   const auto children = tree.children(tree.node(tree.root()));
   REQUIRE(children.size() == 14);
@@ -171,7 +171,8 @@ TEST_CASE("a redefined anchor: later aliases name the latest definition") {
   CHECK(tree.scalar(tree.node(children[5])) == "two");
 }
 
-TEST_CASE("alias expansion counts the whole aliased node: at the limit accepted; past it refused") {
+TEST_CASE(
+    "alias expansion counts the whole aliased node: at the limit accepted - past it refused") {
   // The list stands for 3 nodes (itself and two items); each alias of it adds 3.
   const std::string two_aliases = "a: &x [1, 2]\nb: *x\nc: *x\n";
   Limits limits;
@@ -183,7 +184,7 @@ TEST_CASE("alias expansion counts the whole aliased node: at the limit accepted;
   CHECK(std::get<SyntaxError>(refused).location == Location{3, 4});
 }
 
-TEST_CASE("max_depth: exactly the limit is accepted; one more level is refused there") {
+TEST_CASE("max_depth: exactly the limit is accepted - one more level is refused there") {
   Limits limits;
   limits.max_depth = 3;
   CHECK_FALSE(parsed("[[[1]]]", limits).empty());
