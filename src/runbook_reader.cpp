@@ -114,7 +114,7 @@ struct Entry {
 };
 
 // Task-level settings that `defaults` may also give.
-struct Defaults {
+struct TaskSettings {
   std::string owner;
   std::optional<Duration> timeout;
   int retries = 0;
@@ -624,27 +624,34 @@ class Reader {
     }
     const auto fields = entries(entry.value, "defaults");
     check_keys(fields, defaults_keys, "defaults");
-    for (const Entry& field : fields) {
-      if (field.key == "owner") {
-        if (auto owner = text(field)) defaults_.owner = *owner;
-      } else if (field.key == "timeout") {
-        defaults_.timeout = positive_duration(field);
-      } else if (field.key == "retries") {
-        if (auto retries = read_retries(field)) defaults_.retries = *retries;
-      } else if (field.key == "retry_delay") {
-        if (auto delay = duration(field)) defaults_.retry_delay = *delay;
-      } else if (field.key == "env") {
-        defaults_.env = read_env(field, "environment variable");
-      } else if (field.key == "workdir") {
-        if (auto workdir = non_empty(field, template_text(field))) defaults_.workdir = *workdir;
-      } else if (field.key == "on_failure") {
-        if (auto policy = read_on_failure(field)) defaults_.on_failure = *policy;
-      } else if (field.key == "idempotent") {
-        if (auto idempotent = boolean(field)) defaults_.idempotent = *idempotent;
-      } else if (field.key == "shell") {
-        if (auto shell = read_shell(field)) defaults_.shell = *shell;
-      }
+    for (const Entry& field : fields) read_setting(field, defaults_);
+  }
+
+  // The settings `defaults` may give and a task may override; false for any other key.
+  bool read_setting(const Entry& field, TaskSettings& settings) {
+    const std::string_view key = field.key;
+    if (key == "owner") {
+      if (auto owner = text(field)) settings.owner = *owner;
+    } else if (key == "timeout") {
+      if (auto timeout = positive_duration(field)) settings.timeout = timeout;
+    } else if (key == "retries") {
+      if (auto retries = read_retries(field)) settings.retries = *retries;
+    } else if (key == "retry_delay") {
+      if (auto delay = duration(field)) settings.retry_delay = *delay;
+    } else if (key == "env") {
+      override_vars(settings.env, read_env(field, "environment variable"));
+    } else if (key == "workdir") {
+      if (auto workdir = non_empty(field, template_text(field))) settings.workdir = *workdir;
+    } else if (key == "on_failure") {
+      if (auto policy = read_on_failure(field)) settings.on_failure = *policy;
+    } else if (key == "idempotent") {
+      if (auto idempotent = boolean(field)) settings.idempotent = *idempotent;
+    } else if (key == "shell") {
+      if (auto shell = read_shell(field)) settings.shell = *shell;
+    } else {
+      return false;
     }
+    return true;
   }
 
   std::optional<Duration> positive_duration(const Entry& entry) {
@@ -738,7 +745,7 @@ class Reader {
       out_.error(node.location, fmt::format("{} has no 'id'", where));
     }
     check_keys(fields, task_keys, where);
-    apply_defaults(task);
+    TaskSettings settings = defaults_;
 
     const Entry* kind_entry = nullptr;
     for (const Entry& field : fields) {
@@ -752,9 +759,10 @@ class Reader {
         kind_entry = &field;
         read_kind(field, task, where);
       } else {
-        read_task_field(field, task, where);
+        if (!read_setting(field, settings)) read_task_field(field, task, where);
       }
     }
+    apply(std::move(settings), task);
     if (!kind_entry) {
       out_.error(task.location, fmt::format("{} has none of run, manual or gate", where),
                  "a task is exactly one of them: a command, instructions for a person, or a "
@@ -805,16 +813,16 @@ class Reader {
     return fmt::format("task {}", position + 1);
   }
 
-  void apply_defaults(Task& task) const {
-    task.owner = defaults_.owner;
-    task.timeout = defaults_.timeout;
-    task.retries = defaults_.retries;
-    task.retry_delay = defaults_.retry_delay;
-    task.env = defaults_.env;
-    task.workdir = defaults_.workdir;
-    task.on_failure = defaults_.on_failure;
-    task.idempotent = defaults_.idempotent;
-    task.shell = defaults_.shell;
+  static void apply(TaskSettings settings, Task& task) {
+    task.owner = std::move(settings.owner);
+    task.timeout = settings.timeout;
+    task.retries = settings.retries;
+    task.retry_delay = settings.retry_delay;
+    task.env = std::move(settings.env);
+    task.workdir = std::move(settings.workdir);
+    task.on_failure = settings.on_failure;
+    task.idempotent = settings.idempotent;
+    task.shell = std::move(settings.shell);
   }
 
   void read_kind(const Entry& field, Task& task, const std::string& where) {
@@ -852,32 +860,14 @@ class Reader {
         task.phase = *phase;
         task.phase_location = tree_.node(field.value).location;
       }
-    } else if (key == "owner") {
-      if (auto owner = text(field)) task.owner = *owner;
     } else if (key == "estimate") {
       task.estimate = duration(field);
     } else if (key == "depends_on") {
       read_dependencies(field, task);
-    } else if (key == "timeout") {
-      if (auto timeout = positive_duration(field)) task.timeout = timeout;
-    } else if (key == "retries") {
-      if (auto retries = read_retries(field)) task.retries = *retries;
-    } else if (key == "retry_delay") {
-      if (auto delay = duration(field)) task.retry_delay = *delay;
-    } else if (key == "env") {
-      override_vars(task.env, read_env(field, "environment variable"));
-    } else if (key == "workdir") {
-      if (auto workdir = non_empty(field, template_text(field))) task.workdir = *workdir;
     } else if (key == "rollback") {
       task.rollback = read_rollback(field, where);
-    } else if (key == "on_failure") {
-      if (auto policy = read_on_failure(field)) task.on_failure = *policy;
-    } else if (key == "idempotent") {
-      if (auto idempotent = boolean(field)) task.idempotent = *idempotent;
     } else if (key == "point_of_no_return") {
       if (auto ponr = boolean(field)) task.point_of_no_return = *ponr;
-    } else if (key == "shell") {
-      if (auto shell = read_shell(field)) task.shell = *shell;
     }
   }
 
@@ -1042,7 +1032,7 @@ class Reader {
   const yaml::Tree& tree_;
   const LoadOptions& options_;
   FileDiagnostics& out_;
-  Defaults defaults_;
+  TaskSettings defaults_;
   std::vector<std::string> names_;  // vars, --vars and secrets: what templates may name
   std::unordered_set<std::string_view> name_set_;
   LocationHint location_hint_;  // references are located in file order, so resume from here
