@@ -874,7 +874,15 @@ class Reader {
   void read_dependencies(const Entry& field, Task& task) {
     const auto items = text_list(field, "a task id or a list of task ids", true);
     if (!items) return;
-    for (const auto& [id, location] : *items) task.depends_on.push_back({id, location});
+    std::unordered_set<std::string_view> seen;
+    for (const auto& [id, location] : *items) {
+      if (!seen.insert(id).second) {
+        out_.warning(location, fmt::format("'{}' is listed twice in 'depends_on'", id),
+                     "a dependency counts once; remove the repeat");
+        continue;
+      }
+      task.depends_on.push_back({id, location});
+    }
   }
 
   std::optional<Rollback> read_rollback(const Entry& field, const std::string& where) {

@@ -2297,3 +2297,13 @@ TEST_CASE("blank rollbacks - check names and commands - shell items and workdirs
         "error 20:13: an empty item in 'shell' [e.g. [/bin/bash, -euo, pipefail, -c]]\n"
         "error 21:14: 'workdir' is empty [leave it out for the runbook's folder]\n");
 }
+
+TEST_CASE("a dependency listed twice is a warning and counts once") {
+  const auto result = load(header + "tasks:\n" + task_a +
+                           "  - id: b\n    run: echo\n    estimate: 1m\n    depends_on: [a, a]\n");
+  CHECK(list(result) ==
+        "warning 10:21: 'a' is listed twice in 'depends_on' [a dependency counts once; remove the "
+        "repeat]\n");
+  REQUIRE(result.runbook.tasks.size() == 2);
+  CHECK(result.runbook.tasks[1].depends_on.size() == 1);
+}
