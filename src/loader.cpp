@@ -132,10 +132,10 @@ LoadResult load_runbook(const std::filesystem::path& path, const LoadOptions& op
   const auto size = std::filesystem::file_size(path, error);
   if (!error && size > max_file_bytes) {
     LoadResult result{{}, FileDiagnostics(path.string())};
-    result.diagnostics.error({},
-                             fmt::format("the file is {} bytes, over the limit of {} MiB", size,
-                                         max_file_bytes >> 20),
-                             "a runbook is text; this is too large to be one");
+    result.diagnostics.error(
+        {},
+        fmt::format("the file is {} bytes, over the limit of {} MiB", size, max_file_bytes >> 20),
+        "a runbook is text; this is too large to be one");
     return result;
   }
   std::ifstream in(path, std::ios::binary);

@@ -32,8 +32,8 @@ struct Node {
 
 struct Limits {
   std::size_t max_depth = 64;
-  std::size_t max_nodes = 10'000'000;  // ~4x the 100,000-task benchmark; bounds memory
-  std::size_t max_alias_expansion = 1'000'000;        // nodes added by aliases
+  std::size_t max_nodes = 10'000'000;           // ~4x the 100,000-task benchmark; bounds memory
+  std::size_t max_alias_expansion = 1'000'000;  // nodes added by aliases
   std::size_t max_alias_expansion_bytes = 64u << 20;  // text added by aliases
 };
 
