@@ -1,6 +1,7 @@
 #include "runbook_reader.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -50,15 +51,6 @@ const KeyList on_failure_values = {"rollback", "stop", "continue"};
 constexpr int max_retries = 1000;
 constexpr std::size_t max_suggestions = 100;
 constexpr std::size_t max_id_length = 128;
-
-std::string join(const KeyList& words) {
-  std::string out;
-  for (const auto word : words) {
-    if (!out.empty()) out += ", ";
-    out += word;
-  }
-  return out;
-}
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > max_id_length) return false;
@@ -291,7 +283,7 @@ class Reader {
     if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end()) {
       return fmt::format("'{}' belongs under 'gate:'", key);
     }
-    return "known keys: " + join(known.names);
+    return fmt::format("known keys: {}", fmt::join(known.names, ", "));
   }
 
   void require(const std::vector<Entry>& entries, const KeyList& keys, Location location,

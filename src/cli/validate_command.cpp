@@ -23,18 +23,13 @@ std::string plural(std::size_t count, std::string_view word) {
 }
 
 std::string text_summary(const FileDiagnostics& file, std::size_t tasks, bool colour) {
-  if (file.has_errors()) {
-    const std::string verdict =
-        colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_red), "invalid")
-               : "invalid";
-    return fmt::format("{}: {} ({}, {})\n", printable(file.file()), verdict,
-                       plural(file.error_count(), "error"),
-                       plural(file.warning_count(), "warning"));
-  }
-  const std::string verdict =
-      colour ? fmt::format(fmt::emphasis::bold | fg(fmt::terminal_color::bright_green), "ok")
-             : "ok";
-  return fmt::format("{}: {} ({}, {})\n", printable(file.file()), verdict, plural(tasks, "task"),
+  const bool valid = !file.has_errors();
+  const std::string_view verdict = valid ? "ok" : "invalid";
+  const auto style = fmt::emphasis::bold | fg(valid ? fmt::terminal_color::bright_green
+                                                    : fmt::terminal_color::bright_red);
+  return fmt::format("{}: {} ({}, {})\n", printable(file.file()),
+                     colour ? fmt::format(style, "{}", verdict) : std::string(verdict),
+                     valid ? plural(tasks, "task") : plural(file.error_count(), "error"),
                      plural(file.warning_count(), "warning"));
 }
 
