@@ -25,6 +25,7 @@ int run(int argc, char** argv) {
   cli::add_plan(app, action);
   cli::add_graph(app, action);
   cli::add_schema(app, action);
+  cli::add_run(app, action);
   cli::add_verify(app, action);
 
   if (argc < 2) {

@@ -1,5 +1,7 @@
 #include "cutover/plan_format.hpp"
 
+#include "cutover/csv.hpp"
+
 #include <algorithm>
 #include <array>
 #include <limits>
@@ -351,27 +353,6 @@ std::string render_markdown(const Runbook& runbook, const Dag& dag, const Plan& 
 
 // ---------------------------------------------------------------------------------------
 // csv (RFC 4180)
-
-constexpr std::string_view csv_line_end = "\r\n";
-
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string{text};
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
-std::string csv_record(const std::vector<std::string>& fields) {
-  std::string line;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) line += ',';
-    line += csv_field(fields[i]);
-  }
-  return line += csv_line_end;
-}
 
 std::string render_csv(const Runbook& runbook, const Dag& dag, const Plan& plan) {
   std::string out = csv_record(

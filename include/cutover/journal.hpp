@@ -50,8 +50,18 @@ class JournalError : public Error {
 // the next `now` or `sync()` (`batched`).
 enum class Durability { now, batched };
 
+// Where an executor's events go: the journal on disk, or memory for a dry run.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual const JournalEvent& append(std::string type, nlohmann::ordered_json fields,
+                                     Durability durability) = 0;
+  // Makes every event appended so far durable.
+  virtual void sync() = 0;
+};
+
 // The only writer of a journal. Lines are written whole with O_APPEND; `now` adds fdatasync.
-class JournalWriter {
+class JournalWriter : public EventSink {
  public:
   // Creates the file, which must not exist, and makes the header durable.
   static JournalWriter create(const std::filesystem::path& path, const JournalHeader& header,
@@ -63,11 +73,11 @@ class JournalWriter {
   JournalWriter(JournalWriter&& other) noexcept;
   JournalWriter& operator=(JournalWriter&&) = delete;
   JournalWriter(const JournalWriter&) = delete;
-  ~JournalWriter();
+  ~JournalWriter() override;
 
   const JournalEvent& append(std::string type, nlohmann::ordered_json fields,
-                             Durability durability);
-  void sync();
+                             Durability durability) override;
+  void sync() override;
   const JournalEvent& last() const { return last_; }
 
  private:

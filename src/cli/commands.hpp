@@ -18,6 +18,7 @@ void add_plan(CLI::App& app, Action& action);
 void add_graph(CLI::App& app, Action& action);
 void add_schema(CLI::App& app, Action& action);
 void add_verify(CLI::App& app, Action& action);
+void add_run(CLI::App& app, Action& action);
 
 // Shared by the commands that read a runbook.
 
@@ -29,5 +30,6 @@ void add_var_option(CLI::App& command, std::vector<std::string>& vars);
 // Loads a runbook for a command that needs a valid one: diagnostics go to stderr, and an
 // invalid runbook throws (exit 3).
 Runbook load_valid_runbook(const std::string& path, const EnvVars& vars);
+Runbook require_valid(LoadResult loaded, const std::string& path);
 
 }  // namespace cutover::cli

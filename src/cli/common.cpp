@@ -29,7 +29,10 @@ void add_var_option(CLI::App& command, std::vector<std::string>& vars) {
 }
 
 Runbook load_valid_runbook(const std::string& path, const EnvVars& vars) {
-  LoadResult loaded = load_runbook(path, LoadOptions{vars});
+  return require_valid(load_runbook(path, LoadOptions{vars}), path);
+}
+
+Runbook require_valid(LoadResult loaded, const std::string& path) {
   const auto& diagnostics = loaded.diagnostics;
   if (!diagnostics.items().empty()) {
     write(stderr, render_text(diagnostics, {colour_enabled(stderr)}));

@@ -1,0 +1,48 @@
+#pragma once
+// What a new run needs before its first event: its directory, the frozen runbook, the
+// secrets and the environment its tasks inherit.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cutover/model.hpp"
+
+namespace cutover {
+
+using NamedValues = std::vector<std::pair<std::string, std::string>>;
+
+struct NewRunDir {
+  std::filesystem::path dir;
+  std::string run_id;  // <runbook id>/<directory name>
+};
+
+// A label becomes part of a folder name: letters, digits, '.', '_' and '-' only (UsageError).
+void check_label(std::string_view label);
+
+// `.cutover/runs/<runbook-id>/<YYYYMMDDTHHMMSSZ>[-<label>]` under `root`, made unique with
+// -2, -3..., created with its logs/ folder. Unwritable: EnvironmentError.
+NewRunDir create_run_dir(const std::filesystem::path& root, std::string_view runbook_id,
+                         UtcTime start, std::string_view label);
+
+// --run-dir DIR: created if missing; an existing folder must be empty (a run already there is
+// continued with `resume`, never overwritten).
+NewRunDir use_given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id);
+
+// Writes runbook.yaml, the exact bytes that were loaded, into the run directory.
+void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text);
+
+// Every secret's value from the environment. A missing one is an EnvironmentError naming all
+// that are missing, unless `placeholder` is given (a dry run shows secrets as *** anyway).
+NamedValues read_secrets(const Runbook& runbook, std::optional<std::string> placeholder = {});
+
+// This process's environment, in order.
+NamedValues current_environment();
+
+std::string os_user();
+std::string host_name();
+
+}  // namespace cutover

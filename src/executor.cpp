@@ -1,0 +1,885 @@
+#include "cutover/executor.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+
+#include "cutover/errors.hpp"
+#include "cutover/scheduler.hpp"
+#include "cutover/task_output.hpp"
+#include "cutover/template.hpp"
+
+namespace cutover {
+
+const JournalEvent& MemoryJournal::append(std::string type, nlohmann::ordered_json fields,
+                                          Durability) {
+  JournalEvent event;
+  event.seq = events_.size() + 1;
+  event.elapsed_ms = elapsed_ms_();
+  event.type = std::move(type);
+  event.fields = std::move(fields);
+  events_.push_back(std::move(event));
+  return events_.back();
+}
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// Gate checks match their expectations against at most this much of each stream.
+constexpr std::size_t max_captured_output = 16 * 1024 * 1024;
+constexpr Duration live_view_tick{1000};
+
+std::string signal_name(int signal) {
+  switch (signal) {
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGINT:
+      return "SIGINT";
+    case SIGQUIT:
+      return "SIGQUIT";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGABRT:
+      return "SIGABRT";
+    default:
+      return fmt::format("signal {}", signal);
+  }
+}
+
+// How a process ended, for people: "exit code 3", "timed out after 10m (killed by SIGTERM)".
+std::string describe_end(const ProcessEnded& ended, std::optional<Duration> timeout) {
+  if (ended.start_error) return fmt::format("could not start: {}", *ended.start_error);
+  if (ended.timed_out) {
+    return fmt::format("timed out after {} ({})", format_duration(timeout.value_or(Duration{0})),
+                       ended.signal ? "killed by " + signal_name(ended.signal)
+                                    : fmt::format("then exited with {}", ended.exit_code));
+  }
+  if (ended.terminated) return "terminated: the run was interrupted";
+  if (ended.signal) return fmt::format("killed by {}", signal_name(ended.signal));
+  return fmt::format("exit code {}", ended.exit_code);
+}
+
+void add_end_fields(json& fields, const ProcessEnded& ended) {
+  fields["duration_ms"] = ended.duration.count();
+  if (ended.start_error) {
+    fields["error"] = *ended.start_error;
+    return;
+  }
+  if (ended.signal) {
+    fields["signal"] = signal_name(ended.signal);
+  } else {
+    fields["exit_code"] = ended.exit_code;
+  }
+  if (ended.timed_out) fields["timed_out"] = true;
+}
+
+// What a running process is doing for the run.
+enum class Purpose { task, check, rollback };
+
+struct Activity {
+  TaskIndex task = 0;
+  Purpose purpose = Purpose::task;
+  std::size_t check = 0;  // for Purpose::check
+  int attempt = 1;
+  std::optional<Duration> timeout;
+  TaskLog log;
+  LineSplitter out;
+  LineSplitter err;
+  std::string captured_out;  // for a check's expectations
+  std::string captured_err;
+};
+
+// A retry or the next poll of a check, due at a Wakeup.
+struct Delayed {
+  TaskIndex task = 0;
+  Purpose purpose = Purpose::task;
+  std::size_t check = 0;
+  int attempt = 1;
+};
+
+// Something a person must answer at the terminal.
+struct Question {
+  enum Kind { manual, approval, manual_rollback } kind;
+  TaskIndex task = 0;
+  std::optional<std::string> verdict;  // the first answer, before the name
+};
+
+class Executor {
+ public:
+  Executor(const ExecutorSetup& setup, const RunGraph& graph, ProcessRunner& runner,
+           EventSink& journal, Console& console, const ExecutorOptions& options)
+      : setup_(setup),
+        runbook_(setup.runbook),
+        graph_(graph),
+        runner_(runner),
+        journal_(journal),
+        console_(console),
+        options_(options),
+        state_(initial_state(runbook_, graph_)),
+        started_at_(runbook_.tasks.size()) {
+    for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
+  }
+
+  ExecutorResult run() {
+    run_start_ = runner_.now();
+    record(event::run_started, run_started_fields(), Durability::now);
+    if (console_live()) runner_.wake_at(runner_.now() + live_view_tick, tick_token);
+    while (state_.phase != RunPhase::finished) {
+      const std::vector<Action> actions =
+          decide(runbook_, graph_, state_, {std::max<std::size_t>(options_.jobs, 1)});
+      for (const Action& action : actions) std::visit([&](const auto& a) { act(a); }, action);
+      spawn_pending();
+      if (!actions.empty()) continue;
+      const std::vector<Occurrence> occurrences = runner_.wait();
+      if (occurrences.empty()) stalled();
+      for (const Occurrence& occurrence : occurrences) {
+        std::visit([&](const auto& o) { on(o); }, occurrence);
+      }
+      spawn_pending();
+      show_status();
+    }
+    return {state_.outcome.value_or(RunOutcome::failed), state_};
+  }
+
+ private:
+  static constexpr std::uint64_t tick_token = 0;
+
+  // ----- the journal ------------------------------------------------------------------
+
+  void record(std::string_view type, json fields, Durability durability) {
+    const JournalEvent& event = journal_.append(std::string(type), std::move(fields), durability);
+    apply(state_, runbook_, graph_, event);
+  }
+
+  json run_started_fields() const {
+    json vars = json::object();
+    for (const auto& [name, value] : runbook_.vars) vars[name] = redact(value, secret_values_);
+    return {{"runbook_id", runbook_.id},   {"tasks", runbook_.tasks.size()},
+            {"jobs", options_.jobs},       {"auto", options_.auto_people},
+            {"dry_run", options_.dry_run}, {"vars", std::move(vars)}};
+  }
+
+  json person_fields(TaskIndex task, std::string_view by) const {
+    return {{"task", runbook_.tasks[task].id},
+            {"by", std::string(by)},
+            {"user", setup_.user},
+            {"host", setup_.host}};
+  }
+
+  // ----- acting on the scheduler's decisions -------------------------------------------
+
+  void act(const StartTask& start) {
+    const Task& task = runbook_.tasks[start.task];
+    started_at_[start.task] = runner_.now();
+    json fields = {{"task", task.id}, {"attempt", 1}, {"kind", kind_name(task.kind)}};
+    if (const auto* command = std::get_if<Command>(&task.kind)) {
+      fields["command"] = redact(expand(command->run), secret_values_);
+    }
+    // A task_started must be durable before its process exists; spawn_pending() syncs once
+    // for every start of this round.
+    record(event::task_started, std::move(fields), Durability::batched);
+    note(fmt::format("{} start  {}{}", stamp(), task.id, estimate_note(task)));
+    if (options_.dry_run) return start_process(start.task, Purpose::task, 0, 1);
+    if (task.is_command()) return start_process(start.task, Purpose::task, 0, 1);
+    if (task.is_manual()) return ask_person({Question::manual, start.task});
+    start_gate(start.task);
+  }
+
+  void act(const StopRun& stop) {
+    record(
+        event::run_stopping,
+        {{"reason", stop.reason}, {"rollback", stop.rollback}, {"fix_forward", stop.fix_forward}},
+        Durability::now);
+    if (stop.fix_forward) {
+      console_.alert(fmt::format(
+          "{} {}: a point of no return has started, so there is no rollback: fix forward. "
+          "Running tasks finish; nothing new starts.",
+          stamp(), stop.reason));
+    } else {
+      console_.alert(fmt::format("{} {}: {}", stamp(), stop.reason,
+                                 stop.rollback ? "running tasks finish, then rollback"
+                                               : "running tasks finish; nothing new starts"));
+    }
+  }
+
+  void act(const BeginRollback&) {
+    record(event::rollback_started, json::object(), Durability::now);
+    console_.alert(fmt::format("{} rolling back, in reverse dependency order", stamp()));
+  }
+
+  void act(const StartRollbackStep& step) {
+    const Task& task = runbook_.tasks[step.task];
+    json fields = {{"task", task.id}};
+    if (const auto* command = std::get_if<CommandRollback>(&*task.rollback)) {
+      fields["kind"] = "run";
+      fields["command"] = redact(expand(command->run), secret_values_);
+    } else {
+      fields["kind"] = "manual";
+    }
+    record(event::rollback_step_started, std::move(fields), Durability::batched);
+    note(fmt::format("{} rollback  {}", stamp(), task.id));
+    if (options_.dry_run || std::holds_alternative<CommandRollback>(*task.rollback)) {
+      return start_process(step.task, Purpose::rollback, 0, 1);
+    }
+    ask_person({Question::manual_rollback, step.task});
+  }
+
+  void act(const FinishRun& finish) {
+    record(event::run_finished,
+           {{"outcome", to_string(finish.outcome)}, {"exit_code", exit_code_of(finish.outcome)}},
+           Durability::now);
+  }
+
+  // ----- processes ---------------------------------------------------------------------
+
+  std::string expand(std::string_view text) const {
+    return expand_template(text, [&](std::string_view name) -> std::optional<std::string> {
+      for (const auto& [var, value] : runbook_.vars) {
+        if (var == name) return value;
+      }
+      for (const auto& [secret, value] : setup_.secrets) {
+        if (secret == name) return value;
+      }
+      return std::nullopt;
+    });
+  }
+
+  ProcessSpec make_spec(TaskIndex index, Purpose purpose, std::size_t check, int attempt) const {
+    const Task& task = runbook_.tasks[index];
+    ProcessSpec spec;
+    spec.name = task.id;
+    spec.estimate = task.estimate.value_or(Duration{0});
+    std::string command;
+    if (purpose == Purpose::task) {
+      if (const auto* run = std::get_if<Command>(&task.kind)) command = run->run;
+      spec.timeout = task.timeout;
+    } else if (purpose == Purpose::check) {
+      const GateCheck& gate_check = std::get<Gate>(task.kind).checks[check];
+      spec.name += ": " + gate_check.name;
+      command = gate_check.run;
+      spec.timeout = gate_check.timeout ? gate_check.timeout : task.timeout;
+      spec.estimate = Duration{0};
+    } else if (const auto* rollback = std::get_if<CommandRollback>(&*task.rollback)) {
+      spec.name += " (rollback)";
+      command = rollback->run;
+      spec.timeout = rollback->timeout ? rollback->timeout : task.timeout;
+    }
+    spec.argv = task.shell;
+    spec.argv.push_back(expand(command));
+    spec.env = setup_.environment;
+    auto set = [&](const std::string& name, std::string value) {
+      const auto it = std::find_if(spec.env.begin(), spec.env.end(),
+                                   [&](const auto& entry) { return entry.first == name; });
+      if (it != spec.env.end()) {
+        it->second = std::move(value);
+      } else {
+        spec.env.emplace_back(name, std::move(value));
+      }
+    };
+    for (const auto& [name, value] : task.env) set(name, expand(value));
+    set("CUTOVER_RUN_ID", setup_.run_id);
+    set("CUTOVER_RUN_DIR", setup_.run_dir.string());
+    set("CUTOVER_TASK_ID", task.id);
+    set("CUTOVER_ATTEMPT", std::to_string(attempt));
+    spec.workdir = setup_.runbook_dir / task.workdir;
+    return spec;
+  }
+
+  void start_process(TaskIndex task, Purpose purpose, std::size_t check, int attempt) {
+    ProcessSpec spec = make_spec(task, purpose, check, attempt);
+    const ProcessId id = next_process_++;
+    auto activity = std::make_unique<Activity>(
+        Activity{task, purpose, check, attempt, spec.timeout, TaskLog(log_path(task)),
+                 LineSplitter(secret_values_), LineSplitter(secret_values_)});
+    activity->log.marker(
+        now_utc(),
+        fmt::format("{} attempt {}: {}", purpose_name(purpose, check, task), attempt,
+                    redact(fmt::format("{}", fmt::join(spec.argv, " ")), secret_values_)));
+    activities_.emplace(id, std::move(activity));
+    pending_spawns_.emplace_back(id, std::move(spec));
+  }
+
+  std::string purpose_name(Purpose purpose, std::size_t check, TaskIndex task) const {
+    switch (purpose) {
+      case Purpose::task:
+        return "task";
+      case Purpose::rollback:
+        return "rollback";
+      case Purpose::check:
+        return fmt::format("check '{}'",
+                           std::get<Gate>(runbook_.tasks[task].kind).checks[check].name);
+    }
+    return "task";
+  }
+
+  // One fdatasync covers every task_started of the round, then the processes start.
+  void spawn_pending() {
+    if (pending_spawns_.empty()) return;
+    journal_.sync();
+    for (auto& [id, spec] : pending_spawns_) runner_.start(id, spec);
+    pending_spawns_.clear();
+  }
+
+  // Opened per attempt and closed at its end, so that 10,000 tasks do not hold 10,000 files.
+  std::filesystem::path log_path(TaskIndex task) const {
+    if (setup_.run_dir.empty() || options_.dry_run) return {};
+    return setup_.run_dir / "logs" / (runbook_.tasks[task].id + ".log");
+  }
+
+  void on(const ProcessStarted& started) {
+    const Activity& activity = *activities_.at(started.id);
+    record(event::process_started,
+           {{"task", runbook_.tasks[activity.task].id},
+            {"attempt", activity.attempt},
+            {"pid", started.pid}},
+           Durability::batched);
+  }
+
+  void on(const ProcessOutput& output) {
+    Activity& activity = *activities_.at(output.id);
+    const bool is_out = output.stream == Stream::out;
+    LineSplitter& splitter = is_out ? activity.out : activity.err;
+    emit_lines(activity, is_out, [&](const LineSplitter::LineHandler& handler) {
+      splitter.feed(output.bytes, handler);
+    });
+  }
+
+  void emit_lines(Activity& activity, bool is_out,
+                  const std::function<void(const LineSplitter::LineHandler&)>& produce) {
+    const Task& task = runbook_.tasks[activity.task];
+    TaskLog& log = activity.log;
+    const UtcTime time = now_utc();
+    std::string& captured = is_out ? activity.captured_out : activity.captured_err;
+    produce([&](std::string_view line) {
+      log.line(time, is_out ? "out" : "err", line);
+      console_.task_line(task.id, activity.task, line);
+      if (activity.purpose == Purpose::check && captured.size() < max_captured_output) {
+        captured.append(line).push_back('\n');
+      }
+    });
+    log.flush();
+  }
+
+  void on(const ProcessEnded& ended) {
+    const auto node = activities_.extract(ended.id);
+    Activity& activity = *node.mapped();
+    emit_lines(activity, true, [&](const auto& handler) { activity.out.finish(handler); });
+    emit_lines(activity, false, [&](const auto& handler) { activity.err.finish(handler); });
+    activity.log.marker(now_utc(), describe_end(ended, activity.timeout));
+    activity.log.flush();
+    switch (activity.purpose) {
+      case Purpose::task:
+        return task_process_ended(activity, ended);
+      case Purpose::check:
+        return check_ended(activity, ended);
+      case Purpose::rollback:
+        return rollback_process_ended(activity, ended);
+    }
+  }
+
+  void task_process_ended(const Activity& activity, const ProcessEnded& ended) {
+    const Task& task = runbook_.tasks[activity.task];
+    if (ended.succeeded()) return finish_task(activity.task, TaskStatus::succeeded, {}, &ended);
+    const std::string reason = describe_end(ended, activity.timeout);
+    if (ended.terminated)
+      return finish_task(activity.task, TaskStatus::interrupted, reason, &ended);
+    if (activity.attempt <= task.retries && !terminating_) {
+      json fields = {{"task", task.id}, {"attempt", activity.attempt}, {"reason", reason}};
+      add_end_fields(fields, ended);
+      fields["retry_in_ms"] = task.retry_delay.count();
+      record(event::attempt_failed, std::move(fields), Durability::batched);
+      console_.alert(
+          fmt::format("{} retry  {}: attempt {} of {}: {}{}", stamp(), task.id, activity.attempt,
+                      task.retries + 1, reason,
+                      task.retry_delay.count() > 0
+                          ? fmt::format("; again in {}", format_duration(task.retry_delay))
+                          : ""));
+      return retry_later(task.retry_delay, {activity.task, Purpose::task, 0, activity.attempt + 1});
+    }
+    finish_task(activity.task, TaskStatus::failed, reason, &ended);
+  }
+
+  void finish_task(TaskIndex index, TaskStatus status, const std::string& reason,
+                   const ProcessEnded* ended, std::string_view by = {}) {
+    const Task& task = runbook_.tasks[index];
+    json fields = by.empty() ? json{{"task", task.id}} : person_fields(index, by);
+    fields["status"] = to_string(status);
+    fields["attempt"] = std::max(state_.tasks[index].attempts, 1);
+    if (!reason.empty()) fields["reason"] = reason;
+    if (ended) add_end_fields(fields, *ended);
+    // Nothing starts before the next sync, so dependents never outrun this event.
+    record(event::task_finished, std::move(fields),
+           by.empty() ? Durability::batched : Durability::now);
+    const std::string took = format_duration(std::chrono::duration_cast<Duration>(
+        runner_.now() - started_at_[index].value_or(runner_.now())));
+    if (status == TaskStatus::succeeded) {
+      note(fmt::format("{} ok     {} in {}{}", stamp(), task.id, took,
+                       by.empty() ? "" : fmt::format(" (by {})", by)));
+    } else if (status == TaskStatus::skipped) {
+      note(fmt::format("{} skip   {} (by {})", stamp(), task.id, by));
+    } else {
+      console_.alert(fmt::format("{} {} {} after {}: {}", stamp(),
+                                 status == TaskStatus::interrupted ? "STOP  " : "FAILED", task.id,
+                                 took, reason));
+    }
+  }
+
+  void retry_later(Duration delay, Delayed delayed) {
+    if (delay.count() <= 0) return start_delayed(delayed);
+    const std::uint64_t token = next_token_++;
+    delayed_.emplace(token, delayed);
+    runner_.wake_at(runner_.now() + delay, token);
+  }
+
+  void start_delayed(const Delayed& delayed) {
+    if (delayed.purpose == Purpose::task) {
+      const Task& task = runbook_.tasks[delayed.task];
+      json fields = {{"task", task.id}, {"attempt", delayed.attempt}, {"kind", "run"}};
+      fields["command"] = redact(expand(std::get<Command>(task.kind).run), secret_values_);
+      record(event::task_started, std::move(fields), Durability::batched);
+    }
+    start_process(delayed.task, delayed.purpose, delayed.check, delayed.attempt);
+  }
+
+  void on(const Wakeup& wakeup) {
+    if (wakeup.token == tick_token) {
+      if (state_.phase != RunPhase::finished) {
+        runner_.wake_at(runner_.now() + live_view_tick, tick_token);
+      }
+      return;
+    }
+    const auto node = delayed_.extract(wakeup.token);
+    if (node.empty()) return;
+    start_delayed(node.mapped());
+  }
+
+  // ----- gates -------------------------------------------------------------------------
+
+  void start_gate(TaskIndex task) {
+    const Gate& gate = std::get<Gate>(runbook_.tasks[task].kind);
+    if (gate.checks.empty()) return ask_approvals(task);
+    start_process(task, Purpose::check, 0, 1);
+  }
+
+  // Why a check's result is a no-go, or nothing when it holds.
+  std::optional<std::string> check_verdict(const GateCheck& check, const Activity& activity,
+                                           const ProcessEnded& ended) const {
+    const int expected = check.expect.exit_code.value_or(0);
+    if (ended.start_error || ended.timed_out || ended.signal || ended.terminated) {
+      return describe_end(ended, activity.timeout);
+    }
+    if (ended.exit_code != expected) {
+      return fmt::format("exit code {}, expected {}", ended.exit_code, expected);
+    }
+    auto mismatch = [](const std::optional<std::string>& pattern, const std::string& text,
+                       std::string_view stream) -> std::optional<std::string> {
+      if (!pattern) return std::nullopt;
+      const RE2 regex(*pattern, RE2::Quiet);
+      if (RE2::PartialMatch(text, regex)) return std::nullopt;
+      return fmt::format("{} does not match /{}/", stream, *pattern);
+    };
+    if (auto why = mismatch(check.expect.stdout_pattern, activity.captured_out, "stdout"))
+      return why;
+    return mismatch(check.expect.stderr_pattern, activity.captured_err, "stderr");
+  }
+
+  void check_ended(const Activity& activity, const ProcessEnded& ended) {
+    const Task& task = runbook_.tasks[activity.task];
+    const GateCheck& check = std::get<Gate>(task.kind).checks[activity.check];
+    const auto failure = options_.dry_run ? std::nullopt : check_verdict(check, activity, ended);
+    json fields = {{"task", task.id},
+                   {"check", check.name},
+                   {"attempt", activity.attempt},
+                   {"passed", !failure}};
+    if (failure) fields["reason"] = *failure;
+    add_end_fields(fields, ended);
+    record(event::check_finished, std::move(fields), Durability::batched);
+    if (!failure) {
+      note(fmt::format("{} check  {}: '{}' holds", stamp(), task.id, check.name));
+      if (activity.check + 1 < std::get<Gate>(task.kind).checks.size()) {
+        return start_process(activity.task, Purpose::check, activity.check + 1, 1);
+      }
+      return ask_approvals(activity.task);
+    }
+    if (activity.attempt <= check.retries && !ended.terminated && !terminating_) {
+      note(fmt::format("{} check  {}: '{}' not yet ({}); polling again in {}", stamp(), task.id,
+                       check.name, *failure, format_duration(check.retry_delay)));
+      return retry_later(check.retry_delay,
+                         {activity.task, Purpose::check, activity.check, activity.attempt + 1});
+    }
+    const TaskStatus status = ended.terminated ? TaskStatus::interrupted : TaskStatus::failed;
+    finish_task(activity.task, status, fmt::format("check '{}' failed: {}", check.name, *failure),
+                nullptr);
+  }
+
+  void ask_approvals(TaskIndex task) {
+    const Gate& gate = std::get<Gate>(runbook_.tasks[task].kind);
+    if (gate.approvals.empty() || options_.dry_run) {
+      return finish_task(task, TaskStatus::succeeded, {}, nullptr);
+    }
+    record(event::gate_waiting, {{"task", runbook_.tasks[task].id}, {"approvers", gate.approvals}},
+           Durability::batched);
+    if (options_.auto_people) {
+      for (const std::string& approver : gate.approvals) approve(task, approver, "auto");
+      return;
+    }
+    ask_person({Question::approval, task});
+  }
+
+  std::vector<std::string> missing_approvals(TaskIndex task) const {
+    std::vector<std::string> missing;
+    const auto& approved = state_.tasks[task].approved_by;
+    for (const std::string& name : std::get<Gate>(runbook_.tasks[task].kind).approvals) {
+      if (std::find(approved.begin(), approved.end(), name) == approved.end()) {
+        missing.push_back(name);
+      }
+    }
+    return missing;
+  }
+
+  void approve(TaskIndex task, const std::string& approver, std::string_view by) {
+    json fields = person_fields(task, by);
+    fields["approver"] = approver;
+    record(event::gate_approved, std::move(fields), Durability::now);
+    note(fmt::format("{} go     {}: approved by {}", stamp(), runbook_.tasks[task].id, approver));
+    if (missing_approvals(task).empty()) finish_task(task, TaskStatus::succeeded, {}, nullptr);
+  }
+
+  void reject(TaskIndex task, const std::string& approver) {
+    json fields = person_fields(task, approver);
+    fields["approver"] = approver;
+    record(event::gate_rejected, std::move(fields), Durability::now);
+    finish_task(task, TaskStatus::failed, fmt::format("no-go: rejected by {}", approver), nullptr,
+                approver);
+  }
+
+  // ----- rollback ----------------------------------------------------------------------
+
+  void rollback_process_ended(const Activity& activity, const ProcessEnded& ended) {
+    finish_rollback(activity.task, ended.succeeded(), describe_end(ended, activity.timeout), {},
+                    &ended);
+  }
+
+  void finish_rollback(TaskIndex index, bool ok, const std::string& reason, std::string_view by,
+                       const ProcessEnded* ended) {
+    const Task& task = runbook_.tasks[index];
+    json fields = by.empty() ? json{{"task", task.id}} : person_fields(index, by);
+    fields["status"] = ok ? "succeeded" : "failed";
+    if (!ok) fields["reason"] = reason;
+    if (ended) add_end_fields(fields, *ended);
+    record(event::rollback_step_finished, std::move(fields), Durability::now);
+    if (ok) {
+      note(fmt::format("{} rolled back  {}", stamp(), task.id));
+    } else {
+      console_.alert(fmt::format("{} ROLLBACK FAILED  {}: {}; a person must take over", stamp(),
+                                 task.id, reason));
+    }
+  }
+
+  // ----- people ------------------------------------------------------------------------
+
+  void ask_person(Question question) {
+    const Task& task = runbook_.tasks[question.task];
+    if (options_.dry_run || options_.auto_people) return answer_auto(question);
+    if (question.kind == Question::manual) {
+      note(fmt::format(
+          "{} manual {}: {}{}{}", stamp(), task.id, task.display_name(),
+          task.owner.empty() ? "" : fmt::format(" (owner {})", task.owner),
+          task.estimate ? fmt::format(", estimate {}", format_duration(*task.estimate)) : ""));
+      show_instructions(std::get<Manual>(task.kind).instructions);
+    } else if (question.kind == Question::manual_rollback) {
+      note(fmt::format("{} manual rollback {}:", stamp(), task.id));
+      show_instructions(std::get<ManualRollback>(*task.rollback).instructions);
+    } else {
+      note(fmt::format("{} gate   {}: {} waits for approval by {}", stamp(), task.id,
+                       task.display_name(), fmt::join(missing_approvals(question.task), ", ")));
+    }
+    questions_.push_back(std::move(question));
+    if (questions_.size() == 1) ask_front();
+  }
+
+  void show_instructions(std::string_view text) {
+    for (std::size_t begin = 0; begin < text.size();) {
+      const std::size_t end = std::min(text.find('\n', begin), text.size());
+      note(fmt::format("    {}", expand(text.substr(begin, end - begin))));
+      begin = end + 1;
+    }
+  }
+
+  void answer_auto(const Question& question) {
+    switch (question.kind) {
+      case Question::manual:
+        return finish_task(question.task, TaskStatus::succeeded, {}, nullptr, "auto");
+      case Question::manual_rollback:
+        return finish_rollback(question.task, true, {}, "auto", nullptr);
+      case Question::approval:
+        for (const std::string& name : missing_approvals(question.task)) {
+          approve(question.task, name, "auto");
+        }
+        return;
+    }
+  }
+
+  void ask_front() {
+    if (questions_.empty()) return;
+    const Question& question = questions_.front();
+    const std::string& id = runbook_.tasks[question.task].id;
+    if (question.verdict) {
+      if (question.kind == Question::approval) {
+        const auto names = *question.verdict == "go"
+                               ? missing_approvals(question.task)
+                               : std::get<Gate>(runbook_.tasks[question.task].kind).approvals;
+        return console_.ask(fmt::format("[{}] who decides? ({}): ", id, fmt::join(names, ", ")));
+      }
+      return console_.ask(fmt::format("[{}] your name: ", id));
+    }
+    switch (question.kind) {
+      case Question::manual:
+        return console_.ask(fmt::format("[{}] done, failed or skipped? [d/f/s]: ", id));
+      case Question::manual_rollback:
+        return console_.ask(fmt::format("[{}] rollback done or failed? [d/f]: ", id));
+      case Question::approval:
+        return console_.ask(fmt::format("[{}] go or no-go? [g/n]: ", id));
+    }
+  }
+
+  static std::optional<std::string> parse_verdict(Question::Kind kind, std::string_view answer) {
+    auto is = [&](std::string_view a, std::string_view b) { return answer == a || answer == b; };
+    switch (kind) {
+      case Question::manual:
+        if (is("d", "done")) return "done";
+        if (is("f", "failed")) return "failed";
+        if (is("s", "skipped")) return "skipped";
+        return std::nullopt;
+      case Question::manual_rollback:
+        if (is("d", "done")) return "done";
+        if (is("f", "failed")) return "failed";
+        return std::nullopt;
+      case Question::approval:
+        if (is("g", "go")) return "go";
+        if (is("n", "no-go")) return "no-go";
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  void on(const TerminalLine& line) {
+    if (questions_.empty()) return;
+    console_.answered();
+    Question& question = questions_.front();
+    const std::string answer = trim(line.text);
+    if (!question.verdict) {
+      question.verdict = parse_verdict(question.kind, answer);
+      return ask_front();
+    }
+    if (answer.empty()) return ask_front();
+    if (question.kind == Question::approval) {
+      const Gate& gate = std::get<Gate>(runbook_.tasks[question.task].kind);
+      const auto names =
+          *question.verdict == "go" ? missing_approvals(question.task) : gate.approvals;
+      if (std::find(names.begin(), names.end(), answer) == names.end()) {
+        note(fmt::format("'{}' is not one of: {}", answer, fmt::join(names, ", ")));
+        return ask_front();
+      }
+    }
+    const Question answered = question;
+    questions_.pop_front();
+    apply_answer(answered, answer);
+    ask_front();
+  }
+
+  void apply_answer(const Question& question, const std::string& by) {
+    const std::string& verdict = *question.verdict;
+    switch (question.kind) {
+      case Question::manual: {
+        const TaskStatus status = verdict == "done"     ? TaskStatus::succeeded
+                                  : verdict == "failed" ? TaskStatus::failed
+                                                        : TaskStatus::skipped;
+        return finish_task(question.task, status,
+                           status == TaskStatus::failed ? "marked failed" : "", nullptr, by);
+      }
+      case Question::manual_rollback:
+        return finish_rollback(question.task, verdict == "done", "marked failed", by, nullptr);
+      case Question::approval:
+        if (verdict == "no-go") return reject(question.task, by);
+        approve(question.task, by, by);
+        if (!missing_approvals(question.task).empty()) {
+          ask_person({Question::approval, question.task});
+        }
+        return;
+    }
+  }
+
+  static std::string trim(std::string_view text) {
+    const auto begin = text.find_first_not_of(" \t");
+    if (begin == std::string_view::npos) return {};
+    const auto end = text.find_last_not_of(" \t");
+    return std::string(text.substr(begin, end - begin + 1));
+  }
+
+  void on(const TerminalClosed&) {
+    // Nobody is left to answer: say so on every waiting question rather than wait forever.
+    while (!questions_.empty()) {
+      const Question question = questions_.front();
+      questions_.pop_front();
+      const std::string reason = "the terminal closed before anyone answered";
+      if (question.kind == Question::manual_rollback) {
+        finish_rollback(question.task, false, reason, {}, nullptr);
+      } else {
+        finish_task(question.task, TaskStatus::failed, reason, nullptr);
+      }
+    }
+    console_.answered();
+  }
+
+  // ----- signals -----------------------------------------------------------------------
+
+  void on(const SignalReceived& received) {
+    if (received.signal == SIGHUP) {
+      // The terminal is gone (a dropped ssh session): keep going, write files only.
+      record(event::signal_received, {{"signal", "SIGHUP"}, {"action", "continue"}},
+             Durability::batched);
+      console_.lose_terminal();
+      return;
+    }
+    const bool first = !state_.interrupted && received.signal == SIGINT;
+    record(event::signal_received,
+           {{"signal", signal_name(received.signal)}, {"action", first ? "drain" : "terminate"}},
+           Durability::batched);
+    if (!state_.interrupted) {
+      record(event::run_stopping,
+             {{"reason", fmt::format("interrupted by {}", signal_name(received.signal))},
+              {"rollback", false},
+              {"interrupt", true}},
+             Durability::now);
+    }
+    if (first) {
+      console_.alert(
+          fmt::format("{} interrupted: no new tasks start; running ones finish. Ctrl-C again to "
+                      "terminate them.",
+                      stamp()));
+      return;
+    }
+    terminate_everything();
+  }
+
+  void terminate_everything() {
+    if (terminating_) return;
+    terminating_ = true;
+    console_.alert(fmt::format("{} terminating running tasks", stamp()));
+    runner_.terminate_all();
+    for (const auto& [token, delayed] : delayed_) {
+      if (delayed.purpose != Purpose::rollback) {
+        finish_task(delayed.task, TaskStatus::interrupted, "interrupted while waiting to retry",
+                    nullptr);
+      }
+    }
+    delayed_.clear();
+    while (!questions_.empty()) {
+      const Question question = questions_.front();
+      questions_.pop_front();
+      if (question.kind == Question::manual_rollback) {
+        finish_rollback(question.task, false, "interrupted before anyone answered", {}, nullptr);
+      } else {
+        finish_task(question.task, TaskStatus::interrupted, "interrupted before anyone answered",
+                    nullptr);
+      }
+    }
+    console_.answered();
+  }
+
+  // ----- the terminal ------------------------------------------------------------------
+
+  UtcTime now_utc() const { return setup_.clock->utc_now(); }
+
+  Duration elapsed() const {
+    return std::chrono::duration_cast<Duration>(runner_.now() - run_start_);
+  }
+
+  // When, as a person reads it: the simulated offset in a dry run, else the time of day in
+  // the window's zone (UTC without a window).
+  std::string stamp() const {
+    if (options_.dry_run) return format_offset(elapsed());
+    const int offset = runbook_.window ? runbook_.window->start.offset_minutes : 0;
+    const auto local = now_utc() + std::chrono::minutes(offset);
+    const auto day = std::chrono::floor<std::chrono::days>(local);
+    const std::chrono::hh_mm_ss time{std::chrono::floor<std::chrono::seconds>(local - day)};
+    return fmt::format("{:02}:{:02}:{:02}", time.hours().count(), time.minutes().count(),
+                       time.seconds().count());
+  }
+
+  std::string estimate_note(const Task& task) const {
+    return task.estimate ? fmt::format(" (estimate {})", format_duration(*task.estimate)) : "";
+  }
+
+  void note(std::string_view line) { console_.note(line); }
+
+  bool console_live() const { return options_.live_view; }
+
+  void show_status() {
+    if (!console_live()) return;
+    std::size_t done = 0;
+    for (const TaskState& task : state_.tasks) done += task.finished() ? 1 : 0;
+    std::string running;
+    for (const auto& [id, activity] : activities_) {
+      const Task& task = runbook_.tasks[activity->task];
+      if (running.size() > 120) break;
+      running += fmt::format(" {} {}{}", task.id,
+                             format_duration(std::chrono::duration_cast<Duration>(
+                                 runner_.now() - started_at_[activity->task].value_or(run_start_))),
+                             task.estimate ? "/" + format_duration(*task.estimate) : "");
+    }
+    console_.status(fmt::format("[{}/{} done]{}{}", done, runbook_.tasks.size(),
+                                running.empty() ? "" : " running:", running));
+  }
+
+  // ----- stalls ------------------------------------------------------------------------
+
+  // The runner has nothing left to report but the scheduler waits: only a bug gets here.
+  [[noreturn]] void stalled() const {
+    throw Error(exit_environment,
+                "internal error: the run waits for something that cannot happen; the journal is "
+                "intact and the run can be resumed");
+  }
+
+  const ExecutorSetup& setup_;
+  const Runbook& runbook_;
+  const RunGraph& graph_;
+  ProcessRunner& runner_;
+  EventSink& journal_;
+  Console& console_;
+  const ExecutorOptions& options_;
+  RunState state_;
+  std::vector<std::string> secret_values_;
+  SteadyTime run_start_{};
+  std::vector<std::optional<SteadyTime>> started_at_;
+  ProcessId next_process_ = 1;
+  std::uint64_t next_token_ = 1;
+  std::map<ProcessId, std::unique_ptr<Activity>> activities_;
+  std::vector<std::pair<ProcessId, ProcessSpec>> pending_spawns_;
+  std::map<std::uint64_t, Delayed> delayed_;
+  std::deque<Question> questions_;
+  bool terminating_ = false;
+};
+
+}  // namespace
+
+ExecutorResult execute(const ExecutorSetup& setup, const RunGraph& graph, ProcessRunner& runner,
+                       EventSink& journal, Console& console, const ExecutorOptions& options) {
+  return Executor(setup, graph, runner, journal, console, options).run();
+}
+
+}  // namespace cutover
