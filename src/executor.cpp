@@ -59,6 +59,12 @@ std::string signal_name(int signal) {
   }
 }
 
+// Short runs to a tenth of a second ("0.6s"), longer ones as runbooks write durations.
+std::string format_took(Duration took) {
+  if (took < std::chrono::seconds(10)) return fmt::format("{:.1f}s", took.count() / 1000.0);
+  return format_duration(took);
+}
+
 // How a process ended, for people: "exit code 3", "timed out after 10m (killed by SIGTERM)".
 std::string describe_end(const ProcessEnded& ended, std::optional<Duration> timeout) {
   if (ended.start_error) return fmt::format("could not start: {}", *ended.start_error);
@@ -192,10 +198,33 @@ class Executor {
     // for every start of this round.
     record(event::task_started, std::move(fields), Durability::batched);
     note(fmt::format("{} start  {}{}", stamp(), task.id, estimate_note(task)));
-    if (options_.dry_run) return start_process(start.task, Purpose::task, 0, 1);
+    if (options_.dry_run) {
+      show_what_would_run(task);
+      return start_process(start.task, Purpose::task, 0, 1);
+    }
     if (task.is_command()) return start_process(start.task, Purpose::task, 0, 1);
     if (task.is_manual()) return ask_person({Question::manual, start.task});
     start_gate(start.task);
+  }
+
+  // A dry run's listing: each command as it would run, secrets as ***.
+  void show_what_would_run(const Task& task) {
+    const auto shown = [&](std::string_view command) {
+      return redact(expand(command), secret_values_);
+    };
+    if (const auto* command = std::get_if<Command>(&task.kind)) {
+      note(fmt::format("    $ {}", shown(command->run)));
+    } else if (const auto* manual = std::get_if<Manual>(&task.kind)) {
+      show_instructions(manual->instructions);
+    } else {
+      const Gate& gate = std::get<Gate>(task.kind);
+      for (const GateCheck& check : gate.checks) {
+        note(fmt::format("    check '{}': $ {}", check.name, shown(check.run)));
+      }
+      if (!gate.approvals.empty()) {
+        note(fmt::format("    approvals: {}", fmt::join(gate.approvals, ", ")));
+      }
+    }
   }
 
   void act(const StopRun& stop) {
@@ -423,7 +452,7 @@ class Executor {
     // Nothing starts before the next sync, so dependents never outrun this event.
     record(event::task_finished, std::move(fields),
            by.empty() ? Durability::batched : Durability::now);
-    const std::string took = format_duration(std::chrono::duration_cast<Duration>(
+    const std::string took = format_took(std::chrono::duration_cast<Duration>(
         runner_.now() - started_at_[index].value_or(runner_.now())));
     if (status == TaskStatus::succeeded) {
       note(fmt::format("{} ok     {} in {}{}", stamp(), task.id, took,

@@ -79,19 +79,28 @@ NewRunDir create_run_dir(const std::filesystem::path& root, std::string_view run
   }
 }
 
-NewRunDir use_given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id) {
+NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id) {
+  create_logs(dir);
+  const std::string name = std::filesystem::absolute(dir).lexically_normal().filename().string();
+  return {dir, fmt::format("{}/{}", runbook_id, name)};
+}
+
+void require_unused(const std::filesystem::path& dir) {
   std::error_code error;
   if (std::filesystem::exists(dir / journal_file_name, error)) {
     throw UsageError(fmt::format(
         "{} already holds a run; continue it with `cutover resume {}`, or choose a new folder",
         dir.string(), dir.string()));
   }
-  if (std::filesystem::exists(dir, error) && !std::filesystem::is_empty(dir, error)) {
-    throw UsageError(fmt::format("--run-dir {}: the folder is not empty", dir.string()));
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    const bool expected = name == lock_file_name ||
+                          (name == "logs" && std::filesystem::is_empty(entry.path(), error));
+    if (!expected) {
+      throw UsageError(fmt::format("--run-dir {}: the folder is not empty ({} is there)",
+                                   dir.string(), name));
+    }
   }
-  create_logs(dir);
-  const std::string name = std::filesystem::absolute(dir).lexically_normal().filename().string();
-  return {dir, fmt::format("{}/{}", runbook_id, name)};
 }
 
 void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text) {

@@ -20,12 +20,12 @@ std::vector<Action> start_ready_tasks(const RunGraph& graph, const RunState& sta
   std::vector<Action> actions;
   // People are not a limited resource here: every ready manual task is put to them at once.
   for (const std::size_t rank : state.ready_people)
-    actions.push_back(StartTask{graph.by_rank[rank]});
+    actions.emplace_back(std::in_place_type<StartTask>, graph.by_rank[rank]);
   std::size_t slots =
       options.jobs > state.active_automated ? options.jobs - state.active_automated : 0;
   for (auto it = state.ready_automated.begin(); slots > 0 && it != state.ready_automated.end();
        ++it, --slots) {
-    actions.push_back(StartTask{graph.by_rank[*it]});
+    actions.emplace_back(std::in_place_type<StartTask>, graph.by_rank[*it]);
   }
   return actions;
 }
@@ -39,7 +39,9 @@ std::vector<Action> decide_running(const Runbook& runbook, const RunGraph& graph
       stop.rollback = !state.point_of_no_return_passed;
       stop.fix_forward = state.point_of_no_return_passed;
     }
-    return {stop};
+    std::vector<Action> actions;
+    actions.emplace_back(std::move(stop));
+    return actions;
   }
   std::vector<Action> actions = start_ready_tasks(graph, state, options);
   if (actions.empty() && !state.anything_active()) {

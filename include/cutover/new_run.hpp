@@ -28,9 +28,13 @@ void check_label(std::string_view label);
 NewRunDir create_run_dir(const std::filesystem::path& root, std::string_view runbook_id,
                          UtcTime start, std::string_view label);
 
-// --run-dir DIR: created if missing; an existing folder must be empty (a run already there is
-// continued with `resume`, never overwritten).
-NewRunDir use_given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id);
+// --run-dir DIR, created (with logs/) if missing.
+NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id);
+
+// Called with the lock held, so that a second executor is refused by the lock (naming its
+// holder) before this check: a folder holding anything but the lock and an empty logs/ is
+// refused, and a run already there is continued with `resume`, never overwritten.
+void require_unused(const std::filesystem::path& dir);
 
 // Writes runbook.yaml, the exact bytes that were loaded, into the run directory.
 void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text);

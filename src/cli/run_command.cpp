@@ -140,8 +140,9 @@ int run(const RunArguments& arguments) {
   const UtcTime start = system_clocks().utc_now();
   const NewRunDir run_dir = arguments.run_dir.empty()
                                 ? create_run_dir(runs_root(), runbook.id, start, arguments.label)
-                                : use_given_run_dir(arguments.run_dir, runbook.id);
+                                : given_run_dir(arguments.run_dir, runbook.id);
   const RunLock lock = RunLock::acquire(run_dir.dir, start);
+  require_unused(run_dir.dir);
   freeze_runbook(run_dir.dir, text);
   const JournalHeader header{
       run_dir.run_id, arguments.label, sha256_hex(text), CUTOVER_VERSION, host_name(), os_user(),
@@ -150,6 +151,10 @@ int run(const RunArguments& arguments) {
 
   Console console(stdout, console_style());
   console.note(fmt::format("run {} in {}", run_dir.run_id, run_dir.dir.string()));
+  if (const auto stale = lock.stale()) {
+    console.note(fmt::format("took over the lock left by pid {} on {} (since {}), which is gone",
+                             stale->pid, stale->host, stale->started));
+  }
   RealRunnerOptions runner_options;
   runner_options.read_terminal = !arguments.auto_people && isatty(STDIN_FILENO);
   const auto runner = make_real_runner(runner_options);
