@@ -59,12 +59,6 @@ std::string signal_name(int signal) {
   }
 }
 
-// Short runs to a tenth of a second ("0.6s"), longer ones as runbooks write durations.
-std::string format_took(Duration took) {
-  if (took < std::chrono::seconds(10)) return fmt::format("{:.1f}s", took.count() / 1000.0);
-  return format_duration(took);
-}
-
 // How a process ended, for people: "exit code 3", "timed out after 10m (killed by SIGTERM)".
 std::string describe_end(const ProcessEnded& ended, std::optional<Duration> timeout) {
   if (ended.start_error) return fmt::format("could not start: {}", *ended.start_error);
@@ -516,7 +510,8 @@ class Executor {
     auto mismatch = [](const std::optional<std::string>& pattern, const std::string& text,
                        std::string_view stream) -> std::optional<std::string> {
       if (!pattern) return std::nullopt;
-      const RE2 regex(*pattern, RE2::Quiet);
+      // Line anchors: `^RECONCILED` holds when any line starts with it, as in grep.
+      const RE2 regex("(?m)" + *pattern, RE2::Quiet);
       if (RE2::PartialMatch(text, regex)) return std::nullopt;
       return fmt::format("{} does not match /{}/", stream, *pattern);
     };

@@ -229,4 +229,9 @@ std::string format_utc_ms(UtcTime time) {
   return fmt::format("{}.{:03}Z", civil_date_time(civil), civil.time_of_day.subseconds().count());
 }
 
+std::string format_took(Duration took) {
+  if (took < std::chrono::seconds(10)) return fmt::format("{:.1f}s", took.count() / 1000.0);
+  return format_duration(took);
+}
+
 }  // namespace cutover

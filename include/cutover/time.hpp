@@ -27,6 +27,10 @@ std::optional<Duration> parse_duration(std::string_view text);
 // rounded down.
 std::string format_duration(Duration duration);
 
+// How long something took, for people: to a tenth of a second under 10 s ("0.6s"), else as
+// format_duration.
+std::string format_took(Duration took);
+
 // "+HH:MM" offset from a start, hours unbounded ("+26:15"); seconds shown only when present.
 std::string format_offset(Duration offset);
 

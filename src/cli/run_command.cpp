@@ -86,7 +86,7 @@ std::string summary(const Runbook& runbook, const ExecutorResult& result, Durati
     }
   }
   std::string text = fmt::format("run {}: {} of {} tasks done in {}", to_string(result.outcome),
-                                 done, runbook.tasks.size(), format_duration(took));
+                                 done, runbook.tasks.size(), format_took(took));
   if (!failed.empty()) text += fmt::format("; failed: {}", fmt::join(failed, ", "));
   if (!result.state.stop_reason.empty() && result.outcome != RunOutcome::succeeded) {
     text += fmt::format("; stopped because {}", result.state.stop_reason);
