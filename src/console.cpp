@@ -83,6 +83,13 @@ void Console::answered() {
   if (style_.live) draw_bottom();
 }
 
+void Console::finish() {
+  clear_bottom();
+  std::fflush(out_);
+  style_.live = false;
+  status_.clear();
+}
+
 void Console::status(std::string_view line) {
   if (!style_.live || status_ == line) return;
   status_ = line;

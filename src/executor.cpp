@@ -510,8 +510,8 @@ class Executor {
     auto mismatch = [](const std::optional<std::string>& pattern, const std::string& text,
                        std::string_view stream) -> std::optional<std::string> {
       if (!pattern) return std::nullopt;
-      // Line anchors: `^RECONCILED` holds when any line starts with it, as in grep.
-      const RE2 regex("(?m)" + *pattern, RE2::Quiet);
+      // Searched in the whole output; docs/runbook-format.md explains (?m) for line anchors.
+      const RE2 regex(*pattern, RE2::Quiet);
       if (RE2::PartialMatch(text, regex)) return std::nullopt;
       return fmt::format("{} does not match /{}/", stream, *pattern);
     };

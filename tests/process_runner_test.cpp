@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -101,14 +100,25 @@ std::string unique_marker() {
   return "cutover-marker-" + std::to_string(random()) + std::to_string(random());
 }
 
+// A /proc file of a process that may vanish while it is read (std::ifstream would throw).
+std::string read_proc(const std::filesystem::path& path) {
+  std::string text;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return text;
+  char buffer[4096];
+  for (ssize_t got; (got = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, got);
+  ::close(fd);
+  return text;
+}
+
 // Live processes whose command line contains `marker` (a zombie's is empty).
 std::vector<int> processes_with(const std::string& marker) {
   std::vector<int> found;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+  for (const auto& entry : std::filesystem::directory_iterator(
+           "/proc", std::filesystem::directory_options::skip_permission_denied)) {
     const auto name = entry.path().filename().string();
     if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto cmdline = read_proc(entry.path() / "cmdline");
     if (cmdline.find(marker) != std::string::npos) found.push_back(std::stoi(name));
   }
   return found;
@@ -126,11 +136,11 @@ bool none_survive(const std::string& marker) {
 // Children of this test process that nobody reaped.
 int zombie_children() {
   int zombies = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+  for (const auto& entry : std::filesystem::directory_iterator(
+           "/proc", std::filesystem::directory_options::skip_permission_denied)) {
     const auto name = entry.path().filename().string();
     if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto stat = read_proc(entry.path() / "stat");
     const auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream fields(stat.substr(close + 1));
@@ -151,7 +161,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("real runner: output on both streams comes between started and ended") {
+TEST_CASE("real process runner: output on both streams comes between started and ended") {
   auto runner = make_real_runner(quick());
   const auto outcome = run_one(*runner, shell("echo out; echo err >&2"));
   CHECK(outcome.in_order);
@@ -165,13 +175,13 @@ TEST_CASE("real runner: output on both streams comes between started and ended")
   CHECK(outcome.ended->duration < 2000ms);
 }
 
-TEST_CASE("real runner: a last line without a newline is delivered") {
+TEST_CASE("real process runner: a last line without a newline is delivered") {
   auto runner = make_real_runner(quick());
   const auto outcome = run_one(*runner, shell("printf 'a\\nb'"));
   CHECK(outcome.out == "a\nb");
 }
 
-TEST_CASE("real runner: exit code 3 is recorded") {
+TEST_CASE("real process runner: exit code 3 is recorded") {
   auto runner = make_real_runner(quick());
   const auto outcome = run_one(*runner, shell("exit 3"));
   REQUIRE(outcome.ended);
@@ -180,7 +190,7 @@ TEST_CASE("real runner: exit code 3 is recorded") {
   CHECK_FALSE(outcome.ended->succeeded());
 }
 
-TEST_CASE("real runner: a command killed by a signal records the signal and not 143") {
+TEST_CASE("real process runner: a command killed by a signal records the signal and not 143") {
   auto runner = make_real_runner(quick());
   const auto outcome = run_one(*runner, shell("kill -TERM $$"));
   REQUIRE(outcome.ended);
@@ -190,9 +200,11 @@ TEST_CASE("real runner: a command killed by a signal records the signal and not 
   CHECK_FALSE(outcome.ended->succeeded());
 }
 
-TEST_CASE("real runner: a timeout terminates the whole process group") {
+TEST_CASE("real process runner: a timeout terminates the whole process group") {
   const auto marker = unique_marker();
-  auto runner = make_real_runner(quick());
+  auto options = quick();
+  options.kill_grace = 5s;  // SIGTERM to the group must suffice: no waiting for SIGKILL
+  auto runner = make_real_runner(options);
   const auto begin = std::chrono::steady_clock::now();
   const auto outcome =
       run_one(*runner, shell("sh -c 'sleep 30; : " + marker + "' & sleep 30; : " + marker, 200ms));
@@ -206,7 +218,22 @@ TEST_CASE("real runner: a timeout terminates the whole process group") {
   CHECK(none_survive(marker));
 }
 
-TEST_CASE("real runner: a command that exits by itself on SIGTERM keeps its exit code") {
+TEST_CASE("real process runner: a timeout kills what ignores SIGTERM after closing its pipes") {
+  const auto marker = unique_marker();
+  auto options = quick();
+  options.kill_grace = 5s;
+  auto runner = make_real_runner(options);
+  const auto begin = std::chrono::steady_clock::now();
+  const auto outcome = run_one(*runner, shell("sh -c \"trap '' TERM; sleep 30; : " + marker +
+                                                  "\" >/dev/null 2>&1 & sleep 30",
+                                              200ms));
+  REQUIRE(outcome.ended);
+  CHECK(outcome.ended->timed_out);
+  CHECK(std::chrono::steady_clock::now() - begin < 1500ms);
+  CHECK(none_survive(marker));
+}
+
+TEST_CASE("real process runner: a command that exits by itself on SIGTERM keeps its exit code") {
   auto runner = make_real_runner(quick());
   const auto outcome = run_one(*runner, shell("trap 'exit 7' TERM; sleep 30 & wait", 100ms));
   REQUIRE(outcome.ended);
@@ -215,7 +242,7 @@ TEST_CASE("real runner: a command that exits by itself on SIGTERM keeps its exit
   CHECK(outcome.ended->signal == 0);
 }
 
-TEST_CASE("real runner: a command ignoring SIGTERM is killed after kill_grace") {
+TEST_CASE("real process runner: a command ignoring SIGTERM is killed after kill_grace") {
   const auto marker = unique_marker();
   auto runner = make_real_runner(quick());
   const auto outcome = run_one(*runner, shell("trap '' TERM; sleep 30; : " + marker, 100ms));
@@ -227,7 +254,8 @@ TEST_CASE("real runner: a command ignoring SIGTERM is killed after kill_grace") 
   CHECK(none_survive(marker));
 }
 
-TEST_CASE("real runner: a background grandchild holding the pipes is killed after pipe_grace") {
+TEST_CASE(
+    "real process runner: a background grandchild holding the pipes is killed after pipe_grace") {
   const auto marker = unique_marker();
   auto runner = make_real_runner(quick());
   const auto begin = std::chrono::steady_clock::now();
@@ -242,7 +270,7 @@ TEST_CASE("real runner: a background grandchild holding the pipes is killed afte
   CHECK(none_survive(marker));
 }
 
-TEST_CASE("real runner: a missing workdir is a start error") {
+TEST_CASE("real process runner: a missing workdir is a start error") {
   auto runner = make_real_runner(quick());
   auto spec = shell("echo should not run");
   spec.workdir = "/no/such/dir-for-cutover";
@@ -257,7 +285,7 @@ TEST_CASE("real runner: a missing workdir is a start error") {
   CHECK(zombie_children() == 0);
 }
 
-TEST_CASE("real runner: a missing shell is a start error") {
+TEST_CASE("real process runner: a missing shell is a start error") {
   auto runner = make_real_runner(quick());
   auto spec = shell("true");
   spec.argv[0] = "/no/such/shell";
@@ -269,7 +297,7 @@ TEST_CASE("real runner: a missing shell is a start error") {
   CHECK(zombie_children() == 0);
 }
 
-TEST_CASE("real runner: a shell given without a path is found on the command's PATH") {
+TEST_CASE("real process runner: a shell given without a path is found on the command's PATH") {
   auto runner = make_real_runner(quick());
   auto spec = shell("echo $0");
   spec.argv[0] = "sh";
@@ -280,7 +308,7 @@ TEST_CASE("real runner: a shell given without a path is found on the command's P
   CHECK(outcome.out == "sh\n");
 }
 
-TEST_CASE("real runner: the environment is exactly the given one") {
+TEST_CASE("real process runner: the environment is exactly the given one") {
   ::setenv("CUTOVER_TEST_PARENT_ONLY", "leaked", 1);
   auto runner = make_real_runner(quick());
   auto spec = shell("env");
@@ -297,7 +325,7 @@ TEST_CASE("real runner: the environment is exactly the given one") {
   CHECK(outcome.out.find("HOME=") == std::string::npos);
 }
 
-TEST_CASE("real runner: the workdir is honoured") {
+TEST_CASE("real process runner: the workdir is honoured") {
   TempDir dir;
   auto runner = make_real_runner(quick());
   auto spec = shell("pwd -P");
@@ -306,7 +334,7 @@ TEST_CASE("real runner: the workdir is honoured") {
   CHECK(outcome.out == std::filesystem::canonical(dir.path()).string() + "\n");
 }
 
-TEST_CASE("real runner: no file descriptor leaks into commands") {
+TEST_CASE("real process runner: no file descriptor leaks into commands") {
   // Opened without O_CLOEXEC, as a careless library would.
   const int leaky = ::open("/dev/null", O_RDONLY);
   REQUIRE(leaky >= 0);
@@ -325,7 +353,7 @@ TEST_CASE("real runner: no file descriptor leaks into commands") {
   CHECK(fds == std::vector<std::string>{"0", "1", "2", "3"});
 }
 
-TEST_CASE("real runner: stdin of a command is /dev/null") {
+TEST_CASE("real process runner: stdin of a command is /dev/null") {
   auto runner = make_real_runner(quick());
   const auto begin = std::chrono::steady_clock::now();
   const auto outcome = run_one(*runner, shell("cat; readlink /proc/self/fd/0"));
@@ -335,7 +363,7 @@ TEST_CASE("real runner: stdin of a command is /dev/null") {
   CHECK(outcome.ended->succeeded());
 }
 
-TEST_CASE("real runner: commands get default signal dispositions and an empty mask") {
+TEST_CASE("real process runner: commands get default signal dispositions and an empty mask") {
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   struct sigaction previous {};
@@ -354,7 +382,7 @@ TEST_CASE("real runner: commands get default signal dispositions and an empty ma
   CHECK(outcome.out == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
 }
 
-TEST_CASE("real runner: terminate_all ends every running process as terminated") {
+TEST_CASE("real process runner: terminate_all ends every running process as terminated") {
   auto runner = make_real_runner(quick());
   runner->start(1, shell("sleep 30"));
   runner->start(2, shell("sleep 30; echo never"));
@@ -370,7 +398,7 @@ TEST_CASE("real runner: terminate_all ends every running process as terminated")
   }
 }
 
-TEST_CASE("real runner: wake_at tokens come back in time order") {
+TEST_CASE("real process runner: wake_at tokens come back in time order") {
   auto runner = make_real_runner(quick());
   const auto start = runner->now();
   runner->wake_at(start + 60ms, 3);
@@ -391,7 +419,7 @@ TEST_CASE("real runner: wake_at tokens come back in time order") {
   CHECK(runner->wait().empty());
 }
 
-TEST_CASE("real runner: wait returns nothing at once when idle") {
+TEST_CASE("real process runner: wait returns nothing at once when idle") {
   auto runner = make_real_runner();  // watching signals does not count as waiting for work
   const auto begin = std::chrono::steady_clock::now();
   CHECK(runner->wait().empty());
@@ -405,7 +433,7 @@ TEST_CASE("real runner: wait returns nothing at once when idle") {
   CHECK(std::chrono::steady_clock::now() - begin < 1s);
 }
 
-TEST_CASE("real runner: twenty processes in parallel all end") {
+TEST_CASE("real process runner: twenty processes in parallel all end") {
   auto runner = make_real_runner(quick());
   std::vector<ProcessId> ids;
   for (ProcessId id = 1; id <= 20; ++id) {
@@ -422,7 +450,7 @@ TEST_CASE("real runner: twenty processes in parallel all end") {
   }
 }
 
-TEST_CASE("real runner: five megabytes of output arrive complete") {
+TEST_CASE("real process runner: five megabytes of output arrive complete") {
   auto runner = make_real_runner(quick());
   const auto outcome = run_one(*runner, shell("head -c 5000000 /dev/zero; echo end >&2"));
   CHECK(outcome.out.size() == 5'000'000);
@@ -432,7 +460,7 @@ TEST_CASE("real runner: five megabytes of output arrive complete") {
   CHECK(outcome.ended->succeeded());
 }
 
-TEST_CASE("real runner: signals reach every runner and are released with it") {
+TEST_CASE("real process runner: signals reach every runner and are released with it") {
   {
     RealRunnerOptions options = quick();
     options.watch_signals = true;
@@ -441,6 +469,9 @@ TEST_CASE("real runner: signals reach every runner and are released with it") {
     // Pending timers, so that wait() blocks for the signal instead of reporting idleness.
     first->wake_at(first->now() + 5s, 1);
     second->wake_at(second->now() + 5s, 1);
+    struct sigaction installed {};
+    ::sigaction(SIGHUP, nullptr, &installed);
+    CHECK((installed.sa_flags & SA_RESTART) != 0);
     REQUIRE(::kill(::getpid(), SIGHUP) == 0);
     for (auto* runner : {first.get(), second.get()}) {
       const auto batch = runner->wait();
@@ -454,6 +485,33 @@ TEST_CASE("real runner: signals reach every runner and are released with it") {
   ::sigaction(SIGHUP, nullptr, &current);
   const bool restored = current.sa_handler == SIG_DFL;
   CHECK(restored);
+}
+
+TEST_CASE("real process runner: a child's exit does not interrupt blocking calls elsewhere") {
+  auto runner = make_real_runner(quick());
+  run_one(*runner, shell("true"));
+  struct sigaction installed {};
+  ::sigaction(SIGCHLD, nullptr, &installed);
+  const bool caught = installed.sa_handler != SIG_DFL && installed.sa_handler != SIG_IGN;
+  CHECK(caught);
+  CHECK((installed.sa_flags & SA_RESTART) != 0);
+  // A blocking read that a SIGCHLD arrives during completes instead of failing with EINTR.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  runner->start(2, shell("sleep 0.05"));
+  std::thread writer([&] {
+    std::this_thread::sleep_for(300ms);
+    REQUIRE(::write(fds[1], "x", 1) == 1);
+  });
+  char byte = 0;
+  const auto got = ::read(fds[0], &byte, 1);
+  const int read_errno = errno;
+  writer.join();
+  ::close(fds[0]);
+  ::close(fds[1]);
+  CHECK(got == 1);
+  CAPTURE(read_errno);
+  run_until_ended(*runner, {2});
 }
 
 namespace {
@@ -488,7 +546,7 @@ std::vector<std::string> terminal_lines(const std::vector<Occurrence>& occurrenc
 
 }  // namespace
 
-TEST_CASE("real runner: lines from a pipe on stdin come back then the end of input") {
+TEST_CASE("real process runner: lines from a pipe on stdin come back then the end of input") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   const std::string typed = "one\r\ntwo\n\nthree";
@@ -502,7 +560,7 @@ TEST_CASE("real runner: lines from a pipe on stdin come back then the end of inp
   ::close(fds[0]);
 }
 
-TEST_CASE("real runner: stdin from a regular file or /dev/null is read to its end") {
+TEST_CASE("real process runner: stdin from a regular file or /dev/null is read to its end") {
   TempDir dir;
   write_text(dir / "input", "x\ny\n");
   const int file = ::open((dir / "input").c_str(), O_RDONLY | O_CLOEXEC);

@@ -30,6 +30,8 @@ class Console {
   void answered();
   // The live view's line; ignored unless live.
   void status(std::string_view line);
+  // The run is over: the status line is cleared and not drawn again.
+  void finish();
   // The terminal is gone (SIGHUP): write nothing more.
   void lose_terminal() { lost_ = true; }
   bool colour() const { return style_.colour; }

@@ -85,7 +85,9 @@ std::string summary(const Runbook& runbook, const ExecutorResult& result, Durati
       failed.push_back(fmt::format("{} ({})", runbook.tasks[i].id, task.reason));
     }
   }
-  std::string text = fmt::format("run {}: {} of {} tasks done in {}", to_string(result.outcome),
+  std::string outcome(to_string(result.outcome));
+  std::replace(outcome.begin(), outcome.end(), '_', ' ');
+  std::string text = fmt::format("run {}: {} of {} tasks done in {}", outcome,
                                  done, runbook.tasks.size(), format_took(took));
   if (!failed.empty()) text += fmt::format("; failed: {}", fmt::join(failed, ", "));
   if (!result.state.stop_reason.empty() && result.outcome != RunOutcome::succeeded) {
@@ -172,6 +174,7 @@ int run(const RunArguments& arguments) {
                             host_name()};
   const auto began = std::chrono::steady_clock::now();
   const ExecutorResult result = execute(setup, graph, *runner, journal, console, options);
+  console.finish();
   write_timing_csv(run_dir.dir, runbook, graph, result.state);
   const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - began);
   console.note(summary(runbook, result, took));

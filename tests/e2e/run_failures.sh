@@ -77,7 +77,7 @@ EOF2
 run_cutover 1 run rollback.yaml
 [[ $(cat undone.txt) == $'c\na' ]] || fail "rollback order: $(cat undone.txt)"
 expect_in out.txt "task d failed: running tasks finish, then rollback"
-expect_in out.txt "run rolled_back"
+expect_in out.txt "run rolled back: 3 of 4 tasks done"
 grep -q '"outcome":"rolled_back","exit_code":1' "$(journal_of rollback)" || fail "outcome"
 
 # A rollback step that fails: exit 4, a person must take over.

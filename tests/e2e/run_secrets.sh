@@ -25,7 +25,7 @@ tasks:
       checks:
         - name: sees the token
           run: echo "{{ API_TOKEN }}"
-          expect: { stdout: "^\\*\\*\\*$" }
+          expect: { stdout: "(?m)^\\*\\*\\*$" }
 EOF2
 
 # Missing: exit 5 before anything starts, no run directory.
