@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cutover/errors.hpp"
+#include "cutover/forecast.hpp"
 #include "cutover/scheduler.hpp"
 #include "cutover/task_output.hpp"
 #include "cutover/template.hpp"
@@ -840,12 +841,17 @@ class Executor {
   // the window's zone (UTC without a window).
   std::string stamp() const {
     if (options_.dry_run) return format_offset(elapsed());
+    return clock_time(now_utc());
+  }
+
+  // The time of day in the window's zone (UTC without a window).
+  std::string clock_time(UtcTime when) const {
     const int offset = runbook_.window ? runbook_.window->start.offset_minutes : 0;
-    const auto local = now_utc() + std::chrono::minutes(offset);
+    const auto local = when + std::chrono::minutes(offset);
     const auto day = std::chrono::floor<std::chrono::days>(local);
-    const std::chrono::hh_mm_ss time{std::chrono::floor<std::chrono::seconds>(local - day)};
-    return fmt::format("{:02}:{:02}:{:02}", time.hours().count(), time.minutes().count(),
-                       time.seconds().count());
+    const std::chrono::hh_mm_ss of_day{std::chrono::floor<std::chrono::seconds>(local - day)};
+    return fmt::format("{:02}:{:02}:{:02}", of_day.hours().count(), of_day.minutes().count(),
+                       of_day.seconds().count());
   }
 
   std::string estimate_note(const Task& task) const {
@@ -856,21 +862,36 @@ class Executor {
 
   bool console_live() const { return options_.live_view; }
 
+  // The live view: redrawn at most five times a second, since it looks at every task.
   void show_status() {
     if (!console_live()) return;
+    const SteadyTime now = runner_.now();
+    if (now - last_status_ < std::chrono::milliseconds(200)) return;
+    last_status_ = now;
+    console_.status(status_line());
+  }
+
+  std::string status_line() const {
     std::size_t done = 0;
-    for (const TaskState& task : state_.tasks) done += task.finished() ? 1 : 0;
     std::string running;
-    for (const auto& [id, activity] : activities_) {
-      const Task& task = runbook_.tasks[activity->task];
-      if (running.size() > 120) break;
-      running += fmt::format(" {} {}{}", task.id,
-                             format_duration(std::chrono::duration_cast<Duration>(
-                                 runner_.now() - started_at_[activity->task].value_or(run_start_))),
-                             task.estimate ? "/" + format_duration(*task.estimate) : "");
+    for (TaskIndex index = 0; index < runbook_.tasks.size(); ++index) {
+      const TaskState& task = state_.tasks[index];
+      done += task.finished() ? 1 : 0;
+      if (!task.active() || running.size() > 100) continue;
+      const Task& own = runbook_.tasks[index];
+      const Duration spent = std::chrono::duration_cast<Duration>(
+          runner_.now() - started_at_[index].value_or(runner_.now()));
+      running += fmt::format(" {} {}{}{}", own.id, format_duration(spent),
+                             own.estimate ? "/" + format_duration(*own.estimate) : "",
+                             task.status == TaskStatus::waiting ? " (waits for a person)" : "");
     }
-    console_.status(fmt::format("[{}/{} done]{}{}", done, runbook_.tasks.size(),
-                                running.empty() ? "" : " running:", running));
+    const Duration left = forecast_remaining(runbook_, graph_, state_, elapsed().count());
+    std::string forecast = fmt::format(" | forecast end {}", clock_time(now_utc() + left));
+    if (runbook_.window) {
+      forecast += fmt::format(", window ends {}", clock_time(runbook_.window->end().utc));
+    }
+    return fmt::format("[{}/{} done]{}{}{}", done, runbook_.tasks.size(),
+                       running.empty() ? "" : " running:", running, forecast);
   }
 
   // ----- stalls ------------------------------------------------------------------------
@@ -900,6 +921,7 @@ class Executor {
   std::map<std::uint64_t, Delayed> delayed_;
   std::deque<Question> questions_;
   bool terminating_ = false;
+  SteadyTime last_status_{};
 };
 
 }  // namespace

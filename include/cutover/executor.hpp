@@ -19,7 +19,6 @@ struct ExecutorOptions {
   std::size_t jobs = 1;
   bool auto_people = false;  // --auto: manual steps and approvals are taken as done by `auto`
   bool dry_run = false;      // nothing runs: every task takes its estimate and succeeds
-  bool interactive = false;  // people answer at this terminal
   bool live_view = false;    // a status line at the bottom of the terminal
 };
 
