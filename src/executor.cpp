@@ -368,11 +368,12 @@ class Executor {
 
   void on(const ProcessStarted& started) {
     const Activity& activity = *activities_.at(started.id);
-    record(event::process_started,
-           {{"task", runbook_.tasks[activity.task].id},
-            {"attempt", activity.attempt},
-            {"pid", started.pid}},
-           Durability::batched);
+    json fields = {{"task", runbook_.tasks[activity.task].id}, {"attempt", activity.attempt}};
+    if (activity.purpose != Purpose::task) {
+      fields["purpose"] = activity.purpose == Purpose::check ? "check" : "rollback";
+    }
+    fields["pid"] = started.pid;
+    record(event::process_started, std::move(fields), Durability::batched);
   }
 
   void on(const ProcessOutput& output) {
@@ -622,6 +623,8 @@ class Executor {
   void ask_person(Question question) {
     const Task& task = runbook_.tasks[question.task];
     if (options_.dry_run || options_.auto_people) return answer_auto(question);
+    if (terminal_closed_)
+      return nobody_answers(question, "the terminal closed before anyone answered");
     if (question.kind == Question::manual) {
       note(fmt::format(
           "{} manual {}: {}{}{}", stamp(), task.id, task.display_name(),
@@ -744,8 +747,9 @@ class Executor {
       case Question::approval:
         if (verdict == "no-go") return reject(question.task, by);
         approve(question.task, by, by);
+        // The next approver is asked by on(TerminalLine), like any next question.
         if (!missing_approvals(question.task).empty()) {
-          ask_person({Question::approval, question.task});
+          questions_.push_back({Question::approval, question.task});
         }
         return;
     }
@@ -759,18 +763,28 @@ class Executor {
   }
 
   void on(const TerminalClosed&) {
-    // Nobody is left to answer: say so on every waiting question rather than wait forever.
+    // Nobody is left to answer: say so on every question, now and later, rather than wait
+    // forever.
+    terminal_closed_ = true;
+    drop_questions(TaskStatus::failed, "the terminal closed before anyone answered");
+  }
+
+  void drop_questions(TaskStatus status, const std::string& reason) {
     while (!questions_.empty()) {
       const Question question = questions_.front();
       questions_.pop_front();
-      const std::string reason = "the terminal closed before anyone answered";
-      if (question.kind == Question::manual_rollback) {
-        finish_rollback(question.task, false, reason, {}, nullptr);
-      } else {
-        finish_task(question.task, TaskStatus::failed, reason, nullptr);
-      }
+      nobody_answers(question, reason, status);
     }
     console_.answered();
+  }
+
+  void nobody_answers(const Question& question, const std::string& reason,
+                      TaskStatus status = TaskStatus::failed) {
+    if (question.kind == Question::manual_rollback) {
+      finish_rollback(question.task, false, reason, {}, nullptr);
+    } else {
+      finish_task(question.task, status, reason, nullptr);
+    }
   }
 
   // ----- signals -----------------------------------------------------------------------
@@ -816,17 +830,7 @@ class Executor {
       }
     }
     delayed_.clear();
-    while (!questions_.empty()) {
-      const Question question = questions_.front();
-      questions_.pop_front();
-      if (question.kind == Question::manual_rollback) {
-        finish_rollback(question.task, false, "interrupted before anyone answered", {}, nullptr);
-      } else {
-        finish_task(question.task, TaskStatus::interrupted, "interrupted before anyone answered",
-                    nullptr);
-      }
-    }
-    console_.answered();
+    drop_questions(TaskStatus::interrupted, "interrupted before anyone answered");
   }
 
   // ----- the terminal ------------------------------------------------------------------
@@ -921,6 +925,7 @@ class Executor {
   std::map<std::uint64_t, Delayed> delayed_;
   std::deque<Question> questions_;
   bool terminating_ = false;
+  bool terminal_closed_ = false;
   SteadyTime last_status_{};
 };
 

@@ -81,14 +81,12 @@ RunGraph make_run_graph(const Runbook& runbook) {
     }
     graph.remaining[*it] = runbook.tasks[*it].estimate.value_or(Duration{0}) + longest_after;
   }
-  // Longest remaining path first; among equals, the topological (file) order.
-  std::vector<std::size_t> topo_position(count);
-  for (std::size_t i = 0; i < graph.dag.order.size(); ++i) topo_position[graph.dag.order[i]] = i;
+  // Longest remaining path first; among equals, file order (a task and its dependency are
+  // never ready together, so nothing finer is needed).
   graph.by_rank.resize(count);
   std::iota(graph.by_rank.begin(), graph.by_rank.end(), TaskIndex{0});
   std::stable_sort(graph.by_rank.begin(), graph.by_rank.end(), [&](TaskIndex a, TaskIndex b) {
-    if (graph.remaining[a] != graph.remaining[b]) return graph.remaining[a] > graph.remaining[b];
-    return topo_position[a] < topo_position[b];
+    return graph.remaining[a] > graph.remaining[b];
   });
   graph.rank.resize(count);
   for (std::size_t r = 0; r < count; ++r) graph.rank[graph.by_rank[r]] = r;
@@ -186,7 +184,11 @@ class Folder {
     if (runbook_.tasks[index].point_of_no_return) state_.point_of_no_return_passed = true;
   }
 
-  void process_started() { state_.tasks[task_index()].pid = value_field(event_, "pid", 0); }
+  // Only a task's own attempts: a gate check's or a rollback step's process says `purpose`.
+  void process_started() {
+    if (event_.fields.contains("purpose")) return;
+    state_.tasks[task_index()].pid = value_field(event_, "pid", 0);
+  }
 
   void attempt_failed() { state_.tasks[task_index()].reason = text_field(event_, "reason"); }
 
@@ -211,6 +213,7 @@ class Folder {
     if (!status) return;
     if (task.status == TaskStatus::running) --state_.active_automated;
     if (task.status == TaskStatus::waiting) --state_.active_people;
+    make_unready(state_, graph_, index);  // a person may finish a task that never started
     task.status = *status;
     task.finished_ms = event_.elapsed_ms;
     task.finished_at = event_.time;

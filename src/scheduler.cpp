@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace cutover {
 
 namespace {
@@ -13,6 +15,11 @@ bool has_rollback(const Runbook& runbook, TaskIndex task) {
 bool manual_rollback(const Runbook& runbook, TaskIndex task) {
   const auto& rollback = runbook.tasks[task].rollback;
   return rollback && std::holds_alternative<ManualRollback>(*rollback);
+}
+
+bool all_finished(const RunState& state) {
+  return std::all_of(state.tasks.begin(), state.tasks.end(),
+                     [](const TaskState& task) { return task.finished(); });
 }
 
 std::vector<Action> start_ready_tasks(const RunGraph& graph, const RunState& state,
@@ -44,11 +51,11 @@ std::vector<Action> decide_running(const Runbook& runbook, const RunGraph& graph
     return actions;
   }
   std::vector<Action> actions = start_ready_tasks(graph, state, options);
-  if (actions.empty() && !state.anything_active()) {
-    // Nothing runs and nothing can start: every task has finished (a task whose dependency
-    // failed with `stop` or `rollback` is unreachable, but then the run is no longer running).
+  if (actions.empty() && !state.anything_active() && all_finished(state)) {
     actions.push_back(FinishRun{RunOutcome::succeeded});
   }
+  // Otherwise, with nothing active, a task in doubt (interrupted, or started before a crash)
+  // holds back what depends on it until a person decides: the run waits.
   return actions;
 }
 
