@@ -1,7 +1,8 @@
 # Failure policies, retries, rollback in reverse dependency order, the point of no return.
 source "$(dirname "$0")/lib.sh"
 
-journal_of() { ls -d .cutover/runs/"$1"/*/journal.jsonl | tail -1; }
+# The newest run of a runbook (by time: "...Z-2" sorts before "...Z" by name).
+journal_of() { echo "$(ls -td .cutover/runs/"$1"/*/ | head -1)journal.jsonl"; }
 
 # Retries: fails twice, then succeeds; each attempt is journaled.
 runbook retry.yaml <<'EOF2'
