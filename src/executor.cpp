@@ -645,7 +645,7 @@ class Executor {
   void show_instructions(std::string_view text) {
     for (std::size_t begin = 0; begin < text.size();) {
       const std::size_t end = std::min(text.find('\n', begin), text.size());
-      note(fmt::format("    {}", expand(text.substr(begin, end - begin))));
+      note(fmt::format("    {}", redact(expand(text.substr(begin, end - begin)), secret_values_)));
       begin = end + 1;
     }
   }

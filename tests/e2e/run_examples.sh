@@ -1,0 +1,22 @@
+# Every example in examples/ rehearses end to end with --auto, as examples/README.md says.
+source "$(dirname "$0")/lib.sh"
+
+cp -r "$SRC/examples" .
+# rehearse EXIT NAME TEXT: runs the example, expects TEXT in its output and a sound run dir.
+rehearse() {
+  local expected=$1 name=$2 text=$3
+  run_cutover "$expected" run --auto --label e2e "examples/$name/runbook.yaml"
+  expect_in out.txt "$text"
+  local dir
+  dir=$(ls -td .cutover/runs/*/*-e2e/ | head -1)
+  [[ -s $dir/timing.csv ]] || fail "$name: no timing.csv"
+  run_cutover 0 verify "$dir"
+}
+
+rehearse 0 quickstart "run succeeded: 9 of 9 tasks done"
+rehearse 0 gate "'replica has caught up' not yet"
+rehearse 0 manual "run succeeded"
+rehearse 1 rollback "run rolled back"
+DEMO_API_TOKEN=s3cr3t-demo-token-2026 rehearse 0 secrets "run succeeded"
+# (The frozen runbook.yaml quotes the demo value in a comment, as the example does.)
+if grep -rqF --exclude=runbook.yaml "s3cr3t-demo-token-2026" .cutover; then fail "the demo token leaked"; fi
