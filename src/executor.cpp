@@ -1,7 +1,6 @@
 #include "cutover/executor.hpp"
 
 #include <fmt/format.h>
-#include <re2/re2.h>
 #include <algorithm>
 #include <csignal>
 #include <cstring>
@@ -11,6 +10,7 @@
 
 #include "cutover/errors.hpp"
 #include "cutover/forecast.hpp"
+#include "cutover/process_end.hpp"
 #include "cutover/scheduler.hpp"
 #include "cutover/task_output.hpp"
 #include "cutover/template.hpp"
@@ -37,56 +37,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 constexpr std::size_t max_captured_output = 16 * 1024 * 1024;
 constexpr Duration live_view_tick{1000};
 
-std::string signal_name(int signal) {
-  switch (signal) {
-    case SIGHUP:
-      return "SIGHUP";
-    case SIGINT:
-      return "SIGINT";
-    case SIGQUIT:
-      return "SIGQUIT";
-    case SIGKILL:
-      return "SIGKILL";
-    case SIGPIPE:
-      return "SIGPIPE";
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGSEGV:
-      return "SIGSEGV";
-    case SIGABRT:
-      return "SIGABRT";
-    default:
-      return fmt::format("signal {}", signal);
-  }
-}
-
-// How a process ended, for people: "exit code 3", "timed out after 10m (killed by SIGTERM)".
-std::string describe_end(const ProcessEnded& ended, std::optional<Duration> timeout) {
-  if (ended.start_error) return fmt::format("could not start: {}", *ended.start_error);
-  if (ended.timed_out) {
-    return fmt::format("timed out after {} ({})", format_duration(timeout.value_or(Duration{0})),
-                       ended.signal ? "killed by " + signal_name(ended.signal)
-                                    : fmt::format("then exited with {}", ended.exit_code));
-  }
-  if (ended.terminated) return "terminated: the run was interrupted";
-  if (ended.signal) return fmt::format("killed by {}", signal_name(ended.signal));
-  return fmt::format("exit code {}", ended.exit_code);
-}
-
-void add_end_fields(json& fields, const ProcessEnded& ended) {
-  fields["duration_ms"] = ended.duration.count();
-  if (ended.start_error) {
-    fields["error"] = *ended.start_error;
-    return;
-  }
-  if (ended.signal) {
-    fields["signal"] = signal_name(ended.signal);
-  } else {
-    fields["exit_code"] = ended.exit_code;
-  }
-  if (ended.timed_out) fields["timed_out"] = true;
-}
-
 // What a running process is doing for the run.
 enum class Purpose { task, check, rollback };
 
@@ -99,8 +49,8 @@ struct Activity {
   TaskLog log;
   LineSplitter out;
   LineSplitter err;
-  std::string captured_out;  // for a check's expectations
-  std::string captured_err;
+  std::string captured_out{};  // for a check's expectations
+  std::string captured_err{};
 };
 
 // A retry or the next poll of a check, due at a Wakeup.
@@ -115,7 +65,7 @@ struct Delayed {
 struct Question {
   enum Kind { manual, approval, manual_rollback } kind;
   TaskIndex task = 0;
-  std::optional<std::string> verdict;  // the first answer, before the name
+  std::optional<std::string> verdict{};  // the first answer, before the name
 };
 
 class Executor {
@@ -502,33 +452,13 @@ class Executor {
     start_process(task, Purpose::check, 0, 1);
   }
 
-  // Why a check's result is a no-go, or nothing when it holds.
-  std::optional<std::string> check_verdict(const GateCheck& check, const Activity& activity,
-                                           const ProcessEnded& ended) const {
-    const int expected = check.expect.exit_code.value_or(0);
-    if (ended.start_error || ended.timed_out || ended.signal || ended.terminated) {
-      return describe_end(ended, activity.timeout);
-    }
-    if (ended.exit_code != expected) {
-      return fmt::format("exit code {}, expected {}", ended.exit_code, expected);
-    }
-    auto mismatch = [](const std::optional<std::string>& pattern, const std::string& text,
-                       std::string_view stream) -> std::optional<std::string> {
-      if (!pattern) return std::nullopt;
-      // Searched in the whole output; docs/runbook-format.md explains (?m) for line anchors.
-      const RE2 regex(*pattern, RE2::Quiet);
-      if (RE2::PartialMatch(text, regex)) return std::nullopt;
-      return fmt::format("{} does not match /{}/", stream, *pattern);
-    };
-    if (auto why = mismatch(check.expect.stdout_pattern, activity.captured_out, "stdout"))
-      return why;
-    return mismatch(check.expect.stderr_pattern, activity.captured_err, "stderr");
-  }
-
   void check_ended(const Activity& activity, const ProcessEnded& ended) {
     const Task& task = runbook_.tasks[activity.task];
     const GateCheck& check = std::get<Gate>(task.kind).checks[activity.check];
-    const auto failure = options_.dry_run ? std::nullopt : check_verdict(check, activity, ended);
+    const auto failure = options_.dry_run
+                             ? std::nullopt
+                             : unmet_expectation(check.expect, ended, activity.timeout,
+                                                 activity.captured_out, activity.captured_err);
     json fields = {{"task", task.id},
                    {"check", check.name},
                    {"attempt", activity.attempt},
