@@ -137,7 +137,7 @@ class Executor {
     started_at_[start.task] = runner_.now();
     json fields = {{"task", task.id}, {"attempt", 1}, {"kind", kind_name(task.kind)}};
     if (const auto* command = std::get_if<Command>(&task.kind)) {
-      fields["command"] = redact(expand(command->run), secret_values_);
+      fields["command"] = shown(command->run);
     }
     // A task_started must be durable before its process exists; spawn_pending() syncs once
     // for every start of this round.
@@ -154,9 +154,6 @@ class Executor {
 
   // A dry run's listing: each command as it would run, secrets as ***.
   void show_what_would_run(const Task& task) {
-    const auto shown = [&](std::string_view command) {
-      return redact(expand(command), secret_values_);
-    };
     if (const auto* command = std::get_if<Command>(&task.kind)) {
       note(fmt::format("    $ {}", shown(command->run)));
     } else if (const auto* manual = std::get_if<Manual>(&task.kind)) {
@@ -199,7 +196,7 @@ class Executor {
     json fields = {{"task", task.id}};
     if (const auto* command = std::get_if<CommandRollback>(&*task.rollback)) {
       fields["kind"] = "run";
-      fields["command"] = redact(expand(command->run), secret_values_);
+      fields["command"] = shown(command->run);
     } else {
       fields["kind"] = "manual";
     }
@@ -230,6 +227,9 @@ class Executor {
       return std::nullopt;
     });
   }
+
+  // A text as people and files may see it: vars and secrets filled in, secrets as ***.
+  std::string shown(std::string_view text) const { return redact(expand(text), secret_values_); }
 
   ProcessSpec make_spec(TaskIndex index, Purpose purpose, std::size_t check, int attempt) const {
     const Task& task = runbook_.tasks[index];
@@ -426,7 +426,7 @@ class Executor {
     if (delayed.purpose == Purpose::task) {
       const Task& task = runbook_.tasks[delayed.task];
       json fields = {{"task", task.id}, {"attempt", delayed.attempt}, {"kind", "run"}};
-      fields["command"] = redact(expand(std::get<Command>(task.kind).run), secret_values_);
+      fields["command"] = shown(std::get<Command>(task.kind).run);
       record(event::task_started, std::move(fields), Durability::batched);
     }
     start_process(delayed.task, delayed.purpose, delayed.check, delayed.attempt);
@@ -575,7 +575,7 @@ class Executor {
   void show_instructions(std::string_view text) {
     for (std::size_t begin = 0; begin < text.size();) {
       const std::size_t end = std::min(text.find('\n', begin), text.size());
-      note(fmt::format("    {}", redact(expand(text.substr(begin, end - begin)), secret_values_)));
+      note(fmt::format("    {}", shown(text.substr(begin, end - begin))));
       begin = end + 1;
     }
   }

@@ -26,18 +26,8 @@ using Times = std::vector<std::int64_t>;
 
 constexpr std::int64_t minute_ms = 60'000;
 
-Duration minutes(int n) {
-  return std::chrono::minutes(n);
-}
 Duration seconds(int n) {
   return std::chrono::seconds(n);
-}
-
-Task manual_task(std::string id, std::optional<Duration> estimate = {},
-                 std::vector<std::string> depends_on = {}) {
-  Task task = make_task(std::move(id), estimate, std::move(depends_on));
-  task.kind = Manual{"Do it by hand."};
-  return task;
 }
 
 GateCheck make_check(std::string name, std::optional<std::string> stdout_pattern = {},

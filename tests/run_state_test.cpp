@@ -19,17 +19,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using Ids = std::vector<std::string>;
 
-Duration minutes(int n) {
-  return std::chrono::minutes(n);
-}
-
-Task manual_task(std::string id, std::optional<Duration> estimate = {},
-                 std::vector<std::string> depends_on = {}) {
-  Task task = make_task(std::move(id), estimate, std::move(depends_on));
-  task.kind = Manual{"Do it by hand."};
-  return task;
-}
-
 Task gate_task(std::string id, std::vector<std::string> approvals,
                std::vector<std::string> depends_on = {}) {
   Task task = make_task(std::move(id), {}, std::move(depends_on));

@@ -24,6 +24,18 @@ inline Task make_task(std::string id, std::optional<Duration> estimate = {},
   return task;
 }
 
+// A manual task, otherwise like make_task.
+inline Task manual_task(std::string id, std::optional<Duration> estimate = {},
+                        std::vector<std::string> depends_on = {}) {
+  Task task = make_task(std::move(id), estimate, std::move(depends_on));
+  task.kind = Manual{"Do it by hand."};
+  return task;
+}
+
+inline Duration minutes(int n) {
+  return std::chrono::minutes(n);
+}
+
 inline Runbook make_runbook(std::vector<Task> tasks) {
   Runbook runbook;
   runbook.id = "test";
