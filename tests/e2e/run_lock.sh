@@ -12,7 +12,7 @@ EOF2
 "$CUTOVER" run --run-dir shared slow.yaml >first.out 2>&1 </dev/null &
 first=$!
 # Whatever happens below, the first run must not outlive the test.
-trap 'touch release; kill $first 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'touch release; kill $first 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 400); do [[ -e started ]] && break; sleep 0.05; done
 [[ -e started ]] || fail "the first run did not start"
 
