@@ -88,9 +88,17 @@ RunGraph make_run_graph(const Runbook& runbook) {
   std::stable_sort(graph.by_rank.begin(), graph.by_rank.end(), [&](TaskIndex a, TaskIndex b) {
     return graph.remaining[a] > graph.remaining[b];
   });
+  graph.index.reserve(count);
+  for (TaskIndex i = 0; i < count; ++i) graph.index.emplace(runbook.tasks[i].id, i);
   graph.rank.resize(count);
   for (std::size_t r = 0; r < count; ++r) graph.rank[graph.by_rank[r]] = r;
   return graph;
+}
+
+std::optional<TaskIndex> RunGraph::find(std::string_view id) const {
+  const auto it = index.find(id);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
 }
 
 namespace {
@@ -161,7 +169,7 @@ class Folder {
  private:
   TaskIndex task_index() const {
     const std::string id = text_field(event_, "task");
-    if (const auto index = runbook_.find_task(id)) return *index;
+    if (const auto index = graph_.find(id)) return *index;
     throw Error(
         exit_environment,
         fmt::format("journal event {} ({}) names task '{}', which the runbook does not have",

@@ -7,6 +7,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "cutover/graph.hpp"
@@ -87,8 +89,14 @@ struct RunGraph {
   std::vector<Duration> remaining;  // per task: its estimate + the longest path after it
   std::vector<std::size_t> rank;    // per task: its position in order of preference
   std::vector<TaskIndex> by_rank;   // rank -> task
+  // Task id -> index: every journal event names its task, so a scan per event would make a
+  // run quadratic in its size. The views point into the runbook.
+  std::unordered_map<std::string_view, TaskIndex> index;
+
+  std::optional<TaskIndex> find(std::string_view id) const;
 };
 
+// The graph refers to the runbook's task ids: the runbook must outlive it, in place.
 RunGraph make_run_graph(const Runbook& runbook);
 
 struct RunState {

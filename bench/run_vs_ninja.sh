@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Times `cutover run -j2` against `ninja -j2` on the same DAG of `true` commands, in two shapes:
+# independent tasks and a chain (each task depends on the one before). Both run every command
+# as `/bin/sh -c true`. Prints best-of-3 wall times, µs per task, the ratio and cutover's max
+# RSS; with strace installed, also the fdatasync/fsync calls of one cutover run of each shape.
+# Run on demand, not in CI:
+#   ./bench/run_vs_ninja.sh [build/cutover] [TASKS (default 10000)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cutover=${1:-build/cutover}
+count=${2:-10000}
+[[ $count =~ ^[1-9][0-9]*$ ]] || { echo "task count must be a positive integer: $count" >&2; exit 2; }
+[[ -x $cutover ]] || ./scripts/build.sh >/dev/null
+command -v ninja >/dev/null || { echo "ninja is not installed (apt-get install ninja-build)" >&2; exit 2; }
+cutover=$(realpath "$cutover")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# generate SHAPE: a runbook and an equivalent build.ninja in $work/SHAPE/. The ninja outputs
+# are never created, so every edge runs exactly once per invocation; the chain's only root is
+# its last task, which pulls in all the others.
+generate() {
+  local shape=$1
+  mkdir -p "$work/$shape/ninja"
+  awk -v n="$count" -v chain="$([[ $shape == chain ]] && echo 1 || echo 0)" \
+    -v yaml="$work/$shape/runbook.yaml" -v ninja="$work/$shape/ninja/build.ninja" 'BEGIN {
+      print "version: 1\nid: bench\ntitle: run_vs_ninja\ntasks:" > yaml
+      print "rule r\n  command = true" > ninja
+      for (i = 0; i < n; i++) {
+        printf "  - id: t%06d\n    run: \"true\"\n    estimate: 1s\n", i > yaml
+        if (chain && i > 0) {
+          printf "    depends_on: [t%06d]\n", i - 1 > yaml
+          printf "build t%06d: r t%06d\n", i, i - 1 > ninja
+        } else {
+          printf "build t%06d: r\n", i > ninja
+        }
+      }
+    }'
+  "$cutover" validate "$work/$shape/runbook.yaml" >/dev/null
+}
+
+# timed CMD...: runs CMD with stdout to /dev/null; sets $seconds (wall) and $kib (max RSS).
+timed() {
+  local begin end
+  begin=$(date +%s.%N)
+  /usr/bin/time -f '%M' -o "$work/time" "$@" >/dev/null
+  end=$(date +%s.%N)
+  seconds=$(awk "BEGIN{printf \"%.3f\", $end - $begin}")
+  kib=$(tail -n 1 "$work/time")
+}
+
+# Fails unless exactly $count commands ran.
+check_count() {
+  local what=$1 ran=$2
+  if ((ran != count)); then
+    echo "$what ran $ran commands, expected $count" >&2
+    exit 1
+  fi
+}
+
+run_ninja() {
+  local dir=$work/$1/ninja
+  rm -f "$dir/.ninja_log" "$dir/.ninja_deps"
+  timed ninja -C "$dir" -j2
+  # .ninja_log: a version line, then one line per finished edge.
+  check_count "ninja ($1)" $(($(wc -l <"$dir/.ninja_log") - 1))
+}
+
+run_cutover() {
+  local shape=$1 dir=$work/$1/run
+  rm -rf "$dir"
+  timed "$cutover" run -j2 --run-dir "$dir" "$work/$shape/runbook.yaml" </dev/null
+  check_count "cutover ($shape)" "$(grep -c '"event":"task_finished".*"status":"succeeded"' "$dir/journal.jsonl")"
+  grep -q -- '--- task attempt 1: /bin/sh -c true$' "$dir/logs/t000000.log" ||
+    { echo "cutover did not run through /bin/sh -c" >&2; exit 1; }
+}
+
+printf 'cutover run -j2 against ninja -j2 (%s), %d tasks of `true`, best of 3\n' \
+  "$(ninja --version)" "$count"
+printf 'machine: %s cores, load average %s\n\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+# Two columns get one more byte than they show: µ is two bytes, and printf counts bytes.
+printf '%-12s %7s %9s %14s %10s %16s %6s %16s\n' shape tasks "ninja s" "ninja µs/task" \
+  "cutover s" "cutover µs/task" ratio "cutover max RSS"
+
+for shape in independent chain; do
+  generate "$shape"
+  ninja_best="" cutover_best="" rss=0
+  # Alternated, so that other load on the machine falls on both alike.
+  for _ in 1 2 3; do
+    run_ninja "$shape"
+    if [[ -z $ninja_best ]] || awk "BEGIN{exit !($seconds < $ninja_best)}"; then ninja_best=$seconds; fi
+    run_cutover "$shape"
+    if [[ -z $cutover_best ]] || awk "BEGIN{exit !($seconds < $cutover_best)}"; then cutover_best=$seconds; fi
+    ((kib > rss)) && rss=$kib
+  done
+  awk -v shape="$shape" -v n="$count" -v ns="$ninja_best" -v cs="$cutover_best" -v rss="$rss" 'BEGIN {
+    printf "%-12s %7d %9.2f %13.0f %10.2f %15.0f %6.2f %12.1f MiB\n",
+      shape, n, ns, ns * 1e6 / n, cs, cs * 1e6 / n, cs / ns, rss / 1024 }'
+  rm -rf "$work/$shape/run"
+done
+
+# The journal's durable writes in one run (cutover's own calls, so no -f: children make none).
+if command -v strace >/dev/null; then
+  echo
+  for shape in independent chain; do
+    dir=$work/$shape/run
+    rm -rf "$dir"
+    strace -w -c -e trace=fdatasync,fsync -o "$work/strace" \
+      "$cutover" run -j2 --run-dir "$dir" "$work/$shape/runbook.yaml" </dev/null >/dev/null
+    awk -v shape="$shape" -v n="$count" '
+      $NF == "fdatasync" || $NF == "fsync" { calls += $4; secs += $2 }
+      END { printf "%-12s fdatasync+fsync: %d calls (%.2f per task), %.2f s of wall time in them\n",
+              shape, calls, calls / n, secs }' "$work/strace"
+    rm -rf "$dir"
+  done
+fi
