@@ -75,7 +75,7 @@ run_cutover() {
     { echo "cutover did not run through /bin/sh -c" >&2; exit 1; }
 }
 
-printf 'cutover run -j2 against ninja -j2 (%s), %d tasks of `true`, best of 3\n' \
+printf 'cutover run -j2 against ninja -j2 (%s), %d tasks of /bin/sh -c true, best of 3\n' \
   "$(ninja --version)" "$count"
 printf 'machine: %s cores, load average %s\n\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 # Two columns get one more byte than they show: µ is two bytes, and printf counts bytes.
