@@ -87,8 +87,8 @@ std::string summary(const Runbook& runbook, const ExecutorResult& result, Durati
   }
   std::string outcome(to_string(result.outcome));
   std::replace(outcome.begin(), outcome.end(), '_', ' ');
-  std::string text = fmt::format("run {}: {} of {} tasks done in {}", outcome,
-                                 done, runbook.tasks.size(), format_took(took));
+  std::string text = fmt::format("run {}: {} of {} tasks done in {}", outcome, done,
+                                 runbook.tasks.size(), format_took(took));
   if (!failed.empty()) text += fmt::format("; failed: {}", fmt::join(failed, ", "));
   if (!result.state.stop_reason.empty() && result.outcome != RunOutcome::succeeded) {
     text += fmt::format("; stopped because {}", result.state.stop_reason);
@@ -151,7 +151,8 @@ int run(const RunArguments& arguments) {
       start};
   JournalWriter journal = JournalWriter::create(run_dir.dir / journal_file_name, header);
 
-  Console console(stdout, console_style());
+  const ConsoleStyle style = console_style();
+  Console console(stdout, style);
   console.note(fmt::format("run {} in {}", run_dir.run_id, run_dir.dir.string()));
   if (const auto stale = lock.stale()) {
     console.note(fmt::format("took over the lock left by pid {} on {} (since {}), which is gone",
@@ -163,7 +164,7 @@ int run(const RunArguments& arguments) {
   ExecutorOptions options;
   options.jobs = arguments.jobs;
   options.auto_people = arguments.auto_people;
-  options.live_view = console_style().live;
+  options.live_view = style.live;
   const ExecutorSetup setup{runbook,
                             std::filesystem::absolute(runbook.file).parent_path(),
                             std::filesystem::absolute(run_dir.dir),
