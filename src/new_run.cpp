@@ -97,8 +97,8 @@ void require_unused(const std::filesystem::path& dir) {
     const bool expected = name == lock_file_name ||
                           (name == "logs" && std::filesystem::is_empty(entry.path(), error));
     if (!expected) {
-      throw UsageError(fmt::format("--run-dir {}: the folder is not empty ({} is there)",
-                                   dir.string(), name));
+      throw UsageError(
+          fmt::format("--run-dir {}: the folder is not empty ({} is there)", dir.string(), name));
     }
   }
 }
