@@ -118,7 +118,9 @@ class Executor {
   json run_started_fields() const {
     json vars = json::object();
     for (const auto& [name, value] : runbook_.vars) vars[name] = redact(value, secret_values_);
-    return {{"runbook_id", runbook_.id},   {"tasks", runbook_.tasks.size()},
+    return {{"runbook_id", runbook_.id},
+            {"runbook_dir", setup_.runbook_dir.string()},
+            {"tasks", runbook_.tasks.size()},
             {"jobs", options_.jobs},       {"auto", options_.auto_people},
             {"dry_run", options_.dry_run}, {"vars", std::move(vars)}};
   }

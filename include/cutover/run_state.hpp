@@ -33,6 +33,11 @@ inline constexpr std::string_view rollback_started = "rollback_started";
 inline constexpr std::string_view rollback_step_started = "rollback_step_started";
 inline constexpr std::string_view rollback_step_finished = "rollback_step_finished";
 inline constexpr std::string_view run_finished = "run_finished";
+// Recovery and people elsewhere (`resume`, `rollback`, `mark`, `approve`, `reject`).
+inline constexpr std::string_view run_resumed = "run_resumed";
+inline constexpr std::string_view task_in_doubt = "task_in_doubt";
+inline constexpr std::string_view task_reset = "task_reset";
+inline constexpr std::string_view decision_refused = "decision_refused";
 }  // namespace event
 
 enum class TaskStatus {
@@ -42,10 +47,13 @@ enum class TaskStatus {
   succeeded,
   failed,
   skipped,      // counts as done for its dependents; nothing to roll back
-  interrupted,  // terminated by a second Ctrl-C; in doubt, like a task cut off by a crash
+  // In doubt: terminated by a second Ctrl-C, or found started-but-unfinished by `resume`. It
+  // holds back its dependents until it is run again or a person marks it.
+  interrupted,
 };
 
-enum class RollbackStatus { none, running, succeeded, failed };
+// A rollback step in doubt was cut off by a crash; it waits for a person like a task in doubt.
+enum class RollbackStatus { none, running, succeeded, failed, in_doubt };
 
 struct TaskState {
   TaskStatus status = TaskStatus::pending;
@@ -54,7 +62,10 @@ struct TaskState {
   std::optional<std::int64_t> finished_ms;  // elapsed_ms of the end
   std::optional<UtcTime> started_at;
   std::optional<UtcTime> finished_at;
+  std::optional<UtcTime> waiting_since;  // on a person: a manual task, approvals, in doubt
   int pid = 0;  // of the last attempt's process group, when there was one
+  // Between a failed attempt and the next: no process of it is running.
+  bool between_attempts = false;
   std::vector<std::string> approved_by;
   std::string by;      // who marked a manual task, or rejected a gate
   std::string reason;  // why it failed
@@ -108,6 +119,10 @@ struct RunState {
   bool interrupted = false;
   bool point_of_no_return_passed = false;
   std::optional<RunOutcome> outcome;
+  bool track = false;  // `cutover track`: people do every task, commands included
+  // Every operator decision the journal has taken in (applied or refused), by its id: an
+  // inbox file whose id is here was consumed before a crash and is only deleted.
+  std::set<std::string, std::less<>> decisions;
   std::int64_t last_elapsed_ms = 0;
   std::uint64_t last_seq = 0;
 
@@ -122,6 +137,11 @@ struct RunState {
   std::size_t rollback_active_automated = 0;
   std::size_t rollback_active_people = 0;
   bool rollback_step_failed = false;
+
+  // Whether the task waits on a person rather than a process.
+  bool people_do(const Runbook& runbook, TaskIndex task) const {
+    return track || runbook.tasks[task].is_manual();
+  }
 
   bool anything_active() const {
     return active_automated + active_people + rollback_active_automated + rollback_active_people >
