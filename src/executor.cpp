@@ -1,6 +1,9 @@
 #include "cutover/executor.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstring>
@@ -10,7 +13,9 @@
 
 #include "cutover/errors.hpp"
 #include "cutover/forecast.hpp"
+#include "cutover/inbox.hpp"
 #include "cutover/process_end.hpp"
+#include "cutover/recovery.hpp"
 #include "cutover/scheduler.hpp"
 #include "cutover/task_output.hpp"
 #include "cutover/template.hpp"
@@ -63,7 +68,7 @@ struct Delayed {
 
 // Something a person must answer at the terminal.
 struct Question {
-  enum Kind { manual, approval, manual_rollback } kind;
+  enum Kind { manual, approval, manual_rollback, in_doubt, in_doubt_rollback } kind;
   TaskIndex task = 0;
   std::optional<std::string> verdict{};  // the first answer, before the name
 };
@@ -79,14 +84,20 @@ class Executor {
         journal_(journal),
         console_(console),
         options_(options),
-        state_(initial_state(runbook_, graph_)),
-        started_at_(runbook_.tasks.size()) {
+        state_(setup.history ? fold(runbook_, graph_, *setup.history)
+                             : initial_state(runbook_, graph_)),
+        started_at_(runbook_.tasks.size()),
+        attempt_base_(runbook_.tasks.size(), 0) {
     for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
   }
 
   ExecutorResult run() {
-    run_start_ = runner_.now();
-    record(event::run_started, run_started_fields(), Durability::now);
+    run_start_ = runner_.now() - Duration{state_.last_elapsed_ms};
+    if (options_.start == Start::fresh) {
+      record(event::run_started, run_started_fields(), Durability::now);
+    } else {
+      take_up();
+    }
     if (console_live()) runner_.wake_at(runner_.now() + live_view_tick, tick_token);
     while (state_.phase != RunPhase::finished) {
       const std::vector<Action> actions =
@@ -118,18 +129,27 @@ class Executor {
   json run_started_fields() const {
     json vars = json::object();
     for (const auto& [name, value] : runbook_.vars) vars[name] = redact(value, secret_values_);
-    return {{"runbook_id", runbook_.id},
+    json fields = {{"runbook_id", runbook_.id},
             {"runbook_dir", setup_.runbook_dir.string()},
             {"tasks", runbook_.tasks.size()},
             {"jobs", options_.jobs},       {"auto", options_.auto_people},
             {"dry_run", options_.dry_run}, {"vars", std::move(vars)}};
+    if (options_.non_interactive) fields["non_interactive"] = true;
+    if (options_.track) fields["track"] = true;
+    return fields;
   }
 
+  // Who decided: the name given, and the OS user and host of the terminal it came from.
   json person_fields(TaskIndex task, std::string_view by) const {
-    return {{"task", runbook_.tasks[task].id},
-            {"by", std::string(by)},
-            {"user", setup_.user},
-            {"host", setup_.host}};
+    json fields = {{"task", runbook_.tasks[task].id},
+                   {"by", std::string(by)},
+                   {"user", deciding_ ? deciding_->user : setup_.user},
+                   {"host", deciding_ ? deciding_->host : setup_.host}};
+    if (deciding_) {
+      fields["decision"] = deciding_->id;
+      if (!deciding_->note.empty()) fields["note"] = deciding_->note;
+    }
+    return fields;
   }
 
   // ----- acting on the scheduler's decisions -------------------------------------------
@@ -137,7 +157,10 @@ class Executor {
   void act(const StartTask& start) {
     const Task& task = runbook_.tasks[start.task];
     started_at_[start.task] = runner_.now();
-    json fields = {{"task", task.id}, {"attempt", 1}, {"kind", kind_name(task.kind)}};
+    // Attempts count across resumes; the retry budget starts afresh with each start.
+    const int attempt = state_.tasks[start.task].attempts + 1;
+    attempt_base_[start.task] = attempt - 1;
+    json fields = {{"task", task.id}, {"attempt", attempt}, {"kind", kind_name(task.kind)}};
     if (const auto* command = std::get_if<Command>(&task.kind)) {
       fields["command"] = shown(command->run);
     }
@@ -147,27 +170,23 @@ class Executor {
     note(fmt::format("{} start  {}{}", stamp(), task.id, estimate_note(task)));
     if (options_.dry_run) {
       show_what_would_run(task);
-      return start_process(start.task, Purpose::task, 0, 1);
+      return start_process(start.task, Purpose::task, 0, attempt);
     }
-    if (task.is_command()) return start_process(start.task, Purpose::task, 0, 1);
-    if (task.is_manual()) return ask_person({Question::manual, start.task});
+    if (state_.people_do(runbook_, start.task)) {
+      const auto* gate = std::get_if<Gate>(&task.kind);
+      const bool approvals = gate && !gate->approvals.empty();
+      return ask_person({approvals ? Question::approval : Question::manual, start.task});
+    }
+    if (task.is_command()) return start_process(start.task, Purpose::task, 0, attempt);
     start_gate(start.task);
   }
 
   // A dry run's listing: each command as it would run, secrets as ***.
   void show_what_would_run(const Task& task) {
-    if (const auto* command = std::get_if<Command>(&task.kind)) {
-      note(fmt::format("    $ {}", shown(command->run)));
-    } else if (const auto* manual = std::get_if<Manual>(&task.kind)) {
-      show_instructions(manual->instructions);
-    } else {
-      const Gate& gate = std::get<Gate>(task.kind);
-      for (const GateCheck& check : gate.checks) {
-        note(fmt::format("    check '{}': $ {}", check.name, shown(check.run)));
-      }
-      if (!gate.approvals.empty()) {
-        note(fmt::format("    approvals: {}", fmt::join(gate.approvals, ", ")));
-      }
+    show_instructions(task);
+    const auto* gate = std::get_if<Gate>(&task.kind);
+    if (gate && !gate->approvals.empty()) {
+      note(fmt::format("    approvals: {}", fmt::join(gate->approvals, ", ")));
     }
   }
 
@@ -204,7 +223,8 @@ class Executor {
     }
     record(event::rollback_step_started, std::move(fields), Durability::batched);
     note(fmt::format("{} rollback  {}", stamp(), task.id));
-    if (options_.dry_run || std::holds_alternative<CommandRollback>(*task.rollback)) {
+    const bool command = std::holds_alternative<CommandRollback>(*task.rollback);
+    if (options_.dry_run || (command && !state_.track)) {
       return start_process(step.task, Purpose::rollback, 0, 1);
     }
     ask_person({Question::manual_rollback, step.task});
@@ -214,6 +234,110 @@ class Executor {
     record(event::run_finished,
            {{"outcome", to_string(finish.outcome)}, {"exit_code", exit_code_of(finish.outcome)}},
            Durability::now);
+  }
+
+  // ----- taking up a run from its journal (resume, rollback) --------------------------
+
+  void take_up() {
+    const bool rollback = options_.start == Start::rollback;
+    record(event::run_resumed,
+           {{"mode", rollback ? "rollback" : "resume"},
+            {"jobs", options_.jobs},
+            {"auto", options_.auto_people},
+            {"non_interactive", options_.non_interactive},
+            {"pid", ::getpid()},
+            {"user", setup_.user},
+            {"host", setup_.host}},
+           Durability::now);
+    note(fmt::format("{} {} {} from its journal ({} events)", stamp(),
+                     rollback ? "rolling back" : "resuming", setup_.run_id, state_.last_seq));
+    // Decisions made while no executor ran come first: they may settle what is in doubt.
+    take_inbox(ExecutorPresence::absent);
+    if (rollback) {
+      begin_requested_rollback();
+    } else if (state_.phase == RunPhase::running) {
+      run_failures_again();
+    }
+    const LeftoverFinder leftovers =
+        setup_.leftovers ? setup_.leftovers : [this](TaskIndex task, int process_group) {
+          return find_leftover_processes(setup_.run_dir.string(), runbook_.tasks[task].id,
+                                         process_group);
+        };
+    for (const InDoubt& doubt : find_in_doubt(runbook_, state_, leftovers)) settle_doubt(doubt);
+    ask_waiting_again();
+  }
+
+  void begin_requested_rollback() {
+    if (state_.phase != RunPhase::rolling_back) {
+      json fields = {{"by", setup_.user}, {"user", setup_.user}, {"host", setup_.host}};
+      if (options_.forced) fields["forced"] = true;
+      record(event::rollback_started, std::move(fields), Durability::now);
+      console_.alert(fmt::format("{} rolling back, in reverse dependency order", stamp()));
+    }
+    for (TaskIndex task = 0; task < runbook_.tasks.size(); ++task) {
+      if (state_.tasks[task].rollback != RollbackStatus::failed) continue;
+      record(event::task_reset,
+             {{"task", runbook_.tasks[task].id},
+              {"rollback", true},
+              {"reason", "its rollback step failed before: it runs again"}},
+             Durability::now);
+    }
+  }
+
+  // A failure that stopped the run is why it is resumed: the task runs again. (A task that
+  // must not, a person marks done or skipped before resuming.)
+  void run_failures_again() {
+    for (TaskIndex task = 0; task < runbook_.tasks.size(); ++task) {
+      const bool stopped_the_run = state_.tasks[task].status == TaskStatus::failed &&
+                                   runbook_.tasks[task].on_failure != OnFailure::continue_;
+      if (!stopped_the_run) continue;
+      record(event::task_reset,
+             {{"task", runbook_.tasks[task].id},
+              {"reason", "it failed and stopped the run: resume runs it again"}},
+             Durability::now);
+      note(fmt::format("{} again  {}: it failed before; it runs again", stamp(),
+                       runbook_.tasks[task].id));
+    }
+  }
+
+  void settle_doubt(const InDoubt& doubt) {
+    const Task& task = runbook_.tasks[doubt.task];
+    json fields = {{"task", task.id}, {"action", doubt.rerun ? "rerun" : "wait"}};
+    if (doubt.rollback) fields["rollback"] = true;
+    fields["reason"] = doubt.why;
+    if (const int pid = state_.tasks[doubt.task].pid; pid > 0) fields["pid"] = pid;
+    if (!doubt.alive.empty()) fields["alive"] = doubt.alive;
+    record(event::task_in_doubt, std::move(fields), Durability::now);
+    std::string alive;
+    if (!doubt.alive.empty()) {
+      alive = fmt::format(" (still running: pid {}; it is not started again)",
+                          fmt::join(doubt.alive, ", "));
+    }
+    console_.alert(fmt::format("{} in doubt {}{}: {}{}", stamp(), task.id,
+                               doubt.rollback ? " (rollback)" : "", doubt.why, alive));
+    if (!doubt.rerun && doubt.ask) {
+      ask_person({doubt.rollback ? Question::in_doubt_rollback : Question::in_doubt, doubt.task});
+    }
+  }
+
+  // Questions open when the last executor stopped are put again.
+  void ask_waiting_again() {
+    for (TaskIndex task = 0; task < runbook_.tasks.size(); ++task) {
+      const TaskState& own = state_.tasks[task];
+      if (own.status == TaskStatus::waiting) {
+        const bool gate = std::holds_alternative<Gate>(runbook_.tasks[task].kind) &&
+                          !std::get<Gate>(runbook_.tasks[task].kind).approvals.empty();
+        ask_person({gate ? Question::approval : Question::manual, task});
+      }
+      if (own.rollback == RollbackStatus::running) {
+        ask_person({Question::manual_rollback, task});  // commands were settled as in doubt
+      }
+      if (own.rollback == RollbackStatus::in_doubt &&
+          std::none_of(questions_.begin(), questions_.end(),
+                       [&](const Question& question) { return question.task == task; })) {
+        ask_person({Question::in_doubt_rollback, task});
+      }
+    }
   }
 
   // ----- processes ---------------------------------------------------------------------
@@ -376,7 +500,7 @@ class Executor {
     const std::string reason = describe_end(ended, activity.timeout);
     if (ended.terminated)
       return finish_task(activity.task, TaskStatus::interrupted, reason, &ended);
-    if (activity.attempt <= task.retries && !terminating_) {
+    if (activity.attempt - attempt_base_[activity.task] <= task.retries && !terminating_) {
       json fields = {{"task", task.id}, {"attempt", activity.attempt}, {"reason", reason}};
       add_end_fields(fields, ended);
       fields["retry_in_ms"] = task.retry_delay.count();
@@ -551,30 +675,83 @@ class Executor {
   }
 
   // ----- people ------------------------------------------------------------------------
+  //
+  // Every question to a person is open in `questions_` until it is settled: at this terminal
+  // (the front question is the one asked), or by a decision from another terminal through the
+  // inbox. Both go through judge(), against the state of the moment, so whichever comes first
+  // wins and the later one is refused with the reason.
+
+  bool asking_here() const { return !options_.non_interactive && !terminal_closed_; }
 
   void ask_person(Question question) {
-    const Task& task = runbook_.tasks[question.task];
     if (options_.dry_run || options_.auto_people) return answer_auto(question);
-    if (terminal_closed_)
-      return nobody_answers(question, "the terminal closed before anyone answered");
-    if (question.kind == Question::manual) {
-      note(fmt::format(
-          "{} manual {}: {}{}{}", stamp(), task.id, task.display_name(),
-          task.owner.empty() ? "" : fmt::format(" (owner {})", task.owner),
-          task.estimate ? fmt::format(", estimate {}", format_duration(*task.estimate)) : ""));
-      show_instructions(std::get<Manual>(task.kind).instructions);
-    } else if (question.kind == Question::manual_rollback) {
-      note(fmt::format("{} manual rollback {}:", stamp(), task.id));
-      show_instructions(std::get<ManualRollback>(*task.rollback).instructions);
-    } else {
-      note(fmt::format("{} gate   {}: {} waits for approval by {}", stamp(), task.id,
-                       task.display_name(), fmt::join(missing_approvals(question.task), ", ")));
-    }
+    introduce(question);
     questions_.push_back(std::move(question));
     if (questions_.size() == 1) ask_front();
   }
 
-  void show_instructions(std::string_view text) {
+  // What the person needs to know, and, when nobody is asked here, how to answer from
+  // another terminal.
+  void introduce(const Question& question) {
+    const Task& task = runbook_.tasks[question.task];
+    switch (question.kind) {
+      case Question::manual:
+        note(fmt::format(
+            "{} {} {}: {}{}{}", stamp(), state_.track ? "do    " : "manual", task.id,
+            task.display_name(), task.owner.empty() ? "" : fmt::format(" (owner {})", task.owner),
+            task.estimate ? fmt::format(", estimate {}", format_duration(*task.estimate)) : ""));
+        show_instructions(task);
+        break;
+      case Question::manual_rollback:
+        note(fmt::format("{} manual rollback {}:", stamp(), task.id));
+        if (const auto* manual = std::get_if<ManualRollback>(&*task.rollback)) {
+          show_text(manual->instructions);
+        } else {
+          note(fmt::format("    $ {}", shown(std::get<CommandRollback>(*task.rollback).run)));
+        }
+        break;
+      case Question::approval:
+        if (state_.track) show_instructions(task);
+        note(fmt::format("{} gate   {}: {} waits for approval by {}", stamp(), task.id,
+                         task.display_name(), fmt::join(missing_approvals(question.task), ", ")));
+        break;
+      case Question::in_doubt:
+      case Question::in_doubt_rollback:
+        break;  // settle_doubt() said why
+    }
+    if (!asking_here()) note(fmt::format("    answer with: {}", answer_command(question)));
+  }
+
+  std::string answer_command(const Question& question) const {
+    const std::string& id = runbook_.tasks[question.task].id;
+    const std::string dir = setup_.run_dir.string();
+    switch (question.kind) {
+      case Question::manual:
+        return fmt::format("cutover mark {} {} done|failed|skipped --by NAME", dir, id);
+      case Question::manual_rollback:
+        return fmt::format("cutover mark {} {} done|failed --by NAME", dir, id);
+      case Question::approval:
+        return fmt::format("cutover approve|reject {} {} --by NAME", dir, id);
+      case Question::in_doubt:
+      case Question::in_doubt_rollback:
+        return fmt::format("cutover mark {} {} done|failed|retry --by NAME", dir, id);
+    }
+    return {};
+  }
+
+  // A task's instructions as a person reads them: a manual task's text, a command, a gate's
+  // checks (track mode shows commands as instructions).
+  void show_instructions(const Task& task) {
+    if (const auto* manual = std::get_if<Manual>(&task.kind)) return show_text(manual->instructions);
+    if (const auto* command = std::get_if<Command>(&task.kind)) {
+      return note(fmt::format("    $ {}", shown(command->run)));
+    }
+    for (const GateCheck& check : std::get<Gate>(task.kind).checks) {
+      note(fmt::format("    check '{}': $ {}", check.name, shown(check.run)));
+    }
+  }
+
+  void show_text(std::string_view text) {
     for (std::size_t begin = 0; begin < text.size();) {
       const std::size_t end = std::min(text.find('\n', begin), text.size());
       note(fmt::format("    {}", shown(text.substr(begin, end - begin))));
@@ -593,19 +770,23 @@ class Executor {
           approve(question.task, name, "auto");
         }
         return;
+      case Question::in_doubt:
+      case Question::in_doubt_rollback:
+        // `auto` answers for people in rehearsals; whether a cut-off command finished is not
+        // something it can know. The question waits for a person.
+        questions_.push_back(question);
+        return note(fmt::format("    answer with: {}", answer_command(question)));
     }
   }
 
   void ask_front() {
-    if (questions_.empty()) return;
+    if (questions_.empty() || !asking_here()) return;
     const Question& question = questions_.front();
     const std::string& id = runbook_.tasks[question.task].id;
     if (question.verdict) {
       if (question.kind == Question::approval) {
-        const auto names = *question.verdict == "go"
-                               ? missing_approvals(question.task)
-                               : std::get<Gate>(runbook_.tasks[question.task].kind).approvals;
-        return console_.ask(fmt::format("[{}] who decides? ({}): ", id, fmt::join(names, ", ")));
+        return console_.ask(
+            fmt::format("[{}] who decides? ({}): ", id, fmt::join(deciders(question), ", ")));
       }
       return console_.ask(fmt::format("[{}] your name: ", id));
     }
@@ -616,75 +797,181 @@ class Executor {
         return console_.ask(fmt::format("[{}] rollback done or failed? [d/f]: ", id));
       case Question::approval:
         return console_.ask(fmt::format("[{}] go or no-go? [g/n]: ", id));
+      case Question::in_doubt:
+        return console_.ask(fmt::format("[{}] in doubt: done, failed or retry? [d/f/r]: ", id));
+      case Question::in_doubt_rollback:
+        return console_.ask(
+            fmt::format("[{}] rollback in doubt: done, failed or retry? [d/f/r]: ", id));
     }
   }
 
-  static std::optional<std::string> parse_verdict(Question::Kind kind, std::string_view answer) {
+  // Who may answer an approval question: the approvers still missing for a go, any of them
+  // for a no-go.
+  std::vector<std::string> deciders(const Question& question) const {
+    if (question.verdict == "go") return missing_approvals(question.task);
+    return std::get<Gate>(runbook_.tasks[question.task].kind).approvals;
+  }
+
+  static std::optional<std::string> parse_answer(Question::Kind kind, std::string_view answer) {
     auto is = [&](std::string_view a, std::string_view b) { return answer == a || answer == b; };
-    switch (kind) {
-      case Question::manual:
-        if (is("d", "done")) return "done";
-        if (is("f", "failed")) return "failed";
-        if (is("s", "skipped")) return "skipped";
-        return std::nullopt;
-      case Question::manual_rollback:
-        if (is("d", "done")) return "done";
-        if (is("f", "failed")) return "failed";
-        return std::nullopt;
-      case Question::approval:
-        if (is("g", "go")) return "go";
-        if (is("n", "no-go")) return "no-go";
-        return std::nullopt;
+    if (kind == Question::approval) {
+      if (is("g", "go")) return "go";
+      if (is("n", "no-go")) return "no-go";
+      return std::nullopt;
     }
+    if (is("d", "done")) return "done";
+    if (is("f", "failed")) return "failed";
+    if (kind == Question::manual && is("s", "skipped")) return "skipped";
+    const bool in_doubt = kind == Question::in_doubt || kind == Question::in_doubt_rollback;
+    if (in_doubt && is("r", "retry")) return "retry";
     return std::nullopt;
   }
 
   void on(const TerminalLine& line) {
-    if (questions_.empty()) return;
+    if (questions_.empty() || !asking_here()) return;
     console_.answered();
     Question& question = questions_.front();
     const std::string answer = trim(line.text);
     if (!question.verdict) {
-      question.verdict = parse_verdict(question.kind, answer);
+      question.verdict = parse_answer(question.kind, answer);
       return ask_front();
     }
     if (answer.empty()) return ask_front();
     if (question.kind == Question::approval) {
-      const Gate& gate = std::get<Gate>(runbook_.tasks[question.task].kind);
-      const auto names =
-          *question.verdict == "go" ? missing_approvals(question.task) : gate.approvals;
+      const auto names = deciders(question);
       if (std::find(names.begin(), names.end(), answer) == names.end()) {
         note(fmt::format("'{}' is not one of: {}", answer, fmt::join(names, ", ")));
         return ask_front();
       }
     }
-    const Question answered = question;
-    questions_.pop_front();
-    apply_answer(answered, answer);
+    const TaskIndex task = question.task;
+    const Decision decision = decision_at_terminal(question, answer);
+    // Unless the decision settles the question (withdrawing it), it is asked again afresh:
+    // the next approver of a gate.
+    question.verdict.reset();
+    settle(task, decision, judge(runbook_, graph_, state_, decision, ExecutorPresence::running), false);
     ask_front();
   }
 
-  void apply_answer(const Question& question, const std::string& by) {
-    const std::string& verdict = *question.verdict;
-    switch (question.kind) {
-      case Question::manual: {
-        const TaskStatus status = verdict == "done"     ? TaskStatus::succeeded
-                                  : verdict == "failed" ? TaskStatus::failed
-                                                        : TaskStatus::skipped;
-        return finish_task(question.task, status,
-                           status == TaskStatus::failed ? "marked failed" : "", nullptr, by);
-      }
-      case Question::manual_rollback:
-        return finish_rollback(question.task, verdict == "done", "marked failed", by, nullptr);
-      case Question::approval:
-        if (verdict == "no-go") return reject(question.task, by);
-        approve(question.task, by, by);
-        // The next approver is asked by on(TerminalLine), like any next question.
-        if (!missing_approvals(question.task).empty()) {
-          questions_.push_back({Question::approval, question.task});
-        }
-        return;
+  Decision decision_at_terminal(const Question& question, const std::string& by) const {
+    Decision decision;
+    decision.run_id = setup_.run_id;
+    decision.task = runbook_.tasks[question.task].id;
+    decision.by = by;
+    decision.user = setup_.user;
+    decision.host = setup_.host;
+    decision.time = now_utc();
+    if (question.kind == Question::approval) {
+      decision.kind = *question.verdict == "go" ? DecisionKind::approve : DecisionKind::reject;
+    } else {
+      decision.verdict = *parse_verdict(*question.verdict);
     }
+    return decision;
+  }
+
+  // ----- decisions from other terminals ----------------------------------------------
+
+  void on(const InboxChanged&) { take_inbox(ExecutorPresence::running); }
+
+  void take_inbox(ExecutorPresence executor) {
+    if (setup_.run_dir.empty() || options_.dry_run) return;
+    for (const InboxItem& item : read_inbox(setup_.run_dir)) {
+      if (const auto* decision = std::get_if<Decision>(&item.content)) {
+        take(*decision, executor);
+      } else {
+        record(event::decision_refused,
+               {{"file", item.file.filename().string()},
+                {"reason", std::get<std::string>(item.content)}},
+               Durability::now);
+        console_.alert(fmt::format("{} refused {}", stamp(), std::get<std::string>(item.content)));
+      }
+      remove_from_inbox(item);
+    }
+  }
+
+  void take(const Decision& decision, ExecutorPresence executor) {
+    if (state_.decisions.contains(decision.id)) return;  // taken in before a crash
+    Effect effect =
+        decision.run_id == setup_.run_id
+            ? judge(runbook_, graph_, state_, decision, executor)
+            : effect::Refused{fmt::format("it was meant for run {}", decision.run_id)};
+    settle(graph_.find(decision.task).value_or(0), decision, effect, true);
+  }
+
+  // Carries out a decision judged against the state of the moment.
+  void settle(TaskIndex task, const Decision& decision, const Effect& effect, bool from_inbox) {
+    deciding_ = from_inbox ? &decision : nullptr;
+    std::visit([&](const auto& e) { carry_out(task, decision, e); }, effect);
+    deciding_ = nullptr;
+  }
+
+  void carry_out(TaskIndex, const Decision& decision, const effect::Refused& refused) {
+    json fields = decision_json(decision);
+    fields.erase("time");
+    fields["decision"] = fields["id"];
+    fields.erase("id");
+    fields["reason"] = refused.reason;
+    record(event::decision_refused, std::move(fields), Durability::now);
+    console_.alert(fmt::format("{} refused: {} {}{} by {} ({}@{}): {}", stamp(),
+                               to_string(decision.kind), decision.task,
+                               decision.kind == DecisionKind::mark
+                                   ? fmt::format(" {}", to_string(decision.verdict))
+                                   : "",
+                               decision.by, decision.user, decision.host, refused.reason));
+  }
+
+  void carry_out(TaskIndex task, const Decision& decision, const effect::FinishTask& finish) {
+    withdraw(task, decision);
+    finish_task(task, finish.status,
+                finish.status == TaskStatus::failed ? "marked failed by " + decision.by : "",
+                nullptr, decision.by);
+  }
+
+  void carry_out(TaskIndex task, const Decision& decision, const effect::RunAgain&) {
+    withdraw(task, decision);
+    json fields = person_fields(task, decision.by);
+    record(event::task_reset, std::move(fields), Durability::now);
+    note(fmt::format("{} again  {}: runs again (by {})", stamp(), runbook_.tasks[task].id,
+                     decision.by));
+  }
+
+  void carry_out(TaskIndex task, const Decision& decision,
+                 const effect::FinishRollbackStep& finish) {
+    withdraw(task, decision);
+    finish_rollback(task, finish.ok, "marked failed by " + decision.by, decision.by, nullptr);
+  }
+
+  void carry_out(TaskIndex task, const Decision& decision, const effect::RunRollbackStepAgain&) {
+    withdraw(task, decision);
+    json fields = person_fields(task, decision.by);
+    fields["rollback"] = true;
+    record(event::task_reset, std::move(fields), Durability::now);
+    note(fmt::format("{} again  {}: its rollback step runs again (by {})", stamp(),
+                     runbook_.tasks[task].id, decision.by));
+  }
+
+  void carry_out(TaskIndex task, const Decision& decision, const effect::Approve&) {
+    approve(task, decision.by, decision.by);
+    if (state_.tasks[task].finished()) withdraw(task, decision);
+  }
+
+  void carry_out(TaskIndex task, const Decision& decision, const effect::Reject&) {
+    withdraw(task, decision);
+    reject(task, decision.by);
+  }
+
+  // The task's open questions are settled: the one being asked here is taken back, saying by
+  // whom, when the decision came from elsewhere.
+  void withdraw(TaskIndex task, const Decision& decision) {
+    const bool asked_here = !questions_.empty() && questions_.front().task == task;
+    std::erase_if(questions_, [&](const Question& question) { return question.task == task; });
+    if (!asked_here) return;
+    console_.answered();
+    if (deciding_ && asking_here()) {
+      note(fmt::format("{} [{}] answered at another terminal by {} ({}@{})", stamp(),
+                       runbook_.tasks[task].id, decision.by, decision.user, decision.host));
+    }
+    ask_front();
   }
 
   static std::string trim(std::string_view text) {
@@ -695,28 +982,31 @@ class Executor {
   }
 
   void on(const TerminalClosed&) {
-    // Nobody is left to answer: say so on every question, now and later, rather than wait
-    // forever.
+    // Nobody is left to answer here: open questions wait for mark / approve from elsewhere.
+    if (terminal_closed_) return;
     terminal_closed_ = true;
-    drop_questions(TaskStatus::failed, "the terminal closed before anyone answered");
+    console_.answered();
+    if (questions_.empty() || options_.non_interactive) return;
+    note(fmt::format("{} the terminal's input closed: answer from another terminal", stamp()));
+    for (const Question& question : questions_) {
+      note(fmt::format("    {}", answer_command(question)));
+    }
   }
 
   void drop_questions(TaskStatus status, const std::string& reason) {
     while (!questions_.empty()) {
       const Question question = questions_.front();
       questions_.pop_front();
-      nobody_answers(question, reason, status);
+      if (question.kind == Question::in_doubt || question.kind == Question::in_doubt_rollback) {
+        continue;  // still in doubt, as before
+      }
+      if (question.kind == Question::manual_rollback) {
+        finish_rollback(question.task, false, reason, {}, nullptr);
+      } else {
+        finish_task(question.task, status, reason, nullptr);
+      }
     }
     console_.answered();
-  }
-
-  void nobody_answers(const Question& question, const std::string& reason,
-                      TaskStatus status = TaskStatus::failed) {
-    if (question.kind == Question::manual_rollback) {
-      finish_rollback(question.task, false, reason, {}, nullptr);
-    } else {
-      finish_task(question.task, status, reason, nullptr);
-    }
   }
 
   // ----- signals -----------------------------------------------------------------------
@@ -817,9 +1107,12 @@ class Executor {
       const Task& own = runbook_.tasks[index];
       const Duration spent = std::chrono::duration_cast<Duration>(
           runner_.now() - started_at_[index].value_or(runner_.now()));
+      const std::string waits =
+          task.waiting_since
+              ? fmt::format(" (waits for a person since {})", clock_time(*task.waiting_since))
+              : "";
       running += fmt::format(" {} {}{}{}", own.id, format_duration(spent),
-                             own.estimate ? "/" + format_duration(*own.estimate) : "",
-                             task.status == TaskStatus::waiting ? " (waits for a person)" : "");
+                             own.estimate ? "/" + format_duration(*own.estimate) : "", waits);
     }
     const Duration left = forecast_remaining(runbook_, graph_, state_, elapsed().count());
     std::string forecast = fmt::format(" | forecast end {}", clock_time(now_utc() + left));
@@ -832,8 +1125,15 @@ class Executor {
 
   // ----- stalls ------------------------------------------------------------------------
 
-  // The runner has nothing left to report but the scheduler waits: only a bug gets here.
+  // The runner has nothing left to report (no process, timer, terminal or inbox) but the
+  // scheduler waits: for a person nobody can reach here, or because of a bug.
   [[noreturn]] void stalled() const {
+    if (!questions_.empty()) {
+      throw Error(exit_environment,
+                  fmt::format("the run waits for a person, and no terminal or inbox can reach "
+                              "one: {}; the journal is intact and the run can be resumed",
+                              answer_command(questions_.front())));
+    }
     throw Error(exit_environment,
                 "internal error: the run waits for something that cannot happen; the journal is "
                 "intact and the run can be resumed");
@@ -856,6 +1156,8 @@ class Executor {
   std::vector<std::pair<ProcessId, ProcessSpec>> pending_spawns_;
   std::map<std::uint64_t, Delayed> delayed_;
   std::deque<Question> questions_;
+  std::vector<int> attempt_base_;  // per task: attempts before this executor started it
+  const Decision* deciding_ = nullptr;  // the inbox decision being carried out
   bool terminating_ = false;
   bool terminal_closed_ = false;
   SteadyTime last_status_{};

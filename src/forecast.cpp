@@ -9,6 +9,11 @@ Duration forecast_remaining(const Runbook& runbook, const RunGraph& graph, const
   Duration longest{0};
   for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
     const TaskState& own = state.tasks[task];
+    // A task in doubt runs again or is settled by a person: its whole path is still ahead.
+    if (own.status == TaskStatus::interrupted) {
+      longest = std::max(longest, graph.remaining[task]);
+      continue;
+    }
     if (!own.active()) continue;
     const Duration estimate = runbook.tasks[task].estimate.value_or(Duration{0});
     const Duration spent{now_ms - own.started_ms.value_or(now_ms)};

@@ -26,7 +26,13 @@ int run(int argc, char** argv) {
   cli::add_graph(app, action);
   cli::add_schema(app, action);
   cli::add_run(app, action);
+  cli::add_track(app, action);
+  cli::add_resume(app, action);
+  cli::add_rollback(app, action);
+  cli::add_mark(app, action);
+  cli::add_approve_reject(app, action);
   cli::add_verify(app, action);
+  cli::add_status(app, action);
 
   if (argc < 2) {
     cli::write(stderr, app.help());

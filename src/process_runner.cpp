@@ -5,12 +5,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -26,10 +28,13 @@
 #ifndef BOOST_POSIX_HAS_VFORK
 #define BOOST_POSIX_HAS_VFORK 1
 #endif
+#include <fmt/format.h>
+
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
+#include "cutover/errors.hpp"
 #include "cutover/process.hpp"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -174,6 +179,7 @@ class RealRunner final : public ProcessRunner {
       wait_for_signal();
     }
     if (options_.read_terminal) open_terminal();
+    if (!options_.inbox.empty()) watch_inbox();
   }
 
   RealRunner(const RealRunner&) = delete;
@@ -194,6 +200,8 @@ class RealRunner final : public ProcessRunner {
     }
     running_.clear();
     close_terminal();
+    boost::system::error_code ignored;
+    inbox_.close(ignored);
   }
 
   void start(ProcessId id, const ProcessSpec& spec) override {
@@ -558,7 +566,34 @@ class RealRunner final : public ProcessRunner {
     terminal_.close(ignored);
   }
 
-  bool busy() const { return !running_.empty() || !wakes_.empty() || terminal_open_; }
+  // inotify on the inbox folder: a decision is renamed into it (IN_MOVED_TO); a file written
+  // in place is taken too (IN_CLOSE_WRITE). The events themselves are only a nudge: the
+  // executor reads the folder.
+  void watch_inbox() {
+    const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0 ||
+        ::inotify_add_watch(fd, options_.inbox.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+      const int error = errno;
+      if (fd >= 0) ::close(fd);
+      throw EnvironmentError(fmt::format("{}: cannot be watched: {}", options_.inbox.string(),
+                                         std::strerror(error)));
+    }
+    inbox_.assign(fd);
+    read_inbox_events();
+  }
+
+  void read_inbox_events() {
+    inbox_.async_read_some(asio::buffer(inbox_buffer_),
+                           [this](const boost::system::error_code& error, std::size_t) {
+                             if (error) return;  // closed: the runner is going away
+                             queue_.emplace_back(InboxChanged{});
+                             read_inbox_events();
+                           });
+  }
+
+  bool busy() const {
+    return !running_.empty() || !wakes_.empty() || terminal_open_ || inbox_.is_open();
+  }
 
   void restart_if_stopped() {
     if (io_.stopped()) io_.restart();
@@ -582,6 +617,8 @@ class RealRunner final : public ProcessRunner {
   std::string terminal_pending_;
   int terminal_flags_ = -1;
   bool terminal_open_ = false;
+  asio::posix::stream_descriptor inbox_{io_};
+  std::array<char, 4096> inbox_buffer_{};
   bool sigchld_restarts_ = false;
   std::uint64_t next_serial_ = 1;
   std::unordered_map<std::uint64_t, asio::steady_timer> wakes_;

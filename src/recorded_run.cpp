@@ -42,9 +42,11 @@ RecordedRun open_recorded_run(const std::filesystem::path& run_dir) {
   run.journal = read_journal(journal_path);
   const JournalEvent* started = find_run_started(run.journal);
   if (started) {
-    for (const auto& [name, value] : started->fields.value("vars", nlohmann::ordered_json::object())
-                                         .items()) {
-      if (value.is_string()) run.vars.emplace_back(name, value.get<std::string>());
+    if (const auto vars = started->fields.find("vars");
+        vars != started->fields.end() && vars->is_object()) {
+      for (const auto& [name, value] : vars->items()) {
+        if (value.is_string()) run.vars.emplace_back(name, value.get<std::string>());
+      }
     }
     if (const auto it = started->fields.find("runbook_dir");
         it != started->fields.end() && it->is_string()) {

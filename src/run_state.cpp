@@ -104,7 +104,7 @@ std::optional<TaskIndex> RunGraph::find(std::string_view id) const {
 namespace {
 
 void make_ready(RunState& state, const Runbook& runbook, const RunGraph& graph, TaskIndex task) {
-  auto& ready = runbook.tasks[task].is_manual() ? state.ready_people : state.ready_automated;
+  auto& ready = state.people_do(runbook, task) ? state.ready_people : state.ready_automated;
   ready.insert(graph.rank[task]);
 }
 
@@ -150,6 +150,13 @@ class Folder {
 
   void apply() {
     const std::string_view type = event_.type;
+    if (const std::string decision = text_field(event_, "decision"); !decision.empty()) {
+      state_.decisions.insert(decision);
+    }
+    if (type == event::run_started) return run_started();
+    if (type == event::run_resumed) return run_resumed();
+    if (type == event::task_in_doubt) return task_in_doubt();
+    if (type == event::task_reset) return task_reset();
     if (type == event::task_started) return task_started();
     if (type == event::process_started) return process_started();
     if (type == event::attempt_failed) return attempt_failed();
@@ -158,12 +165,12 @@ class Folder {
     if (type == event::gate_rejected) return gate_rejected();
     if (type == event::task_finished) return task_finished();
     if (type == event::run_stopping) return run_stopping();
-    if (type == event::rollback_started) return void(state_.phase = RunPhase::rolling_back);
+    if (type == event::rollback_started) return rollback_started();
     if (type == event::rollback_step_started) return rollback_step_started();
     if (type == event::rollback_step_finished) return rollback_step_finished();
     if (type == event::run_finished) return run_finished();
-    // run_started, check_finished, signal_received and event types of later versions of this
-    // format change nothing a scheduler needs.
+    // check_finished, signal_received, decision_refused and event types of later versions of
+    // this format change nothing a scheduler needs.
   }
 
  private:
@@ -176,15 +183,96 @@ class Folder {
                     event_.seq, event_.type, id));
   }
 
+  // Track mode: people do everything, so every ready task is theirs.
+  void run_started() {
+    if (!value_field(event_, "track", false)) return;
+    state_.track = true;
+    state_.ready_people.merge(state_.ready_automated);
+  }
+
+  // An executor takes the run over after a crash, an interrupt or a stop. Unless it continues
+  // a rollback (or one the failure policy asked for), the run goes back to starting tasks.
+  void run_resumed() {
+    state_.outcome.reset();
+    if (state_.rollback_performed) {
+      state_.phase = RunPhase::rolling_back;
+      return;
+    }
+    const bool rollback_due =
+        state_.phase == RunPhase::draining && state_.rollback_wanted && !state_.interrupted;
+    if (rollback_due) return;
+    state_.phase = RunPhase::running;
+    state_.stop_reason.clear();
+    state_.rollback_wanted = false;
+    state_.interrupted = false;
+  }
+
+  void leave_active(TaskIndex index) {
+    TaskState& task = state_.tasks[index];
+    if (task.status == TaskStatus::running) --state_.active_automated;
+    if (task.status == TaskStatus::waiting) --state_.active_people;
+  }
+
+  void leave_rollback_active(TaskIndex index) {
+    if (state_.tasks[index].rollback != RollbackStatus::running) return;
+    --(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
+  }
+
+  // Back to pending, to run again: a task in doubt, or one that failed and stopped the run.
+  void reset_task(TaskIndex index) {
+    TaskState& task = state_.tasks[index];
+    leave_active(index);
+    task.status = TaskStatus::pending;
+    task.between_attempts = false;
+    task.waiting_since.reset();
+    task.approved_by.clear();
+    if (state_.first_failure == index) state_.first_failure.reset();
+    if (state_.unmet[index] == 0) make_ready(state_, runbook_, graph_, index);
+  }
+
+  void reset_rollback_step(TaskIndex index) {
+    leave_rollback_active(index);
+    state_.tasks[index].rollback = RollbackStatus::none;
+    state_.rollback_step_failed =
+        std::any_of(state_.tasks.begin(), state_.tasks.end(),
+                    [](const TaskState& task) { return task.rollback == RollbackStatus::failed; });
+  }
+
+  void task_reset() {
+    const TaskIndex index = task_index();
+    if (value_field(event_, "rollback", false)) return reset_rollback_step(index);
+    reset_task(index);
+  }
+
+  // `resume` found the task (or its rollback step) started and unfinished: it runs again, or
+  // waits for a person.
+  void task_in_doubt() {
+    const TaskIndex index = task_index();
+    const bool rerun = text_field(event_, "action") == "rerun";
+    TaskState& task = state_.tasks[index];
+    if (value_field(event_, "rollback", false)) {
+      if (rerun) return reset_rollback_step(index);
+      leave_rollback_active(index);
+      task.rollback = RollbackStatus::in_doubt;
+      return;
+    }
+    if (rerun) return reset_task(index);
+    leave_active(index);
+    task.status = TaskStatus::interrupted;
+    task.waiting_since = event_.time;
+  }
+
   void task_started() {
     const TaskIndex index = task_index();
     TaskState& task = state_.tasks[index];
     task.attempts = value_field(event_, "attempt", task.attempts + 1);
+    task.between_attempts = false;
     if (task.status != TaskStatus::pending && task.status != TaskStatus::interrupted) return;
     make_unready(state_, graph_, index);
-    const bool manual = runbook_.tasks[index].is_manual();
-    task.status = manual ? TaskStatus::waiting : TaskStatus::running;
-    ++(manual ? state_.active_people : state_.active_automated);
+    const bool people = state_.people_do(runbook_, index);
+    task.status = people ? TaskStatus::waiting : TaskStatus::running;
+    ++(people ? state_.active_people : state_.active_automated);
+    if (people) task.waiting_since = event_.time;
     if (!task.started_ms) {
       task.started_ms = event_.elapsed_ms;
       task.started_at = event_.time;
@@ -198,12 +286,17 @@ class Folder {
     state_.tasks[task_index()].pid = value_field(event_, "pid", 0);
   }
 
-  void attempt_failed() { state_.tasks[task_index()].reason = text_field(event_, "reason"); }
+  void attempt_failed() {
+    TaskState& task = state_.tasks[task_index()];
+    task.reason = text_field(event_, "reason");
+    task.between_attempts = true;
+  }
 
   void gate_waiting() {
     TaskState& task = state_.tasks[task_index()];
     if (task.status != TaskStatus::running) return;
     task.status = TaskStatus::waiting;
+    task.waiting_since = event_.time;
     --state_.active_automated;
     ++state_.active_people;
   }
@@ -219,10 +312,13 @@ class Folder {
     TaskState& task = state_.tasks[index];
     const auto status = parse_finished_status(text_field(event_, "status"));
     if (!status) return;
-    if (task.status == TaskStatus::running) --state_.active_automated;
-    if (task.status == TaskStatus::waiting) --state_.active_people;
+    leave_active(index);
     make_unready(state_, graph_, index);  // a person may finish a task that never started
+    // A person may settle a task that failed and stopped the run ("fixed by hand").
+    if (state_.first_failure == index) state_.first_failure.reset();
     task.status = *status;
+    task.between_attempts = false;
+    task.waiting_since.reset();
     task.finished_ms = event_.elapsed_ms;
     task.finished_at = event_.time;
     task.reason = text_field(event_, "reason");
@@ -247,11 +343,18 @@ class Folder {
 
   bool manual_rollback(TaskIndex index) const {
     const auto& rollback = runbook_.tasks[index].rollback;
-    return rollback && std::holds_alternative<ManualRollback>(*rollback);
+    return rollback && (state_.track || std::holds_alternative<ManualRollback>(*rollback));
+  }
+
+  void rollback_started() {
+    state_.phase = RunPhase::rolling_back;
+    state_.rollback_performed = true;
+    state_.outcome.reset();
   }
 
   void rollback_step_started() {
     const TaskIndex index = task_index();
+    state_.rollback_performed = true;
     state_.tasks[index].rollback = RollbackStatus::running;
     ++(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
   }
@@ -259,8 +362,9 @@ class Folder {
   void rollback_step_finished() {
     const TaskIndex index = task_index();
     TaskState& task = state_.tasks[index];
-    if (task.rollback != RollbackStatus::running) return;
-    --(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
+    if (task.rollback != RollbackStatus::running && task.rollback != RollbackStatus::in_doubt)
+      return;
+    leave_rollback_active(index);
     const bool ok = text_field(event_, "status") == "succeeded";
     task.rollback = ok ? RollbackStatus::succeeded : RollbackStatus::failed;
     if (!ok) state_.rollback_step_failed = true;

@@ -12,9 +12,16 @@ bool has_rollback(const Runbook& runbook, TaskIndex task) {
   return runbook.tasks[task].rollback.has_value();
 }
 
-bool manual_rollback(const Runbook& runbook, TaskIndex task) {
+bool people_roll_back(const Runbook& runbook, const RunState& state, TaskIndex task) {
   const auto& rollback = runbook.tasks[task].rollback;
-  return rollback && std::holds_alternative<ManualRollback>(*rollback);
+  return rollback && (state.track || std::holds_alternative<ManualRollback>(*rollback));
+}
+
+// A task in doubt that has a rollback step, or a rollback step in doubt: a person must say
+// whether it happened before the rollback can go past it.
+bool rollback_waits_on_person(const Runbook& runbook, const TaskState& task, TaskIndex index) {
+  return (task.status == TaskStatus::interrupted && has_rollback(runbook, index)) ||
+         task.rollback == RollbackStatus::in_doubt;
 }
 
 bool all_finished(const RunState& state) {
@@ -74,7 +81,7 @@ std::vector<Action> decide_rolling_back(const Runbook& runbook, const RunGraph& 
                             ? options.jobs - state.rollback_active_automated
                             : 0;
     for (const TaskIndex task : rollback_candidates(runbook, graph, state)) {
-      if (manual_rollback(runbook, task)) {
+      if (people_roll_back(runbook, state, task)) {
         actions.push_back(StartRollbackStep{task});
       } else if (slots > 0) {
         actions.push_back(StartRollbackStep{task});
@@ -83,8 +90,11 @@ std::vector<Action> decide_rolling_back(const Runbook& runbook, const RunGraph& 
     }
   }
   if (actions.empty() && !state.anything_active()) {
-    actions.push_back(FinishRun{state.rollback_step_failed ? RunOutcome::rollback_failed
-                                                           : RunOutcome::rolled_back});
+    if (state.rollback_step_failed) return {FinishRun{RunOutcome::rollback_failed}};
+    for (TaskIndex task = 0; task < state.tasks.size(); ++task) {
+      if (rollback_waits_on_person(runbook, state.tasks[task], task)) return {};
+    }
+    actions.push_back(FinishRun{RunOutcome::rolled_back});
   }
   return actions;
 }
@@ -105,7 +115,8 @@ std::vector<TaskIndex> rollback_candidates(const Runbook& runbook, const RunGrap
     }
     const TaskState& own = state.tasks[task];
     const bool needs_rollback = own.status == TaskStatus::succeeded && has_rollback(runbook, task);
-    const bool own_clear = !needs_rollback || own.rollback == RollbackStatus::succeeded;
+    const bool own_clear = (!needs_rollback || own.rollback == RollbackStatus::succeeded) &&
+                           !rollback_waits_on_person(runbook, own, task);
     clear[task] = dependents_clear && own_clear;
     if (needs_rollback && own.rollback == RollbackStatus::none && dependents_clear) {
       candidates.push_back(task);

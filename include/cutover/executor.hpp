@@ -11,15 +11,27 @@
 #include "cutover/console.hpp"
 #include "cutover/journal.hpp"
 #include "cutover/process.hpp"
+#include "cutover/recovery.hpp"
 #include "cutover/run_state.hpp"
 
 namespace cutover {
 
+// How the executor takes up its run.
+enum class Start {
+  fresh,     // a new run: the journal holds its header only
+  resume,    // `cutover resume`: continue from the journal
+  rollback,  // `cutover rollback`: roll the run back from the journal
+};
+
 struct ExecutorOptions {
   std::size_t jobs = 1;
-  bool auto_people = false;  // --auto: manual steps and approvals are taken as done by `auto`
-  bool dry_run = false;      // nothing runs: every task takes its estimate and succeeds
-  bool live_view = false;    // a status line at the bottom of the terminal
+  bool auto_people = false;      // --auto: manual steps and approvals are taken as done by `auto`
+  bool non_interactive = false;  // nothing is asked here: people answer with mark / approve
+  bool track = false;            // `cutover track`: people do every task, commands included
+  bool dry_run = false;          // nothing runs: every task takes its estimate and succeeds
+  bool live_view = false;        // a status line at the bottom of the terminal
+  Start start = Start::fresh;
+  bool forced = false;  // rollback past a point of no return, confirmed by a person
 };
 
 struct ExecutorSetup {
@@ -32,6 +44,10 @@ struct ExecutorSetup {
   std::string user;  // the OS user and host, recorded with every decision by a person
   std::string host;
   const Clock* clock = &system_clocks();  // wall time for logs and the terminal
+  // The journal so far, when resuming or rolling back; it must outlive the executor.
+  const std::vector<JournalEvent>* history = nullptr;
+  // Processes still alive from a task's earlier attempt; unset: looked up under /proc.
+  LeftoverFinder leftovers{};
 };
 
 struct ExecutorResult {
@@ -39,8 +55,10 @@ struct ExecutorResult {
   RunState state;
 };
 
-// Runs the runbook to its end (or its interruption) and returns how it ended. The journal
-// must hold its header and nothing else yet.
+// Runs the runbook to its end (or its interruption) and returns how it ended. For a fresh run
+// the journal must hold its header and nothing else yet; otherwise `setup.history` is what it
+// holds. Decisions from other terminals are read from RUN_DIR/inbox/ when the runner reports
+// InboxChanged, and once at the start.
 ExecutorResult execute(const ExecutorSetup& setup, const RunGraph& graph, ProcessRunner& runner,
                        EventSink& journal, Console& console, const ExecutorOptions& options);
 

@@ -78,13 +78,16 @@ struct TerminalLine {
 };
 struct TerminalClosed {};
 
+// A decision arrived in the watched inbox folder (or something else changed there).
+struct InboxChanged {};
+
 // A timer set with wake_at() went off.
 struct Wakeup {
   std::uint64_t token = 0;
 };
 
 using Occurrence = std::variant<ProcessStarted, ProcessOutput, ProcessEnded, SignalReceived,
-                                TerminalLine, TerminalClosed, Wakeup>;
+                                TerminalLine, TerminalClosed, InboxChanged, Wakeup>;
 
 class ProcessRunner {
  public:
@@ -116,6 +119,9 @@ struct RealRunnerOptions {
   bool read_terminal = false;   // lines from stdin become TerminalLine / TerminalClosed
   Duration kill_grace{10'000};  // between SIGTERM and SIGKILL
   Duration pipe_grace{2'000};   // after exit, how long background holders of the pipes get
+  // A folder whose new files become InboxChanged (inotify); empty: none. While it is watched,
+  // wait() blocks until something happens, however long that takes.
+  std::filesystem::path inbox;
 };
 
 std::unique_ptr<ProcessRunner> make_real_runner(const RealRunnerOptions& options = {});

@@ -119,6 +119,7 @@ struct RunState {
   bool interrupted = false;
   bool point_of_no_return_passed = false;
   std::optional<RunOutcome> outcome;
+  bool rollback_performed = false;  // a rollback began: resuming continues it
   bool track = false;  // `cutover track`: people do every task, commands included
   // Every operator decision the journal has taken in (applied or refused), by its id: an
   // inbox file whose id is here was consumed before a crash and is only deleted.

@@ -19,6 +19,12 @@ void add_graph(CLI::App& app, Action& action);
 void add_schema(CLI::App& app, Action& action);
 void add_verify(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
+void add_status(CLI::App& app, Action& action);
+void add_track(CLI::App& app, Action& action);
+void add_resume(CLI::App& app, Action& action);
+void add_rollback(CLI::App& app, Action& action);
+void add_mark(CLI::App& app, Action& action);
+void add_approve_reject(CLI::App& app, Action& action);
 
 // Shared by the commands that read a runbook.
 

@@ -1,0 +1,196 @@
+// cutover mark, approve and reject: a person's decision, from any terminal, delivered to the
+// run's inbox for the executor (the journal's only writer) to take in.
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "commands.hpp"
+#include "cutover/diagnostics.hpp"
+#include "cutover/errors.hpp"
+#include "cutover/inbox.hpp"
+#include "cutover/new_run.hpp"
+#include "cutover/recorded_run.hpp"
+#include "cutover/run_dir.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+// How long a command waits for a running executor to take its decision in before it leaves
+// it queued in the inbox.
+constexpr auto answer_wait = std::chrono::seconds(10);
+constexpr auto poll_interval = std::chrono::milliseconds(50);
+
+struct DecideArguments {
+  std::string run_dir;
+  std::string task;
+  std::string verdict;
+  std::string by;
+  std::string note;
+};
+
+void check_name(const std::string& by) {
+  const bool blank = by.find_first_not_of(" \t") == std::string::npos;
+  if (blank || by.size() > 100 || printable(by) != by) {
+    throw UsageError("--by must be a name: 1 to 100 printable characters");
+  }
+}
+
+Decision make_decision(const DecideArguments& arguments, DecisionKind kind,
+                       const RecordedRun& run) {
+  Decision decision;
+  decision.time = system_clocks().utc_now();
+  decision.id = new_decision_id(decision.time);
+  decision.run_id = run.journal.header.run_id;
+  decision.kind = kind;
+  decision.task = arguments.task;
+  if (kind == DecisionKind::mark) {
+    const auto verdict = parse_verdict(arguments.verdict);
+    if (!verdict) {
+      throw UsageError(fmt::format("'{}' is not a verdict: done, failed, skipped or retry",
+                                   arguments.verdict));
+    }
+    decision.verdict = *verdict;
+  }
+  decision.by = arguments.by;
+  decision.note = arguments.note;
+  decision.user = os_user();
+  decision.host = host_name();
+  return decision;
+}
+
+std::string describe(const Decision& decision) {
+  switch (decision.kind) {
+    case DecisionKind::mark:
+      return fmt::format("{} {} by {}", decision.task, to_string(decision.verdict), decision.by);
+    case DecisionKind::approve:
+      return fmt::format("{} approved by {}", decision.task, decision.by);
+    case DecisionKind::reject:
+      return fmt::format("{} rejected by {}", decision.task, decision.by);
+  }
+  return decision.task;
+}
+
+const JournalEvent* find_decision(const Journal& journal, const std::string& id) {
+  for (auto it = journal.events.rbegin(); it != journal.events.rend(); ++it) {
+    const auto field = it->fields.find("decision");
+    if (field != it->fields.end() && field->is_string() && field->get<std::string>() == id) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+// Waits for the running executor's verdict on the decision: applied, refused (exit 2), or not
+// taken in yet (it stays queued).
+int await_executor(const std::filesystem::path& dir, const Decision& decision) {
+  const auto deadline = std::chrono::steady_clock::now() + answer_wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(poll_interval);
+    const Journal journal = read_journal(dir / journal_file_name);
+    if (const JournalEvent* event = find_decision(journal, decision.id)) {
+      if (event->type == event::decision_refused) {
+        throw UsageError(fmt::format("refused: {}",
+                                     event->fields.value("reason", std::string("no reason"))));
+      }
+      write_output(fmt::format("recorded: {} (journal line {})\n", describe(decision),
+                               event->seq + 1));
+      return exit_success;
+    }
+    if (!lock_holder(dir)) break;
+  }
+  write_output(fmt::format(
+      "queued: {}; the executor has not taken it in yet. It stays in {} until it does (or the "
+      "next `cutover resume`).\n",
+      describe(decision), (dir / inbox_dir_name).string()));
+  return exit_success;
+}
+
+int decide(const DecideArguments& arguments, DecisionKind kind) {
+  check_name(arguments.by);
+  const auto dir = std::filesystem::absolute(arguments.run_dir);
+  const RecordedRun run = open_recorded_run(dir);
+  const auto executor = lock_holder(dir);
+  const Decision decision = make_decision(arguments, kind, run);
+  const Effect effect =
+      judge(*run.runbook, run.graph, run.state, decision,
+            executor ? ExecutorPresence::running : ExecutorPresence::absent);
+  if (const auto* refused = std::get_if<effect::Refused>(&effect)) {
+    throw UsageError(refused->reason);
+  }
+  deliver(dir, decision);
+  if (executor) return await_executor(dir, decision);
+  write_output(fmt::format("queued: {}; no executor runs: `cutover resume {}` applies it\n",
+                           describe(decision), dir.string()));
+  return exit_success;
+}
+
+CLI::App* add_decision(CLI::App& app, const std::string& name, const std::string& description,
+                       DecideArguments& arguments, const std::string& task_name) {
+  auto* command = app.add_subcommand(name, description);
+  command->add_option("run_dir", arguments.run_dir, "The run directory")
+      ->required()
+      ->type_name("RUN_DIR");
+  command->add_option("task", arguments.task, "The " + task_name)->required()->type_name(task_name == "gate" ? "GATE" : "TASK");
+  return command;
+}
+
+void add_person(CLI::App& command, DecideArguments& arguments) {
+  command.add_option("--by", arguments.by, "Your name, as the journal records it")
+      ->required()
+      ->type_name("NAME");
+  command.add_option("--note", arguments.note, "Why, for the journal and the report")
+      ->type_name("TEXT");
+}
+
+constexpr const char* decision_footer =
+    "The decision goes to RUN_DIR/inbox/ and the executor, the journal's only writer, takes it\n"
+    "in: with an executor running this waits (up to 10 s) for its verdict; without one the\n"
+    "decision waits for `cutover resume`. At the executor's terminal the same question may be\n"
+    "answered at the prompt: whichever comes first wins, and the other is refused.\n"
+    "Exit codes: 0 recorded or queued, 2 refused (an unknown task, a task not waiting for this\n"
+    "decision, a name not among the approvers, a finished run), 5 the run cannot be read.";
+
+}  // namespace
+
+void add_mark(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<DecideArguments>();
+  auto* command = add_decision(
+      app, "mark", "Say how a manual task, a manual rollback step or a task in doubt ended",
+      *arguments, "task");
+  command->add_option("verdict", arguments->verdict, "done, failed, skipped or retry")
+      ->required()
+      ->type_name("done|failed|skipped|retry");
+  add_person(*command, *arguments);
+  command->footer(std::string(
+                      "done: it happened; failed: it did not (the task's on_failure applies);\n"
+                      "skipped: not needed (its dependents go ahead, nothing to roll back);\n"
+                      "retry: run it again (a task in doubt, or one that failed and stopped the "
+                      "run).\n") +
+                  decision_footer);
+  command->callback([arguments, &action] {
+    action = [arguments] { return decide(*arguments, DecisionKind::mark); };
+  });
+}
+
+void add_approve_reject(CLI::App& app, Action& action) {
+  for (const DecisionKind kind : {DecisionKind::approve, DecisionKind::reject}) {
+    auto arguments = std::make_shared<DecideArguments>();
+    const bool approve = kind == DecisionKind::approve;
+    auto* command = add_decision(
+        app, std::string(to_string(kind)),
+        approve ? "Approve a gate (go): every approver it names must"
+                : "Reject a gate (no-go): its on_failure applies",
+        *arguments, "gate");
+    add_person(*command, *arguments);
+    command->footer(std::string("--by must be one of the gate's approvers.\n") + decision_footer);
+    command->callback(
+        [arguments, kind, &action] { action = [arguments, kind] { return decide(*arguments, kind); }; });
+  }
+}
+
+}  // namespace cutover::cli

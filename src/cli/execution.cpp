@@ -1,0 +1,77 @@
+#include "execution.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "cutover/inbox.hpp"
+#include "cutover/run_dir.hpp"
+#include "cutover/timing.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+std::string summary(const Runbook& runbook, const ExecutorResult& result, Duration took) {
+  std::size_t done = 0;
+  std::vector<std::string> failed;
+  std::vector<std::string_view> in_doubt;
+  for (std::size_t i = 0; i < runbook.tasks.size(); ++i) {
+    const TaskState& task = result.state.tasks[i];
+    done += task.finished() && task.status != TaskStatus::failed ? 1 : 0;
+    if (task.status == TaskStatus::failed) {
+      failed.push_back(fmt::format("{} ({})", runbook.tasks[i].id, task.reason));
+    }
+    if (task.status == TaskStatus::interrupted) in_doubt.push_back(runbook.tasks[i].id);
+  }
+  std::string outcome(to_string(result.outcome));
+  std::replace(outcome.begin(), outcome.end(), '_', ' ');
+  std::string text = fmt::format("run {}: {} of {} tasks done in {}", outcome, done,
+                                 runbook.tasks.size(), format_took(took));
+  if (!failed.empty()) text += fmt::format("; failed: {}", fmt::join(failed, ", "));
+  if (!in_doubt.empty()) text += fmt::format("; in doubt: {}", fmt::join(in_doubt, ", "));
+  if (!result.state.stop_reason.empty() && result.outcome != RunOutcome::succeeded) {
+    text += fmt::format("; stopped because {}", result.state.stop_reason);
+  }
+  return text;
+}
+
+}  // namespace
+
+ConsoleStyle console_style() {
+  const char* term = std::getenv("TERM");
+  const bool dumb = term && std::string_view(term) == "dumb";
+  return {colour_enabled(stdout), isatty(STDOUT_FILENO) == 1 && !dumb};
+}
+
+bool ask_here(bool non_interactive, bool auto_people) {
+  return !non_interactive && !auto_people && isatty(STDIN_FILENO) == 1;
+}
+
+RunOutcome execute_run(const Execution& execution, EventSink& journal, Console& console) {
+  RealRunnerOptions runner_options;
+  runner_options.read_terminal = ask_here(execution.options.non_interactive,
+                                          execution.options.auto_people);
+  runner_options.inbox = make_inbox(execution.run_dir);
+  const auto runner = make_real_runner(runner_options);
+  ExecutorSetup setup{execution.runbook,  execution.runbook_dir, execution.run_dir,
+                      execution.run_id,   current_environment(), execution.secrets,
+                      os_user(),          host_name()};
+  setup.history = execution.history;
+  const auto began = std::chrono::steady_clock::now();
+  const ExecutorResult result =
+      execute(setup, execution.graph, *runner, journal, console, execution.options);
+  console.finish();
+  write_timing_csv(execution.run_dir, execution.runbook, execution.graph, result.state);
+  const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - began);
+  console.note(summary(execution.runbook, result, took));
+  console.note(fmt::format("journal: {}", (execution.run_dir / journal_file_name).string()));
+  console.note(fmt::format("timing:  {}", (execution.run_dir / timing_file_name).string()));
+  return result.outcome;
+}
+
+}  // namespace cutover::cli

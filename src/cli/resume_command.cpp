@@ -1,0 +1,187 @@
+// cutover resume and cutover rollback: an executor takes a run up again from its journal.
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "cutover/errors.hpp"
+#include "cutover/recorded_run.hpp"
+#include "cutover/run_dir.hpp"
+#include "execution.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+struct TakeUpArguments {
+  std::string run_dir;
+  std::size_t jobs = 4;
+  bool non_interactive = false;
+  bool auto_people = false;
+  bool force = false;
+};
+
+void require_resumable(const RecordedRun& run) {
+  const std::string dir = run.dir.string();
+  switch (run.state.outcome.value_or(RunOutcome::interrupted)) {
+    case RunOutcome::succeeded:
+      throw UsageError(fmt::format("{}: the run succeeded; there is nothing to resume", dir));
+    case RunOutcome::rolled_back:
+      throw UsageError(
+          fmt::format("{}: the run was rolled back; start a new run to go again", dir));
+    case RunOutcome::rollback_failed:
+      throw UsageError(fmt::format(
+          "{}: a rollback step failed; once a person has dealt with it, `cutover rollback {}` "
+          "runs the failed steps again (or `cutover mark {} TASK done` first, if fixed by hand)",
+          dir, dir, dir));
+    case RunOutcome::failed:
+    case RunOutcome::interrupted:
+      return;
+  }
+}
+
+// The point of no return tasks that have started, if any.
+std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run) {
+  std::vector<std::string_view> started;
+  for (TaskIndex i = 0; i < run.runbook->tasks.size(); ++i) {
+    if (run.runbook->tasks[i].point_of_no_return &&
+        run.state.tasks[i].status != TaskStatus::pending) {
+      started.push_back(run.runbook->tasks[i].id);
+    }
+  }
+  return started;
+}
+
+// Rolling back past a point of no return undoes what the runbook says cannot be undone
+// safely: it needs --force and a person typing the task's id at a terminal.
+void require_rollback_allowed(const RecordedRun& run, bool force) {
+  const std::string dir = run.dir.string();
+  if (run.state.outcome == RunOutcome::succeeded) {
+    throw UsageError(fmt::format(
+        "{}: the run succeeded; rollback is for a run that stopped or failed", dir));
+  }
+  if (run.state.outcome == RunOutcome::rolled_back) {
+    throw UsageError(fmt::format("{}: the run was already rolled back", dir));
+  }
+  const auto points = started_points_of_no_return(run);
+  if (points.empty()) return;
+  if (!force) {
+    throw UsageError(fmt::format(
+        "{}: {} (a point of no return) has started, so the runbook says fix forward; to roll "
+        "back anyway, use --force and confirm",
+        dir, fmt::join(points, ", ")));
+  }
+  if (isatty(STDIN_FILENO) != 1) {
+    throw UsageError("--force past a point of no return must be confirmed at a terminal");
+  }
+  write(stdout, fmt::format("Roll back past the point of no return {}? Type its id to confirm: ",
+                            points.front()));
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer != points.front()) throw UsageError("not confirmed; nothing was rolled back");
+}
+
+int take_up(const TakeUpArguments& arguments, Start start) {
+  if (arguments.jobs == 0) throw UsageError("-j must be at least 1");
+  const auto dir = std::filesystem::absolute(resolve_run_dir(
+      arguments.run_dir.empty() ? std::nullopt
+                                : std::optional<std::filesystem::path>(arguments.run_dir)));
+  open_recorded_run(dir);  // a folder that is not a run is refused before it is locked
+  const RunLock lock = RunLock::acquire(dir, system_clocks().utc_now());
+  const RecordedRun run = open_recorded_run(dir);  // as it is now that nobody else writes
+  if (start == Start::resume) require_resumable(run);
+  if (start == Start::rollback) require_rollback_allowed(run, arguments.force);
+  if (run.journal.warning) {
+    write(stderr, fmt::format("warning: {}: {}\n", (dir / journal_file_name).string(),
+                              *run.journal.warning));
+  }
+  const NamedValues secrets = read_secrets(*run.runbook);
+  JournalWriter journal = JournalWriter::reopen(dir / journal_file_name);
+
+  Console console(stdout, console_style());
+  if (const auto stale = lock.stale()) {
+    console.note(fmt::format("the last executor (pid {} on {}, since {}) is gone", stale->pid,
+                             stale->host, stale->started));
+  }
+  ExecutorOptions options;
+  options.jobs = arguments.jobs;
+  options.auto_people = arguments.auto_people;
+  options.non_interactive = !ask_here(arguments.non_interactive, arguments.auto_people);
+  options.track = run.state.track;
+  options.live_view = console_style().live;
+  options.start = start;
+  options.forced = arguments.force;
+  const RunOutcome outcome =
+      execute_run({*run.runbook, run.graph, dir, run.journal.header.run_id, run.runbook_dir,
+                   secrets, options, &run.journal.events},
+                  journal, console);
+  // The contract: a rollback asked for and completed cleanly is a success.
+  if (start == Start::rollback && outcome == RunOutcome::rolled_back) return exit_success;
+  return exit_code_of(outcome);
+}
+
+CLI::App* add_take_up(CLI::App& app, const std::string& name, const std::string& description,
+                      TakeUpArguments& arguments) {
+  auto* command = app.add_subcommand(name, description);
+  command->add_option("run_dir", arguments.run_dir, "Run directory (default: the latest run)")
+      ->type_name("RUN_DIR");
+  command->add_option("-j,--jobs", arguments.jobs, "Automated tasks at once (default 4)")
+      ->type_name("N");
+  command->add_flag("--non-interactive", arguments.non_interactive,
+                    "Never prompt: people answer with cutover mark / approve / reject (the "
+                    "default when stdin is not a terminal)");
+  command->add_flag("--auto", arguments.auto_people,
+                    "Take manual tasks and approvals as done, by 'auto' (not tasks in doubt: "
+                    "whether they finished is for a person to say)");
+  return command;
+}
+
+}  // namespace
+
+void add_resume(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<TakeUpArguments>();
+  auto* command = add_take_up(
+      app, "resume", "Continue an interrupted, crashed or stopped run from its journal",
+      *arguments);
+  command->footer(
+      "Everything is rebuilt from the journal (a torn last line is ignored with a warning), and\n"
+      "decisions queued with mark / approve / reject are applied first. Finished tasks never run\n"
+      "again. A task that failed and stopped the run runs again (mark it done or skipped first\n"
+      "if it must not). A task in doubt (started, never finished) runs again only when it is\n"
+      "idempotent; otherwise a person decides with `cutover mark RUN_DIR TASK done|failed|retry`\n"
+      "before anything that depends on it starts. Processes of it still alive are reported and\n"
+      "never started twice.\n"
+      "Exit codes: as `cutover run`; 2 when there is nothing to resume, 5 when another executor\n"
+      "holds the run.");
+  command->callback(
+      [arguments, &action] { action = [arguments] { return take_up(*arguments, Start::resume); }; });
+}
+
+void add_rollback(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<TakeUpArguments>();
+  auto* command = add_take_up(
+      app, "rollback",
+      "Roll back a stopped or failed run: the rollback steps of every succeeded task, in "
+      "reverse dependency order",
+      *arguments);
+  command->add_flag("--force", arguments->force,
+                    "Roll back even past a started point of no return (confirmed at a terminal)");
+  command->footer(
+      "A task is rolled back only after all its succeeded dependents were. Every step is\n"
+      "journaled; an interrupted rollback continues with `cutover rollback` (or `resume`), and\n"
+      "rollback steps that failed run again. A task in doubt that has a rollback step waits for a\n"
+      "person: `cutover mark RUN_DIR TASK done` (then it is rolled back) or `failed`.\n"
+      "Exit codes: 0 rolled back, 2 refused (the reason is given), 4 a rollback step failed,\n"
+      "5 another executor holds the run, 130 interrupted.");
+  command->callback([arguments, &action] {
+    action = [arguments] { return take_up(*arguments, Start::rollback); };
+  });
+}
+
+}  // namespace cutover::cli
