@@ -83,6 +83,18 @@ void Console::answered() {
   if (style_.live) draw_bottom();
 }
 
+void Console::withdraw() {
+  if (question_.empty()) return;
+  if (bottom_shown_) {
+    clear_bottom();
+  } else {
+    write("\n");  // the question stands on its own line, unanswered
+  }
+  question_.clear();
+  if (style_.live) draw_bottom();
+  std::fflush(out_);
+}
+
 void Console::finish() {
   clear_bottom();
   std::fflush(out_);

@@ -11,7 +11,9 @@ namespace cutover {
 namespace {
 
 constexpr std::pair<DecisionKind, std::string_view> kind_names[] = {
-    {DecisionKind::mark, "mark"}, {DecisionKind::approve, "approve"}, {DecisionKind::reject, "reject"}};
+    {DecisionKind::mark, "mark"},
+    {DecisionKind::approve, "approve"},
+    {DecisionKind::reject, "reject"}};
 constexpr std::pair<Verdict, std::string_view> verdict_names[] = {{Verdict::done, "done"},
                                                                   {Verdict::failed, "failed"},
                                                                   {Verdict::skipped, "skipped"},
@@ -40,19 +42,15 @@ class Judge {
  public:
   Judge(const Runbook& runbook, const RunGraph& graph, const RunState& state,
         const Decision& decision, ExecutorPresence executor)
-      : runbook_(runbook),
-        graph_(graph),
-        state_(state),
-        decision_(decision),
-        executor_(executor) {}
+      : runbook_(runbook), graph_(graph), state_(state), decision_(decision), executor_(executor) {}
 
   Effect judge() const {
     const auto index = graph_.find(decision_.task);
     if (!index) return unknown_task();
     if (state_.outcome == RunOutcome::succeeded || state_.outcome == RunOutcome::rolled_back) {
-      return Refused{fmt::format("the run already finished ({})",
-                                 state_.outcome == RunOutcome::succeeded ? "succeeded"
-                                                                         : "rolled back")};
+      return Refused{
+          fmt::format("the run already finished ({})",
+                      state_.outcome == RunOutcome::succeeded ? "succeeded" : "rolled back")};
     }
     const Task& task = runbook_.tasks[*index];
     const TaskState& own = state_.tasks[*index];
@@ -68,8 +66,9 @@ class Judge {
     std::vector<std::string_view> ids;
     for (const Task& task : runbook_.tasks) ids.push_back(task.id);
     const std::string closest = closest_match(decision_.task, ids);
-    return Refused{fmt::format("runbook {} has no task '{}'{}", runbook_.id, decision_.task,
-                               closest.empty() ? "" : fmt::format("; did you mean '{}'?", closest))};
+    return Refused{
+        fmt::format("runbook {} has no task '{}'{}", runbook_.id, decision_.task,
+                    closest.empty() ? "" : fmt::format("; did you mean '{}'?", closest))};
   }
 
   bool absent() const { return executor_ == ExecutorPresence::absent; }
@@ -102,9 +101,8 @@ class Judge {
       case Verdict::skipped:
         break;
     }
-    return Refused{
-        fmt::format("a rollback step is marked done, failed or retry, not {}",
-                    to_string(decision_.verdict))};
+    return Refused{fmt::format("a rollback step is marked done, failed or retry, not {}",
+                               to_string(decision_.verdict))};
   }
 
   Effect gate_decision(TaskIndex index, const Task& task, const TaskState& own) const {
@@ -118,8 +116,8 @@ class Judge {
                                  decision_.by, task.id, fmt::join(names, ", "))};
     }
     if (own.status != TaskStatus::waiting) return not_waiting(index, "approvals");
-    const bool approved = std::find(own.approved_by.begin(), own.approved_by.end(),
-                                    decision_.by) != own.approved_by.end();
+    const bool approved = std::find(own.approved_by.begin(), own.approved_by.end(), decision_.by) !=
+                          own.approved_by.end();
     if (decision_.kind == DecisionKind::reject) return effect::Reject{};
     if (approved) return Refused{fmt::format("{} already approved {}", decision_.by, task.id)};
     return effect::Approve{};
@@ -131,13 +129,13 @@ class Judge {
     if (decided_by_approvals && own.status != TaskStatus::interrupted) {
       return Refused{fmt::format("{} is a gate: approve or reject it", task.id)};
     }
-    const bool in_doubt = own.status == TaskStatus::interrupted ||
-                          (own.status == TaskStatus::running && absent());
+    const bool in_doubt =
+        own.status == TaskStatus::interrupted || (own.status == TaskStatus::running && absent());
     if (in_doubt) return settle();
     if (own.status == TaskStatus::waiting && state_.people_do(runbook_, index)) {
       if (decision_.verdict == Verdict::retry) {
-        return Refused{fmt::format("{} waits for a person: mark it done, failed or skipped",
-                                   task.id)};
+        return Refused{
+            fmt::format("{} waits for a person: mark it done, failed or skipped", task.id)};
       }
       return settle();
     }
@@ -193,8 +191,7 @@ class Judge {
   std::string waiting_for(TaskIndex index) const {
     std::vector<std::string_view> unfinished;
     for (const TaskIndex dependency : graph_.dag.dependencies[index]) {
-      if (!state_.tasks[dependency].finished())
-        unfinished.push_back(runbook_.tasks[dependency].id);
+      if (!state_.tasks[dependency].finished()) unfinished.push_back(runbook_.tasks[dependency].id);
     }
     if (unfinished.empty()) return "";
     return fmt::format(" (it waits for {})", fmt::join(unfinished, ", "));
@@ -209,8 +206,12 @@ class Judge {
 
 }  // namespace
 
-std::string_view to_string(DecisionKind kind) { return name_of(kind_names, kind); }
-std::string_view to_string(Verdict verdict) { return name_of(verdict_names, verdict); }
+std::string_view to_string(DecisionKind kind) {
+  return name_of(kind_names, kind);
+}
+std::string_view to_string(Verdict verdict) {
+  return name_of(verdict_names, verdict);
+}
 std::optional<DecisionKind> parse_decision_kind(std::string_view text) {
   return parse_name(kind_names, text);
 }

@@ -86,7 +86,6 @@ class Executor {
         options_(options),
         state_(setup.history ? fold(runbook_, graph_, *setup.history)
                              : initial_state(runbook_, graph_)),
-        started_at_(runbook_.tasks.size()),
         attempt_base_(runbook_.tasks.size(), 0) {
     for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
   }
@@ -129,11 +128,10 @@ class Executor {
   json run_started_fields() const {
     json vars = json::object();
     for (const auto& [name, value] : runbook_.vars) vars[name] = redact(value, secret_values_);
-    json fields = {{"runbook_id", runbook_.id},
-            {"runbook_dir", setup_.runbook_dir.string()},
-            {"tasks", runbook_.tasks.size()},
-            {"jobs", options_.jobs},       {"auto", options_.auto_people},
-            {"dry_run", options_.dry_run}, {"vars", std::move(vars)}};
+    json fields = {{"runbook_id", runbook_.id},      {"runbook_dir", setup_.runbook_dir.string()},
+                   {"tasks", runbook_.tasks.size()}, {"jobs", options_.jobs},
+                   {"auto", options_.auto_people},   {"dry_run", options_.dry_run},
+                   {"vars", std::move(vars)}};
     if (options_.non_interactive) fields["non_interactive"] = true;
     if (options_.track) fields["track"] = true;
     return fields;
@@ -156,7 +154,6 @@ class Executor {
 
   void act(const StartTask& start) {
     const Task& task = runbook_.tasks[start.task];
-    started_at_[start.task] = runner_.now();
     // Attempts count across resumes; the retry budget starts afresh with each start.
     const int attempt = state_.tasks[start.task].attempts + 1;
     attempt_base_[start.task] = attempt - 1;
@@ -527,8 +524,9 @@ class Executor {
     // Nothing starts before the next sync, so dependents never outrun this event.
     record(event::task_finished, std::move(fields),
            by.empty() ? Durability::batched : Durability::now);
-    const std::string took = format_took(std::chrono::duration_cast<Duration>(
-        runner_.now() - started_at_[index].value_or(runner_.now())));
+    const TaskState& own = state_.tasks[index];
+    const std::string took = format_took(Duration{
+        own.finished_ms.value_or(0) - own.started_ms.value_or(own.finished_ms.value_or(0))});
     if (status == TaskStatus::succeeded) {
       note(fmt::format("{} ok     {} in {}{}", stamp(), task.id, took,
                        by.empty() ? "" : fmt::format(" (by {})", by)));
@@ -742,7 +740,8 @@ class Executor {
   // A task's instructions as a person reads them: a manual task's text, a command, a gate's
   // checks (track mode shows commands as instructions).
   void show_instructions(const Task& task) {
-    if (const auto* manual = std::get_if<Manual>(&task.kind)) return show_text(manual->instructions);
+    if (const auto* manual = std::get_if<Manual>(&task.kind))
+      return show_text(manual->instructions);
     if (const auto* command = std::get_if<Command>(&task.kind)) {
       return note(fmt::format("    $ {}", shown(command->run)));
     }
@@ -849,7 +848,8 @@ class Executor {
     // Unless the decision settles the question (withdrawing it), it is asked again afresh:
     // the next approver of a gate.
     question.verdict.reset();
-    settle(task, decision, judge(runbook_, graph_, state_, decision, ExecutorPresence::running), false);
+    settle(task, decision, judge(runbook_, graph_, state_, decision, ExecutorPresence::running),
+           false);
     ask_front();
   }
 
@@ -891,10 +891,9 @@ class Executor {
 
   void take(const Decision& decision, ExecutorPresence executor) {
     if (state_.decisions.contains(decision.id)) return;  // taken in before a crash
-    Effect effect =
-        decision.run_id == setup_.run_id
-            ? judge(runbook_, graph_, state_, decision, executor)
-            : effect::Refused{fmt::format("it was meant for run {}", decision.run_id)};
+    Effect effect = decision.run_id == setup_.run_id
+                        ? judge(runbook_, graph_, state_, decision, executor)
+                        : effect::Refused{fmt::format("it was meant for run {}", decision.run_id)};
     settle(graph_.find(decision.task).value_or(0), decision, effect, true);
   }
 
@@ -912,12 +911,10 @@ class Executor {
     fields.erase("id");
     fields["reason"] = refused.reason;
     record(event::decision_refused, std::move(fields), Durability::now);
-    console_.alert(fmt::format("{} refused: {} {}{} by {} ({}@{}): {}", stamp(),
-                               to_string(decision.kind), decision.task,
-                               decision.kind == DecisionKind::mark
-                                   ? fmt::format(" {}", to_string(decision.verdict))
-                                   : "",
-                               decision.by, decision.user, decision.host, refused.reason));
+    console_.alert(fmt::format(
+        "{} refused: {} {}{} by {} ({}@{}): {}", stamp(), to_string(decision.kind), decision.task,
+        decision.kind == DecisionKind::mark ? fmt::format(" {}", to_string(decision.verdict)) : "",
+        decision.by, decision.user, decision.host, refused.reason));
   }
 
   void carry_out(TaskIndex task, const Decision& decision, const effect::FinishTask& finish) {
@@ -965,12 +962,11 @@ class Executor {
   void withdraw(TaskIndex task, const Decision& decision) {
     const bool asked_here = !questions_.empty() && questions_.front().task == task;
     std::erase_if(questions_, [&](const Question& question) { return question.task == task; });
-    if (!asked_here) return;
-    console_.answered();
-    if (deciding_ && asking_here()) {
-      note(fmt::format("{} [{}] answered at another terminal by {} ({}@{})", stamp(),
-                       runbook_.tasks[task].id, decision.by, decision.user, decision.host));
-    }
+    // A terminal answer asks the next question itself, once it is carried out.
+    if (!asked_here || !deciding_ || !asking_here()) return;
+    console_.withdraw();
+    note(fmt::format("{} [{}] answered at another terminal by {} ({}@{})", stamp(),
+                     runbook_.tasks[task].id, decision.by, decision.user, decision.host));
     ask_front();
   }
 
@@ -1105,12 +1101,10 @@ class Executor {
       done += task.finished() ? 1 : 0;
       if (!task.active() || running.size() > 100) continue;
       const Task& own = runbook_.tasks[index];
-      const Duration spent = std::chrono::duration_cast<Duration>(
-          runner_.now() - started_at_[index].value_or(runner_.now()));
-      const std::string waits =
-          task.waiting_since
-              ? fmt::format(" (waits for a person since {})", clock_time(*task.waiting_since))
-              : "";
+      const Duration spent{elapsed().count() - task.started_ms.value_or(elapsed().count())};
+      const std::string waits = task.waiting_since ? fmt::format(" (waits for a person since {})",
+                                                                 clock_time(*task.waiting_since))
+                                                   : "";
       running += fmt::format(" {} {}{}{}", own.id, format_duration(spent),
                              own.estimate ? "/" + format_duration(*own.estimate) : "", waits);
     }
@@ -1149,14 +1143,13 @@ class Executor {
   RunState state_;
   std::vector<std::string> secret_values_;
   SteadyTime run_start_{};
-  std::vector<std::optional<SteadyTime>> started_at_;
   ProcessId next_process_ = 1;
   std::uint64_t next_token_ = 1;
   std::map<ProcessId, std::unique_ptr<Activity>> activities_;
   std::vector<std::pair<ProcessId, ProcessSpec>> pending_spawns_;
   std::map<std::uint64_t, Delayed> delayed_;
   std::deque<Question> questions_;
-  std::vector<int> attempt_base_;  // per task: attempts before this executor started it
+  std::vector<int> attempt_base_;       // per task: attempts before this executor started it
   const Decision* deciding_ = nullptr;  // the inbox decision being carried out
   bool terminating_ = false;
   bool terminal_closed_ = false;

@@ -136,8 +136,7 @@ void deliver(const std::filesystem::path& run_dir, const Decision& decision) {
 std::vector<InboxItem> read_inbox(const std::filesystem::path& run_dir) {
   std::vector<InboxItem> items;
   std::error_code error;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(run_dir / inbox_dir_name, error)) {
+  for (const auto& entry : std::filesystem::directory_iterator(run_dir / inbox_dir_name, error)) {
     const std::string name = entry.path().filename().string();
     if (name.starts_with('.') || !name.ends_with(".json")) continue;
     InboxItem item{entry.path(), std::string{}};

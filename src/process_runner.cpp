@@ -12,8 +12,8 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -575,8 +575,8 @@ class RealRunner final : public ProcessRunner {
         ::inotify_add_watch(fd, options_.inbox.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
       const int error = errno;
       if (fd >= 0) ::close(fd);
-      throw EnvironmentError(fmt::format("{}: cannot be watched: {}", options_.inbox.string(),
-                                         std::strerror(error)));
+      throw EnvironmentError(
+          fmt::format("{}: cannot be watched: {}", options_.inbox.string(), std::strerror(error)));
     }
     inbox_.assign(fd);
     read_inbox_events();

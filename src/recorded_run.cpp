@@ -34,8 +34,8 @@ RecordedRun open_recorded_run(const std::filesystem::path& run_dir) {
   const auto journal_path = run_dir / journal_file_name;
   std::error_code error;
   if (!std::filesystem::is_regular_file(journal_path, error)) {
-    throw UsageError(fmt::format("{}: not a run directory (it has no {})", run_dir.string(),
-                                 journal_file_name));
+    throw UsageError(
+        fmt::format("{}: not a run directory (it has no {})", run_dir.string(), journal_file_name));
   }
   RecordedRun run;
   run.dir = run_dir;
@@ -47,6 +47,11 @@ RecordedRun open_recorded_run(const std::filesystem::path& run_dir) {
       for (const auto& [name, value] : vars->items()) {
         if (value.is_string()) run.vars.emplace_back(name, value.get<std::string>());
       }
+    }
+    if (const auto jobs = started->fields.find("jobs"); jobs != started->fields.end() &&
+                                                        jobs->is_number_unsigned() &&
+                                                        jobs->get<std::size_t>() > 0) {
+      run.jobs = jobs->get<std::size_t>();
     }
     if (const auto it = started->fields.find("runbook_dir");
         it != started->fields.end() && it->is_string()) {

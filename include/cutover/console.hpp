@@ -28,6 +28,8 @@ class Console {
   // A question waiting for a typed line; it stays at the bottom until answer() or another ask.
   void ask(std::string_view question);
   void answered();
+  // The question was settled elsewhere (another terminal): it goes, unanswered.
+  void withdraw();
   // The live view's line; ignored unless live.
   void status(std::string_view line);
   // The run is over: the status line is cleared and not drawn again.

@@ -51,9 +51,9 @@ struct Approve {};
 struct Reject {};
 }  // namespace effect
 
-using Effect = std::variant<effect::Refused, effect::FinishTask, effect::RunAgain,
-                            effect::FinishRollbackStep, effect::RunRollbackStepAgain,
-                            effect::Approve, effect::Reject>;
+using Effect =
+    std::variant<effect::Refused, effect::FinishTask, effect::RunAgain, effect::FinishRollbackStep,
+                 effect::RunRollbackStepAgain, effect::Approve, effect::Reject>;
 
 // Whether an executor is working on the run right now. Without one, a task that was running
 // is in doubt (its executor crashed), and a failed task may be settled before `resume`.

@@ -18,6 +18,7 @@ struct RecordedRun {
   std::unique_ptr<const Runbook> runbook;  // on the heap: the graph points into it
   std::filesystem::path runbook_dir;       // where the original runbook was: relative workdirs
   EnvVars vars;                            // as the run had them, --var included
+  std::size_t jobs = 4;                    // -j the run was started with
   RunGraph graph;
   Journal journal;
   RunState state;

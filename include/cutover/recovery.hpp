@@ -12,9 +12,9 @@ namespace cutover {
 
 struct InDoubt {
   TaskIndex task = 0;
-  bool rollback = false;  // its rollback step, not the task
-  bool rerun = false;     // run again; otherwise a person decides (mark done|failed|retry)
-  std::string why;        // for the journal and the operator
+  bool rollback = false;   // its rollback step, not the task
+  bool rerun = false;      // run again; otherwise a person decides (mark done|failed|retry)
+  std::string why;         // for the journal and the operator
   std::vector<int> alive;  // processes of it still running, from the executor that crashed
   bool ask = true;         // a person is asked to decide (unless it reruns)
 };

@@ -46,7 +46,7 @@ enum class TaskStatus {
   waiting,  // on a person: a manual task, or a gate's approvals
   succeeded,
   failed,
-  skipped,      // counts as done for its dependents; nothing to roll back
+  skipped,  // counts as done for its dependents; nothing to roll back
   // In doubt: terminated by a second Ctrl-C, or found started-but-unfinished by `resume`. It
   // holds back its dependents until it is run again or a person marks it.
   interrupted,
@@ -63,7 +63,7 @@ struct TaskState {
   std::optional<UtcTime> started_at;
   std::optional<UtcTime> finished_at;
   std::optional<UtcTime> waiting_since;  // on a person: a manual task, approvals, in doubt
-  int pid = 0;  // of the last attempt's process group, when there was one
+  int pid = 0;                           // of the last attempt's process group, when there was one
   // Between a failed attempt and the next: no process of it is running.
   bool between_attempts = false;
   std::vector<std::string> approved_by;
@@ -120,7 +120,7 @@ struct RunState {
   bool point_of_no_return_passed = false;
   std::optional<RunOutcome> outcome;
   bool rollback_performed = false;  // a rollback began: resuming continues it
-  bool track = false;  // `cutover track`: people do every task, commands included
+  bool track = false;               // `cutover track`: people do every task, commands included
   // Every operator decision the journal has taken in (applied or refused), by its id: an
   // inbox file whose id is here was consumed before a crash and is only deleted.
   std::set<std::string, std::less<>> decisions;

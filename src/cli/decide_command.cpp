@@ -51,8 +51,8 @@ Decision make_decision(const DecideArguments& arguments, DecisionKind kind,
   if (kind == DecisionKind::mark) {
     const auto verdict = parse_verdict(arguments.verdict);
     if (!verdict) {
-      throw UsageError(fmt::format("'{}' is not a verdict: done, failed, skipped or retry",
-                                   arguments.verdict));
+      throw UsageError(
+          fmt::format("'{}' is not a verdict: done, failed, skipped or retry", arguments.verdict));
     }
     decision.verdict = *verdict;
   }
@@ -94,11 +94,11 @@ int await_executor(const std::filesystem::path& dir, const Decision& decision) {
     const Journal journal = read_journal(dir / journal_file_name);
     if (const JournalEvent* event = find_decision(journal, decision.id)) {
       if (event->type == event::decision_refused) {
-        throw UsageError(fmt::format("refused: {}",
-                                     event->fields.value("reason", std::string("no reason"))));
+        throw UsageError(
+            fmt::format("refused: {}", event->fields.value("reason", std::string("no reason"))));
       }
-      write_output(fmt::format("recorded: {} (journal line {})\n", describe(decision),
-                               event->seq + 1));
+      write_output(
+          fmt::format("recorded: {} (journal line {})\n", describe(decision), event->seq + 1));
       return exit_success;
     }
     if (!lock_holder(dir)) break;
@@ -116,9 +116,8 @@ int decide(const DecideArguments& arguments, DecisionKind kind) {
   const RecordedRun run = open_recorded_run(dir);
   const auto executor = lock_holder(dir);
   const Decision decision = make_decision(arguments, kind, run);
-  const Effect effect =
-      judge(*run.runbook, run.graph, run.state, decision,
-            executor ? ExecutorPresence::running : ExecutorPresence::absent);
+  const Effect effect = judge(*run.runbook, run.graph, run.state, decision,
+                              executor ? ExecutorPresence::running : ExecutorPresence::absent);
   if (const auto* refused = std::get_if<effect::Refused>(&effect)) {
     throw UsageError(refused->reason);
   }
@@ -135,7 +134,9 @@ CLI::App* add_decision(CLI::App& app, const std::string& name, const std::string
   command->add_option("run_dir", arguments.run_dir, "The run directory")
       ->required()
       ->type_name("RUN_DIR");
-  command->add_option("task", arguments.task, "The " + task_name)->required()->type_name(task_name == "gate" ? "GATE" : "TASK");
+  command->add_option("task", arguments.task, "The " + task_name)
+      ->required()
+      ->type_name(task_name == "gate" ? "GATE" : "TASK");
   return command;
 }
 
@@ -166,12 +167,12 @@ void add_mark(CLI::App& app, Action& action) {
       ->required()
       ->type_name("done|failed|skipped|retry");
   add_person(*command, *arguments);
-  command->footer(std::string(
-                      "done: it happened; failed: it did not (the task's on_failure applies);\n"
-                      "skipped: not needed (its dependents go ahead, nothing to roll back);\n"
-                      "retry: run it again (a task in doubt, or one that failed and stopped the "
-                      "run).\n") +
-                  decision_footer);
+  command->footer(
+      std::string("done: it happened; failed: it did not (the task's on_failure applies);\n"
+                  "skipped: not needed (its dependents go ahead, nothing to roll back);\n"
+                  "retry: run it again (a task in doubt, or one that failed and stopped the "
+                  "run).\n") +
+      decision_footer);
   command->callback([arguments, &action] {
     action = [arguments] { return decide(*arguments, DecisionKind::mark); };
   });
@@ -181,15 +182,15 @@ void add_approve_reject(CLI::App& app, Action& action) {
   for (const DecisionKind kind : {DecisionKind::approve, DecisionKind::reject}) {
     auto arguments = std::make_shared<DecideArguments>();
     const bool approve = kind == DecisionKind::approve;
-    auto* command = add_decision(
-        app, std::string(to_string(kind)),
-        approve ? "Approve a gate (go): every approver it names must"
-                : "Reject a gate (no-go): its on_failure applies",
-        *arguments, "gate");
+    auto* command = add_decision(app, std::string(to_string(kind)),
+                                 approve ? "Approve a gate (go): every approver it names must"
+                                         : "Reject a gate (no-go): its on_failure applies",
+                                 *arguments, "gate");
     add_person(*command, *arguments);
     command->footer(std::string("--by must be one of the gate's approvers.\n") + decision_footer);
-    command->callback(
-        [arguments, kind, &action] { action = [arguments, kind] { return decide(*arguments, kind); }; });
+    command->callback([arguments, kind, &action] {
+      action = [arguments, kind] { return decide(*arguments, kind); };
+    });
   }
 }
 

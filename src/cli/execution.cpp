@@ -54,13 +54,13 @@ bool ask_here(bool non_interactive, bool auto_people) {
 
 RunOutcome execute_run(const Execution& execution, EventSink& journal, Console& console) {
   RealRunnerOptions runner_options;
-  runner_options.read_terminal = ask_here(execution.options.non_interactive,
-                                          execution.options.auto_people);
+  runner_options.read_terminal =
+      ask_here(execution.options.non_interactive, execution.options.auto_people);
   runner_options.inbox = make_inbox(execution.run_dir);
   const auto runner = make_real_runner(runner_options);
-  ExecutorSetup setup{execution.runbook,  execution.runbook_dir, execution.run_dir,
-                      execution.run_id,   current_environment(), execution.secrets,
-                      os_user(),          host_name()};
+  ExecutorSetup setup{
+      execution.runbook,     execution.runbook_dir, execution.run_dir, execution.run_id,
+      current_environment(), execution.secrets,     os_user(),         host_name()};
   setup.history = execution.history;
   const auto began = std::chrono::steady_clock::now();
   const ExecutorResult result =

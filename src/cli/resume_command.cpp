@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "cutover/errors.hpp"
@@ -21,7 +22,7 @@ namespace {
 
 struct TakeUpArguments {
   std::string run_dir;
-  std::size_t jobs = 4;
+  std::optional<std::size_t> jobs;  // unset: as the run was started
   bool non_interactive = false;
   bool auto_people = false;
   bool force = false;
@@ -63,8 +64,8 @@ std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run
 void require_rollback_allowed(const RecordedRun& run, bool force) {
   const std::string dir = run.dir.string();
   if (run.state.outcome == RunOutcome::succeeded) {
-    throw UsageError(fmt::format(
-        "{}: the run succeeded; rollback is for a run that stopped or failed", dir));
+    throw UsageError(
+        fmt::format("{}: the run succeeded; rollback is for a run that stopped or failed", dir));
   }
   if (run.state.outcome == RunOutcome::rolled_back) {
     throw UsageError(fmt::format("{}: the run was already rolled back", dir));
@@ -88,7 +89,7 @@ void require_rollback_allowed(const RecordedRun& run, bool force) {
 }
 
 int take_up(const TakeUpArguments& arguments, Start start) {
-  if (arguments.jobs == 0) throw UsageError("-j must be at least 1");
+  if (arguments.jobs == 0u) throw UsageError("-j must be at least 1");
   const auto dir = std::filesystem::absolute(resolve_run_dir(
       arguments.run_dir.empty() ? std::nullopt
                                 : std::optional<std::filesystem::path>(arguments.run_dir)));
@@ -110,17 +111,16 @@ int take_up(const TakeUpArguments& arguments, Start start) {
                              stale->host, stale->started));
   }
   ExecutorOptions options;
-  options.jobs = arguments.jobs;
+  options.jobs = arguments.jobs.value_or(run.jobs);
   options.auto_people = arguments.auto_people;
   options.non_interactive = !ask_here(arguments.non_interactive, arguments.auto_people);
   options.track = run.state.track;
   options.live_view = console_style().live;
   options.start = start;
   options.forced = arguments.force;
-  const RunOutcome outcome =
-      execute_run({*run.runbook, run.graph, dir, run.journal.header.run_id, run.runbook_dir,
-                   secrets, options, &run.journal.events},
-                  journal, console);
+  const RunOutcome outcome = execute_run({*run.runbook, run.graph, dir, run.journal.header.run_id,
+                                          run.runbook_dir, secrets, options, &run.journal.events},
+                                         journal, console);
   // The contract: a rollback asked for and completed cleanly is a success.
   if (start == Start::rollback && outcome == RunOutcome::rolled_back) return exit_success;
   return exit_code_of(outcome);
@@ -131,7 +131,8 @@ CLI::App* add_take_up(CLI::App& app, const std::string& name, const std::string&
   auto* command = app.add_subcommand(name, description);
   command->add_option("run_dir", arguments.run_dir, "Run directory (default: the latest run)")
       ->type_name("RUN_DIR");
-  command->add_option("-j,--jobs", arguments.jobs, "Automated tasks at once (default 4)")
+  command
+      ->add_option("-j,--jobs", arguments.jobs, "Automated tasks at once (default: as the run had)")
       ->type_name("N");
   command->add_flag("--non-interactive", arguments.non_interactive,
                     "Never prompt: people answer with cutover mark / approve / reject (the "
@@ -146,9 +147,9 @@ CLI::App* add_take_up(CLI::App& app, const std::string& name, const std::string&
 
 void add_resume(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<TakeUpArguments>();
-  auto* command = add_take_up(
-      app, "resume", "Continue an interrupted, crashed or stopped run from its journal",
-      *arguments);
+  auto* command =
+      add_take_up(app, "resume", "Continue an interrupted, crashed or stopped run from its journal",
+                  *arguments);
   command->footer(
       "Everything is rebuilt from the journal (a torn last line is ignored with a warning), and\n"
       "decisions queued with mark / approve / reject are applied first. Finished tasks never run\n"
@@ -159,8 +160,9 @@ void add_resume(CLI::App& app, Action& action) {
       "never started twice.\n"
       "Exit codes: as `cutover run`; 2 when there is nothing to resume, 5 when another executor\n"
       "holds the run.");
-  command->callback(
-      [arguments, &action] { action = [arguments] { return take_up(*arguments, Start::resume); }; });
+  command->callback([arguments, &action] {
+    action = [arguments] { return take_up(*arguments, Start::resume); };
+  });
 }
 
 void add_rollback(CLI::App& app, Action& action) {

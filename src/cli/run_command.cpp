@@ -12,8 +12,8 @@
 #include "cutover/new_run.hpp"
 #include "cutover/run_dir.hpp"
 #include "cutover/sha256.hpp"
-#include "execution.hpp"
 #include "cutover/virtual_runner.hpp"
+#include "execution.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {
@@ -110,9 +110,10 @@ int run(const RunArguments& arguments) {
   options.non_interactive = !ask_here(arguments.non_interactive, arguments.auto_people);
   options.track = arguments.track;
   options.live_view = console_style().live;
-  return exit_code_of(execute_run({runbook, graph, std::filesystem::absolute(run_dir.dir), run_dir.run_id,
-                      std::filesystem::absolute(runbook.file).parent_path(), secrets, options},
-                     journal, console));
+  return exit_code_of(
+      execute_run({runbook, graph, std::filesystem::absolute(run_dir.dir), run_dir.run_id,
+                   std::filesystem::absolute(runbook.file).parent_path(), secrets, options},
+                  journal, console));
 }
 
 }  // namespace
@@ -145,8 +146,8 @@ CLI::App* add_run_like(CLI::App& app, const std::string& name, const std::string
 
 void add_run(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<RunArguments>();
-  auto* command = add_run_like(app, "run", "Execute a runbook: a rehearsal or the real cutover",
-                               *arguments);
+  auto* command =
+      add_run_like(app, "run", "Execute a runbook: a rehearsal or the real cutover", *arguments);
   command->add_option("-j,--jobs", arguments->jobs, "Automated tasks at once (default 4)")
       ->type_name("N");
   command->add_flag("--dry-run", arguments->dry_run,
