@@ -112,7 +112,7 @@ int await_executor(const std::filesystem::path& dir, const Decision& decision) {
 
 int decide(const DecideArguments& arguments, DecisionKind kind) {
   check_name(arguments.by);
-  const auto dir = std::filesystem::absolute(arguments.run_dir);
+  const auto dir = std::filesystem::weakly_canonical(std::filesystem::absolute(arguments.run_dir));
   const RecordedRun run = open_recorded_run(dir);
   const auto executor = lock_holder(dir);
   const Decision decision = make_decision(arguments, kind, run);

@@ -90,7 +90,7 @@ void require_rollback_allowed(const RecordedRun& run, bool force) {
 
 int take_up(const TakeUpArguments& arguments, Start start) {
   if (arguments.jobs == 0u) throw UsageError("-j must be at least 1");
-  const auto dir = std::filesystem::absolute(resolve_run_dir(
+  const auto dir = std::filesystem::weakly_canonical(resolve_run_dir(
       arguments.run_dir.empty() ? std::nullopt
                                 : std::optional<std::filesystem::path>(arguments.run_dir)));
   open_recorded_run(dir);  // a folder that is not a run is refused before it is locked

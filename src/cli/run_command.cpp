@@ -111,7 +111,7 @@ int run(const RunArguments& arguments) {
   options.track = arguments.track;
   options.live_view = console_style().live;
   return exit_code_of(
-      execute_run({runbook, graph, std::filesystem::absolute(run_dir.dir), run_dir.run_id,
+      execute_run({runbook, graph, std::filesystem::weakly_canonical(run_dir.dir), run_dir.run_id,
                    std::filesystem::absolute(runbook.file).parent_path(), secrets, options},
                   journal, console));
 }
