@@ -1093,18 +1093,31 @@ class Executor {
     console_.status(status_line());
   }
 
+  // Who a waiting task waits on, for the live view.
+  std::string waited_on(TaskIndex index) const {
+    const Task& task = runbook_.tasks[index];
+    if (state_.tasks[index].status == TaskStatus::interrupted) return "a decision (in doubt)";
+    const auto* gate = std::get_if<Gate>(&task.kind);
+    if (gate && !gate->approvals.empty()) {
+      return fmt::format("{}", fmt::join(missing_approvals(index), ", "));
+    }
+    return task.owner.empty() ? "a person" : task.owner;
+  }
+
   std::string status_line() const {
     std::size_t done = 0;
     std::string running;
     for (TaskIndex index = 0; index < runbook_.tasks.size(); ++index) {
       const TaskState& task = state_.tasks[index];
       done += task.finished() ? 1 : 0;
-      if (!task.active() || running.size() > 100) continue;
+      const bool in_doubt = task.status == TaskStatus::interrupted;
+      if ((!task.active() && !in_doubt) || running.size() > 100) continue;
       const Task& own = runbook_.tasks[index];
       const Duration spent{elapsed().count() - task.started_ms.value_or(elapsed().count())};
-      const std::string waits = task.waiting_since ? fmt::format(" (waits for a person since {})",
-                                                                 clock_time(*task.waiting_since))
-                                                   : "";
+      const std::string waits = task.waiting_since
+                                    ? fmt::format(" (waits for {} since {})", waited_on(index),
+                                                  clock_time(*task.waiting_since))
+                                    : "";
       running += fmt::format(" {} {}{}{}", own.id, format_duration(spent),
                              own.estimate ? "/" + format_duration(*own.estimate) : "", waits);
     }
