@@ -80,7 +80,7 @@ class Judge {
   }
 
   Effect rollback_mark(const Task& task, const TaskState& own) const {
-    const bool manual = std::holds_alternative<ManualRollback>(*task.rollback);
+    const bool manual = state_.track || std::holds_alternative<ManualRollback>(*task.rollback);
     if (own.rollback == RollbackStatus::running && !manual && !absent()) {
       return Refused{fmt::format("the rollback step of {} is running", task.id)};
     }
@@ -131,6 +131,12 @@ class Judge {
     }
     const bool in_doubt =
         own.status == TaskStatus::interrupted || (own.status == TaskStatus::running && absent());
+    if (in_doubt && decision_.verdict == Verdict::retry && state_.rolling_back()) {
+      return Refused{fmt::format(
+          "the run is rolling back, so {} does not run again: mark it done (it is rolled back) "
+          "or failed",
+          task.id)};
+    }
     if (in_doubt) return settle();
     if (own.status == TaskStatus::waiting && state_.people_do(runbook_, index)) {
       if (decision_.verdict == Verdict::retry) {
@@ -182,6 +188,9 @@ class Judge {
         return Refused{fmt::format("{} has not started yet{}", task.id, waiting_for(index))};
       case TaskStatus::running:
         return Refused{fmt::format("{} is running, not waiting for {}", task.id, what)};
+      case TaskStatus::interrupted:
+        return Refused{fmt::format(
+            "{} is in doubt (cut off before it finished): mark it done, failed or retry", task.id)};
       default:
         return Refused{fmt::format("{} already finished: {}{}", task.id, to_string(own.status),
                                    own.by.empty() ? "" : fmt::format(" (by {})", own.by))};

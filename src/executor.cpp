@@ -237,6 +237,7 @@ class Executor {
 
   void take_up() {
     const bool rollback = options_.start == Start::rollback;
+    const std::uint64_t events = state_.last_seq;
     record(event::run_resumed,
            {{"mode", rollback ? "rollback" : "resume"},
             {"jobs", options_.jobs},
@@ -247,7 +248,7 @@ class Executor {
             {"host", setup_.host}},
            Durability::now);
     note(fmt::format("{} {} {} from its journal ({} events)", stamp(),
-                     rollback ? "rolling back" : "resuming", setup_.run_id, state_.last_seq));
+                     rollback ? "rolling back" : "resuming", setup_.run_id, events));
     // Decisions made while no executor ran come first: they may settle what is in doubt.
     take_inbox(ExecutorPresence::absent);
     if (rollback) {
@@ -255,13 +256,17 @@ class Executor {
     } else if (state_.phase == RunPhase::running) {
       run_failures_again();
     }
-    const LeftoverFinder leftovers =
-        setup_.leftovers ? setup_.leftovers : [this](TaskIndex task, int process_group) {
-          return find_leftover_processes(setup_.run_dir.string(), runbook_.tasks[task].id,
-                                         process_group);
-        };
+    const LeftoverFinder leftovers = [this](TaskIndex task, int process_group) {
+      return leftover_processes(task, process_group);
+    };
     for (const InDoubt& doubt : find_in_doubt(runbook_, state_, leftovers)) settle_doubt(doubt);
     ask_waiting_again();
+  }
+
+  std::vector<int> leftover_processes(TaskIndex task, int process_group) const {
+    if (setup_.leftovers) return setup_.leftovers(task, process_group);
+    if (setup_.run_dir.empty()) return {};
+    return find_leftover_processes(setup_.run_dir.string(), runbook_.tasks[task].id, process_group);
   }
 
   void begin_requested_rollback() {
@@ -731,6 +736,9 @@ class Executor {
       case Question::approval:
         return fmt::format("cutover approve|reject {} {} --by NAME", dir, id);
       case Question::in_doubt:
+        if (state_.rolling_back())
+          return fmt::format("cutover mark {} {} done|failed --by NAME", dir, id);
+        return fmt::format("cutover mark {} {} done|failed|retry --by NAME", dir, id);
       case Question::in_doubt_rollback:
         return fmt::format("cutover mark {} {} done|failed|retry --by NAME", dir, id);
     }
@@ -797,6 +805,10 @@ class Executor {
       case Question::approval:
         return console_.ask(fmt::format("[{}] go or no-go? [g/n]: ", id));
       case Question::in_doubt:
+        if (state_.rolling_back()) {
+          return console_.ask(
+              fmt::format("[{}] in doubt: did it happen? done or failed [d/f]: ", id));
+        }
         return console_.ask(fmt::format("[{}] in doubt: done, failed or retry? [d/f/r]: ", id));
       case Question::in_doubt_rollback:
         return console_.ask(
@@ -925,6 +937,17 @@ class Executor {
   }
 
   void carry_out(TaskIndex task, const Decision& decision, const effect::RunAgain&) {
+    // Never two of the same task at once: what is left of its last attempt must end first.
+    if (!state_.people_do(runbook_, task)) {
+      const auto alive = leftover_processes(task, state_.tasks[task].pid);
+      if (!alive.empty()) {
+        return carry_out(task, decision,
+                         effect::Refused{fmt::format(
+                             "processes of {} from before are still running (pid {}): retry "
+                             "once they have ended",
+                             runbook_.tasks[task].id, fmt::join(alive, ", "))});
+      }
+    }
     withdraw(task, decision);
     json fields = person_fields(task, decision.by);
     record(event::task_reset, std::move(fields), Durability::now);

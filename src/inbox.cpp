@@ -138,7 +138,9 @@ std::vector<InboxItem> read_inbox(const std::filesystem::path& run_dir) {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(run_dir / inbox_dir_name, error)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with('.') || !name.ends_with(".json")) continue;
+    if (name.starts_with('.') || !name.ends_with(".json") || !entry.is_regular_file(error)) {
+      continue;
+    }
     InboxItem item{entry.path(), std::string{}};
     try {
       item.content = parse_decision(read_text(entry.path()));

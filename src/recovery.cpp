@@ -12,11 +12,6 @@ namespace cutover {
 
 namespace {
 
-bool rolling_back(const RunState& state) {
-  return state.phase == RunPhase::rolling_back ||
-         (state.phase == RunPhase::draining && state.rollback_wanted && !state.interrupted);
-}
-
 InDoubt forward_task(const Runbook& runbook, const RunState& state, TaskIndex index,
                      std::vector<int> alive) {
   const Task& task = runbook.tasks[index];
@@ -46,11 +41,13 @@ InDoubt forward_task(const Runbook& runbook, const RunState& state, TaskIndex in
 std::vector<InDoubt> find_in_doubt(const Runbook& runbook, const RunState& state,
                                    const LeftoverFinder& leftovers) {
   std::vector<InDoubt> found;
-  const bool backwards = rolling_back(state);
+  const bool backwards = state.rolling_back();
   for (TaskIndex index = 0; index < runbook.tasks.size(); ++index) {
     const Task& task = runbook.tasks[index];
     const TaskState& own = state.tasks[index];
-    if (own.status == TaskStatus::running || own.status == TaskStatus::interrupted) {
+    // While rolling back, what a person was doing is as uncertain as a cut-off command.
+    const bool people_busy = backwards && own.status == TaskStatus::waiting;
+    if (own.status == TaskStatus::running || own.status == TaskStatus::interrupted || people_busy) {
       const bool people = state.people_do(runbook, index);
       std::vector<int> alive = people ? std::vector<int>{} : leftovers(index, own.pid);
       if (!backwards) {

@@ -198,9 +198,7 @@ class Folder {
       state_.phase = RunPhase::rolling_back;
       return;
     }
-    const bool rollback_due =
-        state_.phase == RunPhase::draining && state_.rollback_wanted && !state_.interrupted;
-    if (rollback_due) return;
+    if (state_.rolling_back()) return;
     state_.phase = RunPhase::running;
     state_.stop_reason.clear();
     state_.rollback_wanted = false;
@@ -230,12 +228,16 @@ class Folder {
     if (state_.unmet[index] == 0) make_ready(state_, runbook_, graph_, index);
   }
 
+  bool any_rollback_failed() const {
+    return std::any_of(state_.tasks.begin(), state_.tasks.end(), [](const TaskState& task) {
+      return task.rollback == RollbackStatus::failed;
+    });
+  }
+
   void reset_rollback_step(TaskIndex index) {
     leave_rollback_active(index);
     state_.tasks[index].rollback = RollbackStatus::none;
-    state_.rollback_step_failed =
-        std::any_of(state_.tasks.begin(), state_.tasks.end(),
-                    [](const TaskState& task) { return task.rollback == RollbackStatus::failed; });
+    state_.rollback_step_failed = any_rollback_failed();
   }
 
   void task_reset() {
@@ -362,12 +364,12 @@ class Folder {
   void rollback_step_finished() {
     const TaskIndex index = task_index();
     TaskState& task = state_.tasks[index];
-    if (task.rollback != RollbackStatus::running && task.rollback != RollbackStatus::in_doubt)
-      return;
+    // A failed step may be settled later by a person ("fixed by hand").
+    if (task.rollback == RollbackStatus::none || task.rollback == RollbackStatus::succeeded) return;
     leave_rollback_active(index);
     const bool ok = text_field(event_, "status") == "succeeded";
     task.rollback = ok ? RollbackStatus::succeeded : RollbackStatus::failed;
-    if (!ok) state_.rollback_step_failed = true;
+    state_.rollback_step_failed = !ok || any_rollback_failed();
   }
 
   void run_finished() {

@@ -9,9 +9,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "cutover/errors.hpp"
+#include "cutover/inbox.hpp"
 #include "cutover/virtual_runner.hpp"
 #include "test_support.hpp"
 
@@ -132,7 +135,70 @@ struct Result {
   }
   std::int64_t end_ms() const { return events.empty() ? -1 : events.back().elapsed_ms; }
   std::string outcome() const { return std::string(to_string(run.outcome)); }
+  // Why the run could not go on (Harness::run_to_stall), empty otherwise.
+  std::string error;
 };
+
+// Hands a VirtualRunner's occurrences through, and writes each scheduled decision into the
+// inbox just before the InboxChanged that announces it comes out of wait().
+class DeliveringRunner : public ProcessRunner {
+ public:
+  DeliveringRunner(VirtualRunner& inner, std::filesystem::path run_dir,
+                   std::vector<std::pair<Duration, Decision>> deliveries)
+      : inner_(inner),
+        start_(inner.now()),
+        run_dir_(std::move(run_dir)),
+        deliveries_(std::move(deliveries)) {}
+  void start(ProcessId id, const ProcessSpec& spec) override { inner_.start(id, spec); }
+  void terminate_all() override { inner_.terminate_all(); }
+  void wake_at(std::chrono::steady_clock::time_point when, std::uint64_t token) override {
+    inner_.wake_at(when, token);
+  }
+  std::vector<Occurrence> wait() override {
+    std::vector<Occurrence> occurrences = inner_.wait();
+    for (auto it = deliveries_.begin(); it != deliveries_.end();) {
+      if (start_ + it->first <= inner_.now()) {
+        deliver(run_dir_, it->second);
+        it = deliveries_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return occurrences;
+  }
+  std::chrono::steady_clock::time_point now() const override { return inner_.now(); }
+
+ private:
+  VirtualRunner& inner_;
+  std::chrono::steady_clock::time_point start_;
+  std::filesystem::path run_dir_;
+  std::vector<std::pair<Duration, Decision>> deliveries_;
+};
+
+constexpr std::string_view run_id = "test/20261128T170000Z";
+
+// A decision made with `cutover mark` at another terminal.
+Decision marked(std::string id, std::string task, Verdict verdict, std::string by = "alice",
+                std::string note = {}) {
+  Decision decision;
+  decision.id = std::move(id);
+  decision.run_id = std::string(run_id);
+  decision.kind = DecisionKind::mark;
+  decision.task = std::move(task);
+  decision.verdict = verdict;
+  decision.by = std::move(by);
+  decision.note = std::move(note);
+  decision.user = "alice-u";
+  decision.host = "laptop";
+  return decision;
+}
+
+// The same with `cutover approve` or `cutover reject`.
+Decision gate_decision(std::string id, DecisionKind kind, std::string gate, std::string by) {
+  Decision decision = marked(std::move(id), std::move(gate), Verdict::done, std::move(by));
+  decision.kind = kind;
+  return decision;
+}
 
 // A runbook run on a VirtualRunner, with scripted outcomes per process name ("a", "g: check",
 // "a (rollback)"): the n-th start of a name gets the n-th outcome, the last one repeats, and a
@@ -146,6 +212,15 @@ class Harness {
   std::map<std::string, std::vector<VirtualOutcome>> outcomes;
   std::vector<std::pair<std::string, std::string>> secrets;
   std::filesystem::path run_dir;
+  const std::vector<JournalEvent>* history = nullptr;  // resume and rollback
+  LeftoverFinder leftovers = [](TaskIndex, int) { return std::vector<int>{}; };
+
+  // A decision written into RUN_DIR/inbox/ at `after` (run_dir must be set), announced by
+  // InboxChanged at the same moment.
+  Harness& decide(Duration after, Decision decision) {
+    deliveries_.emplace_back(after, std::move(decision));
+    return inject(after, InboxChanged{});
+  }
 
   Harness& inject(Duration after, Occurrence occurrence) {
     injections_.emplace_back(after, std::move(occurrence));
@@ -159,17 +234,27 @@ class Harness {
     return *this;
   }
 
-  Result run() {
+  Result run() { return run_impl(false); }
+
+  // A run that ends waiting for a person nobody can reach: the Error's message in `error`.
+  Result run_to_stall() { return run_impl(true); }
+
+ private:
+  Result run_impl(bool expect_stall) {
+    if (!run_dir.empty()) std::filesystem::create_directories(run_dir / "logs");
     const RunGraph graph = make_run_graph(runbook);
-    VirtualRunner runner([this](const ProcessSpec& spec) {
+    VirtualRunner virtual_runner([this](const ProcessSpec& spec) {
       const auto it = outcomes.find(spec.name);
       if (it == outcomes.end() || it->second.empty()) return VirtualOutcome{};
       const std::size_t n = starts_[spec.name]++;
       return it->second[std::min(n, it->second.size() - 1)];
     });
-    for (const auto& [after, occurrence] : injections_) runner.inject(after, occurrence);
-    MemoryJournal journal([&runner, start = runner.now()] {
-      return std::chrono::duration_cast<Duration>(runner.now() - start).count();
+    for (const auto& [after, occurrence] : injections_) virtual_runner.inject(after, occurrence);
+    DeliveringRunner runner(virtual_runner, run_dir, deliveries_);
+    // A run taken up from its journal goes on from the journal's last elapsed time.
+    const std::int64_t offset = history && !history->empty() ? history->back().elapsed_ms : 0;
+    MemoryJournal journal([&virtual_runner, offset, start = virtual_runner.now()] {
+      return offset + std::chrono::duration_cast<Duration>(virtual_runner.now() - start).count();
     });
     char* buffer = nullptr;
     std::size_t size = 0;
@@ -178,9 +263,18 @@ class Harness {
     Result result;
     try {
       Console console(out, {});
-      const ExecutorSetup setup{runbook, {},      run_dir, "test/20261128T170000Z",
-                                {},      secrets, "ops",   "host-1"};
+      ExecutorSetup setup{runbook, {}, run_dir, std::string(run_id), {}, secrets, "ops", "host-1"};
+      setup.history = history;
+      setup.leftovers = leftovers;
       result.run = execute(setup, graph, runner, journal, console, options);
+      REQUIRE_FALSE_MESSAGE(expect_stall, "the run did not stall");
+    } catch (const Error& error) {
+      if (!expect_stall) {
+        std::fclose(out);
+        std::free(buffer);
+        throw;
+      }
+      result.error = error.what();
     } catch (...) {
       std::fclose(out);
       std::free(buffer);
@@ -190,12 +284,12 @@ class Harness {
     result.console.assign(buffer, size);
     std::free(buffer);
     result.events = journal.events();
-    result.started = runner.started();
+    result.started = virtual_runner.started();
     return result;
   }
 
- private:
   std::vector<std::pair<Duration, Occurrence>> injections_;
+  std::vector<std::pair<Duration, Decision>> deliveries_;
   std::map<std::string, std::size_t> starts_;
 };
 
@@ -630,8 +724,9 @@ TEST_CASE("a manual task marked failed or skipped at the terminal") {
     const Result result = harness.run();
     const JournalEvent finished = result.one("task_finished", "m");
     CHECK(finished.fields["status"] == "failed");
-    CHECK(finished.fields["reason"] == "marked failed");
+    CHECK(finished.fields["reason"] == "marked failed by bob");
     CHECK(finished.fields["by"] == "bob");
+    CHECK_FALSE(finished.fields.contains("decision"));
     CHECK(result.tasks("task_started") == Lines{"m"});
     CHECK(result.outcome() == "failed");
   }
@@ -707,37 +802,82 @@ TEST_CASE("an approver name that is not in the list is asked again") {
   CHECK(result.outcome() == "succeeded");
 }
 
-TEST_CASE("a closed terminal fails the task whose question waits") {
+TEST_CASE("a closed terminal leaves the question to the inbox: without one the run cannot go on") {
+  TempDir dir;
   Harness harness({with_policy(manual_task("m"), OnFailure::stop), make_task("b", {}, {"m"})});
+  harness.run_dir = dir.path();
   harness.inject(minutes(5), TerminalClosed{});
+  const Result result = harness.run_to_stall();
+  CHECK(result.error == fmt::format("the run waits for a person, and no terminal or inbox can "
+                                    "reach one: cutover mark {} m done|failed|skipped --by NAME; "
+                                    "the journal is intact and the run can be resumed",
+                                    dir.path().string()));
+  CHECK(result.of("task_finished").empty());
+  CHECK(result.of("run_finished").empty());
+  CHECK(result.tasks("task_started") == Lines{"m"});
+  CHECK(result.console.find("the terminal's input closed: answer from another terminal\n") !=
+        std::string::npos);
+  CHECK(result.console.find(fmt::format("    cutover mark {} m done|failed|skipped --by NAME\n",
+                                        dir.path().string())) != std::string::npos);
+}
+
+TEST_CASE("a decision from the inbox settles a question after the terminal closed") {
+  TempDir dir;
+  Harness harness({with_policy(manual_task("m"), OnFailure::stop), make_task("b", {}, {"m"})});
+  harness.run_dir = dir.path();
+  harness.inject(minutes(5), TerminalClosed{});
+  harness.decide(minutes(30), marked("d-1", "m", Verdict::done, "alice", "checked the ledger"));
   const Result result = harness.run();
   const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.elapsed_ms == 5 * minute_ms);
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["reason"] == "the terminal closed before anyone answered");
-  CHECK(result.tasks("task_started") == Lines{"m"});
-  CHECK(result.outcome() == "failed");
+  CHECK(finished.elapsed_ms == 30 * minute_ms);
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "alice");
+  CHECK(finished.fields["decision"] == "d-1");
+  CHECK(result.tasks("task_started") == Lines{"m", "b"});
+  CHECK(result.outcome() == "succeeded");
+  CHECK(read_inbox(dir.path()).empty());
 }
 
-TEST_CASE("a closed terminal fails a waiting approval") {
+TEST_CASE("a closed terminal leaves a waiting approval to the inbox") {
+  TempDir dir;
   Harness harness({with_policy(gate_task("g", {}, {"lead"}), OnFailure::stop)});
+  harness.run_dir = dir.path();
   harness.type(minutes(1), {"g"}).inject(minutes(2), TerminalClosed{});
-  const Result result = harness.run();
-  CHECK(result.of("gate_approved").empty());
-  CHECK(result.one("task_finished", "g").fields["reason"] ==
-        "the terminal closed before anyone answered");
-  CHECK(result.outcome() == "failed");
+  SUBCASE("nobody approves") {
+    const Result result = harness.run_to_stall();
+    CHECK(result.of("gate_approved").empty());
+    CHECK(result.of("task_finished").empty());
+    CHECK(result.error.find(fmt::format("cutover approve|reject {} g --by NAME",
+                                        dir.path().string())) != std::string::npos);
+  }
+  SUBCASE("the lead approves from another terminal") {
+    harness.decide(minutes(10), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+    const Result result = harness.run();
+    const JournalEvent approved = result.one("gate_approved", "g");
+    CHECK(approved.fields["approver"] == "lead");
+    CHECK(approved.fields["decision"] == "d-1");
+    CHECK(approved.elapsed_ms == 10 * minute_ms);
+    CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+    CHECK(result.outcome() == "succeeded");
+  }
 }
 
-TEST_CASE("a question asked after the terminal closed fails at once") {
+TEST_CASE("a question asked after the terminal closed shows how to answer it elsewhere") {
+  TempDir dir;
   Harness harness(
       {make_task("a", minutes(10)), with_policy(manual_task("m", {}, {"a"}), OnFailure::stop)});
+  harness.run_dir = dir.path();
   harness.inject(minutes(1), TerminalClosed{});
-  Result result;
-  REQUIRE_NOTHROW(result = harness.run());
+  harness.decide(minutes(20), marked("d-1", "m", Verdict::failed, "bob"));
+  const Result result = harness.run();
+  CHECK(result.console.find(
+            fmt::format("    answer with: cutover mark {} m done|failed|skipped --by NAME\n",
+                        dir.path().string())) != std::string::npos);
+  CHECK(result.console.find("[m] done, failed or skipped?") == std::string::npos);
   const JournalEvent finished = result.one("task_finished", "m");
   CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["reason"] == "the terminal closed before anyone answered");
+  CHECK(finished.fields["reason"] == "marked failed by bob");
+  CHECK(finished.elapsed_ms == 20 * minute_ms);
   CHECK(result.outcome() == "failed");
 }
 
@@ -1052,7 +1192,7 @@ TEST_CASE("a manual rollback step answered at the terminal") {
     const Result result = harness.run();
     const JournalEvent finished = result.one("rollback_step_finished", "m");
     CHECK(finished.fields["status"] == "failed");
-    CHECK(finished.fields["reason"] == "marked failed");
+    CHECK(finished.fields["reason"] == "marked failed by carol");
     CHECK(finished.fields["by"] == "carol");
     CHECK(result.outcome() == "rollback_failed");
   }
@@ -1192,4 +1332,735 @@ TEST_CASE("a rollback step's process does not pass for the task's own attempt") 
   const Result result = harness.run();
   CHECK(result.process_names() == Lines{"a", "x", "a (rollback)"});
   CHECK(result.run.state.tasks[0].pid == 10001);
+}
+
+// ----- decisions from other terminals ------------------------------------------------------------
+
+TEST_CASE("a non-interactive run waits for the inbox to settle a manual task") {
+  TempDir dir;
+  Harness harness({with_rollback(make_task("prep", minutes(1))), manual_task("m", {}, {"prep"}),
+                   make_task("after", minutes(1), {"m"})});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  SUBCASE("done, with a note") {
+    harness.decide(minutes(15), marked("d-1", "m", Verdict::done, "alice", "ledger closed"));
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("task_finished", "m");
+    CHECK(finished.elapsed_ms == 15 * minute_ms);
+    CHECK(finished.fields["status"] == "succeeded");
+    CHECK(finished.fields["by"] == "alice");
+    CHECK(finished.fields["user"] == "alice-u");
+    CHECK(finished.fields["host"] == "laptop");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK(finished.fields["note"] == "ledger closed");
+    CHECK(result.tasks("task_started") == Lines{"prep", "m", "after"});
+    CHECK(result.values("run_started", "non_interactive") == Lines{"true"});
+    CHECK(result.console.find(
+              fmt::format("    answer with: cutover mark {} m done|failed|skipped --by NAME\n",
+                          dir.path().string())) != std::string::npos);
+    CHECK(result.console.find("[m] done, failed or skipped?") == std::string::npos);
+    CHECK(result.run.state.decisions.contains("d-1"));
+    CHECK(result.run.state.tasks[1].by == "alice");
+    CHECK(result.outcome() == "succeeded");
+    CHECK(read_inbox(dir.path()).empty());
+  }
+  SUBCASE("failed: the failure policy applies") {
+    harness.decide(minutes(15), marked("d-1", "m", Verdict::failed, "bob"));
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("task_finished", "m");
+    CHECK(finished.fields["status"] == "failed");
+    CHECK(finished.fields["reason"] == "marked failed by bob");
+    CHECK(finished.fields["by"] == "bob");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK_FALSE(finished.fields.contains("note"));
+    CHECK(result.values("run_stopping", "reason") == Lines{"task m failed"});
+    CHECK(result.tasks("rollback_step_started") == Lines{"prep"});
+    CHECK(result.tasks("task_started") == Lines{"prep", "m"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("skipped") {
+    harness.decide(minutes(15), marked("d-1", "m", Verdict::skipped, "carol"));
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("task_finished", "m");
+    CHECK(finished.fields["status"] == "skipped");
+    CHECK(finished.fields["by"] == "carol");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK(result.tasks("task_started") == Lines{"prep", "m", "after"});
+    CHECK(result.outcome() == "succeeded");
+  }
+  SUBCASE("retry is refused: a manual task is done, failed or skipped") {
+    harness.decide(minutes(5), marked("d-1", "m", Verdict::retry, "bob"));
+    harness.decide(minutes(6), marked("d-2", "m", Verdict::done, "bob"));
+    const Result result = harness.run();
+    const JournalEvent refused = result.one("decision_refused", "m");
+    CHECK(refused.fields["decision"] == "d-1");
+    CHECK(refused.fields["verdict"] == "retry");
+    CHECK(refused.fields["reason"] == "m waits for a person: mark it done, failed or skipped");
+    CHECK(result.one("task_finished", "m").fields["decision"] == "d-2");
+    CHECK(result.run.state.decisions.contains("d-1"));
+    CHECK(result.outcome() == "succeeded");
+  }
+}
+
+TEST_CASE("approvals from the inbox and from the terminal add up") {
+  TempDir dir;
+  Harness harness({gate_task("g", {}, {"lead", "owner"}), make_task("after", minutes(1), {"g"})});
+  harness.run_dir = dir.path();
+  harness.decide(minutes(2), gate_decision("d-lead", DecisionKind::approve, "g", "lead"));
+  harness.type(minutes(3), {"g", "owner"});
+  const Result result = harness.run();
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  CHECK(result.values("gate_approved", "decision") == Lines{"d-lead", ""});
+  CHECK(result.values("gate_approved", "user") == Lines{"alice-u", "ops"});
+  CHECK(result.values("gate_approved", "host") == Lines{"laptop", "host-1"});
+  CHECK(result.elapsed("gate_approved") == Times{2 * minute_ms, 4 * minute_ms});
+  CHECK(result.console.find("[g] who decides? (owner): ") != std::string::npos);
+  CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a second approval by the same approver is refused and journaled") {
+  TempDir dir;
+  Harness harness({gate_task("g", {}, {"lead", "owner"})});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  harness.decide(minutes(2), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  harness.decide(minutes(3), gate_decision("d-2", DecisionKind::approve, "g", "lead"));
+  harness.decide(minutes(4), gate_decision("d-3", DecisionKind::approve, "g", "owner"));
+  const Result result = harness.run();
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  const JournalEvent refused = result.one("decision_refused", "g");
+  CHECK(refused.elapsed_ms == 3 * minute_ms);
+  CHECK(refused.fields["decision"] == "d-2");
+  CHECK(refused.fields["kind"] == "approve");
+  CHECK(refused.fields["by"] == "lead");
+  CHECK(refused.fields["user"] == "alice-u");
+  CHECK(refused.fields["host"] == "laptop");
+  CHECK(refused.fields["run_id"] == std::string(run_id));
+  CHECK(refused.fields["reason"] == "lead already approved g");
+  CHECK(
+      result.console.find("refused: approve g by lead (alice-u@laptop): lead already approved g") !=
+      std::string::npos);
+  CHECK(result.run.state.decisions == std::set<std::string, std::less<>>{"d-1", "d-2", "d-3"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a rejection from the inbox is a no-go") {
+  TempDir dir;
+  Harness harness({with_policy(gate_task("g", {}, {"lead", "owner"}), OnFailure::stop)});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  Decision rejection = gate_decision("d-1", DecisionKind::reject, "g", "owner");
+  rejection.note = "numbers do not reconcile";
+  harness.decide(minutes(2), rejection);
+  const Result result = harness.run();
+  const JournalEvent rejected = result.one("gate_rejected", "g");
+  CHECK(rejected.fields["approver"] == "owner");
+  CHECK(rejected.fields["decision"] == "d-1");
+  CHECK(rejected.fields["note"] == "numbers do not reconcile");
+  const JournalEvent finished = result.one("task_finished", "g");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["reason"] == "no-go: rejected by owner");
+  CHECK(result.outcome() == "failed");
+}
+
+TEST_CASE("a decision meant for another run is refused") {
+  TempDir dir;
+  Harness harness({manual_task("m")});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  Decision elsewhere = marked("d-1", "m", Verdict::done);
+  elsewhere.run_id = "test/20261127T170000Z-rehearsal";
+  harness.decide(minutes(2), elsewhere);
+  harness.decide(minutes(3), marked("d-2", "m", Verdict::done, "bob"));
+  const Result result = harness.run();
+  const JournalEvent refused = result.one("decision_refused", "m");
+  CHECK(refused.fields["decision"] == "d-1");
+  CHECK(refused.fields["run_id"] == "test/20261127T170000Z-rehearsal");
+  CHECK(refused.fields["reason"] == "it was meant for run test/20261127T170000Z-rehearsal");
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["by"] == "bob");
+  CHECK(finished.elapsed_ms == 3 * minute_ms);
+  CHECK(read_inbox(dir.path()).empty());
+}
+
+TEST_CASE("an inbox file that is not a decision is refused and removed") {
+  TempDir dir;
+  const auto inbox = make_inbox(dir.path());
+  write_text(inbox / "20261128T170000000Z-1-garbage.json", "{\"id\": ");
+  Harness harness({make_task("a", minutes(10))});
+  harness.run_dir = dir.path();
+  harness.inject(minutes(1), InboxChanged{});
+  const Result result = harness.run();
+  const std::vector<JournalEvent> refused = result.of("decision_refused");
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].elapsed_ms == minute_ms);
+  CHECK(refused[0].fields["file"] == "20261128T170000000Z-1-garbage.json");
+  CHECK(text_of(refused[0].fields["reason"])
+            .starts_with("20261128T170000000Z-1-garbage.json cannot be read as a decision: "));
+  CHECK_FALSE(std::filesystem::exists(inbox / "20261128T170000000Z-1-garbage.json"));
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("the terminal answers first: a later mark from the inbox is refused") {
+  TempDir dir;
+  Harness harness({manual_task("m"), make_task("long", minutes(10))});
+  harness.run_dir = dir.path();
+  harness.type(minutes(1), {"d", "bob"});
+  harness.decide(minutes(3), marked("d-1", "m", Verdict::failed, "alice"));
+  const Result result = harness.run();
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "bob");
+  CHECK_FALSE(finished.fields.contains("decision"));
+  const JournalEvent refused = result.one("decision_refused", "m");
+  CHECK(refused.elapsed_ms == 3 * minute_ms);
+  CHECK(refused.fields["decision"] == "d-1");
+  CHECK(refused.fields["verdict"] == "failed");
+  CHECK(refused.fields["reason"] == "m already finished: succeeded (by bob)");
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("the inbox answers first: the question at the terminal is withdrawn") {
+  TempDir dir;
+  Harness harness({manual_task("m1", minutes(30)), manual_task("m2", minutes(5))});
+  harness.run_dir = dir.path();
+  // Someone at the terminal starts answering m1 ("d"), while alice marks it elsewhere.
+  harness.type(minutes(1), {"d"});
+  harness.decide(minutes(2), marked("d-1", "m1", Verdict::done, "alice"));
+  // The name typed next was meant for m1; m2 is being asked now, and a name is no verdict.
+  harness.type(minutes(3), {"bob", "s", "bob"});
+  const Result result = harness.run();
+  CHECK(result.console.find("[m1] answered at another terminal by alice (alice-u@laptop)\n") !=
+        std::string::npos);
+  const JournalEvent m1 = result.one("task_finished", "m1");
+  CHECK(m1.fields["by"] == "alice");
+  CHECK(m1.fields["decision"] == "d-1");
+  CHECK(m1.elapsed_ms == 2 * minute_ms);
+  const JournalEvent m2 = result.one("task_finished", "m2");
+  CHECK(m2.fields["status"] == "skipped");
+  CHECK(m2.fields["by"] == "bob");
+  CHECK(m2.elapsed_ms == 5 * minute_ms);
+  // m2 is asked once m1's question is withdrawn; the stray name is not taken as its verdict.
+  const auto withdrawn = result.console.find("[m1] answered at another terminal");
+  CHECK(result.console.find("[m2] done, failed or skipped? [d/f/s]: ", withdrawn) !=
+        std::string::npos);
+  CHECK(count(result.console, "[m2] your name: ") == 1);
+  CHECK(result.of("decision_refused").empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("an approval from the inbox that completes a gate withdraws its question") {
+  TempDir dir;
+  Harness harness({gate_task("g", {}, {"lead"}), manual_task("m", {}, {"g"})});
+  harness.run_dir = dir.path();
+  harness.type(minutes(1), {"g"});
+  harness.decide(minutes(2), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  // "lead" was meant as g's approver; m is asked now, and a name is no verdict.
+  harness.type(minutes(3), {"lead", "d", "carol"});
+  const Result result = harness.run();
+  CHECK(result.console.find("[g] answered at another terminal by lead (alice-u@laptop)\n") !=
+        std::string::npos);
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead"});
+  CHECK(result.values("gate_approved", "decision") == Lines{"d-1"});
+  CHECK(count(result.console, "[m] done, failed or skipped? [d/f/s]: ") == 2);
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["by"] == "carol");
+  CHECK(finished.elapsed_ms == 5 * minute_ms);
+  CHECK(result.of("decision_refused").empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+// ----- resume ------------------------------------------------------------------------------------
+
+namespace {
+
+// The events of a first run up to and including the n-th (1-based) event of a type: a crash
+// right after it.
+std::vector<JournalEvent> cut_after(const std::vector<JournalEvent>& events, std::string_view type,
+                                    int nth = 1) {
+  std::vector<JournalEvent> kept;
+  for (const JournalEvent& event : events) {
+    kept.push_back(event);
+    if (event.type == type && --nth == 0) return kept;
+  }
+  FAIL("the first run has no such event");
+  return kept;
+}
+
+}  // namespace
+
+TEST_CASE("resume: finished tasks do not run again and in-doubt ones rerun or wait for a person") {
+  const std::vector<Task> tasks = {
+      make_task("a", minutes(1)),
+      with_policy(make_task("copy", minutes(10), {"a"}), OnFailure::stop),
+      make_task("load", minutes(10), {"a"}),
+      make_task("end", minutes(1), {"copy", "load"}),
+  };
+  Harness first(tasks);
+  first.runbook.tasks[2].idempotent = true;
+  first.options.jobs = 2;
+  // Crashed while copy and load ran.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "process_started", 3);
+  TempDir dir;
+  Harness resumed(tasks);
+  resumed.runbook.tasks[2].idempotent = true;
+  resumed.options.jobs = 2;
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  Lines asked;
+  resumed.leftovers = [&](TaskIndex task, int group) {
+    asked.push_back(fmt::format("{}/{}", task, group));
+    return std::vector<int>{};
+  };
+  SUBCASE("without a decision the run waits") {
+    const Result result = resumed.run_to_stall();
+    CHECK(result.error.find(fmt::format("cutover mark {} copy done|failed|retry --by NAME",
+                                        dir.path().string())) != std::string::npos);
+    CHECK(result.process_names() == Lines{"load"});
+  }
+  SUBCASE("retry") {
+    resumed.decide(minutes(30), marked("d-1", "copy", Verdict::retry, "alice"));
+    const Result result = resumed.run();
+    CHECK(result.types().front() == "run_resumed");
+    CHECK(result.values("run_resumed", "mode") == Lines{"resume"});
+    CHECK(result.values("run_resumed", "user") == Lines{"ops"});
+    CHECK(result.tasks("task_in_doubt") == Lines{"copy", "load"});
+    CHECK(result.values("task_in_doubt", "action") == Lines{"wait", "rerun"});
+    CHECK(result.values("task_in_doubt", "reason") ==
+          Lines{"it is not idempotent: a person decides whether it finished",
+                "it is idempotent: it runs again"});
+    CHECK(result.values("task_in_doubt", "pid") == Lines{"10002", "10003"});
+    // Once when the run is taken up, and again before `retry` starts copy a second time.
+    CHECK(asked == Lines{"1/10002", "2/10003", "1/10002"});
+    const JournalEvent reset = result.one("task_reset", "copy");
+    CHECK(reset.fields["by"] == "alice");
+    CHECK(reset.fields["decision"] == "d-1");
+    CHECK(result.process_names() == Lines{"load", "copy", "end"});
+    CHECK(result.values("task_started", "attempt") == Lines{"2", "2", "1"});
+    CHECK(result.console.find("[copy] answered at another terminal by alice") != std::string::npos);
+    CHECK(result.outcome() == "succeeded");
+  }
+  SUBCASE("done") {
+    resumed.decide(minutes(30), marked("d-1", "copy", Verdict::done, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent finished = result.one("task_finished", "copy");
+    CHECK(finished.fields["status"] == "succeeded");
+    CHECK(finished.fields["by"] == "alice");
+    CHECK(result.process_names() == Lines{"load", "end"});
+    CHECK(result.outcome() == "succeeded");
+  }
+  SUBCASE("failed") {
+    resumed.decide(minutes(30), marked("d-1", "copy", Verdict::failed, "alice"));
+    const Result result = resumed.run();
+    CHECK(result.one("task_finished", "copy").fields["reason"] == "marked failed by alice");
+    CHECK(result.process_names() == Lines{"load"});
+    CHECK(result.values("run_stopping", "reason") == Lines{"task copy failed"});
+    CHECK(result.outcome() == "failed");
+  }
+}
+
+TEST_CASE("resume: a task whose processes are still alive is not started again") {
+  const std::vector<Task> tasks = {make_task("a", minutes(10)), make_task("b", minutes(1), {"a"})};
+  Harness first(tasks);
+  first.runbook.tasks[0].idempotent = true;
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "process_started");
+  TempDir dir;
+  Harness resumed(tasks);
+  resumed.runbook.tasks[0].idempotent = true;
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  resumed.leftovers = [](TaskIndex task, int group) {
+    return task == 0 && group == 10001 ? std::vector<int>{10001, 10007} : std::vector<int>{};
+  };
+  resumed.decide(minutes(20), marked("d-1", "a", Verdict::done, "alice"));
+  const Result result = resumed.run();
+  const JournalEvent doubt = result.one("task_in_doubt", "a");
+  CHECK(doubt.fields["action"] == "wait");
+  CHECK(doubt.fields["alive"] == json::array({10001, 10007}));
+  CHECK(doubt.fields["pid"] == 10001);
+  CHECK(doubt.fields["reason"] == "its processes are still running from the executor that stopped");
+  CHECK(result.console.find("(still running: pid 10001, 10007; it is not started again)") !=
+        std::string::npos);
+  CHECK(result.process_names() == Lines{"b"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("resume: a failure that stopped the run runs again") {
+  const std::vector<Task> tasks = {with_policy(make_task("a", minutes(1)), OnFailure::stop),
+                                   with_policy(make_task("c", minutes(1)), OnFailure::continue_),
+                                   make_task("b", minutes(1), {"a", "c"})};
+  Harness first(tasks);
+  first.options.jobs = 2;
+  first.outcomes["a"] = {exits(1)};
+  first.outcomes["c"] = {exits(1)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "failed");
+  const std::vector<JournalEvent> history = first_result.events;
+  REQUIRE(first_result.tasks("task_started") == Lines{"a", "c"});
+  Harness resumed(tasks);
+  resumed.options.jobs = 2;
+  resumed.options.start = Start::resume;
+  resumed.history = &history;
+  const Result result = resumed.run();
+  CHECK(result.tasks("task_reset") == Lines{"a"});
+  CHECK(result.values("task_reset", "reason") ==
+        Lines{"it failed and stopped the run: resume runs it again"});
+  CHECK(result.process_names() == Lines{"a", "b"});
+  CHECK(result.values("task_started", "attempt") == Lines{"2", "1"});
+  CHECK(result.outcome() == "succeeded");
+  CHECK(result.run.state.tasks[1].status == TaskStatus::failed);  // c, with continue, stays
+}
+
+TEST_CASE("resume: questions that were waiting are asked again") {
+  const std::vector<Task> tasks = {manual_task("m", minutes(5)),
+                                   gate_task("g", {}, {"lead", "owner"}),
+                                   make_task("after", minutes(1), {"m", "g"})};
+  TempDir dir;
+  // The first run: the lead approved g from another terminal, then the executor went away
+  // with m and g's second approval open.
+  Harness first(tasks);
+  first.run_dir = dir.path();
+  first.decide(minutes(3), gate_decision("d-lead", DecisionKind::approve, "g", "lead"));
+  const Result first_result = first.run_to_stall();
+  REQUIRE(first_result.values("gate_approved", "approver") == Lines{"lead"});
+  const std::vector<JournalEvent> history = first_result.events;
+
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  resumed.type(minutes(1), {"d", "alice", "g", "owner"});
+  const Result result = resumed.run();
+  CHECK(result.tasks("task_started") == Lines{"after"});  // m and g wait, as they did
+  CHECK(result.of("task_in_doubt").empty());
+  CHECK(result.console.find("manual m: m, estimate 5m\n") != std::string::npos);
+  CHECK(result.console.find("[m] done, failed or skipped? [d/f/s]: ") != std::string::npos);
+  CHECK(result.console.find("gate   g: g waits for approval by owner\n") != std::string::npos);
+  CHECK(result.one("task_finished", "m").fields["by"] == "alice");
+  CHECK(result.values("gate_approved", "approver") == Lines{"owner"});
+  CHECK(result.run.state.tasks[1].approved_by == Lines{"lead", "owner"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("resume: a decision file the journal already took in is deleted and not applied again") {
+  const std::vector<Task> tasks = {manual_task("m1", minutes(10)), manual_task("m2", minutes(5))};
+  TempDir dir;
+  Harness first(tasks);
+  first.run_dir = dir.path();
+  first.options.non_interactive = true;
+  first.decide(minutes(1), marked("d-1", "m1", Verdict::done, "alice"));
+  // The executor crashed after journaling d-1's effect, before deleting its file.
+  const std::vector<JournalEvent> history = cut_after(first.run_to_stall().events, "task_finished");
+  REQUIRE(history.back().fields["decision"] == "d-1");
+  deliver(dir.path(), marked("d-1", "m1", Verdict::failed, "alice"));
+
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.options.non_interactive = true;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  resumed.decide(minutes(5), marked("d-2", "m2", Verdict::done, "bob"));
+  const Result result = resumed.run();
+  CHECK(result.tasks("task_finished") == Lines{"m2"});
+  CHECK(result.of("decision_refused").empty());
+  CHECK(result.run.state.tasks[0].status == TaskStatus::succeeded);
+  CHECK(read_inbox(dir.path()).empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("resume: decisions queued while no executor ran are applied first") {
+  const std::vector<Task> tasks = {make_task("a", minutes(10)), make_task("b", minutes(1), {"a"})};
+  Harness first(tasks);
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "process_started");
+  TempDir dir;
+  deliver(dir.path(), marked("d-1", "a", Verdict::done, "alice", "it had finished"));
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  const Result result = resumed.run();
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.fields["decision"] == "d-1");
+  CHECK(finished.fields["note"] == "it had finished");
+  CHECK(result.of("task_in_doubt").empty());
+  CHECK(result.process_names() == Lines{"b"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+// ----- rollback of a run that stopped ------------------------------------------------------------
+
+TEST_CASE("rollback: a run that stopped is rolled back in reverse dependency order") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("n", minutes(1), {"b"}),
+      with_rollback(make_task("c", minutes(1), {"n"})),
+      with_policy(make_task("x", minutes(1), {"c"}), OnFailure::stop),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "failed");
+  REQUIRE(first_result.of("rollback_started").empty());
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.history = &first_result.events;
+  const Result result = rollback.run();
+  CHECK(result.types().front() == "run_resumed");
+  CHECK(result.values("run_resumed", "mode") == Lines{"rollback"});
+  CHECK(result.values("rollback_started", "by") == Lines{"ops"});
+  CHECK(result.values("rollback_started", "host") == Lines{"host-1"});
+  CHECK(result.tasks("rollback_step_started") == Lines{"c", "b", "a"});
+  CHECK(result.process_names() == Lines{"c (rollback)", "b (rollback)", "a (rollback)"});
+  CHECK(result.of("task_reset").empty());  // x is not run again
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("rollback: a task in doubt with a rollback step holds the rollback until marked") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(10), {"a"})),
+      with_policy(make_task("x", minutes(2)), OnFailure::stop),
+  };
+  Harness first(tasks);
+  first.options.jobs = 2;
+  first.outcomes["x"] = {exits(1)};
+  // Crashed after x failed, while b ran.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "run_stopping");
+  REQUIRE(fold(first.runbook, make_run_graph(first.runbook), history).tasks[1].status ==
+          TaskStatus::running);
+  TempDir dir;
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.run_dir = dir.path();
+  rollback.history = &history;
+  SUBCASE("nobody answers: nothing is rolled back") {
+    const Result result = rollback.run_to_stall();
+    CHECK(result.values("task_in_doubt", "action") == Lines{"wait"});
+    CHECK(result.values("task_in_doubt", "reason") ==
+          Lines{"the run is rolling back: a person decides whether it finished (done: it is "
+                "rolled back)"});
+    CHECK(result.started.empty());
+    // Rolling back, nothing runs forward again: retry is not offered.
+    CHECK(result.error.find(fmt::format("cutover mark {} b done|failed --by NAME",
+                                        dir.path().string())) != std::string::npos);
+  }
+  SUBCASE("done: it finished, so it is rolled back too") {
+    rollback.decide(minutes(5), marked("d-1", "b", Verdict::done, "alice"));
+    const Result result = rollback.run();
+    CHECK(result.one("task_finished", "b").fields["decision"] == "d-1");
+    CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+    CHECK(result.elapsed("rollback_step_started").front() >=
+          result.one("task_finished", "b").elapsed_ms);
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("failed: it did not happen, so only a is rolled back") {
+    rollback.decide(minutes(5), marked("d-1", "b", Verdict::failed, "alice"));
+    const Result result = rollback.run();
+    CHECK(result.process_names() == Lines{"a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+}
+
+TEST_CASE("rollback: rollback steps that failed before run again") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("x", minutes(1), {"b"}),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  first.outcomes["b (rollback)"] = {exits(7)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "rollback_failed");
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.history = &first_result.events;
+  const Result result = rollback.run();
+  CHECK(result.of("rollback_started").empty());  // the rollback goes on
+  const JournalEvent reset = result.one("task_reset", "b");
+  CHECK(reset.fields["rollback"] == true);
+  CHECK(reset.fields["reason"] == "its rollback step failed before: it runs again");
+  CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("rollback: a failed rollback step a person marked done is not run again") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("x", minutes(1), {"b"}),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  first.outcomes["b (rollback)"] = {exits(7)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "rollback_failed");
+  TempDir dir;
+  deliver(dir.path(), marked("d-1", "b", Verdict::done, "alice", "undone by hand"));
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.run_dir = dir.path();
+  rollback.history = &first_result.events;
+  const Result result = rollback.run();
+  CHECK(result.tasks("rollback_step_finished") == Lines{"b", "a"});
+  CHECK(result.values("rollback_step_finished", "decision") == Lines{"d-1", ""});
+  CHECK(result.of("task_reset").empty());
+  CHECK(result.process_names() == Lines{"a (rollback)"});
+  CHECK(result.run.state.tasks[1].rollback == RollbackStatus::succeeded);
+  CHECK(result.outcome() == "rolled_back");
+}
+
+// ----- track -------------------------------------------------------------------------------------
+
+TEST_CASE("track: nothing runs and people mark every task") {
+  Task deploy = make_task("deploy", minutes(10));
+  deploy.kind = Command{"deploy --token {{ TOKEN }}"};
+  Task checks = gate_task("checks", {make_check("recon")}, {}, {"deploy"});
+  Task m = manual_task("m", minutes(5), {"checks"});
+  Harness harness({deploy, checks, m});
+  harness.options.track = true;
+  harness.secrets = {{"TOKEN", "s3cr3t"}};
+  harness.type(minutes(1), {"d", "alice", "d", "bob", "s", "carol"});
+  const Result result = harness.run();
+  CHECK(result.started.empty());
+  CHECK(result.values("run_started", "track") == Lines{"true"});
+  CHECK(result.tasks("task_started") == Lines{"deploy", "checks", "m"});
+  CHECK(result.values("task_started", "command") == Lines{"deploy --token ***", "", ""});
+  CHECK(result.values("task_finished", "by") == Lines{"alice", "bob", "carol"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded", "succeeded", "skipped"});
+  CHECK(result.console.find("do     deploy: deploy, estimate 10m\n") != std::string::npos);
+  CHECK(result.console.find("    $ deploy --token ***\n") != std::string::npos);
+  CHECK(result.console.find("    check 'recon': $ ./check.sh\n") != std::string::npos);
+  CHECK(result.console.find("[deploy] done, failed or skipped? [d/f/s]: ") != std::string::npos);
+  CHECK(result.console.find("[checks] done, failed or skipped? [d/f/s]: ") != std::string::npos);
+  CHECK(result.console.find("s3cr3t") == std::string::npos);
+  for (const JournalEvent& event : result.events) {
+    CHECK(event.fields.dump().find("s3cr3t") == std::string::npos);
+  }
+  CHECK(result.of("check_finished").empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("track: a gate with approvals waits for them") {
+  TempDir dir;
+  Harness harness({gate_task("g", {make_check("recon")}, {"lead", "owner"}),
+                   make_task("after", minutes(1), {"g"})});
+  harness.options.track = true;
+  harness.options.non_interactive = true;
+  harness.run_dir = dir.path();
+  harness.decide(minutes(2), marked("d-0", "g", Verdict::done, "alice"));
+  harness.decide(minutes(3), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  harness.decide(minutes(4), gate_decision("d-2", DecisionKind::approve, "g", "owner"));
+  harness.decide(minutes(5), marked("d-3", "after", Verdict::done, "bob"));
+  const Result result = harness.run();
+  CHECK(result.started.empty());
+  CHECK(result.values("decision_refused", "reason") == Lines{"g is a gate: approve or reject it"});
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  CHECK(result.one("task_finished", "g").elapsed_ms == 4 * minute_ms);
+  CHECK(result.console.find(fmt::format("    answer with: cutover approve|reject {} g --by NAME",
+                                        dir.path().string())) != std::string::npos);
+  CHECK(result.console.find("    check 'recon': $ ./check.sh\n") != std::string::npos);
+  CHECK(result.console.find("gate   g: g waits for approval by lead, owner") != std::string::npos);
+  CHECK(result.one("task_finished", "after").fields["by"] == "bob");
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("track: a rollback command is a step people mark") {
+  Harness harness({with_rollback(make_task("a", minutes(1))), make_task("x", minutes(1), {"a"})});
+  harness.options.track = true;
+  harness.type(minutes(1), {"d", "alice", "f", "bob"}).type(minutes(10), {"d", "carol"});
+  const Result result = harness.run();
+  CHECK(result.started.empty());
+  CHECK(result.console.find("manual rollback a:\n    $ undo-a\n") != std::string::npos);
+  CHECK(result.of("decision_refused").empty());
+  const JournalEvent finished = result.one("rollback_step_finished", "a");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "carol");
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("rollback: a manual task still waiting holds back the rollback of its dependencies") {
+  Task m = manual_task("m", minutes(5), {"a"});
+  m.rollback = ManualRollback{"Undo m."};
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      m,
+      with_policy(make_task("x", minutes(2)), OnFailure::stop),
+  };
+  Harness first(tasks);
+  first.options.jobs = 2;
+  first.outcomes["x"] = {exits(1)};
+  // The executor went away after x failed, while m waited for a person.
+  const std::vector<JournalEvent> history = cut_after(first.run_to_stall().events, "run_stopping");
+  REQUIRE(fold(first.runbook, make_run_graph(first.runbook), history).tasks[1].status ==
+          TaskStatus::waiting);
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.type(minutes(5), {"d", "alice", "d", "bob"});
+  rollback.history = &history;
+  const Result result = rollback.run();
+  CHECK(result.tasks("rollback_step_started") == Lines{"m", "a"});
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("resume: an interrupted rollback goes on and a rollback command cut off is settled") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("x", minutes(1), {"b"}),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  // Crashed while b's rollback command ran.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "rollback_step_started");
+  TempDir dir;
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  SUBCASE("not idempotent: a person decides; retry runs it again") {
+    resumed.decide(minutes(5), marked("d-1", "b", Verdict::retry, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent doubt = result.one("task_in_doubt", "b");
+    CHECK(doubt.fields["rollback"] == true);
+    CHECK(doubt.fields["action"] == "wait");
+    CHECK(result.console.find("[b] rollback in doubt: done, failed or retry? [d/f/r]: ") !=
+          std::string::npos);
+    const JournalEvent reset = result.one("task_reset", "b");
+    CHECK(reset.fields["rollback"] == true);
+    CHECK(reset.fields["decision"] == "d-1");
+    CHECK(result.of("rollback_started").empty());
+    CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("not idempotent: done by a person") {
+    resumed.decide(minutes(5), marked("d-1", "b", Verdict::done, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent finished = result.one("rollback_step_finished", "b");
+    CHECK(finished.fields["status"] == "succeeded");
+    CHECK(finished.fields["by"] == "alice");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK(result.process_names() == Lines{"a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("not idempotent: failed by a person") {
+    resumed.decide(minutes(5), marked("d-1", "b", Verdict::failed, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent finished = result.one("rollback_step_finished", "b");
+    CHECK(finished.fields["status"] == "failed");
+    CHECK(finished.fields["reason"] == "marked failed by alice");
+    CHECK(result.started.empty());
+    CHECK(result.outcome() == "rollback_failed");
+  }
+  SUBCASE("idempotent: it runs again by itself") {
+    resumed.runbook.tasks[1].idempotent = true;
+    const Result result = resumed.run();
+    CHECK(result.values("task_in_doubt", "action") == Lines{"rerun"});
+    CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
 }

@@ -551,3 +551,325 @@ TEST_CASE("a task finished before it started is no longer ready") {
   CHECK(state.ready_people.empty());
   CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
 }
+
+// ----- recovery and people elsewhere -------------------------------------------------------------
+
+TEST_CASE("run_resumed goes back to running after a stop") {
+  Task a = make_task("a");
+  a.on_failure = OnFailure::stop;
+  const Runbook runbook = make_runbook({a, make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(10, "a", "failed", {{"reason", "exit code 1"}})
+      .add(10, "run_stopping", {{"reason", "task a failed"}, {"rollback", false}})
+      .add(11, "run_finished", {{"outcome", "failed"}});
+  RunState state = fold(runbook, graph, events.list());
+  REQUIRE(state.phase == RunPhase::finished);
+  REQUIRE(state.outcome == RunOutcome::failed);
+
+  events.add(20, "run_resumed", {{"mode", "resume"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::running);
+  CHECK_FALSE(state.outcome.has_value());
+  CHECK(state.stop_reason.empty());
+  CHECK_FALSE(state.rollback_wanted);
+  // The failure is still there until the task is reset or settled.
+  CHECK(state.first_failure == TaskIndex{0});
+  CHECK(state.tasks[0].status == TaskStatus::failed);
+}
+
+TEST_CASE("run_resumed goes back to running after an interrupt") {
+  const Runbook runbook = make_runbook({make_task("a"), make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .add(5, "run_stopping",
+           {{"reason", "interrupted by SIGINT"}, {"rollback", false}, {"interrupt", true}})
+      .finished(6, "a", "interrupted")
+      .add(6, "run_finished", {{"outcome", "interrupted"}})
+      .add(100, "run_resumed", {{"mode", "resume"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::running);
+  CHECK_FALSE(state.interrupted);
+  CHECK_FALSE(state.outcome.has_value());
+  CHECK(state.stop_reason.empty());
+  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+}
+
+TEST_CASE("run_resumed after a crash while running keeps running") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a").add(100, "run_resumed", {{"mode", "resume"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::running);
+  CHECK(state.tasks[0].status == TaskStatus::running);
+  CHECK(state.active_automated == 1);
+}
+
+TEST_CASE("run_resumed stays rolling back once a rollback began") {
+  Task a = make_task("a");
+  a.rollback = CommandRollback{"undo-a", {}};
+  const Runbook runbook = make_runbook({a, make_task("x", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(1, "a", "succeeded")
+      .started(1, "x")
+      .finished(2, "x", "failed")
+      .add(2, "run_stopping", {{"reason", "task x failed"}, {"rollback", true}})
+      .add(3, "rollback_started");
+  SUBCASE("crashed during the rollback") {
+    events.add(4, "rollback_step_started", {{"task", "a"}}).add(10, "run_resumed");
+  }
+  SUBCASE("the rollback failed and was finished") {
+    events.add(4, "rollback_step_started", {{"task", "a"}})
+        .add(5, "rollback_step_finished", {{"task", "a"}, {"status", "failed"}})
+        .add(5, "run_finished", {{"outcome", "rollback_failed"}})
+        .add(10, "run_resumed", {{"mode", "rollback"}});
+  }
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::rolling_back);
+  CHECK(state.rollback_performed);
+  CHECK_FALSE(state.outcome.has_value());
+}
+
+TEST_CASE("run_resumed stays draining when the failure's rollback is still due") {
+  const Runbook runbook = make_runbook({make_task("a"), make_task("x")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .started(0, "x")
+      .finished(1, "x", "failed")
+      .add(1, "run_stopping", {{"reason", "task x failed"}, {"rollback", true}})
+      .add(10, "run_resumed", {{"mode", "resume"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::draining);
+  CHECK(state.rollback_wanted);
+  CHECK(state.stop_reason == "task x failed");
+  CHECK_FALSE(state.rollback_performed);
+}
+
+TEST_CASE("task_in_doubt with rerun makes a running task pending and ready again") {
+  const Runbook runbook = make_runbook({make_task("a", minutes(5)), manual_task("m", minutes(1)),
+                                        make_task("b", minutes(1), {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .add(1, "process_started", {{"task", "a"}, {"pid", 77}})
+      .add(100, "run_resumed")
+      .add(101, "task_in_doubt", {{"task", "a"}, {"action", "rerun"}, {"reason", "idempotent"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK(state.active_automated == 0);
+  CHECK(state.tasks[0].attempts == 1);  // the next start counts on
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"a"});
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"m"});
+  CHECK(state.unmet[2] == 1);
+  CHECK_FALSE(state.anything_active());
+}
+
+TEST_CASE("task_in_doubt with rerun of an interrupted manual task puts it to people again") {
+  const Runbook runbook = make_runbook({manual_task("m")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "m"}})
+      .finished(5, "m", "interrupted")
+      .add(9, "task_in_doubt", {{"task", "m"}, {"action", "rerun"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK(state.active_people == 0);
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"m"});
+}
+
+TEST_CASE("task_in_doubt with wait holds the task and its dependents for a person") {
+  const Runbook runbook = make_runbook({make_task("a"), make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .add(100, "run_resumed")
+      .add(250, "task_in_doubt", {{"task", "a"}, {"action", "wait"}, {"reason", "not idempotent"}});
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+  CHECK(state.tasks[0].waiting_since == utc_at(250));
+  CHECK(state.active_automated == 0);
+  CHECK_FALSE(state.anything_active());
+  CHECK(state.ready_automated.empty());
+  CHECK(state.unmet[1] == 1);
+
+  // A person says it finished: its dependents go.
+  events.finished(300, "a", "succeeded", {{"by", "alice"}, {"decision", "d-1"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  CHECK(state.tasks[0].by == "alice");
+  CHECK_FALSE(state.tasks[0].waiting_since.has_value());
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
+}
+
+TEST_CASE("task_in_doubt for a rollback step waits for a person or runs it again") {
+  Task a = make_task("a");
+  a.rollback = CommandRollback{"undo-a", {}};
+  const Runbook runbook = make_runbook({a, make_task("x", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(1, "a", "succeeded")
+      .started(1, "x")
+      .finished(2, "x", "failed")
+      .add(2, "run_stopping", {{"reason", "task x failed"}, {"rollback", true}})
+      .add(3, "rollback_started")
+      .add(4, "rollback_step_started", {{"task", "a"}})
+      .add(10, "run_resumed");
+  SUBCASE("wait") {
+    events.add(11, "task_in_doubt", {{"task", "a"}, {"rollback", true}, {"action", "wait"}});
+    RunState state = fold(runbook, graph, events.list());
+    CHECK(state.tasks[0].rollback == RollbackStatus::in_doubt);
+    CHECK(state.rollback_active_automated == 0);
+    CHECK_FALSE(state.anything_active());
+    CHECK(state.tasks[0].status == TaskStatus::succeeded);
+
+    events.add(20, "rollback_step_finished", {{"task", "a"}, {"status", "succeeded"}});
+    state = fold(runbook, graph, events.list());
+    CHECK(state.tasks[0].rollback == RollbackStatus::succeeded);
+    CHECK(state.rollback_active_automated == 0);
+  }
+  SUBCASE("rerun") {
+    events.add(11, "task_in_doubt", {{"task", "a"}, {"rollback", true}, {"action", "rerun"}});
+    const RunState state = fold(runbook, graph, events.list());
+    CHECK(state.tasks[0].rollback == RollbackStatus::none);
+    CHECK(state.rollback_active_automated == 0);
+    CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  }
+}
+
+TEST_CASE("task_reset runs a failure that stopped the run again") {
+  Task a = make_task("a");
+  a.on_failure = OnFailure::stop;
+  const Runbook runbook = make_runbook({a, make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(10, "a", "failed", {{"reason", "exit code 1"}})
+      .add(10, "run_stopping", {{"reason", "task a failed"}})
+      .add(11, "run_finished", {{"outcome", "failed"}})
+      .add(50, "run_resumed", {{"mode", "resume"}})
+      .add(51, "task_reset", {{"task", "a"}, {"reason", "it failed and stopped the run"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK_FALSE(state.first_failure.has_value());
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"a"});
+  CHECK(state.unmet[1] == 1);
+  CHECK(state.phase == RunPhase::running);
+  CHECK(state.tasks[0].attempts == 1);
+}
+
+TEST_CASE("task_reset of a gate forgets its approvals") {
+  const Runbook runbook = make_runbook({gate_task("g", {"lead", "owner"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "g"}})
+      .add(1, "gate_waiting", {{"task", "g"}})
+      .add(2, "gate_approved", {{"task", "g"}, {"approver", "lead"}})
+      .finished(3, "g", "interrupted")
+      .add(4, "task_reset", {{"task", "g"}, {"by", "alice"}, {"decision", "d-7"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK(state.tasks[0].approved_by.empty());
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"g"});
+  CHECK(state.decisions.contains("d-7"));
+}
+
+TEST_CASE("task_reset of a rollback step that failed clears the rollback failure") {
+  Task a = make_task("a");
+  a.rollback = CommandRollback{"undo-a", {}};
+  Task b = make_task("b");
+  b.rollback = CommandRollback{"undo-b", {}};
+  const Runbook runbook = make_runbook({a, b, make_task("x", {}, {"a", "b"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(1, "a", "succeeded")
+      .started(0, "b")
+      .finished(1, "b", "succeeded")
+      .started(1, "x")
+      .finished(2, "x", "failed")
+      .add(2, "run_stopping", {{"rollback", true}})
+      .add(3, "rollback_started")
+      .add(4, "rollback_step_started", {{"task", "a"}})
+      .add(4, "rollback_step_started", {{"task", "b"}})
+      .add(5, "rollback_step_finished", {{"task", "a"}, {"status", "failed"}})
+      .add(5, "rollback_step_finished", {{"task", "b"}, {"status", "failed"}})
+      .add(6, "run_finished", {{"outcome", "rollback_failed"}})
+      .add(10, "run_resumed", {{"mode", "rollback"}})
+      .add(11, "task_reset", {{"task", "a"}, {"rollback", true}});
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].rollback == RollbackStatus::none);
+  CHECK(state.tasks[1].rollback == RollbackStatus::failed);
+  CHECK(state.rollback_step_failed);  // b's still stands
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+
+  events.add(11, "task_reset", {{"task", "b"}, {"rollback", true}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[1].rollback == RollbackStatus::none);
+  CHECK_FALSE(state.rollback_step_failed);
+  CHECK(state.rollback_active_automated == 0);
+}
+
+TEST_CASE("track mode puts every ready task to people") {
+  const Runbook runbook =
+      make_runbook({make_task("a", minutes(5)), gate_task("g", {}), manual_task("m", minutes(1)),
+                    make_task("b", minutes(1), {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "run_started", {{"track", true}});
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.track);
+  CHECK(state.ready_automated.empty());
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"a", "m", "g"});
+  CHECK(state.people_do(runbook, 0));
+
+  events.started(1, "a");
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::waiting);
+  CHECK(state.tasks[0].waiting_since == utc_at(1));
+  CHECK(state.active_people == 1);
+  CHECK(state.active_automated == 0);
+
+  events.finished(2, "a", "succeeded", {{"by", "alice"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.active_people == 0);
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"m", "b", "g"});
+  CHECK(state.ready_automated.empty());
+}
+
+TEST_CASE("a run without track keeps commands automated") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "run_started", {{"track", false}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK_FALSE(state.track);
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"a"});
+  CHECK_FALSE(state.people_do(runbook, 0));
+}
+
+TEST_CASE("every decision id the journal holds is remembered whether applied or refused") {
+  const Runbook runbook = make_runbook({manual_task("m"), gate_task("g", {"lead"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "m"}})
+      .add(0, "task_started", {{"task", "g"}})
+      .add(1, "gate_waiting", {{"task", "g"}})
+      .add(2, "decision_refused",
+           {{"decision", "d-refused"}, {"task", "m"}, {"reason", "it was meant for run other"}})
+      .add(3, "gate_approved", {{"task", "g"}, {"approver", "lead"}, {"decision", "d-approve"}})
+      .finished(4, "m", "succeeded", {{"by", "alice"}, {"decision", "d-mark"}, {"note", "ok"}})
+      .finished(5, "g", "succeeded")
+      .add(6, "decision_refused", {{"file", "broken.json"}, {"reason", "cannot be read"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.decisions == std::set<std::string, std::less<>>{"d-approve", "d-mark", "d-refused"});
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  // A refusal changes nothing else.
+  CHECK(state.tasks[1].approved_by == Ids{"lead"});
+}

@@ -380,3 +380,79 @@ TEST_CASE("a run with an in-doubt task does not finish succeeded") {
   const Lines actions = run.decide();
   CHECK(std::find(actions.begin(), actions.end(), "finish succeeded") == actions.end());
 }
+
+TEST_CASE("rollback waits for a person to settle a task in doubt that has a rollback step") {
+  Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
+           with_policy(make_task("x"), OnFailure::stop)});
+  run.succeeded("a").started("b").started("x").finished("x", "failed").stopping(false);
+  run.add("run_resumed", {{"mode", "rollback"}}).add("rollback_started");
+  run.add("task_in_doubt", {{"task", "b"}, {"action", "wait"}});
+  REQUIRE(run.state().tasks[1].status == TaskStatus::interrupted);
+  // a may not be rolled back before anyone knows whether b happened.
+  CHECK(run.rollback_candidates() == Lines{});
+  CHECK(run.decide(4) == Lines{});
+
+  SUBCASE("b did finish: it is rolled back first") {
+    run.finished("b", "succeeded");
+    CHECK(run.rollback_candidates() == Lines{"b"});
+    CHECK(run.decide(4) == Lines{"rollback b"});
+    run.rollback_started("b").rolled_back("b");
+    CHECK(run.decide(4) == Lines{"rollback a"});
+    run.rollback_started("a").rolled_back("a");
+    CHECK(run.decide(4) == Lines{"finish rolled_back"});
+  }
+  SUBCASE("b did not happen: a is next") {
+    run.finished("b", "failed");
+    CHECK(run.rollback_candidates() == Lines{"a"});
+    run.rollback_started("a").rolled_back("a");
+    CHECK(run.decide(4) == Lines{"finish rolled_back"});
+  }
+}
+
+TEST_CASE("a rollback with only a task in doubt left does not finish until it is settled") {
+  Run run({make_task("a"), with_rollback(make_task("b")), make_task("x")});
+  run.succeeded("a").started("b").started("x").finished("x", "failed").stopping(true);
+  run.add("rollback_started").add("task_in_doubt", {{"task", "b"}, {"action", "wait"}});
+  CHECK(run.decide() == Lines{});
+  run.finished("b", "failed");
+  CHECK(run.decide() == Lines{"finish rolled_back"});
+}
+
+TEST_CASE("a task in doubt without a rollback step does not hold the rollback back") {
+  Run run({with_rollback(make_task("a")), make_task("b", {}, {"a"}), make_task("x")});
+  run.succeeded("a").started("b").started("x").finished("x", "failed").stopping(true);
+  run.add("rollback_started").add("task_in_doubt", {{"task", "b"}, {"action", "wait"}});
+  CHECK(run.rollback_candidates() == Lines{"a"});
+  run.rollback_started("a").rolled_back("a");
+  CHECK(run.decide() == Lines{"finish rolled_back"});
+}
+
+TEST_CASE("a rollback step in doubt holds the rollback until a person settles it") {
+  Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
+           make_task("x", {}, {"b"})});
+  run.succeeded("a").succeeded("b").started("x").finished("x", "failed").stopping(true);
+  run.add("rollback_started").rollback_started("b");
+  run.add("run_resumed", {{"mode", "resume"}});
+  run.add("task_in_doubt", {{"task", "b"}, {"rollback", true}, {"action", "wait"}});
+  REQUIRE(run.state().tasks[1].rollback == RollbackStatus::in_doubt);
+  CHECK(run.rollback_candidates() == Lines{});
+  CHECK(run.decide(2) == Lines{});
+  SUBCASE("done") {
+    run.rolled_back("b");
+    CHECK(run.decide(2) == Lines{"rollback a"});
+  }
+  SUBCASE("retry") {
+    run.add("task_reset", {{"task", "b"}, {"rollback", true}});
+    CHECK(run.decide(2) == Lines{"rollback b"});
+  }
+  SUBCASE("failed") {
+    run.rolled_back("b", "failed");
+    CHECK(run.decide(2) == Lines{"finish rollback_failed"});
+  }
+}
+
+TEST_CASE("in track mode every ready task is put to people at once with commands too") {
+  Run run({make_task("a"), make_task("b"), make_task("c")});
+  run.add("run_started", {{"track", true}});
+  CHECK(run.decide(1) == Lines{"start a", "start b", "start c"});
+}

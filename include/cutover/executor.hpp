@@ -58,7 +58,7 @@ struct ExecutorResult {
 // Runs the runbook to its end (or its interruption) and returns how it ended. For a fresh run
 // the journal must hold its header and nothing else yet; otherwise `setup.history` is what it
 // holds. Decisions from other terminals are read from RUN_DIR/inbox/ when the runner reports
-// InboxChanged, and once at the start.
+// InboxChanged, and first thing when a run is taken up again.
 ExecutorResult execute(const ExecutorSetup& setup, const RunGraph& graph, ProcessRunner& runner,
                        EventSink& journal, Console& console, const ExecutorOptions& options);
 

@@ -139,6 +139,12 @@ struct RunState {
   std::size_t rollback_active_people = 0;
   bool rollback_step_failed = false;
 
+  // Rolling back, or about to once running tasks finish: nothing runs forward any more.
+  bool rolling_back() const {
+    return phase == RunPhase::rolling_back ||
+           (phase == RunPhase::draining && rollback_wanted && !interrupted);
+  }
+
   // Whether the task waits on a person rather than a process.
   bool people_do(const Runbook& runbook, TaskIndex task) const {
     return track || runbook.tasks[task].is_manual();
