@@ -1020,7 +1020,14 @@ class Executor {
         continue;  // still in doubt, as before
       }
       if (question.kind == Question::manual_rollback) {
-        finish_rollback(question.task, false, reason, {}, nullptr);
+        // Nobody said whether the step happened: it is in doubt, not failed, and `resume`
+        // (or `rollback`) asks again.
+        record(event::task_in_doubt,
+               {{"task", runbook_.tasks[question.task].id},
+                {"action", "wait"},
+                {"rollback", true},
+                {"reason", reason}},
+               Durability::now);
       } else {
         finish_task(question.task, status, reason, nullptr);
       }

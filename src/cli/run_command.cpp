@@ -98,8 +98,9 @@ int run(const RunArguments& arguments) {
   JournalWriter journal = JournalWriter::create(run_dir.dir / journal_file_name, header);
 
   Console console(stdout, console_style());
+  const auto dir = std::filesystem::weakly_canonical(run_dir.dir);
   console.note(fmt::format("{} {} in {}", arguments.track ? "tracking" : "run", run_dir.run_id,
-                           run_dir.dir.string()));
+                           dir.string()));
   if (const auto stale = lock.stale()) {
     console.note(fmt::format("took over the lock left by pid {} on {} (since {}), which is gone",
                              stale->pid, stale->host, stale->started));
@@ -111,7 +112,7 @@ int run(const RunArguments& arguments) {
   options.track = arguments.track;
   options.live_view = console_style().live;
   return exit_code_of(
-      execute_run({runbook, graph, std::filesystem::weakly_canonical(run_dir.dir), run_dir.run_id,
+      execute_run({runbook, graph, dir, run_dir.run_id,
                    std::filesystem::absolute(runbook.file).parent_path(), secrets, options},
                   journal, console));
 }

@@ -44,8 +44,9 @@ expect_in out.txt "[second] pwd=$PWD/book/scripts"
 expect_in out.txt "[second] on stderr"
 expect_in out.txt "[second] no newline at the end"
 expect_in out.txt "run succeeded: 3 of 3 tasks done"
-expect_in out.txt "journal: $dir/journal.jsonl"
-expect_in out.txt "timing:  $dir/timing.csv"
+# The files are named by absolute path, to copy from any folder.
+expect_in out.txt "journal: $PWD/$dir/journal.jsonl"
+expect_in out.txt "timing:  $PWD/$dir/timing.csv"
 
 # The files of the run.
 cmp book/runbook.yaml "$dir/runbook.yaml" || fail "the frozen runbook differs"

@@ -332,10 +332,54 @@ tasks:
     os.chdir("..")
 
 
+# --- the terminal's input closes (Ctrl-D): the question waits for cutover mark ------------------
+
+def closed_terminal_run():
+    os.mkdir("closed")
+    os.chdir("closed")
+    write("rb.yaml", f"""\
+version: 1
+id: prompts
+tasks:
+  - id: confirm
+    owner: ops
+    estimate: 5m
+    manual: Check the dashboard.
+  - id: after
+    estimate: 1s
+    depends_on: confirm
+    run: echo "after {MARK}"
+""")
+    term = Terminal(["run", "rb.yaml"], terminal_env(colour=False))
+    try:
+        term.expect("[confirm] done, failed or skipped? [d/f/s]: ", "confirm's question")
+        run_dir = os.path.abspath(the_run("prompts"))
+        os.write(term.fd, b"\x04")  # Ctrl-D at the start of a line: end of input
+        term.expect("the terminal's input closed: answer from another terminal",
+                    "the notice that nobody is asked here any more")
+        term.expect(f"cutover mark {run_dir} confirm done|failed|skipped --by NAME",
+                    "the command that answers")
+        marked = subprocess.run([CUTOVER, "mark", run_dir, "confirm", "done", "--by", "carol"],
+                                capture_output=True, text=True, timeout=60)
+        check(marked.returncode == 0 and "recorded: confirm done by carol" in marked.stdout,
+              f"cutover mark: exit {marked.returncode}\n{marked.stdout}{marked.stderr}")
+        term.expect(f"[after] after {MARK}", "the task after confirm")
+        status = term.finish()
+    finally:
+        term.kill()
+    check(status == 0, f"exit {status}, expected 0:\n{plain(term.output)}")
+    confirm = events(run_dir, event="task_finished", task="confirm")
+    check(len(confirm) == 1 and confirm[0].get("status") == "succeeded"
+          and confirm[0].get("by") == "carol", f"confirm's task_finished: {confirm}")
+    verify(run_dir)
+    os.chdir("..")
+
+
 def main():
     try:
         answered_run()
         rejected_run()
+        closed_terminal_run()
         if LATE_FAILURES:
             raise Failure("\n".join(LATE_FAILURES))
     except Failure as failure:

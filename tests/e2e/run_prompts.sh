@@ -1,13 +1,32 @@
-# cutover run and people: without a terminal to ask at (and without --auto) a run that needs
-# a person is refused before anything starts; output that is not a terminal has no escape
-# sequences. The prompts themselves, on a pseudo-terminal, are in run_prompts.py.
+# cutover run and people: without a terminal to ask at (and without --auto) nothing is asked
+# here: each question says how to answer with cutover mark / approve from another terminal, and
+# the run waits for that; output that is not a terminal has no escape sequences. The prompts
+# themselves, on a pseudo-terminal, are in run_prompts.py.
 source "$(dirname "$0")/lib.sh"
 
 MARK=marker-$$-$RANDOM
-trap 'pkill -KILL -f -- "$MARK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  pkill -KILL -f -- "$MARK" 2>/dev/null || true
+  cd / && rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-# --- stdin is not a terminal: refused (exit 2), naming the task and suggesting --auto --------
-mkdir refused && cd refused
+# poll DESCRIPTION COMMAND...: runs COMMAND until it succeeds; fails after 20 s.
+poll() {
+  local what=$1
+  shift
+  for _ in $(seq 400); do
+    if "$@"; then return 0; fi
+    sleep 0.05
+  done
+  fail "timed out waiting for: $what"
+}
+
+# --- stdin is not a terminal: the questions wait for cutover mark / approve ------------------
+mkdir waiting && cd waiting
 runbook rb.yaml <<EOF2
 version: 1
 id: prompts
@@ -20,31 +39,48 @@ tasks:
     estimate: 5m
     depends_on: prepare
     manual: Check that the backup finished.
-EOF2
-run_cutover 2 run rb.yaml </dev/null
-expect_in err.txt "confirm-backup"
-expect_in err.txt "stdin is not a terminal"
-expect_in err.txt "--auto"
-[[ ! -e prepare.ran ]] || fail "a task ran before the refusal"
-
-# A gate's approvals wait for people just as well.
-runbook gate.yaml <<EOF2
-version: 1
-id: prompts
-tasks:
-  - id: prepare
-    estimate: 1s
-    run: touch prepare.ran
   - id: go-no-go
     estimate: 1m
-    depends_on: prepare
+    depends_on: confirm-backup
     gate:
       approvals: [lead]
+  - id: switch
+    estimate: 1s
+    depends_on: go-no-go
+    run: touch switch.ran
 EOF2
-run_cutover 2 run gate.yaml </dev/null
-expect_in err.txt "go-no-go"
-expect_in err.txt "--auto"
-[[ ! -e prepare.ran ]] || fail "a task ran before the refusal"
+"$CUTOVER" run --run-dir run rb.yaml >run.out 2>&1 </dev/null &
+PIDS+=($!)
+RUN=$PWD/run
+poll "the manual task's question" grep -qsF \
+  "answer with: cutover mark $RUN confirm-backup done|failed|skipped --by NAME" run.out
+[[ -e prepare.ran ]] || fail "the task before the question did not run"
+expect_in run.out "manual confirm-backup: confirm-backup (owner ops), estimate 5m"
+expect_in run.out "    Check that the backup finished."
+run_cutover 0 mark run confirm-backup done --by alice
+expect_in out.txt "recorded: confirm-backup done by alice"
+# A gate's approvals wait for people just as well.
+poll "the gate's question" grep -qsF "answer with: cutover approve|reject $RUN go-no-go --by NAME" run.out
+[[ ! -e switch.ran ]] || fail "the task after the gate ran before the approval"
+run_cutover 0 approve run go-no-go --by lead
+expect_in out.txt "recorded: go-no-go approved by lead"
+status=0
+wait "${PIDS[-1]}" || status=$?
+[[ $status == 0 ]] || fail "the run without a terminal exited $status: $(cat run.out)"
+[[ -e switch.ran ]] || fail "the task after the gate did not run"
+expect_not_in run.out "stdin is not a terminal"
+expect_not_in run.out $'\x1b'
+/usr/bin/python3 - run/journal.jsonl <<'PY2' || fail "the journal of the run without a terminal"
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1])][1:]
+def has(**fields):
+    return any(all(e.get(k) == v for k, v in fields.items()) for e in events)
+assert has(event="run_started", non_interactive=True)
+assert has(event="task_finished", task="confirm-backup", status="succeeded", by="alice")
+assert has(event="gate_approved", task="go-no-go", approver="lead", by="lead")
+assert has(event="run_finished", outcome="succeeded", exit_code=0)
+PY2
+run_cutover 0 verify run
 cd ..
 
 # --- stdout is not a terminal: no colour and no live view, even with TERM=xterm --------------

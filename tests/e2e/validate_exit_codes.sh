@@ -65,15 +65,22 @@ expect_in out.txt "is a directory"
 run_cutover 2 validate
 run_cutover 2 validate --format yaml good.yaml
 run_cutover 2 frobnicate
-expect_in err.txt "unknown command 'frobnicate'; the commands are: validate, plan, graph, schema, run, verify"
+expect_in err.txt "unknown command 'frobnicate'; the commands are: validate, plan, graph, schema, run, track, resume, rollback, mark, approve, reject, verify, status"
 run_cutover 2 validate --var 9X=1 good.yaml
 expect_in err.txt "--var 9X=1: expected NAME=VALUE"
 run_cutover 2
 run_cutover 0 --help
 expect_in out.txt "validate"
-for command in validate plan graph schema verify; do
+for command in validate plan graph schema run track resume rollback mark approve reject verify status; do
   run_cutover 0 "$command" --help
   expect_in out.txt "Usage:"
+  # An option the command does not have is a usage error (2), not CLI11's own code.
+  run_cutover 2 "$command" --no-such-option
+done
+for command in mark approve reject; do
+  run_cutover 0 "$command" --help
+  expect_in out.txt "--by NAME"
+  expect_in out.txt "--note TEXT"
 done
 
 # Machine formats.
