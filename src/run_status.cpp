@@ -8,6 +8,7 @@
 
 #include "cutover/diagnostics.hpp"
 #include "cutover/forecast.hpp"
+#include "cutover/inbox.hpp"
 
 namespace cutover {
 
@@ -300,8 +301,13 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
 
 RunStatus make_run_status(const RecordedRun& run, UtcTime now,
                           const std::optional<LockHolder>& executor) {
-  return make_run_status(run.dir.string(), *run.runbook, run.graph, run.journal, run.state, now,
-                         executor);
+  RunStatus status = make_run_status(run.dir.string(), *run.runbook, run.graph, run.journal,
+                                     run.state, now, executor);
+  for (const InboxItem& item : read_inbox(run.dir)) {
+    const auto* decision = std::get_if<Decision>(&item.content);
+    if (decision && !run.state.decisions.contains(decision->id)) status.queued.push_back(*decision);
+  }
+  return status;
 }
 
 // ----- text --------------------------------------------------------------------------------------
@@ -319,8 +325,24 @@ class TextWriter {
     in_doubt();
     failed();
     rollback();
+    queued();
     forecast();
     return std::move(out_);
+  }
+
+  void queued() {
+    if (status_.queued.empty()) return;
+    line("");
+    line(bold(status_.executor ? "queued decisions (the executor takes them in)"
+                               : "queued decisions (the next `cutover resume` applies them)"));
+    for (const Decision& decision : status_.queued) {
+      const std::string verdict = decision.kind == DecisionKind::mark
+                                      ? fmt::format("mark {}", to_string(decision.verdict))
+                                      : std::string(to_string(decision.kind));
+      line(fmt::format("  {}  {} by {} ({}@{}), {}", printable(decision.task), verdict,
+                       printable(decision.by), printable(decision.user), printable(decision.host),
+                       clock(decision.time)));
+    }
   }
 
  private:
@@ -689,6 +711,9 @@ json status_json(const RunStatus& status) {
     out["forecast"] = nullptr;
   }
   out["warning"] = status.warning ? json(*status.warning) : json(nullptr);
+  json queued = json::array();
+  for (const Decision& decision : status.queued) queued.push_back(decision_json(decision));
+  out["queued"] = std::move(queued);
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cutover/decision.hpp"
 #include "cutover/journal.hpp"
 #include "cutover/model.hpp"
 #include "cutover/recorded_run.hpp"
@@ -100,6 +101,8 @@ struct RunStatus {
   std::vector<TaskStatusView> tasks;       // every task, in file order
   std::optional<StatusForecast> forecast;  // only while the run starts tasks
   std::optional<std::string> warning;      // the journal's (a torn last line)
+  // Decisions waiting in RUN_DIR/inbox/ for the executor, or for the next `resume`.
+  std::vector<Decision> queued;
 
   bool finished_run() const { return phase == RunPhase::finished; }
 };
