@@ -201,9 +201,13 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
       if (!rolling_back && (state.people_do(runbook, index) || task.is_gate() || task.idempotent)) {
         view.resume_reruns = true;
         view.commands.push_back(fmt::format("cutover resume {}", dir));
+      } else if (rolling_back && !task.rollback) {
+        // Nothing to undo, so the rollback does not wait for it.
+        view.waiting_for = WaitingFor::nothing;
       } else {
-        view.commands.push_back(
-            fmt::format("cutover mark {} {} done|failed|retry --by NAME", dir, id));
+        // Rolling back, nothing runs forward again: retry is not offered.
+        view.commands.push_back(fmt::format("cutover mark {} {} done|failed{} --by NAME", dir, id,
+                                            rolling_back ? "" : "|retry"));
       }
     } else if (own.status == TaskStatus::waiting) {
       view.since = own.waiting_since ? own.waiting_since : own.started_at;
@@ -451,7 +455,9 @@ class TextWriter {
       line(yellow(fmt::format("stopping: {}; no new tasks start, running ones finish",
                               printable(status_.stop_reason))));
     } else if (status_.phase == RunPhase::rolling_back) {
-      line(yellow(fmt::format("rolling back: {}", printable(status_.stop_reason))));
+      line(yellow(status_.stop_reason.empty()
+                      ? std::string("rolling back, as asked with cutover rollback")
+                      : fmt::format("rolling back: {}", printable(status_.stop_reason))));
     }
     if (status_.point_of_no_return_passed && !status_.finished_run()) {
       line("the point of no return has passed: failures are fixed forward");
