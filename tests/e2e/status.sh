@@ -167,7 +167,7 @@ wait "$watcher" || status=$?
 cp -r "$done_dir" torn
 printf '{"seq":99,"time":"2026-11-28T17:00:0' >>torn/journal.jsonl
 run_cutover 0 status torn
-expect_in err.txt "warning: torn"
+expect_in err.txt "is incomplete (a write cut short by a crash) and is ignored"
 expect_in out.txt "progress: 2/2 done"
 
 # ----- not a run; --help ------------------------------------------------------------------------
