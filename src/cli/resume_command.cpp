@@ -102,7 +102,9 @@ int take_up(const TakeUpArguments& arguments, Start start) {
     write(stderr, fmt::format("warning: {}: {}\n", (dir / journal_file_name).string(),
                               *run.journal.warning));
   }
-  const NamedValues secrets = read_secrets(*run.runbook);
+  // Nothing runs in a tracked run: its secrets are not needed, and shown as *** anyway.
+  const NamedValues secrets =
+      run.state.track ? read_secrets(*run.runbook, "***") : read_secrets(*run.runbook);
   JournalWriter journal = JournalWriter::reopen(dir / journal_file_name);
 
   Console console(stdout, console_style());
