@@ -5,7 +5,7 @@ set -euo pipefail
 # Boost (Boost.Process, header-only in 1.74) is for the executor, being built next.
 packages=(
   cmake ninja-build g++ pkg-config
-  libcli11-dev libyaml-dev libfmt-dev libboost-dev libboost-filesystem-dev
+  libcli11-dev libyaml-cpp-dev libfmt-dev libboost-dev libboost-filesystem-dev
   doctest-dev nlohmann-json3-dev libre2-dev libssl-dev
   python3 python3-jsonschema python3-yaml
 )

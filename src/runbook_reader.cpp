@@ -12,23 +12,22 @@
 #include <unordered_set>
 
 #include "cutover/template.hpp"
+#include "yaml_reader.hpp"
 
 namespace cutover {
 
 namespace {
 
+using yaml::Entry;
+using yaml::KeyList;
+using yaml::MappingKeys;
 using yaml::Node;
 using yaml::NodeIndex;
 using yaml::NodeType;
+using yaml::shown;
 
-using KeyList = std::vector<std::string_view>;
-
-// The keys a mapping may hold, and what to say about a key that is not one of them.
-struct MappingKeys {
-  KeyList names;
-  bool extensions = false;    // `x-` keys are ignored (the top level: a home for anchors)
-  KeyList belong_under_gate;  // keys written one level too high
-};
+// The longest estimate, timeout, delay or window a runbook may give: no cutover step is longer.
+constexpr Duration max_duration = std::chrono::days{365};
 
 const MappingKeys top_level_keys = {
     {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases", "tasks"}, true};
@@ -49,7 +48,6 @@ const MappingKeys rollback_keys = {{"run", "timeout", "manual"}};
 const KeyList on_failure_values = {"rollback", "stop", "continue"};
 
 constexpr int max_retries = 1000;
-constexpr std::size_t max_suggestions = 100;
 constexpr std::size_t max_id_length = 128;
 
 bool valid_id(std::string_view id) {
@@ -60,17 +58,6 @@ bool valid_id(std::string_view id) {
   if (!lower_or_digit(id.front())) return false;
   return std::all_of(id.begin(), id.end(),
                      [&](char c) { return lower_or_digit(c) || c == '.' || c == '_' || c == '-'; });
-}
-
-// Values quoted back in messages stay short and on one line.
-std::string shown(std::string_view text) {
-  std::size_t cut = std::min<std::size_t>(text.size(), 60);
-  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;  // not inside a UTF-8 character
-  }
-  std::string out(text.substr(0, cut));
-  std::replace(out.begin(), out.end(), '\n', ' ');
-  return fmt::format("'{}{}'", out, cut < text.size() ? "..." : "");
 }
 
 // Sets each of `overrides` in `vars`: replaced where the name exists, else appended.
@@ -99,12 +86,6 @@ void override_vars(EnvVars& vars, const EnvVars& overrides) {
   }
 }
 
-struct Entry {
-  std::string_view key;
-  Location key_location;
-  NodeIndex value;
-};
-
 // Task-level settings that `defaults` may also give.
 struct TaskSettings {
   std::string owner;
@@ -118,14 +99,11 @@ struct TaskSettings {
   std::vector<std::string> shell = {"/bin/sh", "-c"};
 };
 
-class Reader {
+// The runbook's meaning, on top of the generic YAML reading of MappingReader.
+class Reader : private yaml::MappingReader {
  public:
   Reader(const yaml::Tree& tree, const LoadOptions& options, FileDiagnostics& diagnostics)
-      : tree_(tree),
-        options_(options),
-        out_(diagnostics),
-        mappings_read_(tree.size()),
-        references_checked_(tree.size()) {}
+      : MappingReader(tree, diagnostics), options_(options), references_checked_(tree.size()) {}
 
   Runbook read() {
     Runbook runbook;
@@ -173,221 +151,13 @@ class Reader {
   }
 
  private:
-  // --- mappings --------------------------------------------------------------------------
-
-  // The mapping's entries with merge keys (<<) applied; duplicate keys are reported.
-  std::vector<Entry> entries(NodeIndex index, std::string_view where) {
-    std::vector<Entry> result;
-    const Node& map = tree_.node(index);
-    // A mapping merged or aliased in several places is read each time; its problems are
-    // reported once, where they are written.
-    const bool first_reading = first_visit(mappings_read_, tree_.resolve(index));
-    const auto children = tree_.children(map);
-    std::vector<NodeIndex> merges;
-    // Runbook mappings are small; a hostile one with many keys must not go quadratic.
-    std::unordered_map<std::string_view, std::size_t> large_index;
-    const bool large = children.size() > 64;
-    for (std::size_t i = 0; i + 1 < children.size(); i += 2) {
-      const Node& key = tree_.node(children[i]);
-      if (key.type != NodeType::scalar) {
-        if (first_reading) {
-          out_.error(key.location,
-                     fmt::format("a key in {} must be a plain name, found {}", where, found(key)));
-        }
-        continue;
-      }
-      const std::string_view name = tree_.scalar(key);
-      if (name == "<<" && key.plain) {
-        merges.push_back(children[i + 1]);
-        continue;
-      }
-      const Entry* first = nullptr;
-      if (large) {
-        const auto [at, inserted] = large_index.try_emplace(name, result.size());
-        if (!inserted) first = &result[at->second];
-      } else {
-        first = find(result, name);
-      }
-      if (first) {
-        if (!first_reading) continue;
-        out_.error(key.location, fmt::format("duplicate key {} in {}", shown(name), where),
-                   fmt::format("first given at line {}", first->key_location.line));
-        continue;
-      }
-      result.push_back({name, key.location, children[i + 1]});
-    }
-    for (const NodeIndex merge : merges) apply_merge(merge, result, where);
-    return result;
-  }
-
-  // YAML 1.1 merge keys: the merged mappings add the keys the mapping does not give itself.
-  void apply_merge(NodeIndex value, std::vector<Entry>& result, std::string_view where) {
-    const Node& node = tree_.node(value);
-    std::vector<NodeIndex> sources;
-    if (node.type == NodeType::mapping) {
-      sources.push_back(value);
-    } else if (node.type == NodeType::sequence) {
-      for (const NodeIndex item : tree_.children(node)) sources.push_back(item);
-    }
-    for (const NodeIndex source : sources) {
-      if (tree_.node(source).type != NodeType::mapping) {
-        out_.error(
-            node.location,
-            fmt::format("a merge key '<<' in {} needs a mapping or a list of mappings", where),
-            "e.g. <<: *defaults, where &defaults names a mapping");
-        return;
-      }
-    }
-    if (sources.empty()) {
-      out_.error(
-          node.location,
-          fmt::format("a merge key '<<' in {} needs a mapping or a list of mappings, found {}",
-                      where, found(node)),
-          "e.g. <<: *defaults, where &defaults names a mapping");
-      return;
-    }
-    std::unordered_set<std::string_view> present;
-    for (const Entry& entry : result) present.insert(entry.key);
-    for (const NodeIndex source : sources) {
-      for (const Entry& entry : entries(source, where)) {
-        if (present.insert(entry.key).second) result.push_back(entry);
-      }
-    }
-  }
-
-  static const Entry* find(const std::vector<Entry>& entries, std::string_view key) {
-    for (const auto& entry : entries) {
-      if (entry.key == key) return &entry;
-    }
-    return nullptr;
-  }
-
-  void check_keys(const std::vector<Entry>& entries, const MappingKeys& known,
-                  std::string_view where) {
-    for (const auto& entry : entries) {
-      if (std::find(known.names.begin(), known.names.end(), entry.key) != known.names.end()) {
-        continue;
-      }
-      // Extension fields, as in Docker Compose: a home for anchors, ignored otherwise.
-      if (known.extensions && entry.key.starts_with("x-")) continue;
-      if (!reported_keys_.insert(entry.key_location).second) continue;  // merged elsewhere too
-      out_.error(entry.key_location, fmt::format("unknown key {} in {}", shown(entry.key), where),
-                 unknown_key_hint(entry.key, known));
-    }
-  }
-
-  static std::string unknown_key_hint(std::string_view key, const MappingKeys& known) {
-    const std::string suggestion = closest_match(key, known.names);
-    if (!suggestion.empty()) return fmt::format("did you mean '{}'?", suggestion);
-    const auto& misplaced = known.belong_under_gate;
-    if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end()) {
-      return fmt::format("'{}' belongs under 'gate:'", key);
-    }
-    return fmt::format("known keys: {}", fmt::join(known.names, ", "));
-  }
-
-  void require(const std::vector<Entry>& entries, const KeyList& keys, Location location,
-               std::string_view where) {
-    for (const auto key : keys) {
-      if (!find(entries, key)) out_.error(location, fmt::format("{} has no '{}'", where, key));
-    }
-  }
-
   // --- scalars ---------------------------------------------------------------------------
-
-  std::string found(const Node& node) const {
-    switch (node.type) {
-      case NodeType::null:
-        return "nothing";
-      case NodeType::scalar:
-        return node.plain ? shown(tree_.scalar(node))
-                          : fmt::format("the quoted text {}", shown(tree_.scalar(node)));
-      case NodeType::sequence:
-        return tree_.children(node).empty() ? "an empty list" : "a list";
-      case NodeType::mapping:
-        return tree_.children(node).empty() ? "an empty mapping" : "a mapping";
-      case NodeType::alias:
-        break;
-    }
-    return "an alias";
-  }
-
-  // An empty value carries the next token's location; the key's is where the fix goes.
-  Location where_value(const Entry& entry) const {
-    const Node& node = tree_.node(entry.value);
-    return node.type == NodeType::null ? entry.key_location : node.location;
-  }
-
-  void wrong_type(const Entry& entry, std::string_view expected, std::string hint = {}) {
-    out_.error(where_value(entry),
-               fmt::format("'{}' must be {}, found {}", entry.key, expected,
-                           found(tree_.node(entry.value))),
-               std::move(hint));
-  }
-
-  std::optional<std::string> text(const Entry& entry) {
-    const Node& node = tree_.node(entry.value);
-    if (node.type != NodeType::scalar) {
-      wrong_type(entry, "a text");
-      return std::nullopt;
-    }
-    return std::string(tree_.scalar(node));
-  }
 
   // A text that may hold {{ NAME }} references, each checked against vars and secrets.
   std::optional<std::string> template_text(const Entry& entry) {
     auto value = text(entry);
     if (value) check_references(*value, entry.value);
     return value;
-  }
-
-  std::optional<bool> boolean(const Entry& entry) {
-    const Node& node = tree_.node(entry.value);
-    if (node.type == NodeType::scalar && node.plain) {
-      const std::string_view value = tree_.scalar(node);
-      if (value == "true" || value == "True" || value == "TRUE") return true;
-      if (value == "false" || value == "False" || value == "FALSE") return false;
-    }
-    wrong_type(entry, "true or false",
-               node.type != NodeType::scalar ? std::string{}
-               : node.plain                  ? "YAML 1.2 booleans are written true or false"
-                                             : "write it without quotes");
-    return std::nullopt;
-  }
-
-  std::optional<int> integer(const Entry& entry, int low, int high, std::string_view expected) {
-    const Node& node = tree_.node(entry.value);
-    if (node.type == NodeType::scalar && node.plain) {
-      const std::string_view value = tree_.scalar(node);
-      int number = 0;
-      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-      if (error == std::errc{} && end == value.data() + value.size() && number >= low &&
-          number <= high) {
-        return number;
-      }
-    }
-    const bool quoted = node.type == NodeType::scalar && !node.plain;
-    wrong_type(entry, expected, quoted ? "write it without quotes" : "");
-    return std::nullopt;
-  }
-
-  std::optional<Duration> duration(const Entry& entry) {
-    const Node& node = tree_.node(entry.value);
-    if (node.type == NodeType::scalar) {
-      if (auto parsed = parse_duration(tree_.scalar(node))) return parsed;
-    }
-    wrong_type(entry, "a duration",
-               "whole numbers with units d, h, m, s in that order: 45s, 15m, 1h30m, 2d");
-    return std::nullopt;
-  }
-
-  std::optional<Timestamp> timestamp(const Entry& entry) {
-    const Node& node = tree_.node(entry.value);
-    if (node.type == NodeType::scalar) {
-      if (auto parsed = parse_timestamp(tree_.scalar(node))) return parsed;
-    }
-    wrong_type(entry, "an RFC 3339 timestamp", "e.g. 2026-11-28T18:00:00+01:00");
-    return std::nullopt;
   }
 
   std::optional<std::string> read_id(const Entry& entry, std::string_view what) {
@@ -485,29 +255,14 @@ class Reader {
           search_from += at + written.size();
         }
       }
-      const std::string suggestion = suggest(reference.name, names_);
+      const std::string suggestion =
+          suggest(reference.name, std::vector<std::string_view>(names_.begin(), names_.end()));
       out_.error(location, fmt::format("'{}' is not a var, a secret or a --var", reference.name),
                  suggestion.empty()
                      ? fmt::format("define it under 'vars:' or pass --var {}=VALUE", reference.name)
                      : fmt::format("did you mean '{}'?", suggestion));
     }
   }
-
-  static bool first_visit(std::vector<bool>& visited, NodeIndex index) {
-    if (visited[index]) return false;
-    visited[index] = true;
-    return true;
-  }
-
-  // Suggestions cost an edit distance against every candidate: a file with thousands of
-  // unknown names gets them for the first ones only.
-  template <typename Candidates>
-  std::string suggest(std::string_view word, const Candidates& candidates) {
-    if (suggestions_made_++ >= max_suggestions) return {};
-    return closest_match(word, std::vector<std::string_view>(candidates.begin(), candidates.end()));
-  }
-
-  // --- top level -------------------------------------------------------------------------
 
   void read_version(const Entry& entry, Runbook& runbook) {
     const Node& node = tree_.node(entry.value);
@@ -571,6 +326,12 @@ class Reader {
     return secrets;
   }
 
+  static std::optional<Duration> window_length(const std::optional<Timestamp>& start,
+                                               const std::optional<Timestamp>& end) {
+    if (!start || !end) return std::nullopt;
+    return end->utc - start->utc;
+  }
+
   std::optional<Window> read_window(const Entry& entry) {
     const Node& node = tree_.node(entry.value);
     if (node.type != NodeType::mapping) {
@@ -589,12 +350,10 @@ class Reader {
       out_.error(node.location, "window has neither 'duration' nor 'end'");
     }
     const Entry* start_entry = find(fields, "start");
-    std::optional<Timestamp> start = start_entry ? timestamp(*start_entry) : std::nullopt;
+    const std::optional<Timestamp> start = start_entry ? timestamp(*start_entry) : std::nullopt;
     std::optional<Duration> length;
-    if (duration_entry && !end_entry) length = duration(*duration_entry);
-    if (end_entry && !duration_entry) {
-      if (auto end = timestamp(*end_entry); end && start) length = end->utc - start->utc;
-    }
+    if (duration_entry && !end_entry) length = duration(*duration_entry, max_duration);
+    if (end_entry && !duration_entry) length = window_length(start, timestamp(*end_entry));
     if (!start || !length) return std::nullopt;
     if (length->count() <= 0) {
       out_.error(where_value(duration_entry ? *duration_entry : *end_entry),
@@ -629,7 +388,7 @@ class Reader {
     } else if (key == "retries") {
       if (auto retries = read_retries(field)) settings.retries = *retries;
     } else if (key == "retry_delay") {
-      if (auto delay = duration(field)) settings.retry_delay = *delay;
+      if (auto delay = duration(field, max_duration)) settings.retry_delay = *delay;
     } else if (key == "env") {
       override_vars(settings.env, read_env(field, "environment variable"));
     } else if (key == "workdir") {
@@ -647,7 +406,7 @@ class Reader {
   }
 
   std::optional<Duration> positive_duration(const Entry& entry) {
-    auto value = duration(entry);
+    auto value = duration(entry, max_duration);
     if (value && value->count() == 0) {
       out_.error(where_value(entry), fmt::format("'{}' must be longer than 0s", entry.key));
       return std::nullopt;
@@ -853,7 +612,7 @@ class Reader {
         task.phase_location = tree_.node(field.value).location;
       }
     } else if (key == "estimate") {
-      task.estimate = duration(field);
+      task.estimate = duration(field, max_duration);
     } else if (key == "depends_on") {
       read_dependencies(field, task);
     } else if (key == "rollback") {
@@ -986,7 +745,7 @@ class Reader {
       } else if (field.key == "retries") {
         if (auto retries = read_retries(field)) check.retries = *retries;
       } else if (field.key == "retry_delay") {
-        if (auto delay = duration(field)) check.retry_delay = *delay;
+        if (auto delay = duration(field, max_duration)) check.retry_delay = *delay;
       } else if (field.key == "timeout") {
         check.timeout = positive_duration(field);
       }
@@ -1029,18 +788,12 @@ class Reader {
     return value;
   }
 
-  const yaml::Tree& tree_;
   const LoadOptions& options_;
-  FileDiagnostics& out_;
   TaskSettings defaults_;
   std::vector<std::string> names_;  // vars, --vars and secrets: what templates may name
   std::unordered_set<std::string_view> name_set_;
   LocationHint location_hint_;  // references are located in file order, so resume from here
-  std::size_t suggestions_made_ = 0;
-  // By node index: whether a node was read before (through an alias or merge).
-  std::vector<bool> mappings_read_;
-  std::vector<bool> references_checked_;
-  std::set<Location> reported_keys_;  // unknown keys reported, once each
+  std::vector<bool> references_checked_;  // by node index: templates checked once
 };
 
 }  // namespace

@@ -2,7 +2,8 @@
 // Walks the YAML tree into the model, reporting every structural problem it meets.
 
 #include "cutover/diagnostics.hpp"
-#include "cutover/loader.hpp"
+#include "cutover/load_options.hpp"
+#include "cutover/model.hpp"
 #include "cutover/yaml_tree.hpp"
 
 namespace cutover {

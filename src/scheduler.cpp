@@ -34,12 +34,12 @@ std::vector<Action> start_ready_tasks(const RunGraph& graph, const RunState& sta
   std::vector<Action> actions;
   // People are not a limited resource here: every ready manual task is put to them at once.
   for (const std::size_t rank : state.ready_people)
-    actions.emplace_back(std::in_place_type<StartTask>, graph.by_rank[rank]);
+    actions.emplace_back(StartTask{graph.by_rank[rank]});
   std::size_t slots =
       options.jobs > state.active_automated ? options.jobs - state.active_automated : 0;
   for (auto it = state.ready_automated.begin(); slots > 0 && it != state.ready_automated.end();
        ++it, --slots) {
-    actions.emplace_back(std::in_place_type<StartTask>, graph.by_rank[*it]);
+    actions.emplace_back(StartTask{graph.by_rank[*it]});
   }
   return actions;
 }

@@ -130,26 +130,50 @@ std::string format_utc_offset(int offset_minutes) {
 
 }  // namespace
 
-std::optional<Duration> parse_duration(std::string_view text) {
+namespace {
+
+// The duration form, in milliseconds; an amount too large for them sets `overflow` instead of
+// failing, so that a caller can tell "too long" from "not a duration".
+std::optional<std::int64_t> scan_duration(std::string_view text, bool& overflow) {
   if (text.empty()) return std::nullopt;
+  constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
   std::size_t pos = 0;
   std::size_t next_unit = 0;  // units must come in the order of duration_units
   std::int64_t total_ms = 0;
   while (pos < text.size()) {
-    const auto amount = read_digits(text, pos);
-    if (!amount || pos >= text.size()) return std::nullopt;
+    const std::size_t digits = pos;
+    while (pos < text.size() && is_digit(text[pos])) ++pos;
+    if (pos == digits || pos >= text.size()) return std::nullopt;
+    std::size_t amount_end = digits;
+    const auto amount = read_digits(text.substr(0, pos), amount_end);
     const char letter = text[pos++];
     while (next_unit < duration_units.size() && duration_units[next_unit].letter != letter) {
       ++next_unit;
     }
     if (next_unit == duration_units.size()) return std::nullopt;  // unknown, repeated or late
     const std::int64_t unit_ms = duration_units[next_unit++].ms;
-    if (*amount > (std::numeric_limits<std::int64_t>::max() - total_ms) / unit_ms) {
-      return std::nullopt;
+    if (!amount || *amount > (most - total_ms) / unit_ms) {
+      overflow = true;
+      continue;
     }
     total_ms += *amount * unit_ms;
   }
-  return Duration{total_ms};
+  return total_ms;
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view text) {
+  bool overflow = false;
+  const auto ms = scan_duration(text, overflow);
+  if (!ms || overflow) return std::nullopt;
+  return Duration{*ms};
+}
+
+bool is_duration_longer_than(std::string_view text, Duration limit) {
+  bool overflow = false;
+  const auto ms = scan_duration(text, overflow);
+  return ms && (overflow || Duration{*ms} > limit);
 }
 
 std::string format_duration(Duration duration) {

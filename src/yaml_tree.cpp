@@ -1,10 +1,16 @@
 #include "cutover/yaml_tree.hpp"
 
 #include <fmt/format.h>
-#include <yaml.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
 
-#include <new>
-#include <unordered_map>
+#include <istream>
+#include <streambuf>
+
+#include "yaml_syntax.hpp"
 
 namespace cutover::yaml {
 
@@ -34,76 +40,17 @@ std::span<const NodeIndex> Tree::children(const Node& node) const {
 
 namespace {
 
-struct Refusal {
-  SyntaxError error;
-};
-
-Location location_of(const yaml_mark_t& mark) {
-  return {static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
-}
-
-std::string_view text_of(const yaml_char_t* text, std::size_t length) {
-  return {reinterpret_cast<const char*>(text), length};
-}
-
-std::string_view text_of(const yaml_char_t* text) {
-  return text ? std::string_view(reinterpret_cast<const char*>(text)) : std::string_view{};
-}
-
-// libyaml's C objects, owned.
-class Parser {
+// yaml-cpp reads a std::istream; this one reads the text in place instead of copying it.
+class TextStreamBuf : public std::streambuf {
  public:
-  explicit Parser(std::string_view text) {
-    if (yaml_parser_initialize(&parser_) == 0) throw std::bad_alloc();  // its only failure
-    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
-                                 text.size());
+  explicit TextStreamBuf(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // only ever read
+    setg(begin, begin, begin + text.size());
   }
-  ~Parser() { yaml_parser_delete(&parser_); }
-  Parser(const Parser&) = delete;
-  Parser& operator=(const Parser&) = delete;
-
-  yaml_parser_t* get() { return &parser_; }
-
- private:
-  yaml_parser_t parser_{};
 };
 
-class Event {
- public:
-  Event() = default;
-  ~Event() { yaml_event_delete(&event_); }
-  Event(const Event&) = delete;
-  Event& operator=(const Event&) = delete;
-
-  yaml_event_t* get() { return &event_; }
-  const yaml_event_t& operator*() const { return event_; }
-
- private:
-  yaml_event_t event_{};
-};
-
-// YAML 1.2 core schema: these plain scalars are null.
-bool is_null(std::string_view value) {
-  return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
-}
-
-SyntaxError syntax_error(const yaml_parser_t& parser) {
-  const std::string problem = parser.problem ? parser.problem : "cannot be read";
-  if (parser.error == YAML_READER_ERROR) {
-    return {{}, fmt::format("unreadable input: {}", problem), {}};
-  }
-  std::string message = "YAML syntax error: " + problem;
-  std::string hint;
-  if (parser.context) {
-    hint = fmt::format("{} that starts at line {}", parser.context, parser.context_mark.line + 1);
-  }
-  if (problem.find("mapping values are not allowed") != std::string::npos) {
-    hint = "a ': ' inside a value: quote the value, or check the indentation";
-  }
-  return {location_of(parser.problem_mark), std::move(message), std::move(hint)};
-}
-
-}  // namespace
+// yaml-cpp's tag for a scalar without one: "?" when plain, "!" when quoted or a block.
+constexpr std::string_view plain_tag = "?";
 
 // Nodes and scalar bytes a node stands for, aliases expanded.
 struct Expansion {
@@ -111,129 +58,170 @@ struct Expansion {
   std::uint32_t bytes = 0;
 };
 
-class TreeBuilder {
+}  // namespace
+
+class TreeBuilder final : public YAML::EventHandler {
  public:
   // Every node takes at least two bytes of YAML; reserving that much up front avoids the
   // copies of growing, and pages that are never written cost no memory.
-  TreeBuilder(const Limits& limits, std::size_t text_size) : limits_(limits) {
-    const std::size_t nodes = std::min(text_size / 2, limits.max_nodes) + 16;
+  TreeBuilder(std::string_view text, const Limits& limits) : source_(text), limits_(limits) {
+    const std::size_t nodes = std::min(text.size() / 2, limits.max_nodes) + 16;
     tree_.nodes_.reserve(nodes);
     tree_.children_.reserve(nodes);
-    tree_.text_.reserve(text_size);
+    tree_.text_.reserve(text.size());
     expansions_.reserve(nodes);
   }
 
   Tree take() { return std::move(tree_); }
 
-  // Returns false at the end of the stream.
-  bool handle(const yaml_event_t& event) {
-    const Location location = location_of(event.start_mark);
-    switch (event.type) {
-      case YAML_STREAM_END_EVENT:
-        return false;
-      case YAML_DOCUMENT_START_EVENT:
-        start_document(location);
+  // What an explanation of a syntax error may need: the innermost '[' or '{' still open,
+  // and the last quoted value.
+  ParseContext context() const {
+    ParseContext context{std::nullopt, last_quoted_};
+    for (std::size_t depth = open_.size(); depth-- > 0;) {
+      if (flow_[depth] >= 0) {
+        context.open_flow =
+            OpenFlow{static_cast<std::size_t>(flow_[depth]), tree_.nodes_[open_[depth]].location};
         break;
-      case YAML_SCALAR_EVENT:
-        scalar(event, location);
-        break;
-      case YAML_ALIAS_EVENT:
-        alias(text_of(event.data.alias.anchor), location);
-        break;
-      case YAML_SEQUENCE_START_EVENT:
-        open({NodeType::sequence, false, false, location},
-             text_of(event.data.sequence_start.anchor));
-        break;
-      case YAML_MAPPING_START_EVENT:
-        open({NodeType::mapping, false, false, location}, text_of(event.data.mapping_start.anchor));
-        break;
-      case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT:
-        finish_container();
-        break;
-      default:
-        break;
+      }
     }
-    return true;
+    return context;
   }
 
- private:
-  void start_document(Location location) {
-    if (documents_++ > 0) {
-      throw Refusal{{location, "a second YAML document in one file",
-                     "a runbook is a single document: remove the '---' or split the file"}};
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_++ > 0) throw second_document(source_, mark);
+  }
+  void OnDocumentEnd() override {}
+
+  void OnAnchor(const YAML::Mark&, const std::string&) override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (is_key_without_colon(mark)) {
+      throw SyntaxError{source_.locate(mark),
+                        fmt::format("'{}' has no ':' after it", tree_.scalar(tree_.nodes_.back())),
+                        "a key is followed by ': ', a colon and a space"};
     }
+    close(add({NodeType::null, false, false, null_location(mark)}, anchor));
   }
 
-  void scalar(const yaml_event_t& event, Location location) {
-    const auto& data = event.data.scalar;
-    const std::string_view value = text_of(data.value, data.length);
-    const bool plain = data.style == YAML_PLAIN_SCALAR_STYLE;
-    if (plain && is_null(value)) {
-      close(add({NodeType::null, false, false, location}, text_of(data.anchor)));
-      return;
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    const Location location = source_.locate(mark);
+    if (tag != plain_tag) {
+      if (auto quoted = source_.quoted_span(mark)) last_quoted_ = quoted;
     }
-    Node node{NodeType::scalar, plain, false, location};
+    last_scalar_pos_ = mark.pos;
+    Node node{NodeType::scalar, tag == plain_tag, false, location};
     node.first = static_cast<std::uint32_t>(tree_.text_.size());
     node.count = static_cast<std::uint32_t>(value.size());
     tree_.text_ += value;
-    close(add(node, text_of(data.anchor), {1, node.count}));
+    close(add(node, anchor, {1, node.count}));
   }
 
-  void alias(std::string_view anchor, Location location) {
-    const auto found = anchors_.find(std::string(anchor));
-    if (found == anchors_.end()) {
-      throw Refusal{
-          {location, fmt::format("the alias *{} names no anchor defined before it", anchor), {}}};
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const Location location = source_.locate(mark);
+    const NodeIndex target = anchored_[anchor];
+    if (!tree_.nodes_[target].closed) {
+      throw SyntaxError{
+          location,
+          fmt::format("the alias *{} is inside the node it names", source_.alias_name(mark)),
+          "a recursive alias would expand forever"};
     }
-    const NodeIndex target = found->second;
-    const Node& anchored = tree_.nodes_[target];
-    if (!anchored.closed) {
-      throw Refusal{{location, fmt::format("the alias *{} is inside the node it names", anchor),
-                     "a recursive alias would expand forever"}};
+    count_expansion(expansions_[target], location);
+    Node node{NodeType::alias, false, false, location};
+    node.first = target;
+    close(add(node, YAML::NullAnchor, expansions_[target]));
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value style) override {
+    open({NodeType::sequence, false, false, source_.locate(mark)}, anchor,
+         flow_offset(mark, style));
+  }
+  void OnSequenceEnd() override { finish_container(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value style) override {
+    open({NodeType::mapping, false, false, source_.locate(mark)}, anchor, flow_offset(mark, style));
+  }
+  void OnMapEnd() override { finish_container(); }
+
+ private:
+  // yaml-cpp 0.7 reads a lone word on a line of a block mapping ("c" under "a: b") as a key
+  // with no value, and gives that value the key's own mark.
+  bool is_key_without_colon(const YAML::Mark& mark) const {
+    if (open_.empty() || flow_.back() != block ||
+        tree_.nodes_[open_.back()].type != NodeType::mapping) {
+      return false;
     }
-    const Expansion expansion = expansions_[target];
+    const bool value_position = pending_[open_.size() - 1].size() % 2 == 1;
+    return value_position && mark.pos == last_scalar_pos_;
+  }
+
+  // yaml-cpp marks an empty value where the next token starts, which may be lines below;
+  // a reader wants it where the value is missing: after the ':' or '-' that announced it.
+  Location null_location(const YAML::Mark& mark) const {
+    if (open_.empty() || source_.is_null_word_at(mark)) return source_.locate(mark);
+    return source_.after_previous_indicator(mark);
+  }
+
+  void count_expansion(const Expansion& expansion, Location location) {
     expansion_ += expansion.nodes;
     expansion_bytes_ += expansion.bytes;
     if (expansion_bytes_ > limits_.max_alias_expansion_bytes) {
-      throw Refusal{{location,
-                     fmt::format("aliases expand this document by more than {} MiB of text",
-                                 limits_.max_alias_expansion_bytes >> 20),
-                     "large texts repeated through aliases; write them out or use fewer aliases"}};
+      throw SyntaxError{
+          location,
+          fmt::format("aliases expand this document by more than {} MiB of text",
+                      limits_.max_alias_expansion_bytes >> 20),
+          "large texts repeated through aliases; write them out or use fewer aliases"};
     }
     if (expansion_ > limits_.max_alias_expansion) {
-      throw Refusal{{location,
-                     fmt::format("aliases expand this document by more than {} nodes",
-                                 limits_.max_alias_expansion),
-                     "this looks like an alias bomb; write the content out or use fewer aliases"}};
+      throw SyntaxError{
+          location,
+          fmt::format("aliases expand this document by more than {} nodes",
+                      limits_.max_alias_expansion),
+          "this looks like an alias bomb; write the content out or use fewer aliases"};
     }
-    Node node{NodeType::alias, false, false, location};
-    node.first = target;
-    close(add(node, {}, expansion));
   }
 
-  NodeIndex add(const Node& node, std::string_view anchor, Expansion expansion = {1, 0}) {
+  NodeIndex add(const Node& node, YAML::anchor_t anchor, Expansion expansion = {1, 0}) {
     if (tree_.nodes_.size() >= limits_.max_nodes) {
-      throw Refusal{{node.location, fmt::format("more than {} YAML nodes", limits_.max_nodes),
-                     "a runbook this large is not one a team can rehearse; split it"}};
+      throw SyntaxError{node.location, fmt::format("more than {} YAML nodes", limits_.max_nodes),
+                        "a runbook this large is not one a team can rehearse; split it"};
     }
     const auto index = static_cast<NodeIndex>(tree_.nodes_.size());
     tree_.nodes_.push_back(node);
     expansions_.push_back(expansion);
     if (!open_.empty()) pending_[open_.size() - 1].push_back(index);
-    if (!anchor.empty()) anchors_[std::string(anchor)] = index;  // a redefinition wins
+    // yaml-cpp numbers anchors 1, 2, ... in order; a redefined name gets a new number.
+    if (anchor != YAML::NullAnchor) {
+      if (anchored_.size() <= anchor) anchored_.resize(anchor + 1);
+      anchored_[anchor] = index;
+    }
     return index;
   }
 
   void close(NodeIndex index) { tree_.nodes_[index].closed = true; }
 
-  void open(const Node& node, std::string_view anchor) {
+  static constexpr int block = -1;
+  static constexpr int flow_without_bracket = -2;  // `[a: 1]` holds a mapping with no '{'
+
+  // Where a flow collection's bracket is, or what it is without one.
+  int flow_offset(const YAML::Mark& mark, YAML::EmitterStyle::value style) const {
+    if (style != YAML::EmitterStyle::Flow) return block;
+    const auto bracket = source_.bracket_at(mark);
+    return bracket ? static_cast<int>(*bracket) : flow_without_bracket;
+  }
+
+  void open(const Node& node, YAML::anchor_t anchor, int flow_offset) {
     if (open_.size() >= limits_.max_depth) {
-      throw Refusal{{node.location, fmt::format("nesting deeper than {} levels", limits_.max_depth),
-                     "a runbook needs a handful of levels; this input is not one"}};
+      throw SyntaxError{node.location,
+                        fmt::format("nesting deeper than {} levels", limits_.max_depth),
+                        "a runbook needs a handful of levels; this input is not one"};
     }
     const NodeIndex index = add(node, anchor);
     open_.push_back(index);
+    flow_.push_back(flow_offset);
     // Each depth keeps its scratch list, so siblings reuse the allocation.
     if (pending_.size() < open_.size()) pending_.emplace_back();
   }
@@ -253,33 +241,43 @@ class TreeBuilder {
     tree_.children_.insert(tree_.children_.end(), children.begin(), children.end());
     children.clear();
     open_.pop_back();
+    flow_.pop_back();
   }
 
+  SourceText source_;
   Limits limits_;
   Tree tree_;
   std::size_t documents_ = 0;
+  int last_scalar_pos_ = -1;
+  std::optional<QuotedSpan> last_quoted_;
   std::uint64_t expansion_ = 0;
   std::uint64_t expansion_bytes_ = 0;
   // What each node stands for once aliases are expanded; only needed while parsing, so kept
   // here rather than in the tree. Bounded: literal nodes by the file size limit, the rest by
   // the alias limits.
   std::vector<Expansion, HugePageAllocator<Expansion>> expansions_;
-  std::unordered_map<std::string, NodeIndex> anchors_;
+  std::vector<NodeIndex> anchored_;  // by yaml-cpp's anchor number
   std::vector<NodeIndex> open_;
+  std::vector<int> flow_;  // beside open_: a flow collection's bracket offset, or see above
   std::vector<std::vector<NodeIndex>> pending_;
 };
 
 std::variant<Tree, SyntaxError> parse(std::string_view text, const Limits& limits) {
-  Parser parser(text);
-  TreeBuilder builder(limits, text.size());
+  TextStreamBuf buffer(text);
+  std::istream in(&buffer);
+  TreeBuilder builder(text, limits);
   try {
-    for (;;) {
-      Event event;
-      if (!yaml_parser_parse(parser.get(), event.get())) return syntax_error(*parser.get());
-      if (!builder.handle(*event)) break;
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(builder)) {
     }
-  } catch (const Refusal& refusal) {
-    return refusal.error;
+  } catch (const SyntaxError& error) {
+    return error;
+  } catch (const YAML::DeepRecursion& error) {
+    return SyntaxError{SourceText(text).locate(error.mark),
+                       fmt::format("nesting deeper than {} levels", limits.max_depth),
+                       "a runbook needs a handful of levels; this input is not one"};
+  } catch (const YAML::ParserException& error) {
+    return explain(SourceText(text), error.mark, error.msg, builder.context());
   }
   return builder.take();
 }

@@ -242,11 +242,44 @@ TEST_CASE("an alias before its anchor is refused") {
   CHECK(where(error) == "1:4");
 }
 
-TEST_CASE("a syntax error carries the parser's location and message") {
+TEST_CASE("a syntax error is located where its cause is - in words") {
   const SyntaxError error = refused("a: [1, 2\n");
-  CHECK(error.message == "YAML syntax error: did not find expected ',' or ']'");
-  CHECK(where(error) == "2:1");
-  CHECK(error.hint == "while parsing a flow sequence that starts at line 1");
+  CHECK(error.message == "this '[' is never closed");
+  CHECK(where(error) == "1:4");
+  CHECK(error.hint ==
+        "the parser reached line 2 without finding its ']': close it, or check for a missing ','");
+}
+
+TEST_CASE("a syntax error yaml-cpp gives that has no explanation keeps its message") {
+  const SyntaxError error = refused("a: \"\\q\"\n");
+  CHECK(error.message == "YAML syntax error: unknown escape character: q");
+  CHECK(where(error) == "1:7");
+}
+
+TEST_CASE("columns count characters - not bytes as yaml-cpp's marks do not") {
+  const Tree tree = parsed("\xc3\xa9t\xc3\xa9: [\xe2\x82\xac, x]\n");
+  const auto children = tree.children(tree.node(tree.root()));
+  const auto items = tree.children(tree.node(children[1]));
+  CHECK(where(tree.node(children[1])) == "1:6");
+  CHECK(where(tree.node(items[1])) == "1:10");
+  CHECK(where(refused("\xc3\xa9: \"x\n")) == "1:4");
+}
+
+TEST_CASE("quoted scalars are not plain - so \"true\" and '5' stay texts") {
+  const Tree tree = parsed("a: \"true\"\nb: true\nc: '5'\nd: |\n  x\n");
+  const auto children = tree.children(tree.node(tree.root()));
+  CHECK_FALSE(tree.node(children[1]).plain);
+  CHECK(tree.node(children[3]).plain);
+  CHECK_FALSE(tree.node(children[5]).plain);
+  CHECK_FALSE(tree.node(children[7]).plain);
+}
+
+TEST_CASE("an empty value is located after its colon - not at the next token") {
+  const Tree tree = parsed("a:\n\n# note\nb: 1\nc: # none\n");
+  const auto children = tree.children(tree.node(tree.root()));
+  CHECK(tree.node(children[1]).type == NodeType::null);
+  CHECK(where(tree.node(children[1])) == "1:3");
+  CHECK(where(tree.node(children[5])) == "5:3");
 }
 
 TEST_CASE("max_nodes: a document of more nodes is refused where the limit is crossed") {

@@ -6,13 +6,10 @@
 #include <string>
 
 #include "cutover/diagnostics.hpp"
+#include "cutover/load_options.hpp"
 #include "cutover/model.hpp"
 
 namespace cutover {
-
-struct LoadOptions {
-  EnvVars vars;  // --var K=V, overriding the runbook's vars
-};
 
 struct LoadResult {
   Runbook runbook;  // as much as could be read; trust it only when there are no errors

@@ -23,6 +23,9 @@ struct Timestamp {
 // "45s", "15m", "1h30m", "2d", "1d12h": units d/h/m/s in that order, each at most once.
 std::optional<Duration> parse_duration(std::string_view text);
 
+// The text is written as a duration but says more than `limit`, or more than a Duration holds.
+bool is_duration_longer_than(std::string_view text, Duration limit);
+
 // The shortest form parse_duration reads back: "1h30m", "45s", "0s". Sub-second parts are
 // rounded down.
 std::string format_duration(Duration duration);

@@ -1,7 +1,7 @@
 #pragma once
-// A compact YAML document built from libyaml's parser events: one flat array of nodes with
-// their locations. libyaml rather than yaml-cpp: its scanner is ~14x faster on runbooks
-// (docs/performance.md), and events let us see every key, mark and anchor ourselves.
+// A compact YAML document built from yaml-cpp's parser events (never its YAML::Node tree): one
+// flat array of nodes with their locations. Events let us see every key, mark and anchor
+// ourselves, so duplicate keys, aliases and depth are checked as they arrive.
 
 #include <cstdint>
 #include <span>
