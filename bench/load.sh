@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Times `cutover validate` and `cutover plan` on generated runbooks of 10,000 and 100,000 tasks
-# and prints wall time and max RSS against the file size. Run on demand, not in CI:
-#   ./bench/load.sh [build/cutover]
+# Times `cutover validate` and `cutover plan` on generated runbooks of 2,000, 10,000 and 100,000
+# tasks, beside a bare yaml-cpp event parse of the same file (build/yaml_events, the floor), and
+# prints wall time, max RSS, validate's cost over the parse and RSS over the file size.
+# Run on demand, not in CI:  ./bench/load.sh [build/cutover]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cutover=${1:-build/cutover}
 [[ -x $cutover ]] || ./scripts/build.sh >/dev/null
+cmake --build build --target yaml_events >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -23,14 +25,21 @@ measure() {
     fi
   done
   printf '%-34s %7.3f s   max RSS %7.1f MiB\n' "$label" "$best" "$(awk "BEGIN{print $rss/1024}")"
+  last_seconds=$best
+  last_kib=$rss
 }
 
-for n in 10000 100000; do
+for n in 2000 10000 100000; do
   file="$work/runbook-$n.yaml"
   python3 bench/gen_runbook.py "$n" >"$file"
   size=$(stat -c %s "$file")
   printf '\n%d tasks, %.1f MiB of YAML\n' "$n" "$(awk "BEGIN{print $size/1048576}")"
+  measure "yaml-cpp events only (the floor)" build/yaml_events "$file"
+  parse=$last_seconds
   measure "validate" "$cutover" validate "$file"
+  printf '%-34s %7.2fx the parse, max RSS %.1fx the file\n' "" \
+    "$(awk "BEGIN{print $last_seconds/$parse}")" "$(awk "BEGIN{print $last_kib*1024/$size}")"
+  ((n >= 10000)) || continue
   measure "plan --format json" "$cutover" plan --format json "$file"
   measure "plan (text)" "$cutover" plan "$file"
 done

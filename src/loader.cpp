@@ -88,7 +88,7 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
                              const LoadOptions& options) {
   LoadResult result{{}, FileDiagnostics(file)};
   auto& diagnostics = result.diagnostics;
-  // libyaml skips a byte-order mark and counts columns after it; so do the excerpts.
+  // The parser would skip a byte-order mark and count columns after it; so do the excerpts.
   if (std::string_view(text).starts_with(utf8_bom)) text.erase(0, utf8_bom.size());
   diagnostics.set_source(std::move(text));
   const std::string_view source = diagnostics.source();

@@ -26,8 +26,10 @@ using yaml::NodeIndex;
 using yaml::NodeType;
 using yaml::shown;
 
-// The longest estimate, timeout, delay or window a runbook may give: no cutover step is longer.
+// The longest estimate, timeout or delay a runbook may give (no step of a cutover is longer),
+// and the longest window: a larger number is a mistake in its units.
 constexpr Duration max_duration = std::chrono::days{365};
+constexpr Duration max_window = std::chrono::days{3653};
 
 const MappingKeys top_level_keys = {
     {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases", "tasks"}, true};
@@ -352,7 +354,7 @@ class Reader : private yaml::MappingReader {
     const Entry* start_entry = find(fields, "start");
     const std::optional<Timestamp> start = start_entry ? timestamp(*start_entry) : std::nullopt;
     std::optional<Duration> length;
-    if (duration_entry && !end_entry) length = duration(*duration_entry, max_duration);
+    if (duration_entry && !end_entry) length = duration(*duration_entry, max_window);
     if (end_entry && !duration_entry) length = window_length(start, timestamp(*end_entry));
     if (!start || !length) return std::nullopt;
     if (length->count() <= 0) {

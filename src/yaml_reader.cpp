@@ -221,7 +221,7 @@ std::optional<Duration> MappingReader::duration(const Entry& entry, Duration lon
       out_.error(node.location,
                  fmt::format("'{}' is too long: a duration is at most {} days", entry.key,
                              std::chrono::floor<std::chrono::days>(longest).count()),
-                 "no step of a cutover takes longer; check the units");
+                 "check the units: d, h, m, s");
       return std::nullopt;
     }
     if (auto parsed = parse_duration(text)) return parsed;

@@ -5,7 +5,6 @@
 #include <yaml-cpp/mark.h>
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 namespace cutover::yaml {
@@ -122,14 +121,14 @@ std::string quote(std::string_view text) {
 // a blank line counts only when yaml-cpp names it.
 std::optional<SyntaxError> tab_indentation(const Lines& lines, const Line& line,
                                            bool parser_saw_tab) {
-  for (std::optional<Line> candidate = line; candidate;
-       candidate = candidate->start == line.start ? lines.previous_content(line) : std::nullopt) {
-    const std::string_view text = lines.view(*candidate);
-    const std::size_t tab = text.substr(0, lines.indent(*candidate)).find('\t');
+  std::vector<Line> candidates{line};
+  if (auto above = lines.previous_content(line)) candidates.push_back(*above);
+  for (const Line& candidate : candidates) {
+    const std::size_t tab = lines.view(candidate).substr(0, lines.indent(candidate)).find('\t');
     const bool counts =
-        lines.has_content(*candidate) || (parser_saw_tab && candidate->start == line.start);
+        lines.has_content(candidate) || (parser_saw_tab && candidate.start == line.start);
     if (tab != std::string_view::npos && counts) {
-      return SyntaxError{lines.at(*candidate, candidate->start + tab),
+      return SyntaxError{lines.at(candidate, candidate.start + tab),
                          "tabs cannot indent YAML; use spaces",
                          "set your editor to insert spaces for the Tab key in YAML files"};
     }
@@ -246,11 +245,10 @@ std::optional<SyntaxError> stray_colon(const Lines& lines, const Line& line, std
                      "runs into the next one"};
 }
 
-std::optional<SyntaxError> unclosed_quote(const Lines& lines, const QuotedSpan& quoted,
-                                          const Line& line) {
-  const Line closed = lines.containing(quoted.close, 0);
-  const Line opened = lines.containing(quoted.open, 0);
-  if (opened.start == closed.start || closed.start != line.start) return std::nullopt;
+std::optional<SyntaxError> unclosed_quote(const QuotedSpan& quoted, const Line& line) {
+  const bool closed_on_this_line = quoted.close >= line.start && quoted.close <= line.end;
+  const bool opened_on_this_line = quoted.open >= line.start;
+  if (!closed_on_this_line || opened_on_this_line) return std::nullopt;
   return SyntaxError{quoted.location, "this quoted value runs on to the next line",
                      fmt::format("is its closing quote missing? The text up to line {} was read "
                                  "as part of it",
@@ -314,23 +312,29 @@ SyntaxError unfinished_flow(const SourceText& source, const OpenFlow& flow, Loca
 
 }  // namespace
 
+std::size_t SourceText::offset_of(const YAML::Mark& mark) const {
+  return std::min(static_cast<std::size_t>(std::max(mark.pos, 0)), text_.size());
+}
+
 Location SourceText::locate(const YAML::Mark& mark) const {
   if (mark.is_null() || mark.pos < 0) return {};
-  const auto offset = std::min(static_cast<std::size_t>(mark.pos), text_.size());
+  const auto offset = offset_of(mark);
   const std::size_t line_start = offset - std::min(offset, static_cast<std::size_t>(mark.column));
   return {mark.line + 1, 1 + characters(text_.substr(line_start, offset - line_start))};
 }
 
-Location SourceText::locate_offset(std::size_t offset) const {
-  offset = std::min(offset, text_.size());
-  const int line = 1 + static_cast<int>(std::count(
-                           text_.begin(), text_.begin() + static_cast<long>(offset), '\n'));
-  return Lines(text_).at(Lines(text_).containing(offset, line), offset);
+Location SourceText::locate_from(const YAML::Mark& mark, std::size_t offset) const {
+  const auto from = offset_of(mark);
+  if (offset == from) return locate(mark);
+  const auto newlines = std::count(text_.begin() + static_cast<long>(from),
+                                   text_.begin() + static_cast<long>(offset), '\n');
+  const Lines lines(text_);
+  const int line = mark.line + 1 + static_cast<int>(newlines);
+  return lines.at(lines.containing(offset, line), offset);
 }
 
 bool SourceText::is_null_word_at(const YAML::Mark& mark) const {
-  const std::string_view rest =
-      text_.substr(std::min(static_cast<std::size_t>(mark.pos), text_.size()));
+  const std::string_view rest = text_.substr(offset_of(mark));
   for (std::string_view word : {"~", "null", "Null", "NULL"}) {
     if (rest.starts_with(word)) return true;
   }
@@ -339,7 +343,7 @@ bool SourceText::is_null_word_at(const YAML::Mark& mark) const {
 
 Location SourceText::after_previous_indicator(const YAML::Mark& mark) const {
   const Lines lines(text_);
-  const auto offset = static_cast<std::size_t>(std::max(mark.pos, 0));
+  const auto offset = offset_of(mark);
   if (offset < text_.size() && (text_[offset] == '&' || text_[offset] == '!')) return locate(mark);
   Line line = lines.containing(offset, mark.line + 1);
   std::size_t end = offset;
@@ -359,13 +363,13 @@ Location SourceText::after_previous_indicator(const YAML::Mark& mark) const {
 }
 
 std::string_view SourceText::alias_name(const YAML::Mark& mark) const {
-  std::string_view rest = text_.substr(std::min(static_cast<std::size_t>(mark.pos), text_.size()));
+  std::string_view rest = text_.substr(offset_of(mark));
   if (rest.starts_with('*')) rest.remove_prefix(1);
   return rest.substr(0, rest.find_first_of(" \t\r\n,]}"));
 }
 
 std::size_t SourceText::content_at(const YAML::Mark& mark) const {
-  std::size_t at = std::min(static_cast<std::size_t>(std::max(mark.pos, 0)), text_.size());
+  std::size_t at = offset_of(mark);
   while (at < text_.size() && (text_[at] == '&' || text_[at] == '!')) {
     at = std::min(text_.find_first_of(" \t\r\n", at), text_.size());
     at = std::min(text_.find_first_not_of(" \t\r\n", at), text_.size());
@@ -391,18 +395,17 @@ std::optional<QuotedSpan> SourceText::quoted_span(const YAML::Mark& mark) const 
         ++i;
         continue;
       }
-      return QuotedSpan{at, i, locate_offset(at)};
+      return QuotedSpan{at, i, locate_from(mark, at)};
     }
   }
-  throw SyntaxError{locate_offset(at), fmt::format("this {} is never closed", quote_mark),
+  throw SyntaxError{locate_from(mark, at), fmt::format("this {} is never closed", quote_mark),
                     "a quoted value ends at its closing quote: add the missing one"};
 }
 
 SyntaxError explain(const SourceText& source, const YAML::Mark& mark, const std::string& message,
                     const ParseContext& context) {
   const Lines lines(source.text());
-  const auto offset =
-      std::min(static_cast<std::size_t>(std::max(mark.pos, 0)), source.text().size());
+  const std::size_t offset = source.offset_of(mark);
   const Line line = lines.containing(offset, mark.line + 1);
   const Location location = source.locate(mark);
   if (auto tab = tab_indentation(lines, line, message == YAML::ErrorMsg::TAB_IN_INDENTATION)) {
@@ -414,7 +417,7 @@ SyntaxError explain(const SourceText& source, const YAML::Mark& mark, const std:
             {}};
   }
   if (context.last_quoted) {
-    if (auto quoted = unclosed_quote(lines, *context.last_quoted, line)) return *quoted;
+    if (auto quoted = unclosed_quote(*context.last_quoted, line)) return *quoted;
   }
   if ((message == YAML::ErrorMsg::END_OF_SEQ_FLOW || message == YAML::ErrorMsg::END_OF_MAP_FLOW) &&
       context.open_flow) {
@@ -435,10 +438,10 @@ SyntaxError explain(const SourceText& source, const YAML::Mark& mark, const std:
 }
 
 SyntaxError second_document(const SourceText& source, const YAML::Mark& mark) {
-  const std::string_view rest = source.text().substr(static_cast<std::size_t>(mark.pos));
+  const std::string_view rest = source.text().substr(source.offset_of(mark));
   const Lines lines(source.text());
   const auto above =
-      lines.previous_content(lines.containing(static_cast<std::size_t>(mark.pos), 0));
+      lines.previous_content(lines.containing(source.offset_of(mark), mark.line + 1));
   const bool ended = above && lines.view(*above).starts_with("...");
   if (rest.starts_with("---") || rest.starts_with('%') || ended) {
     return {source.locate(mark), "a second YAML document in one file",

@@ -26,9 +26,12 @@ class SourceText {
  public:
   explicit SourceText(std::string_view text) : text_(text) {}
 
+  // The byte a mark points at, within the text.
+  std::size_t offset_of(const YAML::Mark& mark) const;
   // yaml-cpp's marks are 0-based and count bytes; a Location is 1-based and counts characters.
   Location locate(const YAML::Mark& mark) const;
-  Location locate_offset(std::size_t offset) const;
+  // An offset at or after the mark's, counting lines from the mark: cheap when it is near.
+  Location locate_from(const YAML::Mark& mark, std::size_t offset) const;
 
   // Plain `~`, `null`, `Null` or `NULL` is written at the mark (not an empty value).
   bool is_null_word_at(const YAML::Mark& mark) const;

@@ -120,6 +120,12 @@ class TreeBuilder final : public YAML::EventHandler {
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const Location location = source_.locate(mark);
+    if (anchor >= anchored_.size()) {  // yaml-cpp refuses unknown anchors first; never trust it
+      throw SyntaxError{
+          location,
+          fmt::format("the alias *{} names no anchor defined before it", source_.alias_name(mark)),
+          {}};
+    }
     const NodeIndex target = anchored_[anchor];
     if (!tree_.nodes_[target].closed) {
       throw SyntaxError{

@@ -284,12 +284,18 @@ TEST_CASE("syntax in words: a flow collection closed but unreadable says so - no
 TEST_CASE("syntax in words: a duration too large says the limit - not the format") {
   CHECK(list(load(header + "tasks:\n  - id: a\n    run: x\n    estimate: 400d\n")) ==
         "error 6:15: 'estimate' is too long: a duration is at most 365 days "
-        "[no step of a cutover takes longer; check the units]\n");
+        "[check the units: d, h, m, s]\n");
   CHECK(
       list(load(header + "tasks:\n  - id: a\n    run: x\n    estimate: 99999999999999999999s\n")) ==
       "error 6:15: 'estimate' is too long: a duration is at most 365 days "
-      "[no step of a cutover takes longer; check the units]\n");
+      "[check the units: d, h, m, s]\n");
   CHECK(list(load(header + "tasks:\n  - id: a\n    run: x\n    estimate: 365d\n")) == "");
+  // A window may be longer than a step, up to ten years.
+  const std::string window = "window:\n  start: 2026-11-28T18:00:00+01:00\n  duration: ";
+  CHECK(list(load(header + window + "3654d\ntasks:\n" + task_a)) ==
+        "error 5:13: 'duration' is too long: a duration is at most 3653 days "
+        "[check the units: d, h, m, s]\n");
+  CHECK(list(load(header + window + "3653d\ntasks:\n" + task_a)) == "");
 }
 
 TEST_CASE("an empty file - or one with only comments and blank lines") {
