@@ -60,7 +60,7 @@ TEST_CASE("entries: merge keys add what the mapping does not give itself") {
   CHECK(read.problems() == "");
 }
 
-TEST_CASE("entries: a quoted '<<' is an ordinary key, and a merge of a text is refused") {
+TEST_CASE("entries: a quoted '<<' is an ordinary key - and a merge of a text is refused") {
   Read quoted("\"<<\": 1\n");
   CHECK(quoted.top()[0].key == "<<");
   Read text("<<: 5\n");
@@ -70,7 +70,7 @@ TEST_CASE("entries: a quoted '<<' is an ordinary key, and a merge of a text is r
         "[e.g. <<: *defaults, where &defaults names a mapping]\n");
 }
 
-TEST_CASE("check_keys and require: unknown keys with suggestions, missing keys") {
+TEST_CASE("check_keys and require: unknown keys with suggestions - missing keys") {
   Read read("nmae: x\n");
   MappingKeys known;
   known.names = {"name", "run"};
@@ -96,7 +96,7 @@ TEST_CASE("scalars: booleans and integers only when plain") {
         "5:4 'e' must be a number, found '70'\n");
 }
 
-TEST_CASE("scalars: a duration over the limit is too long, not malformed") {
+TEST_CASE("scalars: a duration over the limit is too long - not malformed") {
   Read read("a: 90m\nb: 3d\nc: 1 h\n");
   const auto entries = read.top();
   CHECK(read.reader.duration(entries[0], 48h) == 90min);

@@ -42,7 +42,7 @@ SyntaxError explained(std::string_view text, std::string_view at, const std::str
 
 }  // namespace
 
-TEST_CASE("locate: 1-based, counting characters where yaml-cpp counts bytes") {
+TEST_CASE("locate: 1-based - counting characters where yaml-cpp counts bytes") {
   const std::string text = "a: x\n\xc3\xa9\xc3\xa9: y\n";
   const SourceText source(text);
   CHECK(where(source.locate(mark_of(text, "a:"))) == "1:1");
@@ -125,7 +125,7 @@ TEST_CASE("explain: a misaligned list item names the blocks it falls between") {
         "up with the block it belongs to");
 }
 
-TEST_CASE("explain: a message without an explanation keeps the parser's, in plainer words") {
+TEST_CASE("explain: a message without an explanation keeps the parser's in plainer words") {
   CHECK(explained("a: @x\n", "@", YAML::ErrorMsg::UNKNOWN_TOKEN).message ==
         "YAML syntax error: this character cannot start a value: quote the value");
   CHECK(explained("a: \"\\q\"\n", "q", "unknown escape character: q").message ==
