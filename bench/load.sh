@@ -43,3 +43,9 @@ for n in 2000 10000 100000; do
   measure "plan --format json" "$cutover" plan --format json "$file"
   measure "plan (text)" "$cutover" plan "$file"
 done
+
+# Hostile shapes that once went quadratic: a million nodes on one line.
+file="$work/long-line.yaml"
+python3 -c "import sys; sys.stdout.write('version: 1\nid: x\nx-big: [' + '1,' * 1000000 + '1]\ntasks:\n  - id: a\n    run: x\n')" >"$file"
+printf '\none line of 1,000,000 flow items\n'
+measure "validate" "$cutover" validate "$file"

@@ -318,19 +318,32 @@ std::size_t SourceText::offset_of(const YAML::Mark& mark) const {
 
 Location SourceText::locate(const YAML::Mark& mark) const {
   if (mark.is_null() || mark.pos < 0) return {};
-  const auto offset = offset_of(mark);
+  const std::size_t offset = offset_of(mark);
   const std::size_t line_start = offset - std::min(offset, static_cast<std::size_t>(mark.column));
-  return {mark.line + 1, 1 + characters(text_.substr(line_start, offset - line_start))};
+  // Marks arrive in file order: counting on from the last one on the same line keeps a long
+  // line (a flow list of a million items) linear, where counting from its start would not be.
+  std::size_t from = line_start;
+  int column = 1;
+  if (last_.line == mark.line && last_.offset >= line_start && last_.offset <= offset) {
+    from = last_.offset;
+    column = last_.column;
+  }
+  column += characters(text_.substr(from, offset - from));
+  last_ = {mark.line, offset, column};
+  return {mark.line + 1, column};
 }
 
 Location SourceText::locate_from(const YAML::Mark& mark, std::size_t offset) const {
-  const auto from = offset_of(mark);
-  if (offset == from) return locate(mark);
-  const auto newlines = std::count(text_.begin() + static_cast<long>(from),
-                                   text_.begin() + static_cast<long>(offset), '\n');
-  const Lines lines(text_);
-  const int line = mark.line + 1 + static_cast<int>(newlines);
-  return lines.at(lines.containing(offset, line), offset);
+  const Location start = locate(mark);
+  const std::size_t from = offset_of(mark);
+  const std::string_view between = text_.substr(from, std::max(offset, from) - from);
+  const std::size_t last_newline = between.rfind('\n');
+  if (last_newline == std::string_view::npos) {
+    return {start.line, start.column + characters(between)};
+  }
+  const auto newlines = std::count(between.begin(), between.end(), '\n');
+  return {start.line + static_cast<int>(newlines),
+          1 + characters(between.substr(last_newline + 1))};
 }
 
 bool SourceText::is_null_word_at(const YAML::Mark& mark) const {
@@ -342,24 +355,27 @@ bool SourceText::is_null_word_at(const YAML::Mark& mark) const {
 }
 
 Location SourceText::after_previous_indicator(const YAML::Mark& mark) const {
-  const Lines lines(text_);
-  const auto offset = offset_of(mark);
+  const std::size_t offset = offset_of(mark);
   if (offset < text_.size() && (text_[offset] == '&' || text_[offset] == '!')) return locate(mark);
-  Line line = lines.containing(offset, mark.line + 1);
-  std::size_t end = offset;
-  for (;;) {
-    std::string_view before = text_.substr(line.start, std::min(end, line.end) - line.start);
-    if (const std::size_t hash = before.find(" #"); hash != std::string_view::npos) {
-      before = before.substr(0, hash);
-    }
-    if (!before.empty() && before[0] == '#') before = {};
-    const std::size_t last = before.find_last_not_of(" \t\r");
-    if (last != std::string_view::npos) return lines.at(line, line.start + last + 1);
-    const auto above = lines.previous(line);
-    if (!above) return locate(mark);
-    line = *above;
-    end = line.end;
+  // On the mark's own line, what comes before it is content: a comment would run to the end.
+  std::size_t at = offset;
+  while (at > 0 && (is_blank(text_[at - 1]) || text_[at - 1] == '\r')) --at;
+  if (at > 0 && text_[at - 1] != '\n') {
+    const Location here = locate(mark);
+    return {here.line, here.column - characters(text_.substr(at, offset - at))};
   }
+  const Lines lines(text_);
+  for (auto line = lines.previous(lines.containing(offset, mark.line + 1)); line;
+       line = lines.previous(*line)) {
+    std::string_view content = lines.view(*line);
+    if (const std::size_t hash = content.find(" #"); hash != std::string_view::npos) {
+      content = content.substr(0, hash);
+    }
+    if (!content.empty() && content[0] == '#') content = {};
+    const std::size_t last = content.find_last_not_of(" \t");
+    if (last != std::string_view::npos) return lines.at(*line, line->start + last + 1);
+  }
+  return locate(mark);
 }
 
 std::string_view SourceText::alias_name(const YAML::Mark& mark) const {

@@ -52,6 +52,13 @@ class SourceText {
   std::size_t content_at(const YAML::Mark& mark) const;
 
   std::string_view text_;
+  // The last mark located: the next one on its line counts on from it (see locate).
+  struct Located {
+    int line = -1;
+    std::size_t offset = 0;
+    int column = 1;
+  };
+  mutable Located last_;
 };
 
 struct OpenFlow {

@@ -189,6 +189,16 @@ TEST_CASE("verify_journal finds an edited - a removed and an inserted line") {
     CHECK_FALSE(verdict.intact);
     CHECK(verdict.bad_line == 4);
   }
+  SUBCASE("a seq out of order on the last line, which no prev covers") {
+    auto lines = original;
+    REQUIRE(lines.back().starts_with(R"({"seq":3,)"));
+    lines.back().replace(0, 9, R"({"seq":7,)");
+    write_lines(lines);
+    const auto verdict = verify_journal(path);
+    CHECK_FALSE(verdict.intact);
+    CHECK(verdict.bad_line == 4);
+    CHECK(verdict.problem == "seq is 7, expected 3");
+  }
   SUBCASE("a header that is not a journal's") {
     auto lines = original;
     lines[0] = R"({"format":"something-else","version":1})";

@@ -67,6 +67,24 @@ TEST_CASE("CPM on a diamond with branches of different lengths") {
   CHECK(plan.order == Indices{0, 1, 2, 3});
 }
 
+TEST_CASE("a chain of two off the critical path shares its slack - both have it") {
+  // a -> b (3h) -> d and a -> c1 (30m) -> c2 (30m) -> d: the c chain has 2h to spare. The
+  // backward pass must take each dependent's latest start, not its earliest.
+  const Runbook runbook = make_runbook({
+      make_task("a", 1h),
+      make_task("b", 3h, {"a"}),
+      make_task("c1", 30min, {"a"}),
+      make_task("c2", 30min, {"c1"}),
+      make_task("d", 1h, {"b", "c2"}),
+  });
+  const Plan plan = plan_of(runbook);
+  CHECK(plan.total == 5h);
+  check_schedule(plan.tasks[2], 1h, 90min, 3h, 210min, 2h);  // c1
+  check_schedule(plan.tasks[3], 90min, 2h, 210min, 4h, 2h);  // c2
+  check_schedule(plan.tasks[1], 1h, 4h, 1h, 4h, 0h);         // b
+  CHECK(plan.critical_path == Indices{0, 1, 4});
+}
+
 TEST_CASE("a task without an estimate counts as 0 and is flagged") {
   const Plan plan = plan_of(make_runbook({
       make_task("a", 1h),

@@ -81,6 +81,14 @@ expect_in out.txt "task d failed: running tasks finish, then rollback"
 expect_in out.txt "run rolled back: 3 of 4 tasks done"
 grep -q '"outcome":"rolled_back","exit_code":1' "$(journal_of rollback)" || fail "outcome"
 
+# The order holds through a task without a rollback step, with slots to spare: a's step waits
+# for c's (slow) although b, between them, has nothing to undo.
+rm -f undone.txt
+sed 's/rollback: echo c >> undone.txt/rollback: sleep 0.5; echo c >> undone.txt/' rollback.yaml \
+  >transitive.yaml
+run_cutover 1 run -j 4 transitive.yaml
+[[ $(cat undone.txt) == $'c\na' ]] || fail "transitive rollback order: $(cat undone.txt)"
+
 # A rollback step that fails: exit 4, a person must take over.
 sed -i 's/rollback: echo a >> undone.txt/rollback: exit 7/' rollback.yaml
 rm undone.txt
