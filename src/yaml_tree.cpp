@@ -279,8 +279,10 @@ std::variant<Tree, SyntaxError> parse(std::string_view text, const Limits& limit
   } catch (const SyntaxError& error) {
     return error;
   } catch (const YAML::DeepRecursion& error) {
+    // yaml-cpp counts its own recursion, which may stop short of our limit.
+    const auto levels = std::min(limits.max_depth, static_cast<std::size_t>(error.depth()) - 1);
     return SyntaxError{SourceText(text).locate(error.mark),
-                       fmt::format("nesting deeper than {} levels", limits.max_depth),
+                       fmt::format("nesting deeper than {} levels", levels),
                        "a runbook needs a handful of levels; this input is not one"};
   } catch (const YAML::ParserException& error) {
     return explain(SourceText(text), error.mark, error.msg, builder.context());

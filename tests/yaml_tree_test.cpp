@@ -290,3 +290,13 @@ TEST_CASE("max_nodes: a document of more nodes is refused where the limit is cro
   CHECK(error.message == "more than 4 YAML nodes");
   CHECK(where(error) == "1:11");
 }
+
+TEST_CASE("yaml-cpp's own recursion guard becomes the same located nesting error") {
+  // Our limit is 64 levels; raised past yaml-cpp's 500, its DeepRecursion is what stops.
+  Limits limits;
+  limits.max_depth = 10'000;
+  const SyntaxError error = refused("x: " + std::string(600, '[') + std::string(600, ']'), limits);
+  CHECK(error.message == "nesting deeper than 499 levels");
+  CHECK(error.location.line == 1);
+  CHECK(error.location.column > 400);
+}
