@@ -5,9 +5,6 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <array>
-#include <charconv>
-#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
