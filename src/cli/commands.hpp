@@ -3,6 +3,7 @@
 // action to run in `action`. Actions return the exit code; errors are thrown as cutover::Error.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -30,6 +31,11 @@ void add_approve_reject(CLI::App& app, Action& action);
 
 // "K=V" pairs from --var; a malformed one is a usage error.
 EnvVars parse_vars(const std::vector<std::string>& assignments);
+
+// -j: automated tasks at once. More than this is a typo, not a machine.
+inline constexpr std::int64_t max_jobs = 1024;
+// Refuses -j values that are not a number from 1 to max_jobs (CLI11 would wrap -3 around).
+CLI::Validator jobs_range();
 
 void add_var_option(CLI::App& command, std::vector<std::string>& vars);
 

@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
+
 #include "commands.hpp"
 #include "cutover/errors.hpp"
 #include "cutover/template.hpp"
@@ -26,6 +29,20 @@ EnvVars parse_vars(const std::vector<std::string>& assignments) {
 void add_var_option(CLI::App& command, std::vector<std::string>& vars) {
   command.add_option("--var", vars, "Set a var: NAME=VALUE (repeatable); overrides the runbook's")
       ->type_name("NAME=VALUE");
+}
+
+CLI::Validator jobs_range() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        std::int64_t jobs = 0;
+        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), jobs);
+        if (error == std::errc{} && end == value.data() + value.size() && jobs >= 1 &&
+            jobs <= max_jobs) {
+          return {};
+        }
+        return fmt::format("-j takes a whole number from 1 to {}, not '{}'", max_jobs, value);
+      },
+      fmt::format("1-{}", max_jobs));
 }
 
 Runbook load_valid_runbook(const std::string& path, const EnvVars& vars) {

@@ -89,7 +89,6 @@ void require_rollback_allowed(const RecordedRun& run, bool force) {
 }
 
 int take_up(const TakeUpArguments& arguments, Start start) {
-  if (arguments.jobs == 0u) throw UsageError("-j must be at least 1");
   const auto dir = std::filesystem::weakly_canonical(resolve_run_dir(
       arguments.run_dir.empty() ? std::nullopt
                                 : std::optional<std::filesystem::path>(arguments.run_dir)));
@@ -135,7 +134,8 @@ CLI::App* add_take_up(CLI::App& app, const std::string& name, const std::string&
       ->type_name("RUN_DIR");
   command
       ->add_option("-j,--jobs", arguments.jobs, "Automated tasks at once (default: as the run had)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(jobs_range());
   command->add_flag("--non-interactive", arguments.non_interactive,
                     "Never prompt: people answer with cutover mark / approve / reject (the "
                     "default when stdin is not a terminal)");

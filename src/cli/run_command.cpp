@@ -77,7 +77,6 @@ int dry_run(const Runbook& runbook, const RunGraph& graph, const RunArguments& a
 
 int run(const RunArguments& arguments) {
   if (!arguments.label.empty()) check_label(arguments.label);
-  if (arguments.jobs == 0) throw UsageError("-j must be at least 1");
   const std::string text = read_runbook_bytes(arguments.runbook);
   const Runbook runbook = require_valid(
       load_runbook_text(text, arguments.runbook, {parse_vars(arguments.vars)}), arguments.runbook);
@@ -152,7 +151,8 @@ void add_run(CLI::App& app, Action& action) {
   auto* command =
       add_run_like(app, "run", "Execute a runbook: a rehearsal or the real cutover", *arguments);
   command->add_option("-j,--jobs", arguments->jobs, "Automated tasks at once (default 4)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(jobs_range());
   command->add_flag("--dry-run", arguments->dry_run,
                     "Execute nothing: print the order, the commands (secrets as ***) and a "
                     "timeline simulated from the estimates");

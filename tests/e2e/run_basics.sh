@@ -89,6 +89,13 @@ expect_in err.txt "the folder is not empty (notes.txt is there)"
 run_cutover 2 run --label "../escape" book/runbook.yaml
 expect_in err.txt "--label '../escape': use letters, digits"
 run_cutover 2 run -j 0 book/runbook.yaml
-expect_in err.txt "-j must be at least 1"
+expect_in err.txt "-j takes a whole number from 1 to 1024, not '0'"
+# Negative and huge numbers are refused, not wrapped around to 18446744073709551613.
+run_cutover 2 run -j -3 book/runbook.yaml
+expect_in err.txt "-j takes a whole number from 1 to 1024, not '-3'"
+run_cutover 2 run -j 99999999999999999999 book/runbook.yaml
+expect_in err.txt "not '99999999999999999999'"
+run_cutover 2 resume -j -1 run-that-need-not-exist
+expect_in err.txt "-j takes a whole number from 1 to 1024, not '-1'"
 run_cutover 2 run missing.yaml
 expect_in err.txt "missing.yaml"
