@@ -21,3 +21,13 @@ done
 run_cutover 0 plan --format json "$SRC/runbooks/erp-go-live.yaml"
 tasks=$(/usr/bin/python3 -c 'import json; print(len(json.load(open("out.txt"))["tasks"]))')
 [[ $tasks -ge 40 ]] || fail "erp-go-live has $tasks tasks, expected at least 40"
+
+# The README tour's first command, as shipped: the output shown there is the real one.
+cd "$SRC"
+status=0
+"$CUTOVER" validate examples/typo.yaml >"$WORK/typo.txt" 2>&1 || status=$?
+cd "$WORK"
+[[ $status == 3 ]] || fail "examples/typo.yaml: exit $status, expected 3"
+sed -n '/^\$ cutover validate examples\/typo.yaml$/,/^```$/p' "$SRC/README.md" | sed '1d;$d' >tour.txt
+[[ -s tour.txt ]] || fail "the README has no tour block for examples/typo.yaml"
+diff tour.txt typo.txt || fail "the README tour's output of examples/typo.yaml is not what cutover prints"
