@@ -647,7 +647,10 @@ class Executor {
     json fields = person_fields(task, by);
     fields["approver"] = approver;
     record(event::gate_approved, std::move(fields), Durability::now);
-    note(fmt::format("{} go     {}: approved by {}", stamp(), runbook_.tasks[task].id, approver));
+    // The terminal says what the journal says: who gave the approval, and for whom.
+    const std::string who = by == approver ? fmt::format("by {}", approver)
+                                           : fmt::format("for {} (by {})", approver, by);
+    note(fmt::format("{} go     {}: approved {}", stamp(), runbook_.tasks[task].id, who));
     if (missing_approvals(task).empty()) finish_task(task, TaskStatus::succeeded, {}, nullptr);
   }
 

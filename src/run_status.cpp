@@ -228,6 +228,9 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
           view.commands.push_back(
               fmt::format("cutover approve {} {} --by {}", dir, id, shell_word(approver)));
         }
+        // A no-go is as much an answer as a go, and any approver may give it.
+        view.commands.push_back(
+            fmt::format("cutover reject {} {} --by NAME --note REASON", dir, id));
       } else {
         view.waiting_for = WaitingFor::manual;
         if (!task.owner.empty()) view.waiting_on.push_back(task.owner);

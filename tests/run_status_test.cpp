@@ -143,7 +143,8 @@ TEST_CASE("status: a gate with one approval given waits on the other approvers")
   CHECK(task.waiting_on == Names{"finance owner"});
   REQUIRE(task.since);
   CHECK(*task.since == utc_at(2'000));  // since its checks held, not since it started
-  CHECK(task.commands == Names{"cutover approve " + dir + " go --by 'finance owner'"});
+  CHECK(task.commands == Names{"cutover approve " + dir + " go --by 'finance owner'",
+                               "cutover reject " + dir + " go --by NAME --note REASON"});
   CHECK(contains(render_status_text(status, false), "go  approval by finance owner, since"));
 }
 

@@ -128,6 +128,10 @@ expect_in err.txt "cutover: confirm-backup already finished: succeeded (by alice
 poll "go-no-go to wait for approvals" in_journal r1/journal.jsonl \
   '"event":"gate_waiting","task":"go-no-go"'
 expect_in run.out "answer with: cutover approve|reject $R1 go-no-go --by NAME"
+# status offers a no-go beside each go.
+run_cutover 0 status r1
+expect_in out.txt "cutover approve r1 go-no-go --by lead"
+expect_in out.txt "cutover reject r1 go-no-go --by NAME --note REASON"
 run_cutover 2 mark r1 go-no-go done --by lead
 expect_in err.txt "cutover: go-no-go is a gate: approve or reject it"
 run_cutover 2 approve r1 go-no-go --by bob

@@ -2,18 +2,22 @@
 source "$(dirname "$0")/lib.sh"
 
 cp -r "$SRC/examples" .
-# rehearse EXIT NAME TEXT: runs the example, expects TEXT in its output and a sound run dir.
+# rehearse EXIT NAME TEXT...: runs the example, expects each TEXT in its output and a sound
+# run dir.
 rehearse() {
-  local expected=$1 name=$2 text=$3
+  local expected=$1 name=$2 text
+  shift 2
   run_cutover "$expected" run --auto --label e2e "examples/$name/runbook.yaml"
-  expect_in out.txt "$text"
+  for text in "$@"; do expect_in out.txt "$text"; done
   local dir
   dir=$(ls -td .cutover/runs/*/*-e2e/ | head -1)
   [[ -s $dir/timing.csv ]] || fail "$name: no timing.csv"
   run_cutover 0 verify "$dir"
 }
 
-rehearse 0 quickstart "run succeeded: 9 of 9 tasks done"
+# --auto approves: the terminal says so, as the journal does (by: auto), not the approver alone.
+rehearse 0 quickstart "run succeeded: 9 of 9 tasks done" \
+  "go-no-go: approved for cutover-lead (by auto)"
 rehearse 0 gate "'replica has caught up' not yet"
 rehearse 0 manual "run succeeded"
 rehearse 1 rollback "run rolled back"
