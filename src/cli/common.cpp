@@ -45,6 +45,15 @@ CLI::Validator jobs_range() {
       fmt::format("1-{}", max_jobs));
 }
 
+std::string shown_path(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto here = std::filesystem::current_path(error);
+  if (error || !path.is_absolute()) return path.string();
+  const auto relative = path.lexically_relative(here);
+  const bool under = !relative.empty() && *relative.begin() != "..";
+  return under ? relative.string() : path.string();
+}
+
 Runbook load_valid_runbook(const std::string& path, const EnvVars& vars) {
   return require_valid(load_runbook(path, LoadOptions{vars}), path);
 }

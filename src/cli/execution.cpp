@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "commands.hpp"
 #include "cutover/inbox.hpp"
 #include "cutover/run_dir.hpp"
 #include "cutover/timing.hpp"
@@ -16,10 +17,16 @@ namespace cutover::cli {
 
 namespace {
 
+std::string plural(std::size_t count, std::string_view word) {
+  return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
+}
+
 std::string summary(const Runbook& runbook, const ExecutorResult& result, Duration took) {
   std::size_t done = 0;
   std::vector<std::string> failed;
   std::vector<std::string_view> in_doubt;
+  std::vector<std::string_view> undone;
+  std::vector<std::string_view> not_undone;
   for (std::size_t i = 0; i < runbook.tasks.size(); ++i) {
     const TaskState& task = result.state.tasks[i];
     done += task.finished() && task.status != TaskStatus::failed ? 1 : 0;
@@ -27,11 +34,23 @@ std::string summary(const Runbook& runbook, const ExecutorResult& result, Durati
       failed.push_back(fmt::format("{} ({})", runbook.tasks[i].id, task.reason));
     }
     if (task.status == TaskStatus::interrupted) in_doubt.push_back(runbook.tasks[i].id);
+    if (task.rollback == RollbackStatus::succeeded) undone.push_back(runbook.tasks[i].id);
+    if (task.rollback == RollbackStatus::failed) not_undone.push_back(runbook.tasks[i].id);
   }
   std::string outcome(to_string(result.outcome));
   std::replace(outcome.begin(), outcome.end(), '_', ' ');
-  std::string text = fmt::format("run {}: {} of {} tasks done in {}", outcome, done,
-                                 runbook.tasks.size(), format_took(took));
+  const bool rolled_back =
+      result.outcome == RunOutcome::rolled_back || result.outcome == RunOutcome::rollback_failed;
+  // After a rollback, what was undone is the news; how far the run had come, the context.
+  std::string text =
+      rolled_back ? fmt::format("run {}: {} undone ({}) in {}; {} of {} tasks had run", outcome,
+                                plural(undone.size(), "task"), fmt::join(undone, ", "),
+                                format_took(took), done, runbook.tasks.size())
+                  : fmt::format("run {}: {} of {} tasks done in {}", outcome, done,
+                                runbook.tasks.size(), format_took(took));
+  if (!not_undone.empty()) {
+    text += fmt::format("; rollback step failed: {}", fmt::join(not_undone, ", "));
+  }
   if (!failed.empty()) text += fmt::format("; failed: {}", fmt::join(failed, ", "));
   if (!in_doubt.empty()) text += fmt::format("; in doubt: {}", fmt::join(in_doubt, ", "));
   if (!result.state.stop_reason.empty() && result.outcome != RunOutcome::succeeded) {
@@ -69,8 +88,8 @@ RunOutcome execute_run(const Execution& execution, EventSink& journal, Console& 
   write_timing_csv(execution.run_dir, execution.runbook, execution.graph, result.state);
   const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - began);
   console.note(summary(execution.runbook, result, took));
-  console.note(fmt::format("journal: {}", (execution.run_dir / journal_file_name).string()));
-  console.note(fmt::format("timing:  {}", (execution.run_dir / timing_file_name).string()));
+  console.note(fmt::format("journal: {}", shown_path(execution.run_dir / journal_file_name)));
+  console.note(fmt::format("timing:  {}", shown_path(execution.run_dir / timing_file_name)));
   return result.outcome;
 }
 

@@ -101,7 +101,7 @@ int run(const RunArguments& arguments) {
   Console console(stdout, console_style());
   const auto dir = std::filesystem::weakly_canonical(run_dir.dir);
   console.note(fmt::format("{} {} in {}", arguments.track ? "tracking" : "run", run_dir.run_id,
-                           dir.string()));
+                           shown_path(dir)));
   if (const auto stale = lock.stale()) {
     console.note(fmt::format("took over the lock left by pid {} on {} (since {}), which is gone",
                              stale->pid, stale->host, stale->started));

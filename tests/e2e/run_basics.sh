@@ -44,9 +44,9 @@ expect_in out.txt "[second] pwd=$PWD/book/scripts"
 expect_in out.txt "[second] on stderr"
 expect_in out.txt "[second] no newline at the end"
 expect_in out.txt "run succeeded: 3 of 3 tasks done"
-# The files are named by absolute path, to copy from any folder.
-expect_in out.txt "journal: $PWD/$dir/journal.jsonl"
-expect_in out.txt "timing:  $PWD/$dir/timing.csv"
+# Paths under the current folder are shown relative to it; others in full (below).
+expect_in out.txt "journal: $dir/journal.jsonl"
+expect_in out.txt "timing:  $dir/timing.csv"
 
 # The files of the run.
 cmp book/runbook.yaml "$dir/runbook.yaml" || fail "the frozen runbook differs"
@@ -76,6 +76,10 @@ PY
 
 # --run-dir: used as given; a folder holding a run is refused and left alone.
 run_cutover 0 run --run-dir given book/runbook.yaml
+expect_in out.txt "journal: given/journal.jsonl"
+(cd book && run_cutover 0 run --run-dir ../elsewhere runbook.yaml && cp out.txt ../elsewhere.txt)
+expect_in elsewhere.txt "in $PWD/elsewhere"
+expect_in elsewhere.txt "journal: $PWD/elsewhere/journal.jsonl"
 [[ -f given/journal.jsonl && -f given/timing.csv && -d given/logs ]] || fail "--run-dir files"
 cp given/journal.jsonl before.jsonl
 run_cutover 2 run --run-dir given book/runbook.yaml

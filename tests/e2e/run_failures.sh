@@ -78,7 +78,8 @@ EOF2
 run_cutover 1 run rollback.yaml
 [[ $(cat undone.txt) == $'c\na' ]] || fail "rollback order: $(cat undone.txt)"
 expect_in out.txt "task d failed: running tasks finish, then rollback"
-expect_in out.txt "run rolled back: 3 of 4 tasks done"
+expect_in out.txt "run rolled back: 2 tasks undone (a, c) in "
+expect_in out.txt "; 3 of 4 tasks had run; failed: d (exit code 1)"
 grep -q '"outcome":"rolled_back","exit_code":1' "$(journal_of rollback)" || fail "outcome"
 
 # The order holds through a task without a rollback step, with slots to spare: a's step waits
