@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 namespace cutover {
 
 namespace {
@@ -32,20 +34,6 @@ constexpr std::array<DurationUnit, 4> duration_units{{
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-// Reads a run of decimal digits at `pos`; nullopt when there is none or it overflows.
-std::optional<std::int64_t> read_digits(std::string_view text, std::size_t& pos) {
-  const std::size_t begin = pos;
-  std::int64_t value = 0;
-  while (pos < text.size() && is_digit(text[pos])) {
-    const int digit = text[pos] - '0';
-    if (value > (std::numeric_limits<std::int64_t>::max() - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-    ++pos;
-  }
-  if (pos == begin) return std::nullopt;
-  return value;
 }
 
 // Fixed-width field of exactly `width` digits, as RFC 3339 requires.
@@ -128,10 +116,6 @@ std::string format_utc_offset(int offset_minutes) {
   return fmt::format("{}{:02}:{:02}", sign, magnitude / 60, magnitude % 60);
 }
 
-}  // namespace
-
-namespace {
-
 // The duration form, in milliseconds; an amount too large for them sets `overflow` instead of
 // failing, so that a caller can tell "too long" from "not a duration".
 std::optional<std::int64_t> scan_duration(std::string_view text, bool& overflow) {
@@ -144,19 +128,20 @@ std::optional<std::int64_t> scan_duration(std::string_view text, bool& overflow)
     const std::size_t digits = pos;
     while (pos < text.size() && is_digit(text[pos])) ++pos;
     if (pos == digits || pos >= text.size()) return std::nullopt;
-    std::size_t amount_end = digits;
-    const auto amount = read_digits(text.substr(0, pos), amount_end);
+    std::int64_t amount = 0;
+    const bool too_many_digits =
+        std::from_chars(text.data() + digits, text.data() + pos, amount).ec != std::errc{};
     const char letter = text[pos++];
     while (next_unit < duration_units.size() && duration_units[next_unit].letter != letter) {
       ++next_unit;
     }
     if (next_unit == duration_units.size()) return std::nullopt;  // unknown, repeated or late
     const std::int64_t unit_ms = duration_units[next_unit++].ms;
-    if (!amount || *amount > (most - total_ms) / unit_ms) {
+    if (too_many_digits || amount > (most - total_ms) / unit_ms) {
       overflow = true;
       continue;
     }
-    total_ms += *amount * unit_ms;
+    total_ms += amount * unit_ms;
   }
   return total_ms;
 }

@@ -64,7 +64,8 @@ class TreeBuilder final : public YAML::EventHandler {
  public:
   // Every node takes at least two bytes of YAML; reserving that much up front avoids the
   // copies of growing, and pages that are never written cost no memory.
-  TreeBuilder(std::string_view text, const Limits& limits) : source_(text), limits_(limits) {
+  TreeBuilder(const SourceText& source, const Limits& limits) : source_(source), limits_(limits) {
+    const std::string_view text = source.text();
     const std::size_t nodes = std::min(text.size() / 2, limits.max_nodes) + 16;
     tree_.nodes_.reserve(nodes);
     tree_.children_.reserve(nodes);
@@ -250,7 +251,7 @@ class TreeBuilder final : public YAML::EventHandler {
     flow_.pop_back();
   }
 
-  SourceText source_;
+  const SourceText& source_;
   Limits limits_;
   Tree tree_;
   std::size_t documents_ = 0;
@@ -271,7 +272,8 @@ class TreeBuilder final : public YAML::EventHandler {
 std::variant<Tree, SyntaxError> parse(std::string_view text, const Limits& limits) {
   TextStreamBuf buffer(text);
   std::istream in(&buffer);
-  TreeBuilder builder(text, limits);
+  const SourceText source(text);
+  TreeBuilder builder(source, limits);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
@@ -281,11 +283,11 @@ std::variant<Tree, SyntaxError> parse(std::string_view text, const Limits& limit
   } catch (const YAML::DeepRecursion& error) {
     // yaml-cpp counts its own recursion, which may stop short of our limit.
     const auto levels = std::min(limits.max_depth, static_cast<std::size_t>(error.depth()) - 1);
-    return SyntaxError{SourceText(text).locate(error.mark),
+    return SyntaxError{source.locate(error.mark),
                        fmt::format("nesting deeper than {} levels", levels),
                        "a runbook needs a handful of levels; this input is not one"};
   } catch (const YAML::ParserException& error) {
-    return explain(SourceText(text), error.mark, error.msg, builder.context());
+    return explain(source, error.mark, error.msg, builder.context());
   }
   return builder.take();
 }

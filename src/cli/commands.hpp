@@ -43,10 +43,10 @@ void add_var_option(CLI::App& command, std::vector<std::string>& vars);
 // Loads a runbook for a command that needs a valid one: diagnostics go to stderr, and an
 // invalid runbook throws (exit 3).
 Runbook load_valid_runbook(const std::string& path, const EnvVars& vars);
+Runbook require_valid(LoadResult loaded, const std::string& path);
 
 // A path as a person wants to read it: relative to the current folder when it is under it
 // (".cutover/runs/..."), otherwise as given.
 std::string shown_path(const std::filesystem::path& path);
-Runbook require_valid(LoadResult loaded, const std::string& path);
 
 }  // namespace cutover::cli
