@@ -7,9 +7,9 @@
 #include <chrono>
 #include <string>
 
-#include "cutover/loader.hpp"
-#include "cutover/plan.hpp"
-#include "cutover/plan_format.hpp"
+#include "cutover/plan/plan.hpp"
+#include "cutover/plan/plan_format.hpp"
+#include "cutover/runbook/loader.hpp"
 
 namespace {
 

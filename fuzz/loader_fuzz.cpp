@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string>
 
-#include "cutover/loader.hpp"
-#include "cutover/plan.hpp"
-#include "cutover/plan_format.hpp"
+#include "cutover/plan/plan.hpp"
+#include "cutover/plan/plan_format.hpp"
+#include "cutover/runbook/loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cutover;

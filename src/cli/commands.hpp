@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "cutover/loader.hpp"
+#include "cutover/runbook/loader.hpp"
 
 namespace cutover::cli {
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "commands.hpp"
-#include "cutover/errors.hpp"
-#include "cutover/template.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/runbook/template.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

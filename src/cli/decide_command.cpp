@@ -8,12 +8,12 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "cutover/diagnostics.hpp"
-#include "cutover/errors.hpp"
-#include "cutover/inbox.hpp"
-#include "cutover/new_run.hpp"
-#include "cutover/recorded_run.hpp"
-#include "cutover/run_dir.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/run/inbox.hpp"
+#include "cutover/run/new_run.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
+#include "cutover/runbook/diagnostics.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

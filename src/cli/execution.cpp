@@ -8,9 +8,9 @@
 #include <chrono>
 
 #include "commands.hpp"
-#include "cutover/inbox.hpp"
-#include "cutover/run_dir.hpp"
-#include "cutover/timing.hpp"
+#include "cutover/report/timing.hpp"
+#include "cutover/run/inbox.hpp"
+#include "cutover/run/run_dir.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

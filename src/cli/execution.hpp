@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "cutover/console.hpp"
-#include "cutover/executor.hpp"
-#include "cutover/new_run.hpp"
+#include "cutover/run/console.hpp"
+#include "cutover/run/executor.hpp"
+#include "cutover/run/new_run.hpp"
 
 namespace cutover::cli {
 

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "cutover/errors.hpp"
-#include "cutover/plan_format.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/plan/plan_format.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

@@ -10,9 +10,9 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "cutover/errors.hpp"
-#include "cutover/recorded_run.hpp"
-#include "cutover/run_dir.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
 #include "execution.hpp"
 #include "terminal.hpp"
 

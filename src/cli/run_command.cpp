@@ -6,13 +6,13 @@
 #include <memory>
 #include <sstream>
 
+#include "base/sha256.hpp"
 #include "commands.hpp"
-#include "cutover/errors.hpp"
-#include "cutover/executor.hpp"
-#include "cutover/new_run.hpp"
-#include "cutover/run_dir.hpp"
-#include "cutover/sha256.hpp"
-#include "cutover/virtual_runner.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/run/executor.hpp"
+#include "cutover/run/new_run.hpp"
+#include "cutover/run/run_dir.hpp"
+#include "cutover/run/virtual_runner.hpp"
 #include "execution.hpp"
 #include "terminal.hpp"
 

@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "cutover/schema.hpp"
+#include "cutover/runbook/schema.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

@@ -14,11 +14,11 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "cutover/clock.hpp"
-#include "cutover/errors.hpp"
-#include "cutover/recorded_run.hpp"
-#include "cutover/run_dir.hpp"
-#include "cutover/run_status.hpp"
+#include "cutover/base/clock.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/report/run_status.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "cutover/errors.hpp"
+#include "cutover/base/errors.hpp"
 
 namespace cutover::cli {
 

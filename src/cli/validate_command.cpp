@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "cutover/errors.hpp"
+#include "cutover/base/errors.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

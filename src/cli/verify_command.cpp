@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "cutover/journal.hpp"
-#include "cutover/run_dir.hpp"
+#include "cutover/run/journal.hpp"
+#include "cutover/run/run_dir.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {

@@ -1,0 +1,130 @@
+#pragma once
+// `cutover status`: what a run is doing, as its journal and its lock say, at a given moment.
+// Pure: built from a recorded run, the time now and who holds the lock (never taken here), so
+// it works while the executor runs, after it crashed and after it finished. The JSON form is
+// documented in docs/journal-format.md ("cutover status --format json").
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cutover/run/decision.hpp"
+#include "cutover/run/journal.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
+#include "cutover/run/run_state.hpp"
+#include "cutover/runbook/model.hpp"
+
+namespace cutover {
+
+// What a task (or its rollback step) waits for from a person.
+enum class WaitingFor {
+  nothing,
+  manual,             // a manual task: done, failed or skipped by a person
+  approval,           // a gate whose checks held: the approvers not yet heard from
+  decision,           // in doubt: done, failed or retry, decided by a person
+  rollback_step,      // a manual rollback step
+  rollback_decision,  // a rollback step in doubt
+};
+
+std::string_view to_string(WaitingFor waiting_for);
+
+struct TaskStatusView {
+  TaskIndex index = 0;
+  std::string id;
+  std::string kind;  // run, manual or gate
+  TaskStatus status = TaskStatus::pending;
+  // Started and nobody knows how it ended: `interrupted`, or `running` (not between two
+  // attempts) while no executor holds the lock and the run has not finished: it crashed.
+  bool in_doubt = false;
+  bool between_attempts = false;  // a failed attempt; the next one is due
+  int attempts = 0;
+  std::optional<UtcTime> started;
+  std::optional<UtcTime> finished;
+  std::optional<Duration> elapsed;  // finished: its duration; active: so far
+  std::optional<Duration> estimate;
+  bool overrun = false;  // elapsed beyond the estimate
+  WaitingFor waiting_for = WaitingFor::nothing;
+  // Whom it waits on: the manual task's owner, the approvers still due; empty: anyone.
+  std::vector<std::string> waiting_on;
+  std::optional<UtcTime> since;  // when the waiting began (in doubt: when it was last heard of)
+  std::vector<std::string> commands;  // what a person types, one line each
+  // In doubt, but `resume` settles it by itself: a person's task is asked again, a gate's
+  // checks and an idempotent command run again (not while rolling back).
+  bool resume_reruns = false;
+  std::string reason;  // why it failed (or the last attempt did)
+  RollbackStatus rollback = RollbackStatus::none;
+  bool rollback_in_doubt = false;
+};
+
+struct StatusForecast {
+  Duration remaining{0};  // the longest estimated path through what is left
+  UtcTime end{};
+  std::optional<Timestamp> window_end;
+  std::optional<Duration> overrun;  // end - window end: positive overruns, negative fits
+};
+
+struct StatusCounts {
+  std::size_t total = 0;
+  std::size_t done = 0;  // succeeded or skipped
+  std::size_t pending = 0, running = 0, waiting = 0, succeeded = 0, failed = 0, skipped = 0,
+              interrupted = 0, in_doubt = 0;
+};
+
+struct RunStatus {
+  std::string run_dir;  // as given or resolved, for the commands shown
+  std::string run_id;
+  std::string label;
+  std::string runbook_id;
+  std::string started_by;    // the header's user
+  std::string started_host;  // the header's host
+  UtcTime started{};         // the header's time
+  UtcTime now{};
+  int zone_offset_minutes = 0;  // the window's zone; UTC without a window
+  RunPhase phase = RunPhase::running;
+  std::optional<RunOutcome> outcome;
+  std::string stop_reason;
+  bool interrupted = false;
+  bool point_of_no_return_passed = false;
+  bool track = false;
+  std::optional<LockHolder> executor;  // the live executor, if any
+  // The run's elapsed time as the journal counts it (a crash's downtime left out): now for a
+  // live run, at its end for a finished one.
+  Duration elapsed{0};
+  std::optional<UtcTime> finished;  // the run_finished event's time
+  UtcTime last_event{};             // the last journal event's time (the header's without one)
+  StatusCounts counts;
+  std::vector<TaskStatusView> tasks;       // every task, in file order
+  std::optional<StatusForecast> forecast;  // only while the run starts tasks
+  std::optional<std::string> warning;      // the journal's (a torn last line)
+  // Decisions waiting in RUN_DIR/inbox/ for the executor, or for the next `resume`.
+  std::vector<Decision> queued;
+
+  bool finished_run() const { return phase == RunPhase::finished; }
+};
+
+// `now_ms` for a run that has not finished: the last event's elapsed_ms plus the wall time
+// since that event (never negative).
+std::int64_t status_now_ms(const Journal& journal, const RunState& state, UtcTime now);
+
+RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, const RunGraph& graph,
+                          const Journal& journal, const RunState& state, UtcTime now,
+                          const std::optional<LockHolder>& executor);
+
+RunStatus make_run_status(const RecordedRun& run, UtcTime now,
+                          const std::optional<LockHolder>& executor);
+
+// A time as people read it in the status: "2026-11-28 18:00:05" in the given zone.
+std::string status_clock(UtcTime when, int offset_minutes);
+
+// For people; colour (ANSI) only when asked.
+std::string render_status_text(const RunStatus& status, bool colour);
+
+// For scripts: the object documented in docs/journal-format.md.
+nlohmann::ordered_json status_json(const RunStatus& status);
+
+}  // namespace cutover

@@ -1,0 +1,170 @@
+#pragma once
+// RunState = fold(journal events): everything known about a run, derived from its journal
+// alone. The executor applies each event as it appends it; `resume`, `status` and reports
+// fold a journal read from disk. The event types are listed in docs/journal-format.md.
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cutover/plan/graph.hpp"
+#include "cutover/run/journal.hpp"
+#include "cutover/runbook/model.hpp"
+
+namespace cutover {
+
+namespace event {
+inline constexpr std::string_view run_started = "run_started";
+inline constexpr std::string_view task_started = "task_started";
+inline constexpr std::string_view process_started = "process_started";
+inline constexpr std::string_view attempt_failed = "attempt_failed";
+inline constexpr std::string_view check_finished = "check_finished";
+inline constexpr std::string_view gate_waiting = "gate_waiting";
+inline constexpr std::string_view gate_approved = "gate_approved";
+inline constexpr std::string_view gate_rejected = "gate_rejected";
+inline constexpr std::string_view task_finished = "task_finished";
+inline constexpr std::string_view signal_received = "signal_received";
+inline constexpr std::string_view run_stopping = "run_stopping";
+inline constexpr std::string_view rollback_started = "rollback_started";
+inline constexpr std::string_view rollback_step_started = "rollback_step_started";
+inline constexpr std::string_view rollback_step_finished = "rollback_step_finished";
+inline constexpr std::string_view run_finished = "run_finished";
+// Recovery and people elsewhere (`resume`, `rollback`, `mark`, `approve`, `reject`).
+inline constexpr std::string_view run_resumed = "run_resumed";
+inline constexpr std::string_view task_in_doubt = "task_in_doubt";
+inline constexpr std::string_view task_reset = "task_reset";
+inline constexpr std::string_view decision_refused = "decision_refused";
+}  // namespace event
+
+enum class TaskStatus {
+  pending,  // not started
+  running,  // started: a process, a gate's checks, or a retry delay between attempts
+  waiting,  // on a person: a manual task, or a gate's approvals
+  succeeded,
+  failed,
+  skipped,  // counts as done for its dependents; nothing to roll back
+  // In doubt: terminated by a second Ctrl-C, or found started-but-unfinished by `resume`. It
+  // holds back its dependents until it is run again or a person marks it.
+  interrupted,
+};
+
+// A rollback step in doubt was cut off by a crash; it waits for a person like a task in doubt.
+enum class RollbackStatus { none, running, succeeded, failed, in_doubt };
+
+struct TaskState {
+  TaskStatus status = TaskStatus::pending;
+  int attempts = 0;
+  std::optional<std::int64_t> started_ms;   // elapsed_ms of the first attempt's start
+  std::optional<std::int64_t> finished_ms;  // elapsed_ms of the end
+  std::optional<UtcTime> started_at;
+  std::optional<UtcTime> finished_at;
+  std::optional<UtcTime> waiting_since;  // on a person: a manual task, approvals, in doubt
+  int pid = 0;                           // of the last attempt's process group, when there was one
+  // Between a failed attempt and the next: no process of it is running.
+  bool between_attempts = false;
+  std::vector<std::string> approved_by;
+  std::string by;      // who marked a manual task, or rejected a gate
+  std::string reason;  // why it failed
+  RollbackStatus rollback = RollbackStatus::none;
+
+  bool active() const { return status == TaskStatus::running || status == TaskStatus::waiting; }
+  bool finished() const {
+    return status == TaskStatus::succeeded || status == TaskStatus::failed ||
+           status == TaskStatus::skipped;
+  }
+};
+
+enum class RunPhase {
+  running,   // starting tasks as they become ready
+  draining,  // no new tasks; running ones finish (a failure, or a first Ctrl-C)
+  rolling_back,
+  finished,
+};
+
+// How a run ended, as `run_finished` records it.
+enum class RunOutcome { succeeded, failed, rolled_back, rollback_failed, interrupted };
+
+std::string_view to_string(TaskStatus status);
+std::string_view to_string(RunOutcome outcome);
+std::optional<RunOutcome> parse_run_outcome(std::string_view text);
+int exit_code_of(RunOutcome outcome);
+
+// What the scheduler needs besides the runbook: the DAG and the order of preference among
+// ready tasks (the longest estimated remaining path first).
+struct RunGraph {
+  Dag dag;
+  std::vector<Duration> remaining;  // per task: its estimate + the longest path after it
+  std::vector<std::size_t> rank;    // per task: its position in order of preference
+  std::vector<TaskIndex> by_rank;   // rank -> task
+  // Task id -> index: every journal event names its task, so a scan per event would make a
+  // run quadratic in its size. The views point into the runbook.
+  std::unordered_map<std::string_view, TaskIndex> index;
+
+  std::optional<TaskIndex> find(std::string_view id) const;
+};
+
+// The graph refers to the runbook's task ids: the runbook must outlive it, in place.
+RunGraph make_run_graph(const Runbook& runbook);
+
+struct RunState {
+  std::vector<TaskState> tasks;
+  RunPhase phase = RunPhase::running;
+  // Why the run stopped starting tasks (the first failure, or an interrupt).
+  std::string stop_reason;
+  bool rollback_wanted = false;  // a failure whose policy is rollback
+  bool interrupted = false;
+  bool point_of_no_return_passed = false;
+  std::optional<RunOutcome> outcome;
+  bool rollback_performed = false;  // a rollback began: resuming continues it
+  bool track = false;               // `cutover track`: people do every task, commands included
+  // Every operator decision the journal has taken in (applied or refused), by its id: an
+  // inbox file whose id is here was consumed before a crash and is only deleted.
+  std::set<std::string, std::less<>> decisions;
+  std::int64_t last_elapsed_ms = 0;
+  std::uint64_t last_seq = 0;
+
+  // Maintained incrementally so that each decision costs the ready tasks, not the runbook.
+  // A dependency is done when it succeeded, was skipped, or failed with on_failure: continue.
+  std::vector<int> unmet;                  // per task: dependencies not yet done
+  std::set<std::size_t> ready_automated;   // ranks of pending commands and gates, all deps done
+  std::set<std::size_t> ready_people;      // the same for manual tasks
+  std::size_t active_automated = 0;        // commands and gates started and not finished
+  std::size_t active_people = 0;           // manual tasks and approvals waiting on a person
+  std::optional<TaskIndex> first_failure;  // a failure whose policy stops the run
+  std::size_t rollback_active_automated = 0;
+  std::size_t rollback_active_people = 0;
+  bool rollback_step_failed = false;
+
+  // Rolling back, or about to once running tasks finish: nothing runs forward any more.
+  bool rolling_back() const {
+    return phase == RunPhase::rolling_back ||
+           (phase == RunPhase::draining && rollback_wanted && !interrupted);
+  }
+
+  // Whether the task waits on a person rather than a process.
+  bool people_do(const Runbook& runbook, TaskIndex task) const {
+    return track || runbook.tasks[task].is_manual();
+  }
+
+  bool anything_active() const {
+    return active_automated + active_people + rollback_active_automated + rollback_active_people >
+           0;
+  }
+};
+
+// The state before the first event.
+RunState initial_state(const Runbook& runbook, const RunGraph& graph);
+
+// Applies one event. An event naming a task the runbook does not have throws Error (exit 5):
+// the journal does not belong to the frozen runbook beside it.
+void apply(RunState& state, const Runbook& runbook, const RunGraph& graph,
+           const JournalEvent& event);
+
+RunState fold(const Runbook& runbook, const RunGraph& graph,
+              const std::vector<JournalEvent>& events);
+
+}  // namespace cutover

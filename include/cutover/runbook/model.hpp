@@ -1,0 +1,127 @@
+#pragma once
+// The runbook as cutover understands it, after loading and applying `defaults`.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "cutover/base/time.hpp"
+
+namespace cutover {
+
+// 1-based position in the runbook file; 0 means unknown.
+struct Location {
+  int line = 0;
+  int column = 0;
+
+  friend auto operator<=>(const Location&, const Location&) = default;
+};
+
+enum class OnFailure { rollback, stop, continue_ };
+
+struct Command {
+  std::string run;
+};
+
+struct Manual {
+  std::string instructions;
+};
+
+struct Expect {
+  std::optional<int> exit_code;  // unset: 0
+  std::optional<std::string> stdout_pattern;
+  std::optional<std::string> stderr_pattern;
+};
+
+struct GateCheck {
+  std::string name;
+  std::string run;
+  Expect expect;
+  int retries = 0;
+  Duration retry_delay{0};
+  std::optional<Duration> timeout;
+  Location location;
+};
+
+struct Gate {
+  std::vector<GateCheck> checks;
+  std::vector<std::string> approvals;
+};
+
+using TaskKind = std::variant<Command, Manual, Gate>;
+
+struct CommandRollback {
+  std::string run;
+  std::optional<Duration> timeout;
+};
+
+struct ManualRollback {
+  std::string instructions;
+};
+
+using Rollback = std::variant<CommandRollback, ManualRollback>;
+
+struct Dependency {
+  std::string id;
+  Location location;
+};
+
+using EnvVars = std::vector<std::pair<std::string, std::string>>;
+
+struct Task {
+  std::string id;
+  Location location;  // of the id's value
+  std::string title;
+  std::string phase;
+  Location phase_location;
+  std::string owner;
+  std::optional<Duration> estimate;
+  std::vector<Dependency> depends_on;
+  TaskKind kind;
+  std::optional<Duration> timeout;
+  int retries = 0;
+  Duration retry_delay{0};
+  EnvVars env;
+  std::string workdir;  // as written; relative paths are relative to the runbook's folder
+  std::optional<Rollback> rollback;
+  OnFailure on_failure = OnFailure::rollback;
+  bool idempotent = false;
+  bool point_of_no_return = false;
+  std::vector<std::string> shell;  // the command is appended as the last argument
+
+  const std::string& display_name() const { return title.empty() ? id : title; }
+  bool is_command() const { return std::holds_alternative<Command>(kind); }
+  bool is_manual() const { return std::holds_alternative<Manual>(kind); }
+  bool is_gate() const { return std::holds_alternative<Gate>(kind); }
+};
+
+struct Window {
+  Timestamp start;
+  Duration duration{0};
+  Location location;
+
+  Timestamp end() const { return {start.utc + duration, start.offset_minutes}; }
+};
+
+struct Runbook {
+  std::string file;  // the path it was loaded from, as given
+  int version = 1;
+  std::string id;
+  std::string title;
+  Location title_location;
+  std::optional<Window> window;
+  EnvVars vars;  // in file order, with --var applied
+  std::vector<std::string> secrets;
+  std::vector<std::string> phases;
+  std::vector<Task> tasks;
+
+  // Index of the task with this id, if any.
+  std::optional<std::size_t> find_task(std::string_view id) const;
+};
+
+std::string_view to_string(OnFailure policy);
+std::string_view kind_name(const TaskKind& kind);  // "run", "manual" or "gate"
+
+}  // namespace cutover

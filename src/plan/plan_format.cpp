@@ -1,0 +1,713 @@
+#include "cutover/plan/plan_format.hpp"
+
+#include "base/csv.hpp"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace cutover {
+
+namespace {
+
+using namespace std::chrono;
+
+constexpr TaskIndex no_task = std::numeric_limits<TaskIndex>::max();
+// A go/no-go note listing 5,000 unestimated ids helps nobody; the count says the rest.
+constexpr std::size_t max_listed_unestimated = 10;
+
+std::int64_t whole_seconds(Duration duration) {
+  return duration_cast<seconds>(duration).count();
+}
+
+Timestamp at_offset(const Timestamp& start, Duration offset) {
+  return {start.utc + offset, start.offset_minutes};
+}
+
+// "Sat 19:30" in the timestamp's own offset: what people on the bridge call say.
+std::string weekday_clock(const Timestamp& timestamp) {
+  static constexpr std::array<std::string_view, 7> names{"Sun", "Mon", "Tue", "Wed",
+                                                         "Thu", "Fri", "Sat"};
+  const auto local = floor<minutes>(timestamp.utc + minutes{timestamp.offset_minutes});
+  const auto day = floor<days>(local);
+  const hh_mm_ss<minutes> time_of_day{local - day};
+  return fmt::format("{} {:02}:{:02}", names[weekday{day}.c_encoding()],
+                     time_of_day.hours().count(), time_of_day.minutes().count());
+}
+
+std::string timestamp_with_clock(const Timestamp& timestamp) {
+  return fmt::format("{} ({})", format_timestamp(timestamp), weekday_clock(timestamp));
+}
+
+// Table cells are one line each: a stray newline in an owner must not break the layout.
+std::string one_line(std::string_view text) {
+  std::string out{text};
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+  return out;
+}
+
+// Columns are aligned by code points, not bytes, so "Prüfung" pads like "Pruefung" does.
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::vector<std::string> ids_of(const Runbook& runbook, const std::vector<TaskIndex>& tasks) {
+  std::vector<std::string> ids;
+  ids.reserve(tasks.size());
+  for (const TaskIndex task : tasks) ids.push_back(runbook.tasks[task].id);
+  return ids;
+}
+
+std::string runbook_heading(const Runbook& runbook) {
+  return runbook.title.empty() ? runbook.id : fmt::format("{} — {}", runbook.id, runbook.title);
+}
+
+// ---------------------------------------------------------------------------------------
+// The summary above the table, shared by text and markdown.
+
+struct SummaryLine {
+  std::string label;
+  std::string value;
+  std::string verdict;  // "fits the window ..." / "OVERRUNS the window by ..."; may be empty
+  bool alarming = false;
+};
+
+std::string window_verdict(Duration overrun) {
+  if (overrun > Duration{0})
+    return fmt::format("OVERRUNS the window by {}", format_duration(overrun));
+  if (overrun == Duration{0}) return "fits the window exactly, with no time to spare";
+  return fmt::format("fits the window with {} to spare", format_duration(-overrun));
+}
+
+// "Estimated end:" and a space: the values line up under each other.
+constexpr std::size_t summary_label_width = 16;
+
+std::vector<SummaryLine> summary_lines(const Runbook& runbook, const Plan& plan) {
+  std::vector<SummaryLine> lines;
+  lines.push_back({"Runbook", runbook_heading(runbook), {}, false});
+  if (plan.start) {
+    lines.push_back({"Start", timestamp_with_clock(*plan.start), {}, false});
+  } else {
+    lines.push_back({"Start", "not set (the runbook has no window; use --start)", {}, false});
+  }
+  if (plan.window_end)
+    lines.push_back({"Window end", timestamp_with_clock(*plan.window_end), {}, false});
+  lines.push_back({"Duration", format_duration(plan.total), {}, false});
+  if (plan.estimated_end) {
+    SummaryLine end{"Estimated end", timestamp_with_clock(*plan.estimated_end), {}, false};
+    if (const auto overrun = plan.overrun()) {
+      end.verdict = window_verdict(*overrun);
+      end.alarming = *overrun > Duration{0};
+    }
+    lines.push_back(std::move(end));
+  }
+  return lines;
+}
+
+// What follows "Critical path:".
+std::string critical_path_text(const Runbook& runbook, const Plan& plan) {
+  if (plan.critical_path.empty()) return "none (no tasks)";
+  return fmt::format("{} (total {})", join(ids_of(runbook, plan.critical_path), " -> "),
+                     format_duration(plan.total));
+}
+
+// What follows "Without an estimate, counted as 0:"; empty when every task has one.
+std::string unestimated_text(const Runbook& runbook, const Plan& plan) {
+  std::vector<std::string> ids;
+  std::size_t count = 0;
+  for (TaskIndex i = 0; i < plan.tasks.size(); ++i) {
+    if (plan.tasks[i].estimated) continue;
+    if (++count <= max_listed_unestimated) ids.push_back(runbook.tasks[i].id);
+  }
+  if (count == 0) return {};
+  std::string listed = join(ids, ", ");
+  if (count > ids.size()) listed += fmt::format(" and {} more", count - ids.size());
+  return listed;
+}
+
+constexpr std::string_view critical_path_label = "Critical path:";
+constexpr std::string_view unestimated_label = "Without an estimate, counted as 0:";
+
+// ---------------------------------------------------------------------------------------
+// The table, shared by text and markdown.
+
+enum class Align { left, right };
+
+struct Column {
+  std::string header;
+  Align align;
+};
+
+struct Table {
+  std::vector<Column> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> critical;  // by row
+};
+
+bool any_task_has(const Runbook& runbook, std::string Task::*field) {
+  return std::any_of(runbook.tasks.begin(), runbook.tasks.end(),
+                     [&](const Task& task) { return !(task.*field).empty(); });
+}
+
+// "+01:30 Sat 19:30"; offsets are right-aligned among themselves so the clocks line up too.
+std::vector<std::string> start_cells(const Plan& plan) {
+  std::vector<std::string> offsets;
+  std::size_t width = 0;
+  for (const TaskIndex task : plan.order) {
+    offsets.push_back(format_offset(plan.tasks[task].earliest_start));
+    width = std::max(width, offsets.back().size());
+  }
+  if (!plan.start) return offsets;
+  std::vector<std::string> cells;
+  for (std::size_t row = 0; row < plan.order.size(); ++row) {
+    const Duration offset = plan.tasks[plan.order[row]].earliest_start;
+    cells.push_back(fmt::format("{:>{}} {}", offsets[row], width,
+                                weekday_clock(at_offset(*plan.start, offset))));
+  }
+  return cells;
+}
+
+// Phase and owner columns appear only when some task has one: no empty columns in the notes.
+Table plan_table(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                 std::string_view critical_mark) {
+  const bool with_phase = any_task_has(runbook, &Task::phase);
+  const bool with_owner = any_task_has(runbook, &Task::owner);
+  Table table;
+  table.columns.push_back({"lvl", Align::right});
+  if (with_phase) table.columns.push_back({"phase", Align::left});
+  table.columns.push_back({"task", Align::left});
+  if (with_owner) table.columns.push_back({"owner", Align::left});
+  table.columns.push_back({"start", Align::left});
+  table.columns.push_back({"estimate", Align::right});
+  table.columns.push_back({"slack", Align::right});
+  table.columns.push_back({"critical", Align::left});
+
+  const auto starts = start_cells(plan);
+  for (std::size_t row = 0; row < plan.order.size(); ++row) {
+    const TaskIndex index = plan.order[row];
+    const Task& task = runbook.tasks[index];
+    const TaskSchedule& schedule = plan.tasks[index];
+    std::vector<std::string> cells;
+    cells.push_back(std::to_string(dag.level[index]));
+    if (with_phase) cells.push_back(one_line(task.phase));
+    cells.push_back(one_line(task.id));
+    if (with_owner) cells.push_back(one_line(task.owner));
+    cells.push_back(starts[row]);
+    cells.push_back(schedule.estimated ? format_duration(schedule.estimate) : "?");
+    cells.push_back(format_duration(schedule.slack));
+    cells.push_back(schedule.critical ? std::string{critical_mark} : std::string{});
+    table.rows.push_back(std::move(cells));
+    table.critical.push_back(schedule.critical);
+  }
+  return table;
+}
+
+std::vector<std::size_t> column_widths(const Table& table) {
+  std::vector<std::size_t> widths;
+  for (const Column& column : table.columns) widths.push_back(display_width(column.header));
+  for (const auto& row : table.rows) {
+    for (std::size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], display_width(row[c]));
+  }
+  return widths;
+}
+
+std::string padded(std::string_view cell, std::size_t width, Align align) {
+  const std::string fill(width - std::min(width, display_width(cell)), ' ');
+  return align == Align::right ? fill + std::string{cell} : std::string{cell} + fill;
+}
+
+std::string trim_right(std::string text) {
+  text.erase(text.find_last_not_of(' ') + 1);
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------
+// text
+
+std::string styled(std::string_view text, fmt::text_style style, bool colour) {
+  return colour ? fmt::format(style, "{}", text) : std::string{text};
+}
+
+std::string text_row(const std::vector<std::string>& cells, const Table& table,
+                     const std::vector<std::size_t>& widths) {
+  std::string line;
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    if (c > 0) line += "  ";
+    line += padded(cells[c], widths[c], table.columns[c].align);
+  }
+  return trim_right(std::move(line));
+}
+
+std::string render_text(const Runbook& runbook, const Dag& dag, const Plan& plan, bool colour) {
+  const auto alarm = fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
+  std::string out;
+  for (const SummaryLine& line : summary_lines(runbook, plan)) {
+    out += fmt::format("{:<{}}{}", line.label + ":", summary_label_width, line.value);
+    if (!line.verdict.empty()) {
+      out += " — " + styled(line.verdict, line.alarming ? alarm : fmt::text_style{}, colour);
+    }
+    out += '\n';
+  }
+  out += '\n';
+
+  const Table table = plan_table(runbook, dag, plan, "*");
+  const auto widths = column_widths(table);
+  std::vector<std::string> headers;
+  for (const Column& column : table.columns) headers.push_back(column.header);
+  out += styled(text_row(headers, table, widths), fmt::emphasis::bold, colour) + '\n';
+  for (std::size_t row = 0; row < table.rows.size(); ++row) {
+    const auto style = table.critical[row] ? fmt::fg(fmt::terminal_color::red) : fmt::text_style{};
+    out += styled(text_row(table.rows[row], table, widths), style, colour) + '\n';
+  }
+  out += '\n';
+  out += fmt::format("{} {}\n", critical_path_label, critical_path_text(runbook, plan));
+  if (const auto unestimated = unestimated_text(runbook, plan); !unestimated.empty()) {
+    out += fmt::format("{} {}\n", unestimated_label, unestimated);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// markdown
+
+std::string markdown_cell(std::string_view text) {
+  std::string out;
+  for (const char c : one_line(text)) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string markdown_row(const std::vector<std::string>& cells,
+                         const std::vector<std::size_t>& widths, const Table& table) {
+  std::string line = "|";
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    line += ' ' + padded(cells[c], widths[c], table.columns[c].align) + " |";
+  }
+  return line;
+}
+
+std::string markdown_rule(const std::vector<std::size_t>& widths, const Table& table) {
+  std::string line = "|";
+  for (std::size_t c = 0; c < widths.size(); ++c) {
+    const std::size_t width = std::max<std::size_t>(widths[c], 3);
+    line += table.columns[c].align == Align::right ? ' ' + std::string(width - 1, '-') + ": |"
+                                                   : ' ' + std::string(width, '-') + " |";
+  }
+  return line;
+}
+
+std::string render_markdown(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+  std::string out = fmt::format("## Cutover plan: {}\n\n", markdown_cell(runbook_heading(runbook)));
+  for (const SummaryLine& line : summary_lines(runbook, plan)) {
+    if (line.label == "Runbook") continue;  // already the heading
+    out += fmt::format("- **{}:** {}", line.label, markdown_cell(line.value));
+    if (!line.verdict.empty()) {
+      out += line.alarming ? fmt::format(" — **{}**", line.verdict) : " — " + line.verdict;
+    }
+    out += '\n';
+  }
+  out += '\n';
+
+  Table table = plan_table(runbook, dag, plan, "yes");
+  for (auto& row : table.rows) {
+    for (auto& cell : row) cell = markdown_cell(cell);
+  }
+  auto widths = column_widths(table);
+  for (auto& width : widths) width = std::max<std::size_t>(width, 3);  // room for the rule
+  std::vector<std::string> headers;
+  for (const Column& column : table.columns) headers.push_back(column.header);
+  out += markdown_row(headers, widths, table) + '\n';
+  out += markdown_rule(widths, table) + '\n';
+  for (const auto& row : table.rows) out += markdown_row(row, widths, table) + '\n';
+  out += '\n';
+
+  out += fmt::format("**{}** {}\n", critical_path_label,
+                     markdown_cell(critical_path_text(runbook, plan)));
+  if (const auto unestimated = unestimated_text(runbook, plan); !unestimated.empty()) {
+    out += fmt::format("\n**{}** {}\n", unestimated_label, markdown_cell(unestimated));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// csv (RFC 4180)
+
+std::string render_csv(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+  std::string out = csv_record(
+      {"level", "id", "title", "phase", "owner", "kind", "estimate", "estimate_s", "earliest_start",
+       "earliest_start_s", "earliest_finish_s", "latest_start_s", "latest_finish_s", "slack",
+       "slack_s", "critical", "planned_start", "planned_finish", "depends_on"});
+  for (const TaskIndex index : plan.order) {
+    const Task& task = runbook.tasks[index];
+    const TaskSchedule& s = plan.tasks[index];
+    const auto planned = [&](Duration offset) {
+      return plan.start ? format_timestamp(at_offset(*plan.start, offset)) : std::string{};
+    };
+    out += csv_record({
+        std::to_string(dag.level[index]),
+        task.id,
+        task.title,
+        task.phase,
+        task.owner,
+        std::string{kind_name(task.kind)},
+        s.estimated ? format_duration(s.estimate) : std::string{},
+        s.estimated ? std::to_string(whole_seconds(s.estimate)) : std::string{},
+        format_offset(s.earliest_start),
+        std::to_string(whole_seconds(s.earliest_start)),
+        std::to_string(whole_seconds(s.earliest_finish)),
+        std::to_string(whole_seconds(s.latest_start)),
+        std::to_string(whole_seconds(s.latest_finish)),
+        format_duration(s.slack),
+        std::to_string(whole_seconds(s.slack)),
+        s.critical ? "true" : "false",
+        planned(s.earliest_start),
+        planned(s.earliest_finish),
+        join(ids_of(runbook, dag.dependencies[index]), " "),
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// json
+
+using Json = nlohmann::ordered_json;
+
+Json string_or_null(const std::string& text) {
+  return text.empty() ? Json(nullptr) : Json(text);
+}
+
+Json timestamp_or_null(const std::optional<Timestamp>& timestamp) {
+  return timestamp ? Json(format_timestamp(*timestamp)) : Json(nullptr);
+}
+
+Json levels_json(const Runbook& runbook, const Dag& dag) {
+  Json levels = Json::array();
+  for (TaskIndex i = 0; i < runbook.tasks.size(); ++i) {
+    if (dag.level[i] < 0) continue;  // not ordered: in a cycle
+    const auto level = static_cast<std::size_t>(dag.level[i]);
+    while (levels.size() <= level) levels.push_back(Json::array());
+    levels[level].push_back(runbook.tasks[i].id);
+  }
+  return levels;
+}
+
+Json task_json(const Runbook& runbook, const Dag& dag, const Plan& plan, TaskIndex index) {
+  const Task& task = runbook.tasks[index];
+  const TaskSchedule& s = plan.tasks[index];
+  Json out;
+  out["id"] = task.id;
+  out["title"] = string_or_null(task.title);
+  out["phase"] = string_or_null(task.phase);
+  out["owner"] = string_or_null(task.owner);
+  out["kind"] = kind_name(task.kind);
+  out["level"] = dag.level[index];
+  out["estimate_s"] = s.estimated ? Json(whole_seconds(s.estimate)) : Json(nullptr);
+  out["earliest_start_s"] = whole_seconds(s.earliest_start);
+  out["earliest_finish_s"] = whole_seconds(s.earliest_finish);
+  out["latest_start_s"] = whole_seconds(s.latest_start);
+  out["latest_finish_s"] = whole_seconds(s.latest_finish);
+  out["slack_s"] = whole_seconds(s.slack);
+  out["critical"] = s.critical;
+  out["depends_on"] = ids_of(runbook, dag.dependencies[index]);
+  return out;
+}
+
+std::string render_json(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+  Json out;
+  out["runbook"] = {{"id", runbook.id}, {"title", string_or_null(runbook.title)}};
+  out["start"] = timestamp_or_null(plan.start);
+  out["window_end"] = timestamp_or_null(plan.window_end);
+  out["estimated_end"] = timestamp_or_null(plan.estimated_end);
+  out["total_s"] = whole_seconds(plan.total);
+  const auto overrun = plan.overrun();
+  out["overrun_s"] = overrun ? Json(whole_seconds(*overrun)) : Json(nullptr);
+  out["critical_path"] = ids_of(runbook, plan.critical_path);
+  out["levels"] = levels_json(runbook, dag);
+  Json tasks = Json::array();
+  for (const TaskIndex index : plan.order) tasks.push_back(task_json(runbook, dag, plan, index));
+  out["tasks"] = std::move(tasks);
+  return out.dump(2) + '\n';
+}
+
+// ---------------------------------------------------------------------------------------
+// Graphs: what dot and mermaid share.
+
+// Phases in declared order, then any undeclared ones in order of first use; each with its
+// tasks in file order. Tasks without a phase come last, outside any group.
+struct PhaseGroups {
+  std::vector<std::string> names;
+  std::vector<std::vector<TaskIndex>> members;
+  std::vector<TaskIndex> ungrouped;
+};
+
+PhaseGroups group_by_phase(const Runbook& runbook) {
+  PhaseGroups groups;
+  std::unordered_map<std::string_view, std::size_t> group_of;
+  const auto group_for = [&](const std::string& phase) {
+    const auto [it, inserted] = group_of.try_emplace(phase, groups.names.size());
+    if (inserted) {
+      groups.names.push_back(phase);
+      groups.members.emplace_back();
+    }
+    return it->second;
+  };
+  for (const std::string& phase : runbook.phases) group_for(phase);
+  for (TaskIndex i = 0; i < runbook.tasks.size(); ++i) {
+    const std::string& phase = runbook.tasks[i].phase;
+    if (phase.empty()) {
+      groups.ungrouped.push_back(i);
+    } else {
+      groups.members[group_for(phase)].push_back(i);
+    }
+  }
+  return groups;
+}
+
+// next_on_path[a] == b when a -> b is a step of the critical path.
+std::vector<TaskIndex> critical_successors(const Runbook& runbook, const Plan& plan) {
+  std::vector<TaskIndex> next(runbook.tasks.size(), no_task);
+  for (std::size_t k = 1; k < plan.critical_path.size(); ++k) {
+    next[plan.critical_path[k - 1]] = plan.critical_path[k];
+  }
+  return next;
+}
+
+std::vector<bool> on_critical_path(const Runbook& runbook, const Plan& plan) {
+  std::vector<bool> on_path(runbook.tasks.size(), false);
+  for (const TaskIndex task : plan.critical_path) on_path[task] = true;
+  return on_path;
+}
+
+std::string estimate_label(const TaskSchedule& schedule) {
+  return schedule.estimated ? format_duration(schedule.estimate) : "no estimate";
+}
+
+constexpr std::string_view point_of_no_return_label = "point of no return";
+
+// ---------------------------------------------------------------------------------------
+// dot
+
+// Inside a DOT double-quoted string a backslash starts an escape in labels (\n, \l), so a
+// literal one is doubled; a quote is escaped; line breaks become \n.
+std::string dot_quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out + '"';
+}
+
+std::string dot_node(const Runbook& runbook, const Plan& plan, const std::vector<bool>& on_path,
+                     TaskIndex index) {
+  const Task& task = runbook.tasks[index];
+  std::string label = task.id + '\n' + estimate_label(plan.tasks[index]);
+  std::vector<std::string> attributes;
+  if (task.point_of_no_return) label += fmt::format("\n{}", point_of_no_return_label);
+  attributes.push_back("label=" + dot_quoted(label));
+  if (task.is_gate()) attributes.push_back("shape=diamond");
+  // A dashed outline, not a slanted shape: long ids make parallelograms sprawl in dot.
+  if (task.is_manual()) attributes.push_back("style=\"rounded,dashed\"");
+  if (task.point_of_no_return) attributes.push_back("peripheries=2");
+  if (on_path[index]) attributes.push_back("color=red, fontcolor=red, penwidth=2");
+  return fmt::format("{} [{}];", dot_quoted(task.id), join(attributes, ", "));
+}
+
+std::string render_dot(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+  const auto on_path = on_critical_path(runbook, plan);
+  const auto next_on_path = critical_successors(runbook, plan);
+  std::string out = fmt::format("digraph {} {{\n", dot_quoted(runbook.id));
+  out += fmt::format("  label={};\n  labelloc=t;\n", dot_quoted(runbook_heading(runbook)));
+  out += "  node [shape=box];\n";
+
+  const PhaseGroups groups = group_by_phase(runbook);
+  std::size_t cluster = 0;
+  for (std::size_t g = 0; g < groups.names.size(); ++g) {
+    if (groups.members[g].empty()) continue;
+    out += fmt::format("\n  subgraph cluster_{} {{\n    label={};\n", cluster++,
+                       dot_quoted(groups.names[g]));
+    for (const TaskIndex task : groups.members[g]) {
+      out += "    " + dot_node(runbook, plan, on_path, task) + '\n';
+    }
+    out += "  }\n";
+  }
+  if (!groups.ungrouped.empty()) out += '\n';
+  for (const TaskIndex task : groups.ungrouped) {
+    out += "  " + dot_node(runbook, plan, on_path, task) + '\n';
+  }
+
+  bool first_edge = true;
+  for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
+    for (const TaskIndex dependency : dag.dependencies[task]) {
+      if (std::exchange(first_edge, false)) out += '\n';
+      out += fmt::format("  {} -> {}", dot_quoted(runbook.tasks[dependency].id),
+                         dot_quoted(runbook.tasks[task].id));
+      if (next_on_path[dependency] == task) out += " [color=red, penwidth=2]";
+      out += ";\n";
+    }
+  }
+  out += "}\n";
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// mermaid
+
+// Mermaid labels are HTML: entity codes keep quotes, angle brackets and '#' literal.
+std::string mermaid_label(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "#quot;";
+        break;
+      case '#':
+        out += "#35;";
+        break;
+      case '<':
+        out += "#lt;";
+        break;
+      case '>':
+        out += "#gt;";
+        break;
+      case '&':
+        out += "#amp;";
+        break;
+      case '\n':
+        out += "<br/>";
+        break;
+      case '\r':
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string mermaid_id(TaskIndex index) {
+  return fmt::format("n{}", index);
+}
+
+std::string mermaid_node(const Runbook& runbook, const Plan& plan, TaskIndex index) {
+  const Task& task = runbook.tasks[index];
+  std::string label =
+      mermaid_label(task.id) + "<br/>" + mermaid_label(estimate_label(plan.tasks[index]));
+  if (task.point_of_no_return) label += fmt::format("<br/>{}", point_of_no_return_label);
+  if (task.is_gate()) return fmt::format("{}{{\"{}\"}}", mermaid_id(index), label);
+  if (task.is_manual()) return fmt::format("{}[/\"{}\"/]", mermaid_id(index), label);
+  return fmt::format("{}[\"{}\"]", mermaid_id(index), label);
+}
+
+std::string render_mermaid(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+  const auto next_on_path = critical_successors(runbook, plan);
+  std::string out = "flowchart TD\n";
+  const PhaseGroups groups = group_by_phase(runbook);
+  std::size_t subgraph = 0;
+  for (std::size_t g = 0; g < groups.names.size(); ++g) {
+    if (groups.members[g].empty()) continue;
+    out += fmt::format("  subgraph phase{} [\"{}\"]\n", subgraph++, mermaid_label(groups.names[g]));
+    for (const TaskIndex task : groups.members[g]) {
+      out += "    " + mermaid_node(runbook, plan, task) + '\n';
+    }
+    out += "  end\n";
+  }
+  for (const TaskIndex task : groups.ungrouped)
+    out += "  " + mermaid_node(runbook, plan, task) + '\n';
+
+  // linkStyle addresses edges by the order they are written in.
+  std::vector<std::string> critical_edges;
+  std::size_t edge = 0;
+  for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
+    for (const TaskIndex dependency : dag.dependencies[task]) {
+      out += fmt::format("  {} --> {}\n", mermaid_id(dependency), mermaid_id(task));
+      if (next_on_path[dependency] == task) critical_edges.push_back(std::to_string(edge));
+      ++edge;
+    }
+  }
+
+  std::vector<std::string> critical_nodes;
+  for (const TaskIndex task : plan.critical_path) critical_nodes.push_back(mermaid_id(task));
+  std::vector<std::string> no_return_nodes;
+  for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
+    if (runbook.tasks[task].point_of_no_return) no_return_nodes.push_back(mermaid_id(task));
+  }
+  if (!critical_nodes.empty()) {
+    out += "  classDef critical stroke:#d00,stroke-width:3px,color:#d00\n";
+    out += fmt::format("  class {} critical\n", join(critical_nodes, ","));
+  }
+  if (!no_return_nodes.empty()) {
+    out += "  classDef pointOfNoReturn stroke-dasharray:6 3,fill:#fff4e5\n";
+    out += fmt::format("  class {} pointOfNoReturn\n", join(no_return_nodes, ","));
+  }
+  if (!critical_edges.empty()) {
+    out += fmt::format("  linkStyle {} stroke:#d00,stroke-width:3px\n", join(critical_edges, ","));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_plan(const Runbook& runbook, const Dag& dag, const Plan& plan, PlanFormat format,
+                        bool colour) {
+  switch (format) {
+    case PlanFormat::text:
+      return render_text(runbook, dag, plan, colour);
+    case PlanFormat::markdown:
+      return render_markdown(runbook, dag, plan);
+    case PlanFormat::csv:
+      return render_csv(runbook, dag, plan);
+    case PlanFormat::json:
+      return render_json(runbook, dag, plan);
+  }
+  return {};
+}
+
+std::string render_graph(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                         GraphFormat format) {
+  switch (format) {
+    case GraphFormat::dot:
+      return render_dot(runbook, dag, plan);
+    case GraphFormat::mermaid:
+      return render_mermaid(runbook, dag, plan);
+  }
+  return {};
+}
+
+}  // namespace cutover

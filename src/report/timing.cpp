@@ -1,0 +1,68 @@
+#include "cutover/report/timing.hpp"
+
+#include <fmt/format.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "base/csv.hpp"
+#include "cutover/base/errors.hpp"
+
+namespace cutover {
+
+namespace {
+
+std::string seconds(std::int64_t milliseconds) {
+  const char* sign = milliseconds < 0 ? "-" : "";
+  const std::int64_t magnitude = milliseconds < 0 ? -milliseconds : milliseconds;
+  return fmt::format("{}{}.{:03}", sign, magnitude / 1000, magnitude % 1000);
+}
+
+std::vector<std::string> row(const Task& task, const TaskState& state) {
+  std::string duration, variance;
+  if (state.started_ms && state.finished_ms) {
+    const std::int64_t took = *state.finished_ms - *state.started_ms;
+    duration = seconds(took);
+    if (task.estimate) variance = seconds(took - task.estimate->count());
+  }
+  return {task.id,
+          task.title,
+          task.phase,
+          std::string(kind_name(task.kind)),
+          task.owner,
+          task.estimate ? seconds(task.estimate->count()) : "",
+          state.started_at ? format_utc_ms(*state.started_at) : "",
+          state.finished_at ? format_utc_ms(*state.finished_at) : "",
+          duration,
+          variance,
+          std::string(to_string(state.status)),
+          std::to_string(state.attempts)};
+}
+
+}  // namespace
+
+std::string timing_csv(const Runbook& runbook, const RunGraph& graph, const RunState& state) {
+  std::string out = csv_record({"task", "title", "phase", "kind", "owner", "estimate_s", "start",
+                                "end", "duration_s", "variance_s", "status", "attempts"});
+  // Rows in the order the tasks can run, as the plan lists them.
+  for (const TaskIndex index : graph.dag.order) {
+    out += csv_record(row(runbook.tasks[index], state.tasks[index]));
+  }
+  return out;
+}
+
+void write_timing_csv(const std::filesystem::path& run_dir, const Runbook& runbook,
+                      const RunGraph& graph, const RunState& state) {
+  const std::string text = timing_csv(runbook, graph, state);
+  const std::filesystem::path target = run_dir / timing_file_name;
+  const std::filesystem::path temporary = run_dir / ".timing.csv.tmp";
+  std::FILE* file = std::fopen(temporary.c_str(), "we");
+  bool ok = file && std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  ok = file && std::fclose(file) == 0 && ok;
+  if (!ok || std::rename(temporary.c_str(), target.c_str()) != 0) {
+    throw EnvironmentError(
+        fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
+  }
+}
+
+}  // namespace cutover

@@ -1,0 +1,113 @@
+#include "cutover/run/console.hpp"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+namespace cutover {
+
+namespace {
+
+constexpr fmt::terminal_color task_colours[] = {
+    fmt::terminal_color::cyan,        fmt::terminal_color::magenta,
+    fmt::terminal_color::blue,        fmt::terminal_color::yellow,
+    fmt::terminal_color::bright_cyan, fmt::terminal_color::bright_magenta,
+    fmt::terminal_color::bright_blue, fmt::terminal_color::green,
+};
+
+}  // namespace
+
+Console::Console(std::FILE* out, ConsoleStyle style) : out_(out), style_(style) {}
+
+void Console::write(std::string_view text) {
+  if (lost_ || text.empty()) return;
+  // A failed write is ignored on purpose: see the header.
+  (void)std::fwrite(text.data(), 1, text.size(), out_);
+}
+
+void Console::clear_bottom() {
+  if (!bottom_shown_) return;
+  write("\r\033[K");
+  bottom_shown_ = false;
+}
+
+void Console::draw_bottom() {
+  if (!question_.empty()) {
+    write(question_);
+    bottom_shown_ = style_.live;
+  } else if (style_.live && !status_.empty()) {
+    write(status_);
+    bottom_shown_ = true;
+  }
+  std::fflush(out_);
+}
+
+void Console::print_line(std::string_view line) {
+  clear_bottom();
+  write(line);
+  write("\n");
+  if (style_.live || !question_.empty()) {
+    draw_bottom();
+  } else {
+    std::fflush(out_);
+  }
+}
+
+void Console::task_line(std::string_view task_id, std::size_t colour_index, std::string_view line) {
+  std::string prefix = fmt::format("[{}]", task_id);
+  if (style_.colour) {
+    const auto colour = task_colours[colour_index % std::size(task_colours)];
+    prefix = fmt::format(fmt::fg(colour), "{}", prefix);
+  }
+  print_line(fmt::format("{} {}", prefix, line));
+}
+
+void Console::note(std::string_view line) {
+  print_line(line);
+}
+
+void Console::alert(std::string_view line) {
+  if (!style_.colour) return print_line(line);
+  print_line(fmt::format(fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold, "{}", line));
+}
+
+void Console::ask(std::string_view question) {
+  clear_bottom();
+  question_ = question;
+  draw_bottom();
+}
+
+void Console::answered() {
+  // The typed answer and its newline were echoed by the terminal: the question's line is done.
+  question_.clear();
+  bottom_shown_ = false;
+  if (style_.live) draw_bottom();
+}
+
+void Console::withdraw() {
+  if (question_.empty()) return;
+  if (bottom_shown_) {
+    clear_bottom();
+  } else {
+    write("\n");  // the question stands on its own line, unanswered
+  }
+  question_.clear();
+  if (style_.live) draw_bottom();
+  std::fflush(out_);
+}
+
+void Console::finish() {
+  clear_bottom();
+  std::fflush(out_);
+  style_.live = false;
+  status_.clear();
+}
+
+void Console::status(std::string_view line) {
+  if (!style_.live || status_ == line) return;
+  status_ = line;
+  if (!question_.empty()) return;
+  clear_bottom();
+  draw_bottom();
+}
+
+}  // namespace cutover

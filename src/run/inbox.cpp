@@ -1,0 +1,162 @@
+#include "cutover/run/inbox.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "cutover/base/errors.hpp"
+
+namespace cutover {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+[[noreturn]] void fail(const std::filesystem::path& path, std::string_view what) {
+  throw EnvironmentError(fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno)));
+}
+
+void sync_path(const std::filesystem::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) fail(path, "cannot be opened");
+  const int synced = ::fsync(fd);
+  ::close(fd);
+  if (synced != 0) fail(path, "cannot be synced to disk");
+}
+
+std::string compact_utc(UtcTime time) {
+  // 2026-11-28T17:00:00.123Z -> 20261128T170000123Z: sorts by time as text.
+  std::string text = format_utc_ms(time);
+  text.erase(std::remove_if(text.begin(), text.end(),
+                            [](char c) { return c == '-' || c == ':' || c == '.'; }),
+             text.end());
+  return text;
+}
+
+std::string string_field(const json& object, const char* name, bool required) {
+  const auto it = object.find(name);
+  if (it == object.end() || !it->is_string()) {
+    if (required) throw std::invalid_argument(fmt::format("no \"{}\" text", name));
+    return {};
+  }
+  return it->get<std::string>();
+}
+
+Decision parse_decision(const std::string& text) {
+  const json object = json::parse(text);
+  if (!object.is_object()) throw std::invalid_argument("not a JSON object");
+  Decision decision;
+  decision.id = string_field(object, "id", true);
+  decision.run_id = string_field(object, "run_id", true);
+  const auto kind = parse_decision_kind(string_field(object, "kind", true));
+  if (!kind) throw std::invalid_argument("an unknown \"kind\"");
+  decision.kind = *kind;
+  decision.task = string_field(object, "task", true);
+  if (decision.kind == DecisionKind::mark) {
+    const auto verdict = parse_verdict(string_field(object, "verdict", true));
+    if (!verdict) throw std::invalid_argument("an unknown \"verdict\"");
+    decision.verdict = *verdict;
+  }
+  decision.by = string_field(object, "by", true);
+  decision.note = string_field(object, "note", false);
+  decision.user = string_field(object, "user", false);
+  decision.host = string_field(object, "host", false);
+  const auto time = parse_timestamp(string_field(object, "time", true));
+  if (!time) throw std::invalid_argument("no valid \"time\"");
+  decision.time = time->utc;
+  return decision;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+}  // namespace
+
+std::string new_decision_id(UtcTime now) {
+  std::random_device device;
+  return fmt::format("{}-{}-{:08x}", compact_utc(now), ::getpid(), device());
+}
+
+json decision_json(const Decision& decision) {
+  json object = {{"id", decision.id},
+                 {"run_id", decision.run_id},
+                 {"kind", to_string(decision.kind)},
+                 {"task", decision.task}};
+  if (decision.kind == DecisionKind::mark) object["verdict"] = to_string(decision.verdict);
+  object["by"] = decision.by;
+  if (!decision.note.empty()) object["note"] = decision.note;
+  object["user"] = decision.user;
+  object["host"] = decision.host;
+  object["time"] = format_utc_ms(decision.time);
+  return object;
+}
+
+std::filesystem::path make_inbox(const std::filesystem::path& run_dir) {
+  const auto inbox = run_dir / inbox_dir_name;
+  std::error_code error;
+  std::filesystem::create_directories(inbox, error);
+  if (error) {
+    throw EnvironmentError(
+        fmt::format("{}: cannot be created: {}", inbox.string(), error.message()));
+  }
+  return inbox;
+}
+
+void deliver(const std::filesystem::path& run_dir, const Decision& decision) {
+  const auto inbox = make_inbox(run_dir);
+  const auto temporary = inbox / (".tmp-" + decision.id);
+  const auto final_name = inbox / (decision.id + ".json");
+  {
+    const std::string text = decision_json(decision).dump() + "\n";
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) fail(temporary, "cannot be created");
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    const bool ok = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) {
+      ::unlink(temporary.c_str());
+      fail(temporary, "cannot be written");
+    }
+  }
+  if (::rename(temporary.c_str(), final_name.c_str()) != 0) fail(final_name, "cannot be renamed");
+  sync_path(inbox, O_RDONLY | O_DIRECTORY);
+}
+
+std::vector<InboxItem> read_inbox(const std::filesystem::path& run_dir) {
+  std::vector<InboxItem> items;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(run_dir / inbox_dir_name, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with('.') || !name.ends_with(".json") || !entry.is_regular_file(error)) {
+      continue;
+    }
+    InboxItem item{entry.path(), std::string{}};
+    try {
+      item.content = parse_decision(read_text(entry.path()));
+    } catch (const std::exception& problem) {
+      item.content = fmt::format("{} cannot be read as a decision: {}", name, problem.what());
+    }
+    items.push_back(std::move(item));
+  }
+  std::sort(items.begin(), items.end(),
+            [](const InboxItem& a, const InboxItem& b) { return a.file < b.file; });
+  return items;
+}
+
+void remove_from_inbox(const InboxItem& item) {
+  if (::unlink(item.file.c_str()) != 0 && errno != ENOENT) fail(item.file, "cannot be removed");
+  sync_path(item.file.parent_path(), O_RDONLY | O_DIRECTORY);
+}
+
+}  // namespace cutover

@@ -1,0 +1,167 @@
+#include "cutover/run/new_run.hpp"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <system_error>
+
+#include "cutover/base/errors.hpp"
+#include "cutover/run/run_dir.hpp"
+
+extern char** environ;
+
+namespace cutover {
+
+namespace {
+
+std::string compact_utc(UtcTime time) {
+  // 2026-11-28T17:00:00.123Z -> 20261128T170000Z
+  std::string out;
+  for (const char c : format_utc_ms(time).substr(0, 19)) {
+    if (c != '-' && c != ':') out += c;
+  }
+  return out + "Z";
+}
+
+void create_logs(const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir / "logs", error);
+  if (error) {
+    throw EnvironmentError(
+        fmt::format("cannot create the run directory {}: {}", dir.string(), error.message()));
+  }
+}
+
+}  // namespace
+
+void check_label(std::string_view label) {
+  const bool ok = std::all_of(label.begin(), label.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+  if (!ok || label.starts_with('.')) {
+    throw UsageError(fmt::format(
+        "--label '{}': use letters, digits, '.', '_' and '-' (it becomes part of a folder name)",
+        label));
+  }
+}
+
+NewRunDir create_run_dir(const std::filesystem::path& root, std::string_view runbook_id,
+                         UtcTime start, std::string_view label) {
+  const std::filesystem::path parent = root / runbook_id;
+  std::error_code error;
+  std::filesystem::create_directories(parent, error);
+  if (error) {
+    throw EnvironmentError(fmt::format("cannot create {}: {}", parent.string(), error.message()));
+  }
+  std::string base = compact_utc(start);
+  if (!label.empty()) base += fmt::format("-{}", label);
+  for (int n = 1;; ++n) {
+    const std::string name = n == 1 ? base : fmt::format("{}-{}", base, n);
+    const std::filesystem::path dir = parent / name;
+    // mkdir is atomic: two runs started in the same second get different folders.
+    if (::mkdir(dir.c_str(), 0777) == 0) {
+      create_logs(dir);
+      return {dir, fmt::format("{}/{}", runbook_id, name)};
+    }
+    if (errno != EEXIST) {
+      throw EnvironmentError(fmt::format("cannot create the run directory {}: {}", dir.string(),
+                                         std::strerror(errno)));
+    }
+  }
+}
+
+NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id) {
+  create_logs(dir);
+  const std::string name = std::filesystem::absolute(dir).lexically_normal().filename().string();
+  return {dir, fmt::format("{}/{}", runbook_id, name)};
+}
+
+void require_unused(const std::filesystem::path& dir) {
+  std::error_code error;
+  if (std::filesystem::exists(dir / journal_file_name, error)) {
+    throw UsageError(fmt::format(
+        "{} already holds a run; continue it with `cutover resume {}`, or choose a new folder",
+        dir.string(), dir.string()));
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    const bool expected = name == lock_file_name ||
+                          (name == "logs" && std::filesystem::is_empty(entry.path(), error));
+    if (!expected) {
+      throw UsageError(
+          fmt::format("--run-dir {}: the folder is not empty ({} is there)", dir.string(), name));
+    }
+  }
+}
+
+void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text) {
+  const std::filesystem::path path = run_dir / "runbook.yaml";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+  bool ok = fd >= 0;
+  for (std::size_t written = 0; ok && written < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  ok = ok && ::fdatasync(fd) == 0;
+  const int saved = errno;
+  if (fd >= 0) ::close(fd);
+  if (!ok) {
+    throw EnvironmentError(fmt::format("cannot write {}: {}", path.string(), std::strerror(saved)));
+  }
+}
+
+NamedValues read_secrets(const Runbook& runbook, std::optional<std::string> placeholder) {
+  NamedValues values;
+  std::vector<std::string> missing;
+  for (const std::string& name : runbook.secrets) {
+    if (const char* value = std::getenv(name.c_str())) {
+      values.emplace_back(name, value);
+    } else if (placeholder) {
+      values.emplace_back(name, *placeholder);
+    } else {
+      missing.push_back(name);
+    }
+  }
+  if (!missing.empty()) {
+    throw EnvironmentError(
+        fmt::format("secret{} not set in the environment: {}; nothing was started",
+                    missing.size() == 1 ? "" : "s", fmt::join(missing, ", ")));
+  }
+  return values;
+}
+
+NamedValues current_environment() {
+  NamedValues values;
+  for (char** entry = environ; *entry; ++entry) {
+    const std::string_view text = *entry;
+    const auto equals = text.find('=');
+    if (equals == std::string_view::npos) continue;
+    values.emplace_back(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
+  }
+  return values;
+}
+
+std::string os_user() {
+  if (const passwd* entry = ::getpwuid(::getuid())) return entry->pw_name;
+  if (const char* user = std::getenv("USER")) return user;
+  return std::to_string(::getuid());
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+}  // namespace cutover

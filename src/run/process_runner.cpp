@@ -1,0 +1,635 @@
+// The real ProcessRunner: Boost.Process v1 on one asio::io_context that only runs inside
+// wait(), so the executor has one place to block and needs no threads or locks. This is the
+// only translation unit that includes Boost.Process (it compiles slowly); see PITFALLS.md for
+// why each workaround below exists.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <unordered_map>
+#include <utility>  // before asio: its awaitable.hpp uses std::exchange without including it
+#include <variant>
+#include <vector>
+
+// Boost.Process compiles its vfork launcher only for old POSIX levels, although glibc still
+// provides vfork with _GNU_SOURCE. See ChildSetup for why it is wanted.
+#ifndef BOOST_POSIX_HAS_VFORK
+#define BOOST_POSIX_HAS_VFORK 1
+#endif
+#include <fmt/format.h>
+
+#include <boost/asio.hpp>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+#include "cutover/base/errors.hpp"
+#include "cutover/run/process_runner.hpp"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+namespace cutover {
+namespace {
+
+namespace asio = boost::asio;
+namespace bp = boost::process;
+using SteadyClock = std::chrono::steady_clock;
+
+// A pipe holds 64 KiB by default: one read can empty it.
+constexpr std::size_t kReadSize = 64 * 1024;
+
+std::string system_message(int error) {
+  return std::system_category().message(error);
+}
+
+// asio installs its signal handlers without SA_RESTART, so every SIGCHLD would make a
+// blocking call elsewhere in cutover (writing to a full pipe, taking a lock) fail with EINTR.
+// The reactor's epoll_wait still wakes up: it is never restarted.
+void restart_interrupted_calls(int sig) {
+  struct sigaction action {};
+  if (::sigaction(sig, nullptr, &action) != 0) return;
+  if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN) return;
+  action.sa_flags |= SA_RESTART;
+  ::sigaction(sig, &action, nullptr);
+}
+
+// execvp's search, done in the parent with the child's own PATH (the spec's environment is
+// the one the command will see), so that `shell: [bash, -c]` works.
+std::string resolve_program(const std::string& program,
+                            const std::vector<std::pair<std::string, std::string>>& env) {
+  if (program.find('/') != std::string::npos) return program;
+  std::string path = "/bin:/usr/bin";  // glibc's default when PATH is unset
+  for (const auto& [name, value] : env) {
+    if (name == "PATH") path = value;
+  }
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    auto end = path.find(':', begin);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(begin, end - begin);
+    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    begin = end + 1;
+  }
+  return program;  // execve then fails with ENOENT, reported as a start error
+}
+
+// Everything Boost.Process v1 gets wrong or leaves out around fork and exec. Passed last,
+// so that its on_exec_setup runs after Boost's own (pipes, process group).
+//
+// The child is started with vfork (bp::posix::use_vfork): fork copies the page tables of the
+// whole executor, which costs ~70 ms per task with 400 MB resident against ~5 ms for vfork.
+// A vfork child shares the parent's memory until execve, so everything here that runs in the
+// child makes only system calls and writes only the executor's small error fields.
+struct ChildSetup : bp::extend::handler {
+  char* const* argv = nullptr;
+  char** envp = nullptr;
+  const char* workdir = nullptr;  // nullptr: stay where the parent is
+  sigset_t* saved_mask = nullptr;
+
+  template <class Executor>
+  void on_setup(Executor& exec) const {
+    // Keeps argv[0] as written ("bash", not "/usr/bin/bash") and replaces, rather than
+    // extends, the inherited environment.
+    exec.cmd_line = argv;
+    exec.env = envp;
+    // A signal reaching the child before execve would run the parent's asio handler in the
+    // parent's memory and be reported as if cutover had received it. Blocked, it waits in
+    // the child until the dispositions are back to default.
+    sigset_t all;
+    ::sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, saved_mask);
+  }
+
+  template <class Executor>
+  void on_success(Executor&) const {
+    ::pthread_sigmask(SIG_SETMASK, saved_mask, nullptr);
+  }
+
+  template <class Executor>
+  void on_error(Executor& exec, const std::error_code&) const {
+    ::pthread_sigmask(SIG_SETMASK, saved_mask, nullptr);
+    // Boost does not reliably reap a child whose execve failed: no zombies.
+    if (exec.pid > 0) {
+      int status = 0;
+      while (::waitpid(exec.pid, &status, 0) == -1 && errno == EINTR) {
+      }
+    }
+  }
+
+  template <class Executor>
+  void on_exec_setup(Executor& exec) const {
+    // bp::start_dir ignores a failing chdir and runs the command in the wrong folder. A
+    // negative errno tells the parent that chdir failed rather than execve.
+    if (workdir != nullptr && ::chdir(workdir) != 0) {
+      exec.set_error(std::error_code(-errno, std::system_category()), "chdir");
+      ::_exit(127);
+    }
+    // Every descriptor the parent holds (journal, lock file, other tasks' pipes) would
+    // otherwise leak into the command.
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+      struct rlimit limit {};
+      const rlim_t top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+                             ? limit.rlim_cur
+                             : 65536;
+      for (rlim_t fd = 3; fd < top; ++fd) ::fcntl(static_cast<int>(fd), F_SETFD, FD_CLOEXEC);
+    }
+    // Ignored dispositions and the signal mask survive execve, and the executor ignores
+    // SIGPIPE. Caught signals must go back to default before the mask opens, or a pending
+    // one would run a parent's handler here.
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    ::sigemptyset(&default_action.sa_mask);
+    for (int sig :
+         {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGCHLD}) {
+      ::sigaction(sig, &default_action, nullptr);
+    }
+    for (int sig = 1; sig < NSIG; ++sig) {
+      struct sigaction current {};
+      if (::sigaction(sig, nullptr, &current) != 0) continue;
+      if (current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN) {
+        ::sigaction(sig, &default_action, nullptr);
+      }
+    }
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
+  }
+};
+
+class RealRunner final : public ProcessRunner {
+ public:
+  explicit RealRunner(const RealRunnerOptions& options) : options_(options) {
+    if (options_.watch_signals) {
+      signals_.emplace(io_, SIGINT, SIGTERM, SIGHUP);
+      for (int sig : {SIGINT, SIGTERM, SIGHUP}) restart_interrupted_calls(sig);
+      wait_for_signal();
+    }
+    if (options_.read_terminal) open_terminal();
+    if (!options_.inbox.empty()) watch_inbox();
+  }
+
+  RealRunner(const RealRunner&) = delete;
+  RealRunner& operator=(const RealRunner&) = delete;
+
+  ~RealRunner() override {
+    // Kill first, then reap, so the groups die in parallel rather than one after another.
+    for (auto& [serial, process] : running_) {
+      signal_group(*process, SIGKILL);
+    }
+    for (auto& [serial, process] : running_) {
+      if (!process->exited) {
+        int status = 0;
+        while (::waitpid(process->pid, &status, 0) == -1 && errno == EINTR) {
+        }
+      }
+      process->child.detach();
+    }
+    running_.clear();
+    close_terminal();
+    boost::system::error_code ignored;
+    inbox_.close(ignored);
+  }
+
+  void start(ProcessId id, const ProcessSpec& spec) override {
+    const auto started_at = SteadyClock::now();
+    auto fail = [&](std::string message) {
+      ProcessEnded ended;
+      ended.id = id;
+      ended.start_error = std::move(message);
+      ended.duration = elapsed(started_at, SteadyClock::now());
+      queue_.emplace_back(std::move(ended));
+    };
+    if (spec.argv.empty() || spec.argv.front().empty()) {
+      fail("cannot start a process: no program given");
+      return;
+    }
+    const std::string& program = spec.argv.front();
+    try {
+      spawn(id, spec, started_at, fail);
+    } catch (const std::exception& error) {
+      // pipe() or fork() out of resources, allocation failure: still a start error.
+      fail("cannot start " + program + ": " + error.what());
+    }
+  }
+
+  void terminate_all() override {
+    for (auto& [serial, process] : running_) {
+      // A timed-out process is already on its way (and stays timed_out); one whose group got
+      // SIGKILL is only being drained.
+      if (process->stop != Stop::none || process->kill_sent) continue;
+      process->stop = Stop::terminated;
+      signal_group(*process, SIGTERM);
+      arm(*process, Phase::kill_grace, options_.kill_grace);
+    }
+  }
+
+  void wake_at(SteadyClock::time_point when, std::uint64_t token) override {
+    const auto serial = next_serial_++;
+    auto [it, inserted] = wakes_.try_emplace(serial, io_, when);
+    it->second.async_wait([this, serial, token](const boost::system::error_code& error) {
+      if (error) return;
+      wakes_.erase(serial);
+      queue_.emplace_back(Wakeup{token});
+    });
+  }
+
+  std::vector<Occurrence> wait() override {
+    if (queue_.empty()) poll_some();
+    while (queue_.empty() && busy()) {
+      restart_if_stopped();
+      if (io_.run_one() == 0) break;  // nothing left that could ever complete
+    }
+    if (!queue_.empty()) poll_some();
+    return std::exchange(queue_, {});
+  }
+
+  SteadyClock::time_point now() const override { return SteadyClock::now(); }
+
+ private:
+  enum class Stop { none, timed_out, terminated };
+  // What the one timer of a process is waiting for.
+  enum class Phase { none, timeout, kill_grace, pipe_grace, drain };
+
+  struct Running {
+    Running(asio::io_context& io, std::uint64_t serial, ProcessId id)
+        : serial(serial), id(id), out(io), err(io), timer(io) {}
+
+    std::uint64_t serial;  // the runner's own key: callers' ids could be reused
+    ProcessId id;
+    int pid = 0;
+    int pgid = 0;
+    bp::async_pipe out;
+    bp::async_pipe err;
+    std::array<bool, 2> open{true, true};
+    std::unique_ptr<char[]> out_buffer = std::make_unique_for_overwrite<char[]>(kReadSize);
+    std::unique_ptr<char[]> err_buffer = std::make_unique_for_overwrite<char[]>(kReadSize);
+    bp::child child;
+    asio::steady_timer timer;
+    Phase phase = Phase::none;
+    std::uint64_t timer_generation = 0;  // tells a stale expiry from the current one
+    Stop stop = Stop::none;
+    bool kill_sent = false;
+    bool exited = false;
+    int status = 0;  // as waitpid reports it
+    bool status_known = true;
+    SteadyClock::time_point started_at;
+    SteadyClock::time_point exited_at;
+  };
+
+  static Duration elapsed(SteadyClock::time_point from, SteadyClock::time_point to) {
+    return std::chrono::duration_cast<Duration>(to - from);
+  }
+
+  template <class Fail>
+  void spawn(ProcessId id, const ProcessSpec& spec, SteadyClock::time_point started_at,
+             Fail& fail) {
+    const std::string& program = spec.argv.front();
+    const std::string resolved = resolve_program(program, spec.env);
+
+    std::vector<char*> argv;
+    argv.reserve(spec.argv.size() + 1);
+    for (const auto& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    std::vector<std::string> env_entries;
+    env_entries.reserve(spec.env.size());
+    for (const auto& [name, value] : spec.env) env_entries.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    envp.reserve(env_entries.size() + 1);
+    for (auto& entry : env_entries) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    const std::string workdir = spec.workdir.string();
+
+    const auto serial = next_serial_++;
+    auto process = std::make_unique<Running>(io_, serial, id);
+    bp::group group;
+    std::error_code error;
+    sigset_t saved_mask;
+    ChildSetup setup;
+    setup.saved_mask = &saved_mask;
+    setup.argv = argv.data();
+    setup.envp = envp.data();
+    setup.workdir = workdir.empty() ? nullptr : workdir.c_str();
+
+    process->started_at = started_at;
+    process->child =
+        bp::child(bp::exe = resolved, (bp::std_in < bp::null), (bp::std_out > process->out),
+                  (bp::std_err > process->err), group, io_,
+                  bp::on_exit([this, serial](int, const std::error_code& wait_error) {
+                    on_exited(serial, wait_error);
+                  }),
+                  error, bp::posix::use_vfork, setup);
+    // The group's destructor would SIGKILL it: this runner decides when groups die.
+    group.detach();
+
+    if (error || !process->child.valid()) {
+      const int code = error ? error.value() : EINVAL;
+      if (code < 0) {
+        fail("cannot change to workdir " + workdir + ": " + system_message(-code));
+      } else {
+        fail("cannot start " + program + ": " + system_message(code));
+      }
+      return;
+    }
+
+    process->pid = process->child.id();
+    process->pgid = group.native_handle() > 0 ? group.native_handle() : process->pid;
+    queue_.emplace_back(ProcessStarted{id, process->pid});
+    if (!sigchld_restarts_) {
+      // Boost.Process installed its SIGCHLD handler with the first child.
+      restart_interrupted_calls(SIGCHLD);
+      sigchld_restarts_ = true;
+    }
+
+    Running& running = *process;
+    running_.emplace(serial, std::move(process));
+    read(serial, running, Stream::out);
+    read(serial, running, Stream::err);
+    if (spec.timeout) arm(running, Phase::timeout, *spec.timeout);
+  }
+
+  static void signal_group(const Running& process, int sig) {
+    // killpg(0) would signal cutover's own group.
+    if (process.pgid > 0) ::killpg(process.pgid, sig);
+  }
+
+  Running* find(std::uint64_t serial) {
+    auto it = running_.find(serial);
+    return it == running_.end() ? nullptr : it->second.get();
+  }
+
+  void read(std::uint64_t serial, Running& process, Stream stream) {
+    auto& pipe = stream == Stream::out ? process.out : process.err;
+    char* buffer = stream == Stream::out ? process.out_buffer.get() : process.err_buffer.get();
+    pipe.async_read_some(
+        asio::buffer(buffer, kReadSize),
+        [this, serial, stream](const boost::system::error_code& error, std::size_t size) {
+          on_read(serial, stream, error, size);
+        });
+  }
+
+  void on_read(std::uint64_t serial, Stream stream, const boost::system::error_code& error,
+               std::size_t size) {
+    Running* process = find(serial);
+    const auto index = static_cast<std::size_t>(stream);
+    // Gone, or its pipes were closed after the drain period: late data would follow its end.
+    if (process == nullptr || !process->open[index]) return;
+    if (size > 0) {
+      const char* buffer =
+          stream == Stream::out ? process->out_buffer.get() : process->err_buffer.get();
+      queue_.emplace_back(ProcessOutput{process->id, stream, std::string(buffer, size)});
+    }
+    if (!error) {
+      read(serial, *process, stream);
+      return;
+    }
+    // EOF, or an error that will not go away: the stream is over either way.
+    process->open[index] = false;
+    boost::system::error_code ignored;
+    (stream == Stream::out ? process->out : process->err).close(ignored);
+    try_finish(serial, *process);
+  }
+
+  void on_exited(std::uint64_t serial, const std::error_code& wait_error) {
+    Running* process = find(serial);
+    if (process == nullptr) return;
+    process->exited = true;
+    process->exited_at = SteadyClock::now();
+    if (wait_error) {
+      // Someone else reaped it (SIGCHLD set to SIG_IGN, a stray waitpid(-1)): the status
+      // is lost.
+      process->status_known = false;
+    } else {
+      process->status = process->child.native_exit_code();
+    }
+    if (process->phase == Phase::timeout) disarm(*process);
+    if (try_finish(serial, *process)) return;
+    // Exited, but something (a background grandchild) still holds its pipes.
+    if (process->phase == Phase::none) arm(*process, Phase::pipe_grace, options_.pipe_grace);
+  }
+
+  void arm(Running& process, Phase phase, Duration after) {
+    process.phase = phase;
+    const auto generation = ++process.timer_generation;
+    process.timer.expires_after(after);
+    // The serial, not a pointer: the process may be gone when a cancelled wait completes.
+    const auto serial = process.serial;
+    process.timer.async_wait([this, serial, generation](const boost::system::error_code& error) {
+      if (error) return;
+      Running* current = find(serial);
+      // An expiry that was already queued when the timer was re-armed.
+      if (current == nullptr || current->timer_generation != generation) return;
+      on_timer(serial, *current);
+    });
+  }
+
+  void disarm(Running& process) {
+    process.phase = Phase::none;
+    ++process.timer_generation;
+    process.timer.cancel();
+  }
+
+  void on_timer(std::uint64_t serial, Running& process) {
+    switch (process.phase) {
+      case Phase::none:
+        return;
+      case Phase::timeout:
+        process.stop = Stop::timed_out;
+        signal_group(process, SIGTERM);
+        arm(process, Phase::kill_grace, options_.kill_grace);
+        return;
+      case Phase::kill_grace:
+      case Phase::pipe_grace:
+        process.phase = Phase::none;
+        signal_group(process, SIGKILL);
+        process.kill_sent = true;
+        if (try_finish(serial, process)) return;
+        // The pipes should reach EOF as soon as the group is dead; a holder that left the
+        // group (setsid) would keep them open forever.
+        arm(process, Phase::drain, options_.pipe_grace);
+        return;
+      case Phase::drain:
+        process.phase = Phase::none;
+        for (std::size_t index = 0; index < 2; ++index) {
+          if (!process.open[index]) continue;
+          process.open[index] = false;
+          boost::system::error_code ignored;
+          (index == 0 ? process.out : process.err).close(ignored);
+        }
+        try_finish(serial, process);  // or on_exited finishes it
+        return;
+    }
+  }
+
+  // Ends the process once it has exited and both pipes are at EOF. Returns whether it did.
+  bool try_finish(std::uint64_t serial, Running& process) {
+    if (!process.exited || process.open[0] || process.open[1]) return false;
+    if (process.stop != Stop::none && !process.kill_sent) {
+      // It was asked to stop: whatever in its group outlived the leader (having closed its
+      // pipes, or ignoring SIGTERM) must not outlive the task.
+      signal_group(process, SIGKILL);
+    }
+    ProcessEnded ended;
+    ended.id = process.id;
+    if (!process.status_known) {
+      ended.exit_code = -1;
+    } else if (WIFSIGNALED(process.status)) {
+      ended.signal = WTERMSIG(process.status);
+    } else if (WIFEXITED(process.status)) {
+      ended.exit_code = WEXITSTATUS(process.status);
+    }
+    ended.timed_out = process.stop == Stop::timed_out;
+    ended.terminated = process.stop == Stop::terminated;
+    ended.duration = elapsed(process.started_at, process.exited_at);
+    queue_.emplace_back(std::move(ended));
+    process.child.detach();
+    running_.erase(serial);
+    return true;
+  }
+
+  void wait_for_signal() {
+    signals_->async_wait([this](const boost::system::error_code& error, int sig) {
+      if (error) return;  // cancelled: the runner is going away
+      queue_.emplace_back(SignalReceived{sig});
+      wait_for_signal();
+    });
+  }
+
+  void open_terminal() {
+    // A duplicate, so that closing it leaves fd 0 alone.
+    const int fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0) {
+      queue_.emplace_back(TerminalClosed{});
+      return;
+    }
+    // asio makes the descriptor non-blocking, which changes the shared open file (the
+    // user's terminal): restore it when done.
+    terminal_flags_ = ::fcntl(fd, F_GETFL);
+    boost::system::error_code error;
+    // For a regular file or /dev/null epoll refuses the descriptor (EPERM); asio then reads
+    // it directly, which never blocks for those.
+    terminal_.assign(fd, error);
+    if (error) {
+      ::close(fd);
+      queue_.emplace_back(TerminalClosed{});
+      return;
+    }
+    terminal_open_ = true;
+    read_terminal();
+  }
+
+  void read_terminal() {
+    terminal_.async_read_some(
+        asio::buffer(terminal_buffer_),
+        [this](const boost::system::error_code& error, std::size_t size) {
+          if (!terminal_open_) return;
+          terminal_pending_.append(terminal_buffer_.data(), size);
+          std::size_t begin = 0;
+          for (std::size_t end; (end = terminal_pending_.find('\n', begin)) != std::string::npos;
+               begin = end + 1) {
+            deliver_line(terminal_pending_.substr(begin, end - begin));
+          }
+          terminal_pending_.erase(0, begin);
+          if (!error) {
+            read_terminal();
+            return;
+          }
+          if (!terminal_pending_.empty()) deliver_line(std::exchange(terminal_pending_, {}));
+          queue_.emplace_back(TerminalClosed{});
+          close_terminal();
+        });
+  }
+
+  void deliver_line(std::string line) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    queue_.emplace_back(TerminalLine{std::move(line)});
+  }
+
+  void close_terminal() {
+    if (!terminal_.is_open()) return;
+    terminal_open_ = false;
+    if (terminal_flags_ >= 0) ::fcntl(terminal_.native_handle(), F_SETFL, terminal_flags_);
+    boost::system::error_code ignored;
+    terminal_.close(ignored);
+  }
+
+  // inotify on the inbox folder: a decision is renamed into it (IN_MOVED_TO); a file written
+  // in place is taken too (IN_CLOSE_WRITE). The events themselves are only a nudge: the
+  // executor reads the folder.
+  void watch_inbox() {
+    const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0 ||
+        ::inotify_add_watch(fd, options_.inbox.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+      const int error = errno;
+      if (fd >= 0) ::close(fd);
+      throw EnvironmentError(
+          fmt::format("{}: cannot be watched: {}", options_.inbox.string(), std::strerror(error)));
+    }
+    inbox_.assign(fd);
+    read_inbox_events();
+  }
+
+  void read_inbox_events() {
+    inbox_.async_read_some(asio::buffer(inbox_buffer_),
+                           [this](const boost::system::error_code& error, std::size_t) {
+                             if (error) return;  // closed: the runner is going away
+                             queue_.emplace_back(InboxChanged{});
+                             read_inbox_events();
+                           });
+  }
+
+  bool busy() const {
+    return !running_.empty() || !wakes_.empty() || terminal_open_ || inbox_.is_open();
+  }
+
+  void restart_if_stopped() {
+    if (io_.stopped()) io_.restart();
+  }
+
+  // Collects what is ready without blocking. Bounded: a command that writes without pause
+  // would otherwise keep poll() busy forever and starve the executor's loop.
+  void poll_some() {
+    for (int budget = 256; budget > 0; --budget) {
+      restart_if_stopped();
+      if (io_.poll_one() == 0) break;
+    }
+  }
+
+  RealRunnerOptions options_;
+  // Declared first: everything below registers with it and must be destroyed before it.
+  asio::io_context io_;
+  std::optional<asio::signal_set> signals_;
+  asio::posix::stream_descriptor terminal_{io_};
+  std::array<char, 4096> terminal_buffer_{};
+  std::string terminal_pending_;
+  int terminal_flags_ = -1;
+  bool terminal_open_ = false;
+  asio::posix::stream_descriptor inbox_{io_};
+  std::array<char, 4096> inbox_buffer_{};
+  bool sigchld_restarts_ = false;
+  std::uint64_t next_serial_ = 1;
+  std::unordered_map<std::uint64_t, asio::steady_timer> wakes_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Running>> running_;
+  std::vector<Occurrence> queue_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProcessRunner> make_real_runner(const RealRunnerOptions& options) {
+  return std::make_unique<RealRunner>(options);
+}
+
+}  // namespace cutover

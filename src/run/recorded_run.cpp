@@ -1,0 +1,76 @@
+#include "cutover/run/recorded_run.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "cutover/base/errors.hpp"
+#include "cutover/run/run_dir.hpp"
+#include "cutover/runbook/loader.hpp"
+
+namespace cutover {
+
+namespace {
+
+std::string read_frozen_runbook(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw EnvironmentError(fmt::format("{}: cannot be read", path.string()));
+  return std::move(text).str();
+}
+
+const JournalEvent* find_run_started(const Journal& journal) {
+  for (const JournalEvent& event : journal.events) {
+    if (event.type == event::run_started) return &event;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+RecordedRun open_recorded_run(const std::filesystem::path& run_dir) {
+  const auto journal_path = run_dir / journal_file_name;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(journal_path, error)) {
+    throw UsageError(
+        fmt::format("{}: not a run directory (it has no {})", run_dir.string(), journal_file_name));
+  }
+  RecordedRun run;
+  run.dir = run_dir;
+  run.journal = read_journal(journal_path);
+  const JournalEvent* started = find_run_started(run.journal);
+  if (started) {
+    if (const auto vars = started->fields.find("vars");
+        vars != started->fields.end() && vars->is_object()) {
+      for (const auto& [name, value] : vars->items()) {
+        if (value.is_string()) run.vars.emplace_back(name, value.get<std::string>());
+      }
+    }
+    if (const auto jobs = started->fields.find("jobs"); jobs != started->fields.end() &&
+                                                        jobs->is_number_unsigned() &&
+                                                        jobs->get<std::size_t>() > 0) {
+      run.jobs = jobs->get<std::size_t>();
+    }
+    if (const auto it = started->fields.find("runbook_dir");
+        it != started->fields.end() && it->is_string()) {
+      run.runbook_dir = it->get<std::string>();
+    }
+  }
+  const auto frozen = run_dir / frozen_runbook_name;
+  LoadResult loaded =
+      load_runbook_text(read_frozen_runbook(frozen), frozen.string(), LoadOptions{run.vars});
+  if (loaded.diagnostics.has_errors()) {
+    throw EnvironmentError(fmt::format("{}: the frozen runbook no longer loads ({} error{})",
+                                       frozen.string(), loaded.diagnostics.error_count(),
+                                       loaded.diagnostics.error_count() == 1 ? "" : "s"));
+  }
+  if (run.runbook_dir.empty()) run.runbook_dir = std::filesystem::absolute(run_dir);
+  run.runbook = std::make_unique<const Runbook>(std::move(loaded.runbook));
+  run.graph = make_run_graph(*run.runbook);
+  run.state = fold(*run.runbook, run.graph, run.journal.events);
+  return run;
+}
+
+}  // namespace cutover

@@ -1,0 +1,414 @@
+#include "cutover/run/run_state.hpp"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <numeric>
+
+#include "cutover/base/errors.hpp"
+
+namespace cutover {
+
+std::string_view to_string(TaskStatus status) {
+  switch (status) {
+    case TaskStatus::pending:
+      return "pending";
+    case TaskStatus::running:
+      return "running";
+    case TaskStatus::waiting:
+      return "waiting";
+    case TaskStatus::succeeded:
+      return "succeeded";
+    case TaskStatus::failed:
+      return "failed";
+    case TaskStatus::skipped:
+      return "skipped";
+    case TaskStatus::interrupted:
+      return "interrupted";
+  }
+  return "pending";
+}
+
+namespace {
+
+constexpr std::pair<RunOutcome, std::string_view> outcome_names[] = {
+    {RunOutcome::succeeded, "succeeded"},     {RunOutcome::failed, "failed"},
+    {RunOutcome::rolled_back, "rolled_back"}, {RunOutcome::rollback_failed, "rollback_failed"},
+    {RunOutcome::interrupted, "interrupted"},
+};
+
+}  // namespace
+
+std::string_view to_string(RunOutcome outcome) {
+  for (const auto& [value, name] : outcome_names) {
+    if (value == outcome) return name;
+  }
+  return "failed";
+}
+
+std::optional<RunOutcome> parse_run_outcome(std::string_view text) {
+  for (const auto& [value, name] : outcome_names) {
+    if (name == text) return value;
+  }
+  return std::nullopt;
+}
+
+int exit_code_of(RunOutcome outcome) {
+  switch (outcome) {
+    case RunOutcome::succeeded:
+      return exit_success;
+    case RunOutcome::failed:
+    case RunOutcome::rolled_back:
+      return exit_run_failed;
+    case RunOutcome::rollback_failed:
+      return exit_rollback_failed;
+    case RunOutcome::interrupted:
+      return exit_interrupted;
+  }
+  return exit_run_failed;
+}
+
+RunGraph make_run_graph(const Runbook& runbook) {
+  RunGraph graph;
+  graph.dag = build_dag(runbook);
+  const std::size_t count = runbook.tasks.size();
+  graph.remaining.assign(count, Duration{0});
+  // Reverse topological order: every dependent's remaining path is known before its
+  // dependencies'.
+  for (auto it = graph.dag.order.rbegin(); it != graph.dag.order.rend(); ++it) {
+    Duration longest_after{0};
+    for (const TaskIndex dependent : graph.dag.dependents[*it]) {
+      longest_after = std::max(longest_after, graph.remaining[dependent]);
+    }
+    graph.remaining[*it] = runbook.tasks[*it].estimate.value_or(Duration{0}) + longest_after;
+  }
+  // Longest remaining path first; among equals, file order (a task and its dependency are
+  // never ready together, so nothing finer is needed).
+  graph.by_rank.resize(count);
+  std::iota(graph.by_rank.begin(), graph.by_rank.end(), TaskIndex{0});
+  std::stable_sort(graph.by_rank.begin(), graph.by_rank.end(), [&](TaskIndex a, TaskIndex b) {
+    return graph.remaining[a] > graph.remaining[b];
+  });
+  graph.index.reserve(count);
+  for (TaskIndex i = 0; i < count; ++i) graph.index.emplace(runbook.tasks[i].id, i);
+  graph.rank.resize(count);
+  for (std::size_t r = 0; r < count; ++r) graph.rank[graph.by_rank[r]] = r;
+  return graph;
+}
+
+std::optional<TaskIndex> RunGraph::find(std::string_view id) const {
+  const auto it = index.find(id);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+
+void make_ready(RunState& state, const Runbook& runbook, const RunGraph& graph, TaskIndex task) {
+  auto& ready = state.people_do(runbook, task) ? state.ready_people : state.ready_automated;
+  ready.insert(graph.rank[task]);
+}
+
+void make_unready(RunState& state, const RunGraph& graph, TaskIndex task) {
+  state.ready_automated.erase(graph.rank[task]);
+  state.ready_people.erase(graph.rank[task]);
+}
+
+// A task that succeeded, was skipped, or failed with `continue` lets its dependents go.
+void release_dependents(RunState& state, const Runbook& runbook, const RunGraph& graph,
+                        TaskIndex task) {
+  for (const TaskIndex dependent : graph.dag.dependents[task]) {
+    if (--state.unmet[dependent] == 0 && state.tasks[dependent].status == TaskStatus::pending) {
+      make_ready(state, runbook, graph, dependent);
+    }
+  }
+}
+
+std::optional<TaskStatus> parse_finished_status(std::string_view text) {
+  for (const TaskStatus status :
+       {TaskStatus::succeeded, TaskStatus::failed, TaskStatus::skipped, TaskStatus::interrupted}) {
+    if (to_string(status) == text) return status;
+  }
+  return std::nullopt;
+}
+
+std::string text_field(const JournalEvent& event, const char* name) {
+  const auto it = event.fields.find(name);
+  return it != event.fields.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+template <typename T>
+T value_field(const JournalEvent& event, const char* name, T fallback) {
+  const auto it = event.fields.find(name);
+  if (it == event.fields.end() || it->is_null()) return fallback;
+  return it->get<T>();
+}
+
+class Folder {
+ public:
+  Folder(RunState& state, const Runbook& runbook, const RunGraph& graph, const JournalEvent& event)
+      : state_(state), runbook_(runbook), graph_(graph), event_(event) {}
+
+  void apply() {
+    const std::string_view type = event_.type;
+    if (const std::string decision = text_field(event_, "decision"); !decision.empty()) {
+      state_.decisions.insert(decision);
+    }
+    if (type == event::run_started) return run_started();
+    if (type == event::run_resumed) return run_resumed();
+    if (type == event::task_in_doubt) return task_in_doubt();
+    if (type == event::task_reset) return task_reset();
+    if (type == event::task_started) return task_started();
+    if (type == event::process_started) return process_started();
+    if (type == event::attempt_failed) return attempt_failed();
+    if (type == event::gate_waiting) return gate_waiting();
+    if (type == event::gate_approved) return gate_approved();
+    if (type == event::gate_rejected) return gate_rejected();
+    if (type == event::task_finished) return task_finished();
+    if (type == event::run_stopping) return run_stopping();
+    if (type == event::rollback_started) return rollback_started();
+    if (type == event::rollback_step_started) return rollback_step_started();
+    if (type == event::rollback_step_finished) return rollback_step_finished();
+    if (type == event::run_finished) return run_finished();
+    // check_finished, signal_received, decision_refused and event types of later versions of
+    // this format change nothing a scheduler needs.
+  }
+
+ private:
+  TaskIndex task_index() const {
+    const std::string id = text_field(event_, "task");
+    if (const auto index = graph_.find(id)) return *index;
+    throw Error(
+        exit_environment,
+        fmt::format("journal event {} ({}) names task '{}', which the runbook does not have",
+                    event_.seq, event_.type, id));
+  }
+
+  // Track mode: people do everything, so every ready task is theirs.
+  void run_started() {
+    if (!value_field(event_, "track", false)) return;
+    state_.track = true;
+    state_.ready_people.merge(state_.ready_automated);
+  }
+
+  // An executor takes the run over after a crash, an interrupt or a stop. Unless it continues
+  // a rollback (or one the failure policy asked for), the run goes back to starting tasks.
+  void run_resumed() {
+    state_.outcome.reset();
+    if (state_.rollback_performed) {
+      state_.phase = RunPhase::rolling_back;
+      return;
+    }
+    if (state_.rolling_back()) return;
+    state_.phase = RunPhase::running;
+    state_.stop_reason.clear();
+    state_.rollback_wanted = false;
+    state_.interrupted = false;
+  }
+
+  void leave_active(TaskIndex index) {
+    TaskState& task = state_.tasks[index];
+    if (task.status == TaskStatus::running) --state_.active_automated;
+    if (task.status == TaskStatus::waiting) --state_.active_people;
+  }
+
+  void leave_rollback_active(TaskIndex index) {
+    if (state_.tasks[index].rollback != RollbackStatus::running) return;
+    --(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
+  }
+
+  // Back to pending, to run again: a task in doubt, or one that failed and stopped the run.
+  void reset_task(TaskIndex index) {
+    TaskState& task = state_.tasks[index];
+    leave_active(index);
+    task.status = TaskStatus::pending;
+    task.between_attempts = false;
+    task.waiting_since.reset();
+    task.approved_by.clear();
+    if (state_.first_failure == index) state_.first_failure.reset();
+    if (state_.unmet[index] == 0) make_ready(state_, runbook_, graph_, index);
+  }
+
+  bool any_rollback_failed() const {
+    return std::any_of(state_.tasks.begin(), state_.tasks.end(), [](const TaskState& task) {
+      return task.rollback == RollbackStatus::failed;
+    });
+  }
+
+  void reset_rollback_step(TaskIndex index) {
+    leave_rollback_active(index);
+    state_.tasks[index].rollback = RollbackStatus::none;
+    state_.rollback_step_failed = any_rollback_failed();
+  }
+
+  void task_reset() {
+    const TaskIndex index = task_index();
+    if (value_field(event_, "rollback", false)) return reset_rollback_step(index);
+    reset_task(index);
+  }
+
+  // `resume` found the task (or its rollback step) started and unfinished: it runs again, or
+  // waits for a person.
+  void task_in_doubt() {
+    const TaskIndex index = task_index();
+    const bool rerun = text_field(event_, "action") == "rerun";
+    TaskState& task = state_.tasks[index];
+    if (value_field(event_, "rollback", false)) {
+      if (rerun) return reset_rollback_step(index);
+      leave_rollback_active(index);
+      task.rollback = RollbackStatus::in_doubt;
+      return;
+    }
+    if (rerun) return reset_task(index);
+    leave_active(index);
+    task.status = TaskStatus::interrupted;
+    task.waiting_since = event_.time;
+  }
+
+  void task_started() {
+    const TaskIndex index = task_index();
+    TaskState& task = state_.tasks[index];
+    task.attempts = value_field(event_, "attempt", task.attempts + 1);
+    task.between_attempts = false;
+    if (task.status != TaskStatus::pending && task.status != TaskStatus::interrupted) return;
+    make_unready(state_, graph_, index);
+    const bool people = state_.people_do(runbook_, index);
+    task.status = people ? TaskStatus::waiting : TaskStatus::running;
+    ++(people ? state_.active_people : state_.active_automated);
+    if (people) task.waiting_since = event_.time;
+    if (!task.started_ms) {
+      task.started_ms = event_.elapsed_ms;
+      task.started_at = event_.time;
+    }
+    if (runbook_.tasks[index].point_of_no_return) state_.point_of_no_return_passed = true;
+  }
+
+  // Only a task's own attempts: a gate check's or a rollback step's process says `purpose`.
+  void process_started() {
+    if (event_.fields.contains("purpose")) return;
+    state_.tasks[task_index()].pid = value_field(event_, "pid", 0);
+  }
+
+  void attempt_failed() {
+    TaskState& task = state_.tasks[task_index()];
+    task.reason = text_field(event_, "reason");
+    task.between_attempts = true;
+  }
+
+  void gate_waiting() {
+    TaskState& task = state_.tasks[task_index()];
+    if (task.status != TaskStatus::running) return;
+    task.status = TaskStatus::waiting;
+    task.waiting_since = event_.time;
+    --state_.active_automated;
+    ++state_.active_people;
+  }
+
+  void gate_approved() {
+    state_.tasks[task_index()].approved_by.push_back(text_field(event_, "approver"));
+  }
+
+  void gate_rejected() { state_.tasks[task_index()].by = text_field(event_, "by"); }
+
+  void task_finished() {
+    const TaskIndex index = task_index();
+    TaskState& task = state_.tasks[index];
+    const auto status = parse_finished_status(text_field(event_, "status"));
+    if (!status) return;
+    leave_active(index);
+    make_unready(state_, graph_, index);  // a person may finish a task that never started
+    // A person may settle a task that failed and stopped the run ("fixed by hand").
+    if (state_.first_failure == index) state_.first_failure.reset();
+    task.status = *status;
+    task.between_attempts = false;
+    task.waiting_since.reset();
+    task.finished_ms = event_.elapsed_ms;
+    task.finished_at = event_.time;
+    task.reason = text_field(event_, "reason");
+    if (const std::string by = text_field(event_, "by"); !by.empty()) task.by = by;
+    const OnFailure policy = runbook_.tasks[index].on_failure;
+    const bool lets_dependents_go =
+        *status == TaskStatus::succeeded || *status == TaskStatus::skipped ||
+        (*status == TaskStatus::failed && policy == OnFailure::continue_);
+    if (lets_dependents_go) {
+      release_dependents(state_, runbook_, graph_, index);
+    } else if (*status == TaskStatus::failed && !state_.first_failure) {
+      state_.first_failure = index;
+    }
+  }
+
+  void run_stopping() {
+    state_.phase = RunPhase::draining;
+    state_.stop_reason = text_field(event_, "reason");
+    state_.rollback_wanted = value_field(event_, "rollback", false);
+    if (value_field(event_, "interrupt", false)) state_.interrupted = true;
+  }
+
+  bool manual_rollback(TaskIndex index) const {
+    const auto& rollback = runbook_.tasks[index].rollback;
+    return rollback && (state_.track || std::holds_alternative<ManualRollback>(*rollback));
+  }
+
+  void rollback_started() {
+    state_.phase = RunPhase::rolling_back;
+    state_.rollback_performed = true;
+    state_.outcome.reset();
+  }
+
+  void rollback_step_started() {
+    const TaskIndex index = task_index();
+    state_.rollback_performed = true;
+    state_.tasks[index].rollback = RollbackStatus::running;
+    ++(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
+  }
+
+  void rollback_step_finished() {
+    const TaskIndex index = task_index();
+    TaskState& task = state_.tasks[index];
+    // A failed step may be settled later by a person ("fixed by hand").
+    if (task.rollback == RollbackStatus::none || task.rollback == RollbackStatus::succeeded) return;
+    leave_rollback_active(index);
+    const bool ok = text_field(event_, "status") == "succeeded";
+    task.rollback = ok ? RollbackStatus::succeeded : RollbackStatus::failed;
+    state_.rollback_step_failed = !ok || any_rollback_failed();
+  }
+
+  void run_finished() {
+    state_.phase = RunPhase::finished;
+    state_.outcome = parse_run_outcome(text_field(event_, "outcome"));
+  }
+
+  RunState& state_;
+  const Runbook& runbook_;
+  const RunGraph& graph_;
+  const JournalEvent& event_;
+};
+
+}  // namespace
+
+RunState initial_state(const Runbook& runbook, const RunGraph& graph) {
+  RunState state;
+  const std::size_t count = runbook.tasks.size();
+  state.tasks.resize(count);
+  state.unmet.resize(count);
+  for (TaskIndex i = 0; i < count; ++i) {
+    state.unmet[i] = static_cast<int>(graph.dag.dependencies[i].size());
+    if (state.unmet[i] == 0) make_ready(state, runbook, graph, i);
+  }
+  return state;
+}
+
+void apply(RunState& state, const Runbook& runbook, const RunGraph& graph,
+           const JournalEvent& event) {
+  Folder(state, runbook, graph, event).apply();
+  state.last_elapsed_ms = event.elapsed_ms;
+  state.last_seq = event.seq;
+}
+
+RunState fold(const Runbook& runbook, const RunGraph& graph,
+              const std::vector<JournalEvent>& events) {
+  RunState state = initial_state(runbook, graph);
+  for (const JournalEvent& event : events) apply(state, runbook, graph, event);
+  return state;
+}
+
+}  // namespace cutover

@@ -1,0 +1,409 @@
+#include "cutover/report/run_status.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "support/test_support.hpp"
+
+using namespace cutover;
+using namespace cutover::testing;
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using Names = std::vector<std::string>;
+
+const std::string dir = ".cutover/runs/test/20261128T170000Z";
+
+UtcTime utc_at(std::int64_t ms) {
+  return std::chrono::sys_days{std::chrono::November / 28 / 2026} + std::chrono::hours(17) +
+         std::chrono::milliseconds(ms);
+}
+
+Task gate_task(std::string id, Names approvals, Names depends_on = {}) {
+  Task task = make_task(std::move(id), {}, std::move(depends_on));
+  Gate gate;
+  gate.approvals = std::move(approvals);
+  task.kind = gate;
+  return task;
+}
+
+// A journal written by hand: each event gets the next seq, at the elapsed time given (the
+// wall time is 17:00:00Z plus that).
+class Events {
+ public:
+  Events() {
+    journal_.header.run_id = "test/20261128T170000Z";
+    journal_.header.label = "rehearsal-1";
+    journal_.header.host = "jump-1";
+    journal_.header.user = "ops";
+    journal_.header.time = utc_at(0);
+  }
+  Events& add(std::int64_t elapsed_ms, std::string type, json fields = json::object()) {
+    JournalEvent event;
+    event.seq = journal_.events.size() + 1;
+    event.elapsed_ms = elapsed_ms;
+    event.time = utc_at(elapsed_ms);
+    event.type = std::move(type);
+    event.fields = std::move(fields);
+    journal_.events.push_back(std::move(event));
+    return *this;
+  }
+  Events& started(std::int64_t ms, const std::string& task, const std::string& kind = "run") {
+    return add(ms, "task_started", {{"task", task}, {"attempt", 1}, {"kind", kind}});
+  }
+  Events& finished(std::int64_t ms, const std::string& task, const std::string& status,
+                   const std::string& reason = "") {
+    json fields = {{"task", task}, {"status", status}, {"attempt", 1}};
+    if (!reason.empty()) fields["reason"] = reason;
+    return add(ms, "task_finished", std::move(fields));
+  }
+  const Journal& journal() const { return journal_; }
+
+ private:
+  Journal journal_;
+};
+
+// A runbook with its graph and folded state, as `open_recorded_run` makes them.
+struct Run {
+  Runbook runbook;
+  RunGraph graph;
+  RunState state;
+  Journal journal;
+
+  Run(Runbook book, const Events& events)
+      : runbook(std::move(book)), graph(make_run_graph(runbook)), journal(events.journal()) {
+    state = fold(runbook, graph, journal.events);
+  }
+
+  RunStatus status(UtcTime now, std::optional<LockHolder> executor = {}) const {
+    return make_run_status(dir, runbook, graph, journal, state, now, executor);
+  }
+};
+
+const LockHolder live{4242, "jump-1", "2026-11-28T17:00:00.000Z"};
+
+const TaskStatusView& view(const RunStatus& status, const std::string& id) {
+  for (const TaskStatusView& task : status.tasks) {
+    if (task.id == id) return task;
+  }
+  FAIL("no task " << id);
+  return status.tasks.front();
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "status: a manual task waits on its owner since it started and shows the command to type") {
+  Task load = manual_task("load", minutes(30));
+  load.owner = "finance-lead";
+  Events events;
+  events.add(0, "run_started").started(5'000, "load", "manual");
+  const Run run(make_runbook({load}), events);
+  const RunStatus status = run.status(utc_at(65'000), live);
+
+  const TaskStatusView& task = view(status, "load");
+  CHECK(task.status == TaskStatus::waiting);
+  CHECK_FALSE(task.in_doubt);
+  CHECK(task.waiting_for == WaitingFor::manual);
+  CHECK(task.waiting_on == Names{"finance-lead"});
+  REQUIRE(task.since);
+  CHECK(*task.since == utc_at(5'000));
+  CHECK(task.commands == Names{"cutover mark " + dir + " load done --by NAME"});
+  CHECK(status.counts.waiting == 1);
+
+  const std::string text = render_status_text(status, false);
+  CHECK(contains(text, "waiting on people"));
+  CHECK(contains(text,
+                 "load  done, failed or skipped by finance-lead, since 2026-11-28 17:00:05 "
+                 "(1m ago)"));
+  CHECK(contains(text, "$ cutover mark " + dir + " load done --by NAME"));
+  CHECK(contains(text, "executor: running as pid 4242 on jump-1 since 2026-11-28 17:00:00"));
+}
+
+TEST_CASE("status: a gate with one approval given waits on the other approvers") {
+  Events events;
+  events.add(0, "run_started")
+      .started(1'000, "go", "gate")
+      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "finance owner"}}})
+      .add(3'000, "gate_approved",
+           {{"task", "go"}, {"approver", "lead"}, {"by", "lead"}, {"user", "u"}, {"host", "h"}});
+  const Run run(make_runbook({gate_task("go", {"lead", "finance owner"})}), events);
+  const RunStatus status = run.status(utc_at(10'000), live);
+
+  const TaskStatusView& task = view(status, "go");
+  CHECK(task.waiting_for == WaitingFor::approval);
+  CHECK(task.waiting_on == Names{"finance owner"});
+  REQUIRE(task.since);
+  CHECK(*task.since == utc_at(2'000));  // since its checks held, not since it started
+  CHECK(task.commands == Names{"cutover approve " + dir + " go --by 'finance owner'",
+                               "cutover reject " + dir + " go --by NAME --note REASON"});
+  CHECK(contains(render_status_text(status, false), "go  approval by finance owner, since"));
+}
+
+TEST_CASE("status: a task running when no executor holds the lock is in doubt") {
+  Task idempotent = make_task("again", minutes(5));
+  idempotent.idempotent = true;
+  Events events;
+  events.add(0, "run_started")
+      .started(1'000, "copy")
+      .add(1'010, "process_started", {{"task", "copy"}, {"attempt", 1}, {"pid", 99}})
+      .started(1'020, "again");
+  const Run run(make_runbook({make_task("copy", minutes(5)), idempotent}), events);
+
+  SUBCASE("the executor crashed") {
+    const RunStatus status = run.status(utc_at(60'000));
+    const TaskStatusView& copy = view(status, "copy");
+    CHECK(copy.status == TaskStatus::running);
+    CHECK(copy.in_doubt);
+    CHECK(copy.waiting_for == WaitingFor::decision);
+    CHECK(copy.commands == Names{"cutover mark " + dir + " copy done|failed|retry --by NAME"});
+    REQUIRE(copy.since);
+    CHECK(*copy.since == utc_at(1'020));  // last heard of: the journal's last event
+    const TaskStatusView& again = view(status, "again");
+    CHECK(again.in_doubt);
+    CHECK(again.resume_reruns);
+    CHECK(again.commands == Names{"cutover resume " + dir});
+    CHECK(status.counts.in_doubt == 2);
+
+    const std::string text = render_status_text(status, false);
+    CHECK(contains(text, "executor: not running"));
+    CHECK(contains(text, "in doubt\n  copy "));
+    CHECK_FALSE(contains(text, "\nrunning\n"));
+    CHECK(contains(text, "2 in doubt"));
+  }
+  SUBCASE("the executor is alive: the same tasks are simply running") {
+    const RunStatus status = run.status(utc_at(60'000), live);
+    CHECK_FALSE(view(status, "copy").in_doubt);
+    CHECK(view(status, "copy").commands.empty());
+    CHECK(status.counts.in_doubt == 0);
+    const std::string text = render_status_text(status, false);
+    CHECK(contains(text, "\nrunning\n  copy "));
+    CHECK_FALSE(contains(text, "in doubt"));
+  }
+}
+
+TEST_CASE("status: resume settles a gate or an idempotent task in doubt unless rolling back") {
+  Task again = make_task("again", minutes(1));
+  again.idempotent = true;
+  again.rollback = CommandRollback{"./undo.sh", {}};
+  Events events;
+  events.add(0, "run_started").started(0, "go", "gate").started(0, "again");
+  const Runbook runbook = make_runbook({gate_task("go", {"lead"}), again});
+
+  SUBCASE("going forward") {
+    const Run run(runbook, events);
+    const RunStatus status = run.status(utc_at(5'000));
+    const TaskStatusView& go = view(status, "go");
+    CHECK(go.in_doubt);
+    CHECK(go.resume_reruns);
+    CHECK(go.commands == Names{"cutover resume " + dir});
+    CHECK(view(status, "again").resume_reruns);
+    CHECK(contains(render_status_text(status, false), "; resume runs its checks again"));
+  }
+  SUBCASE("while rolling back, a person decides") {
+    events.finished(1'000, "go", "failed", "no-go")
+        .add(1'000, "run_stopping", {{"reason", "go failed"}, {"rollback", true}});
+    const Run run(runbook, events);
+    const RunStatus status = run.status(utc_at(5'000));
+    const TaskStatusView& task = view(status, "again");
+    CHECK(task.in_doubt);
+    CHECK_FALSE(task.resume_reruns);
+    // Nothing runs forward while rolling back: retry is not offered.
+    CHECK(task.commands == Names{"cutover mark " + dir + " again done|failed --by NAME"});
+  }
+}
+
+TEST_CASE("status: an interrupted task is in doubt even while an executor runs") {
+  Events events;
+  events.add(0, "run_started")
+      .started(1'000, "copy")
+      .finished(9'000, "copy", "interrupted", "terminated by a second Ctrl-C");
+  const Run run(make_runbook({make_task("copy", minutes(5))}), events);
+  const RunStatus status = run.status(utc_at(20'000), live);
+  const TaskStatusView& copy = view(status, "copy");
+  CHECK(copy.in_doubt);
+  REQUIRE(copy.since);
+  CHECK(*copy.since == utc_at(9'000));
+  CHECK(contains(render_status_text(status, false), "interrupted (terminated by a second Ctrl-C)"));
+}
+
+TEST_CASE("status: a running task's elapsed time against its estimate") {
+  Events events;
+  events.add(0, "run_started").started(0, "short").started(0, "long").add(1'000, "signal_received");
+  const Run run(make_runbook({make_task("short", minutes(5)), make_task("long", minutes(20))}),
+                events);
+  // The last event was at elapsed 1 s; ten minutes of wall time later the run is at 10m1s.
+  const RunStatus status = run.status(utc_at(1'000) + std::chrono::minutes(10), live);
+  CHECK(status.elapsed == Duration{601'000});
+  const TaskStatusView& short_task = view(status, "short");
+  REQUIRE(short_task.elapsed);
+  CHECK(*short_task.elapsed == Duration{601'000});
+  CHECK(short_task.overrun);
+  CHECK_FALSE(view(status, "long").overrun);
+
+  const std::string text = render_status_text(status, false);
+  CHECK(contains(text, "short  10m1s of 5m  overrun by 5m1s"));
+  CHECK(contains(text, "long   10m1s of 20m\n"));
+  CHECK(contains(text, "progress: 0/2 done, 2 running; elapsed 10m1s"));
+}
+
+TEST_CASE("status: the forecast end against the window in the window's zone") {
+  Runbook runbook = make_runbook({make_task("a", minutes(30)), make_task("b", minutes(45), {"a"})});
+  Events events;
+  events.add(0, "run_started").started(0, "a");
+  const auto now = utc_at(0) + std::chrono::minutes(10);
+
+  SUBCASE("it overruns") {
+    runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(1));
+    const Run run(runbook, events);
+    const RunStatus status = run.status(now, live);
+    REQUIRE(status.forecast);
+    // 20 minutes left of a, then b's 45.
+    CHECK(status.forecast->remaining == minutes(65));
+    CHECK(status.forecast->end == utc_at(0) + minutes(75));
+    REQUIRE(status.forecast->overrun);
+    CHECK(*status.forecast->overrun == minutes(15));
+    // 18:15 UTC is 19:15 in the window's +01:00.
+    const std::string text = render_status_text(status, false);
+    CHECK(contains(text,
+                   "forecast: end 2026-11-28 19:15:00 (1h5m from now); the window ends "
+                   "2026-11-28 19:00:00: overruns it by 15m"));
+    CHECK(contains(text, "times in UTC+01:00"));
+  }
+  SUBCASE("it fits") {
+    runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(2));
+    const Run run(runbook, events);
+    const std::string text = render_status_text(run.status(now, live), false);
+    CHECK(contains(text, "fits with 45m to spare"));
+  }
+  SUBCASE("a task in doubt still has its whole path ahead") {
+    events.finished(60'000, "a", "interrupted");
+    const Run run(runbook, events);
+    const RunStatus status = run.status(utc_at(60'000), live);
+    REQUIRE(status.forecast);
+    CHECK(status.forecast->remaining == minutes(75));
+    CHECK(contains(render_status_text(status, false), "; no window"));
+  }
+}
+
+TEST_CASE("status: a finished run shows its outcome and duration and no forecast") {
+  Events events;
+  events.add(0, "run_started")
+      .started(0, "a")
+      .finished(4'000, "a", "failed", "exit code 3")
+      .add(4'100, "run_stopping", {{"reason", "a failed"}, {"rollback", false}})
+      .add(4'200, "run_finished", {{"outcome", "failed"}, {"exit_code", 1}});
+  const Run run(make_runbook({make_task("a", minutes(1))}), events);
+  const RunStatus status = run.status(utc_at(3'600'000));
+  CHECK(status.finished_run());
+  CHECK_FALSE(status.forecast);
+  CHECK(status.elapsed == Duration{4'200});
+  CHECK_FALSE(view(status, "a").in_doubt);
+  const std::string text = render_status_text(status, false);
+  CHECK(contains(text, "the run finished: failed (exit 1) at 2026-11-28 17:00:04, took 4.2s"));
+  CHECK(contains(text, "failed\n  a  exit code 3 at 2026-11-28 17:00:04"));
+  CHECK_FALSE(contains(text, "forecast"));
+  CHECK(contains(text, "progress: 0/1 done, 1 failed\n"));
+}
+
+TEST_CASE("status: rollback steps are manual ones waiting or automated ones cut off") {
+  Task manual_back = make_task("load", minutes(1));
+  manual_back.rollback = ManualRollback{"Reverse the entries."};
+  Task command_back = make_task("freeze", minutes(1));
+  command_back.rollback = CommandRollback{"./unfreeze.sh", {}};
+  Events events;
+  events.add(0, "run_started")
+      .started(0, "load")
+      .finished(1'000, "load", "succeeded")
+      .started(1'000, "freeze")
+      .finished(2'000, "freeze", "succeeded")
+      .started(2'000, "boom")
+      .finished(3'000, "boom", "failed", "exit code 1")
+      .add(3'000, "run_stopping", {{"reason", "boom failed"}, {"rollback", true}})
+      .add(3'100, "rollback_started")
+      .add(3'200, "rollback_step_started", {{"task", "freeze"}, {"kind", "run"}})
+      .add(3'300, "rollback_step_started", {{"task", "load"}, {"kind", "manual"}});
+  const Run run(make_runbook({manual_back, command_back, make_task("boom")}), events);
+  const RunStatus status = run.status(utc_at(10'000));
+  CHECK(status.phase == RunPhase::rolling_back);
+  CHECK_FALSE(status.forecast);
+  CHECK(view(status, "load").waiting_for == WaitingFor::rollback_step);
+  CHECK(view(status, "load").commands ==
+        Names{"cutover mark " + dir + " load done|failed --by NAME"});
+  CHECK(view(status, "freeze").waiting_for == WaitingFor::rollback_decision);
+  CHECK(view(status, "freeze").rollback_in_doubt);
+  const std::string text = render_status_text(status, false);
+  CHECK(contains(text, "rolling back: boom failed"));
+  CHECK(contains(text, "freeze  its rollback step was cut off"));
+  CHECK(contains(text, "load  its manual rollback step, done or failed by a person"));
+
+  const RunStatus alive = run.status(utc_at(10'000), live);
+  CHECK(view(alive, "freeze").waiting_for == WaitingFor::nothing);
+  CHECK(contains(render_status_text(alive, false), "rollback\n  freeze  rollback step running"));
+}
+
+TEST_CASE("status --format json: the documented fields") {
+  Task load = manual_task("load", minutes(30), {"copy"});
+  load.owner = "finance-lead";
+  Runbook runbook = make_runbook({make_task("copy", minutes(10)), load});
+  runbook.window = make_window({utc_at(0), 0}, std::chrono::hours(1));
+  Events events;
+  events.add(0, "run_started")
+      .started(0, "copy")
+      .finished(600'000, "copy", "succeeded")
+      .started(600'000, "load", "manual");
+  const Run run(runbook, events);
+  const json out = status_json(run.status(utc_at(660'000), live));
+
+  CHECK(out["format"] == "cutover-status");
+  CHECK(out["version"] == 1);
+  CHECK(out["run_id"] == "test/20261128T170000Z");
+  CHECK(out["label"] == "rehearsal-1");
+  CHECK(out["phase"] == "running");
+  CHECK(out["outcome"].is_null());
+  CHECK(out["executor"] == json{{"pid", 4242}, {"host", "jump-1"}, {"since", live.started}});
+  CHECK(out["elapsed_s"] == 660.0);
+  CHECK(out["counts"]["total"] == 2);
+  CHECK(out["counts"]["done"] == 1);
+  CHECK(out["counts"]["waiting"] == 1);
+  CHECK(out["counts"]["in_doubt"] == 0);
+
+  REQUIRE(out["tasks"].size() == 2);
+  const json& copy = out["tasks"][0];
+  CHECK(copy["id"] == "copy");
+  CHECK(copy["status"] == "succeeded");
+  CHECK(copy["started"] == "2026-11-28T17:00:00.000Z");
+  CHECK(copy["finished"] == "2026-11-28T17:10:00.000Z");
+  CHECK(copy["elapsed_s"] == 600.0);
+  CHECK(copy["estimate_s"] == 600.0);
+  CHECK(copy["waiting_on"].is_null());
+  CHECK(copy["in_doubt"] == false);
+  const json& waiting = out["tasks"][1];
+  CHECK(waiting["status"] == "waiting");
+  CHECK(waiting["waiting_for"] == "manual");
+  CHECK(waiting["waiting_on"] == json::array({"finance-lead"}));
+  CHECK(waiting["since"] == "2026-11-28T17:10:00.000Z");
+  CHECK(waiting["elapsed_s"] == 60.0);
+  CHECK(waiting["finished"].is_null());
+  CHECK(waiting["commands"][0] == "cutover mark " + dir + " load done --by NAME");
+
+  // 29 minutes of load left from 17:11: 17:40, against a window ending 18:00.
+  CHECK(out["forecast"]["end"] == "2026-11-28T17:40:00.000Z");
+  CHECK(out["forecast"]["window_end"] == "2026-11-28T18:00:00.000Z");
+  CHECK(out["forecast"]["overrun_s"] == -1200.0);
+  CHECK(out["warning"].is_null());
+}
+
+TEST_CASE("status_clock shows the date and time in the zone given") {
+  CHECK(status_clock(utc_at(0), 0) == "2026-11-28 17:00:00");
+  CHECK(status_clock(utc_at(0) + std::chrono::hours(7), 60) == "2026-11-29 01:00:00");
+  CHECK(status_clock(utc_at(0) - std::chrono::hours(17), -300) == "2026-11-27 19:00:00");
+}

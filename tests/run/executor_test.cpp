@@ -1,0 +1,2066 @@
+#include "cutover/run/executor.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cutover/base/errors.hpp"
+#include "cutover/run/inbox.hpp"
+#include "cutover/run/virtual_runner.hpp"
+#include "support/test_support.hpp"
+
+using namespace cutover;
+using namespace cutover::testing;
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using Lines = std::vector<std::string>;
+using Times = std::vector<std::int64_t>;
+
+constexpr std::int64_t minute_ms = 60'000;
+
+Duration seconds(int n) {
+  return std::chrono::seconds(n);
+}
+
+GateCheck make_check(std::string name, std::optional<std::string> stdout_pattern = {},
+                     int retries = 0, Duration retry_delay = Duration{0}) {
+  GateCheck check;
+  check.name = std::move(name);
+  check.run = "./check.sh";
+  check.expect.stdout_pattern = std::move(stdout_pattern);
+  check.retries = retries;
+  check.retry_delay = retry_delay;
+  return check;
+}
+
+Task gate_task(std::string id, std::vector<GateCheck> checks, std::vector<std::string> approvals,
+               std::vector<std::string> depends_on = {}) {
+  Task task = make_task(std::move(id), {}, std::move(depends_on));
+  task.kind = Gate{std::move(checks), std::move(approvals)};
+  return task;
+}
+
+Task with_rollback(Task task) {
+  task.rollback = CommandRollback{"undo-" + task.id, {}};
+  return task;
+}
+
+Task with_policy(Task task, OnFailure policy) {
+  task.on_failure = policy;
+  return task;
+}
+
+VirtualOutcome exits(int code) {
+  VirtualOutcome outcome;
+  outcome.exit_code = code;
+  return outcome;
+}
+
+VirtualOutcome prints(std::string out) {
+  VirtualOutcome outcome;
+  outcome.out = std::move(out);
+  return outcome;
+}
+
+std::string text_of(const json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+std::size_t count(std::string_view text, std::string_view what) {
+  std::size_t found = 0;
+  for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) {
+    ++found;
+  }
+  return found;
+}
+
+// What a run left behind: its journal, its terminal, the processes it started.
+struct Result {
+  ExecutorResult run;
+  std::vector<JournalEvent> events;
+  std::string console;
+  std::vector<ProcessSpec> started;
+
+  std::vector<JournalEvent> of(std::string_view type) const {
+    std::vector<JournalEvent> found;
+    for (const JournalEvent& event : events) {
+      if (event.type == type) found.push_back(event);
+    }
+    return found;
+  }
+  // One field of every event of a type, as text ("" where it is missing).
+  Lines values(std::string_view type, const char* field) const {
+    Lines found;
+    for (const JournalEvent& event : of(type)) {
+      const auto it = event.fields.find(field);
+      found.push_back(it == event.fields.end() ? "" : text_of(*it));
+    }
+    return found;
+  }
+  Lines tasks(std::string_view type) const { return values(type, "task"); }
+  Times elapsed(std::string_view type) const {
+    Times found;
+    for (const JournalEvent& event : of(type)) found.push_back(event.elapsed_ms);
+    return found;
+  }
+  Lines types() const {
+    Lines found;
+    for (const JournalEvent& event : events) found.push_back(event.type);
+    return found;
+  }
+  // The only event of a type for a task.
+  JournalEvent one(std::string_view type, std::string_view task) const {
+    std::vector<JournalEvent> found;
+    for (const JournalEvent& event : of(type)) {
+      if (event.fields.value("task", "") == task) found.push_back(event);
+    }
+    REQUIRE(found.size() == 1);
+    return found.front();
+  }
+  Lines process_names() const {
+    Lines names;
+    for (const ProcessSpec& spec : started) names.push_back(spec.name);
+    return names;
+  }
+  std::int64_t end_ms() const { return events.empty() ? -1 : events.back().elapsed_ms; }
+  std::string outcome() const { return std::string(to_string(run.outcome)); }
+  // Why the run could not go on (Harness::run_to_stall), empty otherwise.
+  std::string error;
+};
+
+// Hands a VirtualRunner's occurrences through, and writes each scheduled decision into the
+// inbox just before the InboxChanged that announces it comes out of wait().
+class DeliveringRunner : public ProcessRunner {
+ public:
+  DeliveringRunner(VirtualRunner& inner, std::filesystem::path run_dir,
+                   std::vector<std::pair<Duration, Decision>> deliveries)
+      : inner_(inner),
+        start_(inner.now()),
+        run_dir_(std::move(run_dir)),
+        deliveries_(std::move(deliveries)) {}
+  void start(ProcessId id, const ProcessSpec& spec) override { inner_.start(id, spec); }
+  void terminate_all() override { inner_.terminate_all(); }
+  void wake_at(std::chrono::steady_clock::time_point when, std::uint64_t token) override {
+    inner_.wake_at(when, token);
+  }
+  std::vector<Occurrence> wait() override {
+    std::vector<Occurrence> occurrences = inner_.wait();
+    for (auto it = deliveries_.begin(); it != deliveries_.end();) {
+      if (start_ + it->first <= inner_.now()) {
+        deliver(run_dir_, it->second);
+        it = deliveries_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return occurrences;
+  }
+  std::chrono::steady_clock::time_point now() const override { return inner_.now(); }
+
+ private:
+  VirtualRunner& inner_;
+  std::chrono::steady_clock::time_point start_;
+  std::filesystem::path run_dir_;
+  std::vector<std::pair<Duration, Decision>> deliveries_;
+};
+
+constexpr std::string_view run_id = "test/20261128T170000Z";
+
+// A decision made with `cutover mark` at another terminal.
+Decision marked(std::string id, std::string task, Verdict verdict, std::string by = "alice",
+                std::string note = {}) {
+  Decision decision;
+  decision.id = std::move(id);
+  decision.run_id = std::string(run_id);
+  decision.kind = DecisionKind::mark;
+  decision.task = std::move(task);
+  decision.verdict = verdict;
+  decision.by = std::move(by);
+  decision.note = std::move(note);
+  decision.user = "alice-u";
+  decision.host = "laptop";
+  return decision;
+}
+
+// The same with `cutover approve` or `cutover reject`.
+Decision gate_decision(std::string id, DecisionKind kind, std::string gate, std::string by) {
+  Decision decision = marked(std::move(id), std::move(gate), Verdict::done, std::move(by));
+  decision.kind = kind;
+  return decision;
+}
+
+// A runbook run on a VirtualRunner, with scripted outcomes per process name ("a", "g: check",
+// "a (rollback)"): the n-th start of a name gets the n-th outcome, the last one repeats, and a
+// name without a script succeeds after its estimate.
+class Harness {
+ public:
+  explicit Harness(std::vector<Task> tasks) : runbook(make_runbook(std::move(tasks))) {}
+
+  Runbook runbook;
+  ExecutorOptions options;
+  std::map<std::string, std::vector<VirtualOutcome>> outcomes;
+  std::vector<std::pair<std::string, std::string>> secrets;
+  std::filesystem::path run_dir;
+  const std::vector<JournalEvent>* history = nullptr;  // resume and rollback
+  LeftoverFinder leftovers = [](TaskIndex, int) { return std::vector<int>{}; };
+
+  // A decision written into RUN_DIR/inbox/ at `after` (run_dir must be set), announced by
+  // InboxChanged at the same moment.
+  Harness& decide(Duration after, Decision decision) {
+    deliveries_.emplace_back(after, std::move(decision));
+    return inject(after, InboxChanged{});
+  }
+
+  Harness& inject(Duration after, Occurrence occurrence) {
+    injections_.emplace_back(after, std::move(occurrence));
+    return *this;
+  }
+  // Lines typed at the terminal, one a minute from `first`.
+  Harness& type(Duration first, const Lines& lines) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      inject(first + minutes(static_cast<int>(i)), TerminalLine{lines[i]});
+    }
+    return *this;
+  }
+
+  Result run() { return run_impl(false); }
+
+  // A run that ends waiting for a person nobody can reach: the Error's message in `error`.
+  Result run_to_stall() { return run_impl(true); }
+
+ private:
+  Result run_impl(bool expect_stall) {
+    if (!run_dir.empty()) std::filesystem::create_directories(run_dir / "logs");
+    const RunGraph graph = make_run_graph(runbook);
+    VirtualRunner virtual_runner([this](const ProcessSpec& spec) {
+      const auto it = outcomes.find(spec.name);
+      if (it == outcomes.end() || it->second.empty()) return VirtualOutcome{};
+      const std::size_t n = starts_[spec.name]++;
+      return it->second[std::min(n, it->second.size() - 1)];
+    });
+    for (const auto& [after, occurrence] : injections_) virtual_runner.inject(after, occurrence);
+    DeliveringRunner runner(virtual_runner, run_dir, deliveries_);
+    // A run taken up from its journal goes on from the journal's last elapsed time.
+    const std::int64_t offset = history && !history->empty() ? history->back().elapsed_ms : 0;
+    MemoryJournal journal([&virtual_runner, offset, start = virtual_runner.now()] {
+      return offset + std::chrono::duration_cast<Duration>(virtual_runner.now() - start).count();
+    });
+    char* buffer = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = open_memstream(&buffer, &size);
+    REQUIRE(out != nullptr);
+    Result result;
+    try {
+      Console console(out, {});
+      ExecutorSetup setup{runbook, {}, run_dir, std::string(run_id), {}, secrets, "ops", "host-1"};
+      setup.history = history;
+      setup.leftovers = leftovers;
+      result.run = execute(setup, graph, runner, journal, console, options);
+      REQUIRE_FALSE_MESSAGE(expect_stall, "the run did not stall");
+    } catch (const Error& error) {
+      if (!expect_stall) {
+        std::fclose(out);
+        std::free(buffer);
+        throw;
+      }
+      result.error = error.what();
+    } catch (...) {
+      std::fclose(out);
+      std::free(buffer);
+      throw;
+    }
+    std::fclose(out);
+    result.console.assign(buffer, size);
+    std::free(buffer);
+    result.events = journal.events();
+    result.started = virtual_runner.started();
+    return result;
+  }
+
+  std::vector<std::pair<Duration, Occurrence>> injections_;
+  std::vector<std::pair<Duration, Decision>> deliveries_;
+  std::map<std::string, std::size_t> starts_;
+};
+
+}  // namespace
+
+// ----- order and parallelism ---------------------------------------------------------------------
+
+TEST_CASE("executor journals one task from run_started to run_finished") {
+  Harness harness({make_task("a", minutes(2))});
+  const Result result = harness.run();
+  CHECK(result.types() ==
+        Lines{"run_started", "task_started", "process_started", "task_finished", "run_finished"});
+  CHECK(result.values("task_started", "command") == Lines{"true"});
+  CHECK(result.values("task_started", "attempt") == Lines{"1"});
+  CHECK(result.values("task_started", "kind") == Lines{"run"});
+  CHECK(result.values("process_started", "pid") == Lines{"10001"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded"});
+  CHECK(result.values("task_finished", "duration_ms") == Lines{"120000"});
+  CHECK(result.values("task_finished", "exit_code") == Lines{"0"});
+  CHECK(result.values("run_finished", "outcome") == Lines{"succeeded"});
+  CHECK(result.values("run_finished", "exit_code") == Lines{"0"});
+  CHECK(result.end_ms() == 2 * minute_ms);
+  CHECK(result.run.outcome == RunOutcome::succeeded);
+  CHECK(result.run.state.tasks[0].status == TaskStatus::succeeded);
+  CHECK(result.run.state.tasks[0].pid == 10001);
+  CHECK(result.events.front().seq == 1);
+  CHECK(result.events.back().seq == 5);
+}
+
+TEST_CASE("executor starts ready tasks longest remaining path first") {
+  Harness harness({
+      make_task("a", minutes(10)),
+      make_task("b", minutes(5), {"a"}),
+      make_task("c", minutes(1)),
+  });
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"a", "b", "c"});
+  CHECK(result.elapsed("task_started") == Times{0, 10 * minute_ms, 15 * minute_ms});
+  CHECK(result.tasks("task_finished") == Lines{"a", "b", "c"});
+  CHECK(result.end_ms() == 16 * minute_ms);
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("executor with -j 2 starts the two longest of four independent tasks first") {
+  Harness harness({
+      make_task("a", minutes(1)),
+      make_task("b", minutes(4)),
+      make_task("c", minutes(2)),
+      make_task("d", minutes(3)),
+  });
+  harness.options.jobs = 2;
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"b", "d", "c", "a"});
+  CHECK(result.elapsed("task_started") == Times{0, 0, 3 * minute_ms, 4 * minute_ms});
+  CHECK(result.tasks("task_finished") == Lines{"d", "b", "c", "a"});
+  CHECK(result.end_ms() == 5 * minute_ms);
+  CHECK(result.values("run_started", "jobs") == Lines{"2"});
+}
+
+TEST_CASE("executor does not count manual tasks against -j") {
+  Harness harness(
+      {make_task("a", minutes(10)), manual_task("m", minutes(30)), make_task("b", minutes(1))});
+  harness.options.auto_people = true;
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"m", "a", "b"});
+  CHECK(result.elapsed("task_started") == Times{0, 0, 10 * minute_ms});
+  CHECK(result.end_ms() == 11 * minute_ms);
+}
+
+TEST_CASE("executor passes the run's variables to each process") {
+  Task a = make_task("a", minutes(1));
+  a.kind = Command{"echo {{ HOST }}"};
+  a.shell = {"/bin/bash", "-c"};
+  a.env = {{"TARGET", "{{ HOST }}"}};
+  TempDir dir;
+  std::filesystem::create_directories(dir / "logs");
+  Harness harness({a});
+  harness.runbook.vars = {{"HOST", "db1"}};
+  harness.run_dir = dir.path();
+  const Result result = harness.run();
+  REQUIRE(result.started.size() == 1);
+  const ProcessSpec& spec = result.started[0];
+  CHECK(spec.name == "a");
+  CHECK(spec.argv == Lines{"/bin/bash", "-c", "echo db1"});
+  CHECK(spec.estimate == minutes(1));
+  const std::vector<std::pair<std::string, std::string>> expected_env = {
+      {"TARGET", "db1"},
+      {"CUTOVER_RUN_ID", "test/20261128T170000Z"},
+      {"CUTOVER_RUN_DIR", dir.path().string()},
+      {"CUTOVER_TASK_ID", "a"},
+      {"CUTOVER_ATTEMPT", "1"},
+  };
+  CHECK(spec.env == expected_env);
+}
+
+// ----- failures, retries, timeouts ---------------------------------------------------------------
+
+TEST_CASE("executor retries a failing task and records each failed attempt") {
+  Task a = with_policy(make_task("a", minutes(1)), OnFailure::stop);
+  a.retries = 2;
+  a.retry_delay = seconds(30);
+  Harness harness({a, make_task("b", minutes(1), {"a"})});
+  harness.outcomes["a"] = {exits(1), exits(1), exits(0)};
+  const Result result = harness.run();
+  CHECK(result.values("task_started", "attempt") == Lines{"1", "2", "3", "1"});
+  CHECK(result.tasks("task_started") == Lines{"a", "a", "a", "b"});
+  CHECK(result.elapsed("task_started") == Times{0, 90'000, 180'000, 240'000});
+  CHECK(result.values("attempt_failed", "attempt") == Lines{"1", "2"});
+  CHECK(result.values("attempt_failed", "reason") == Lines{"exit code 1", "exit code 1"});
+  CHECK(result.values("attempt_failed", "retry_in_ms") == Lines{"30000", "30000"});
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["attempt"] == 3);
+  CHECK(finished.elapsed_ms == 240'000);
+  CHECK(result.run.state.tasks[0].attempts == 3);
+  CHECK(result.run.state.tasks[0].started_ms == 0);
+  Lines attempts;
+  for (const ProcessSpec& spec : result.started) {
+    for (const auto& [name, value] : spec.env) {
+      if (name == "CUTOVER_ATTEMPT") attempts.push_back(spec.name + "#" + value);
+    }
+  }
+  CHECK(attempts == Lines{"a#1", "a#2", "a#3", "b#1"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("executor fails a task whose retries run out") {
+  Task a = with_policy(make_task("a", minutes(1)), OnFailure::stop);
+  a.retries = 1;
+  Harness harness({a, make_task("b", minutes(1), {"a"})});
+  harness.outcomes["a"] = {exits(1), exits(1), exits(0)};
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"a", "a"});
+  CHECK(result.values("attempt_failed", "attempt") == Lines{"1"});
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["attempt"] == 2);
+  CHECK(finished.fields["reason"] == "exit code 1");
+  CHECK(finished.fields["exit_code"] == 1);
+  CHECK(result.outcome() == "failed");
+  CHECK(result.run.state.tasks[0].reason == "exit code 1");
+}
+
+TEST_CASE("executor records a timeout") {
+  Task a = with_policy(make_task("a", minutes(10)), OnFailure::stop);
+  a.timeout = minutes(1);
+  Harness harness({a});
+  VirtualOutcome slow;
+  slow.duration = minutes(5);
+  harness.outcomes["a"] = {slow};
+  const Result result = harness.run();
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.elapsed_ms == minute_ms);
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["timed_out"] == true);
+  CHECK(finished.fields["signal"] == "SIGTERM");
+  CHECK(finished.fields["duration_ms"] == minute_ms);
+  CHECK_FALSE(finished.fields.contains("exit_code"));
+  CHECK(finished.fields["reason"] == "timed out after 1m (killed by SIGTERM)");
+  CHECK(result.started.at(0).timeout == minutes(1));
+  CHECK(result.outcome() == "failed");
+}
+
+TEST_CASE("executor records a process that could not start") {
+  Harness harness({with_policy(make_task("a", minutes(1)), OnFailure::stop)});
+  VirtualOutcome broken;
+  broken.start_error = "no such file: /bin/nope";
+  harness.outcomes["a"] = {broken};
+  const Result result = harness.run();
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["error"] == "no such file: /bin/nope");
+  CHECK(finished.fields["reason"] == "could not start: no such file: /bin/nope");
+  CHECK(result.of("process_started").empty());
+  CHECK(result.outcome() == "failed");
+}
+
+TEST_CASE("on_failure stop lets running tasks finish and starts no dependents") {
+  Harness harness({
+      with_policy(make_task("a", minutes(1)), OnFailure::stop),
+      make_task("b", minutes(1), {"a"}),
+      make_task("c", minutes(5)),
+      make_task("d", minutes(1), {"c"}),
+  });
+  harness.options.jobs = 2;
+  harness.outcomes["a"] = {exits(2)};
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"c", "a"});
+  CHECK(result.values("run_stopping", "reason") == Lines{"task a failed"});
+  CHECK(result.values("run_stopping", "rollback") == Lines{"false"});
+  CHECK(result.values("run_stopping", "fix_forward") == Lines{"false"});
+  CHECK(result.elapsed("run_stopping") == Times{minute_ms});
+  CHECK(result.one("task_finished", "c").fields["status"] == "succeeded");
+  CHECK(result.of("rollback_started").empty());
+  CHECK(result.values("run_finished", "outcome") == Lines{"failed"});
+  CHECK(result.values("run_finished", "exit_code") == Lines{"1"});
+  CHECK(result.end_ms() == 5 * minute_ms);
+  CHECK(result.outcome() == "failed");
+  CHECK(result.run.state.tasks[1].status == TaskStatus::pending);
+  CHECK(result.run.state.tasks[3].status == TaskStatus::pending);
+  CHECK(result.console.find("task a failed: running tasks finish; nothing new starts") !=
+        std::string::npos);
+}
+
+TEST_CASE("on_failure continue records the failure and the run succeeds") {
+  Harness harness({
+      with_policy(make_task("a", minutes(1)), OnFailure::continue_),
+      make_task("b", minutes(1), {"a"}),
+  });
+  harness.outcomes["a"] = {exits(1)};
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"a", "b"});
+  CHECK(result.values("task_finished", "status") == Lines{"failed", "succeeded"});
+  CHECK(result.one("task_finished", "a").fields["reason"] == "exit code 1");
+  CHECK(result.of("run_stopping").empty());
+  CHECK(result.values("run_finished", "outcome") == Lines{"succeeded"});
+  CHECK(result.values("run_finished", "exit_code") == Lines{"0"});
+  CHECK(result.run.state.tasks[0].status == TaskStatus::failed);
+  CHECK(result.outcome() == "succeeded");
+}
+
+// ----- rollback ----------------------------------------------------------------------------------
+
+TEST_CASE("on_failure rollback runs rollback steps in reverse dependency order") {
+  Harness harness({
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("n", minutes(1), {"b"}),  // nothing to roll back, but it is in the way
+      with_rollback(make_task("c", minutes(1), {"n"})),
+      make_task("x", minutes(1), {"c"}),
+      with_rollback(make_task("never", minutes(1), {"x"})),
+  });
+  harness.options.jobs = 4;
+  harness.outcomes["x"] = {exits(1)};
+  const Result result = harness.run();
+  CHECK(result.values("run_stopping", "rollback") == Lines{"true"});
+  CHECK(result.tasks("rollback_step_started") == Lines{"c", "b", "a"});
+  CHECK(result.values("rollback_step_started", "command") == Lines{"undo-c", "undo-b", "undo-a"});
+  CHECK(result.values("rollback_step_finished", "status") ==
+        Lines{"succeeded", "succeeded", "succeeded"});
+  CHECK(result.elapsed("rollback_step_started") ==
+        Times{5 * minute_ms, 6 * minute_ms, 7 * minute_ms});
+  CHECK(result.process_names() ==
+        Lines{"a", "b", "n", "c", "x", "c (rollback)", "b (rollback)", "a (rollback)"});
+  const Lines types = result.types();
+  const auto stopping = std::find(types.begin(), types.end(), "run_stopping");
+  const auto rollback = std::find(types.begin(), types.end(), "rollback_started");
+  const auto first_step = std::find(types.begin(), types.end(), "rollback_step_started");
+  CHECK(stopping < rollback);
+  CHECK(rollback < first_step);
+  CHECK(result.values("run_finished", "outcome") == Lines{"rolled_back"});
+  CHECK(result.values("run_finished", "exit_code") == Lines{"1"});
+  CHECK(result.outcome() == "rolled_back");
+  CHECK(result.run.state.tasks[0].rollback == RollbackStatus::succeeded);
+  CHECK(result.run.state.tasks[2].rollback == RollbackStatus::none);
+}
+
+TEST_CASE("a manual rollback step is taken as done by auto") {
+  Task m = manual_task("m", minutes(1));
+  m.rollback = ManualRollback{"Undo it."};
+  Harness harness({m, make_task("x", minutes(1), {"m"})});
+  harness.options.auto_people = true;
+  harness.outcomes["x"] = {exits(1)};
+  const Result result = harness.run();
+  CHECK(result.tasks("rollback_step_started") == Lines{"m"});
+  CHECK(result.values("rollback_step_started", "kind") == Lines{"manual"});
+  CHECK(result.values("rollback_step_finished", "by") == Lines{"auto"});
+  CHECK(result.values("rollback_step_finished", "status") == Lines{"succeeded"});
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("a failing rollback command ends the run rollback_failed") {
+  Harness harness({
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("x", minutes(1), {"b"}),
+  });
+  harness.outcomes["x"] = {exits(1)};
+  harness.outcomes["b (rollback)"] = {exits(7)};
+  const Result result = harness.run();
+  CHECK(result.tasks("rollback_step_started") == Lines{"b"});
+  const JournalEvent finished = result.one("rollback_step_finished", "b");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["reason"] == "exit code 7");
+  CHECK(finished.fields["exit_code"] == 7);
+  CHECK(result.values("run_finished", "outcome") == Lines{"rollback_failed"});
+  CHECK(result.values("run_finished", "exit_code") == Lines{"4"});
+  CHECK(result.outcome() == "rollback_failed");
+  CHECK(result.run.state.tasks[0].rollback == RollbackStatus::none);
+  CHECK(result.run.state.tasks[1].rollback == RollbackStatus::failed);
+  CHECK(result.console.find("ROLLBACK FAILED  b: exit code 7; a person must take over") !=
+        std::string::npos);
+}
+
+TEST_CASE("a failure after a point of no return started is fixed forward") {
+  Task ponr = with_rollback(make_task("switch", minutes(1), {"a"}));
+  ponr.point_of_no_return = true;
+  Harness harness({
+      with_rollback(make_task("a", minutes(1))),
+      ponr,
+      make_task("x", minutes(1), {"switch"}),
+  });
+  harness.outcomes["x"] = {exits(1)};
+  const Result result = harness.run();
+  CHECK(result.values("run_stopping", "rollback") == Lines{"false"});
+  CHECK(result.values("run_stopping", "fix_forward") == Lines{"true"});
+  CHECK(result.of("rollback_started").empty());
+  CHECK(result.of("rollback_step_started").empty());
+  CHECK(result.values("run_finished", "outcome") == Lines{"failed"});
+  CHECK(result.outcome() == "failed");
+  CHECK(result.run.state.point_of_no_return_passed);
+  CHECK(result.console.find("a point of no return has started, so there is no rollback: fix "
+                            "forward") != std::string::npos);
+}
+
+// ----- gates -------------------------------------------------------------------------------------
+
+TEST_CASE("a gate check whose output does not match expect.stdout is a no-go") {
+  Harness harness({
+      with_policy(gate_task("g", {make_check("recon", "^RECONCILED")}, {}), OnFailure::stop),
+      make_task("after", minutes(1), {"g"}),
+  });
+  harness.outcomes["g: recon"] = {prints("NOT YET 3 open\n")};
+  const Result result = harness.run();
+  CHECK(result.values("check_finished", "check") == Lines{"recon"});
+  CHECK(result.values("check_finished", "passed") == Lines{"false"});
+  CHECK(result.values("check_finished", "reason") == Lines{"stdout does not match /^RECONCILED/"});
+  const JournalEvent finished = result.one("task_finished", "g");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["reason"] == "check 'recon' failed: stdout does not match /^RECONCILED/");
+  CHECK(result.tasks("task_started") == Lines{"g"});
+  CHECK(result.values("task_started", "kind") == Lines{"gate"});
+  CHECK(result.outcome() == "failed");
+  CHECK(result.console.find("[g] NOT YET 3 open\n") != std::string::npos);
+}
+
+TEST_CASE("a gate check whose output matches passes the gate") {
+  Harness harness({
+      gate_task("g", {make_check("recon", "^RECONCILED")}, {}),
+      make_task("after", minutes(1), {"g"}),
+  });
+  harness.outcomes["g: recon"] = {prints("RECONCILED 1400 accounts\n")};
+  const Result result = harness.run();
+  CHECK(result.values("check_finished", "passed") == Lines{"true"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded", "succeeded"});
+  CHECK(result.of("gate_waiting").empty());
+  CHECK(result.process_names() == Lines{"g: recon", "after"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a gate check polled with retries passes on the third attempt") {
+  Harness harness({gate_task("g", {make_check("ready", {}, 5, minutes(1))}, {})});
+  harness.outcomes["g: ready"] = {exits(1), exits(1), exits(0)};
+  const Result result = harness.run();
+  CHECK(result.values("check_finished", "attempt") == Lines{"1", "2", "3"});
+  CHECK(result.values("check_finished", "passed") == Lines{"false", "false", "true"});
+  CHECK(result.values("check_finished", "reason") ==
+        Lines{"exit code 1, expected 0", "exit code 1, expected 0", ""});
+  CHECK(result.elapsed("check_finished") == Times{0, minute_ms, 2 * minute_ms});
+  CHECK(result.tasks("task_started") == Lines{"g"});
+  const JournalEvent finished = result.one("task_finished", "g");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.elapsed_ms == 2 * minute_ms);
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a gate check that never holds fails after its retries") {
+  Harness harness(
+      {with_policy(gate_task("g", {make_check("ready", {}, 1, minutes(1))}, {}), OnFailure::stop)});
+  harness.outcomes["g: ready"] = {exits(3)};
+  const Result result = harness.run();
+  CHECK(result.values("check_finished", "attempt") == Lines{"1", "2"});
+  CHECK(result.one("task_finished", "g").fields["reason"] ==
+        "check 'ready' failed: exit code 3, expected 0");
+  CHECK(result.outcome() == "failed");
+}
+
+TEST_CASE("gate checks run one after the other then approvals by auto") {
+  Harness harness({gate_task("g", {make_check("one"), make_check("two")}, {"lead", "owner"})});
+  harness.options.auto_people = true;
+  const Result result = harness.run();
+  CHECK(result.values("check_finished", "check") == Lines{"one", "two"});
+  CHECK(result.values("gate_waiting", "approvers") == Lines{R"(["lead","owner"])"});
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  CHECK(result.values("gate_approved", "by") == Lines{"auto", "auto"});
+  CHECK(result.values("gate_approved", "user") == Lines{"ops", "ops"});
+  CHECK(result.values("gate_approved", "host") == Lines{"host-1", "host-1"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded"});
+  CHECK(result.run.state.tasks[0].approved_by == Lines{"lead", "owner"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a manual task with auto_people is done by auto") {
+  Harness harness({manual_task("m", minutes(30))});
+  harness.options.auto_people = true;
+  const Result result = harness.run();
+  CHECK(result.values("task_started", "kind") == Lines{"manual"});
+  CHECK(result.values("task_started", "command") == Lines{""});
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "auto");
+  CHECK(finished.fields["user"] == "ops");
+  CHECK(finished.fields["host"] == "host-1");
+  CHECK(result.started.empty());
+  CHECK(result.run.state.tasks[0].by == "auto");
+  CHECK(result.outcome() == "succeeded");
+}
+
+// ----- people at the terminal --------------------------------------------------------------------
+
+TEST_CASE("a manual task answered at the terminal is done by the name typed") {
+  Harness harness({manual_task("m", minutes(30)), make_task("after", minutes(1), {"m"})});
+  harness.type(minutes(1), {"d", "alice"});
+  const Result result = harness.run();
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.elapsed_ms == 2 * minute_ms);
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "alice");
+  CHECK(finished.fields["user"] == "ops");
+  CHECK(finished.fields["host"] == "host-1");
+  CHECK(result.tasks("task_started") == Lines{"m", "after"});
+  CHECK(result.console.find("[m] done, failed or skipped? [d/f/s]: ") != std::string::npos);
+  CHECK(result.console.find("[m] your name: ") != std::string::npos);
+  CHECK(result.console.find("    Do it by hand.\n") != std::string::npos);
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a manual task marked failed or skipped at the terminal") {
+  SUBCASE("failed") {
+    Harness harness({with_policy(manual_task("m"), OnFailure::stop), make_task("b", {}, {"m"})});
+    harness.type(minutes(1), {"f", "bob"});
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("task_finished", "m");
+    CHECK(finished.fields["status"] == "failed");
+    CHECK(finished.fields["reason"] == "marked failed by bob");
+    CHECK(finished.fields["by"] == "bob");
+    CHECK_FALSE(finished.fields.contains("decision"));
+    CHECK(result.tasks("task_started") == Lines{"m"});
+    CHECK(result.outcome() == "failed");
+  }
+  SUBCASE("skipped") {
+    Harness harness({manual_task("m"), make_task("b", {}, {"m"})});
+    harness.type(minutes(1), {"skipped", "bob"});
+    const Result result = harness.run();
+    CHECK(result.values("task_finished", "status") == Lines{"skipped", "succeeded"});
+    CHECK(result.one("task_finished", "m").fields["by"] == "bob");
+    CHECK(result.outcome() == "succeeded");
+  }
+}
+
+TEST_CASE("an answer that is not a verdict is asked again") {
+  Harness harness({manual_task("m")});
+  harness.type(minutes(1), {"maybe", "d", "alice"});
+  const Result result = harness.run();
+  CHECK(count(result.console, "[m] done, failed or skipped? [d/f/s]: ") == 2);
+  CHECK(result.one("task_finished", "m").fields["by"] == "alice");
+  CHECK(result.one("task_finished", "m").elapsed_ms == 3 * minute_ms);
+}
+
+TEST_CASE("approvals typed at the terminal are recorded by each approver") {
+  Harness harness({gate_task("g", {}, {"lead", "owner"})});
+  harness.type(minutes(1), {"g", "lead", "go", "owner"});
+  const Result result = harness.run();
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  CHECK(result.values("gate_approved", "by") == Lines{"lead", "owner"});
+  CHECK(result.elapsed("gate_approved") == Times{2 * minute_ms, 4 * minute_ms});
+  CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+  CHECK(result.console.find("[g] who decides? (lead, owner): ") != std::string::npos);
+  CHECK(result.console.find("[g] who decides? (owner): ") != std::string::npos);
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("each approval prompt is shown once") {
+  Harness harness({gate_task("g", {}, {"lead", "owner"})});
+  harness.type(minutes(1), {"g", "lead", "g", "owner"});
+  const Result result = harness.run();
+  CHECK(count(result.console, "[g] go or no-go? [g/n]: ") == 2);
+}
+
+TEST_CASE("a rejection typed at the terminal is a no-go and the failure policy applies") {
+  Harness harness({with_rollback(make_task("prep", minutes(1))),
+                   gate_task("g", {}, {"lead", "owner"}, {"prep"}),
+                   make_task("after", minutes(1), {"g"})});
+  harness.type(minutes(5), {"n", "owner"});
+  const Result result = harness.run();
+  const JournalEvent rejected = result.one("gate_rejected", "g");
+  CHECK(rejected.fields["by"] == "owner");
+  CHECK(rejected.fields["approver"] == "owner");
+  CHECK(rejected.fields["user"] == "ops");
+  const JournalEvent finished = result.one("task_finished", "g");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["reason"] == "no-go: rejected by owner");
+  CHECK(finished.fields["by"] == "owner");
+  CHECK(result.tasks("task_started") == Lines{"prep", "g"});
+  CHECK(result.tasks("rollback_step_started") == Lines{"prep"});
+  CHECK(result.values("run_stopping", "reason") == Lines{"task g failed"});
+  CHECK(result.outcome() == "rolled_back");
+  CHECK(result.run.state.tasks[1].by == "owner");
+}
+
+TEST_CASE("an approver name that is not in the list is asked again") {
+  Harness harness({gate_task("g", {}, {"lead"})});
+  harness.type(minutes(1), {"g", "mallory", "lead"});
+  const Result result = harness.run();
+  CHECK(result.console.find("'mallory' is not one of: lead\n") != std::string::npos);
+  CHECK(count(result.console, "[g] who decides? (lead): ") == 2);
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead"});
+  CHECK(result.elapsed("gate_approved") == Times{3 * minute_ms});
+  CHECK(result.of("gate_rejected").empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a closed terminal leaves the question to the inbox: without one the run cannot go on") {
+  TempDir dir;
+  Harness harness({with_policy(manual_task("m"), OnFailure::stop), make_task("b", {}, {"m"})});
+  harness.run_dir = dir.path();
+  harness.inject(minutes(5), TerminalClosed{});
+  const Result result = harness.run_to_stall();
+  CHECK(result.error == fmt::format("the run waits for a person, and no terminal or inbox can "
+                                    "reach one: cutover mark {} m done|failed|skipped --by NAME; "
+                                    "the journal is intact and the run can be resumed",
+                                    dir.path().string()));
+  CHECK(result.of("task_finished").empty());
+  CHECK(result.of("run_finished").empty());
+  CHECK(result.tasks("task_started") == Lines{"m"});
+  CHECK(result.console.find("the terminal's input closed: answer from another terminal\n") !=
+        std::string::npos);
+  CHECK(result.console.find(fmt::format("    cutover mark {} m done|failed|skipped --by NAME\n",
+                                        dir.path().string())) != std::string::npos);
+}
+
+TEST_CASE("a decision from the inbox settles a question after the terminal closed") {
+  TempDir dir;
+  Harness harness({with_policy(manual_task("m"), OnFailure::stop), make_task("b", {}, {"m"})});
+  harness.run_dir = dir.path();
+  harness.inject(minutes(5), TerminalClosed{});
+  harness.decide(minutes(30), marked("d-1", "m", Verdict::done, "alice", "checked the ledger"));
+  const Result result = harness.run();
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.elapsed_ms == 30 * minute_ms);
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "alice");
+  CHECK(finished.fields["decision"] == "d-1");
+  CHECK(result.tasks("task_started") == Lines{"m", "b"});
+  CHECK(result.outcome() == "succeeded");
+  CHECK(read_inbox(dir.path()).empty());
+}
+
+TEST_CASE("a closed terminal leaves a waiting approval to the inbox") {
+  TempDir dir;
+  Harness harness({with_policy(gate_task("g", {}, {"lead"}), OnFailure::stop)});
+  harness.run_dir = dir.path();
+  harness.type(minutes(1), {"g"}).inject(minutes(2), TerminalClosed{});
+  SUBCASE("nobody approves") {
+    const Result result = harness.run_to_stall();
+    CHECK(result.of("gate_approved").empty());
+    CHECK(result.of("task_finished").empty());
+    CHECK(result.error.find(fmt::format("cutover approve|reject {} g --by NAME",
+                                        dir.path().string())) != std::string::npos);
+  }
+  SUBCASE("the lead approves from another terminal") {
+    harness.decide(minutes(10), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+    const Result result = harness.run();
+    const JournalEvent approved = result.one("gate_approved", "g");
+    CHECK(approved.fields["approver"] == "lead");
+    CHECK(approved.fields["decision"] == "d-1");
+    CHECK(approved.elapsed_ms == 10 * minute_ms);
+    CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+    CHECK(result.outcome() == "succeeded");
+  }
+}
+
+TEST_CASE("a question asked after the terminal closed shows how to answer it elsewhere") {
+  TempDir dir;
+  Harness harness(
+      {make_task("a", minutes(10)), with_policy(manual_task("m", {}, {"a"}), OnFailure::stop)});
+  harness.run_dir = dir.path();
+  harness.inject(minutes(1), TerminalClosed{});
+  harness.decide(minutes(20), marked("d-1", "m", Verdict::failed, "bob"));
+  const Result result = harness.run();
+  CHECK(result.console.find(
+            fmt::format("    answer with: cutover mark {} m done|failed|skipped --by NAME\n",
+                        dir.path().string())) != std::string::npos);
+  CHECK(result.console.find("[m] done, failed or skipped?") == std::string::npos);
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["reason"] == "marked failed by bob");
+  CHECK(finished.elapsed_ms == 20 * minute_ms);
+  CHECK(result.outcome() == "failed");
+}
+
+// ----- signals -----------------------------------------------------------------------------------
+
+TEST_CASE("a first Ctrl-C starts nothing new and lets running tasks finish") {
+  Harness harness({make_task("a", minutes(10)), make_task("b", minutes(10), {"a"}),
+                   make_task("c", minutes(10))});
+  harness.inject(minutes(5), SignalReceived{SIGINT});
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"a"});
+  CHECK(result.values("signal_received", "signal") == Lines{"SIGINT"});
+  CHECK(result.values("signal_received", "action") == Lines{"drain"});
+  CHECK(result.elapsed("signal_received") == Times{5 * minute_ms});
+  CHECK(result.values("run_stopping", "reason") == Lines{"interrupted by SIGINT"});
+  CHECK(result.values("run_stopping", "interrupt") == Lines{"true"});
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.elapsed_ms == 10 * minute_ms);
+  CHECK(result.values("run_finished", "outcome") == Lines{"interrupted"});
+  CHECK(result.values("run_finished", "exit_code") == Lines{"130"});
+  CHECK(result.outcome() == "interrupted");
+  CHECK(result.run.state.interrupted);
+}
+
+TEST_CASE("a second Ctrl-C terminates running tasks") {
+  Harness harness({make_task("a", minutes(10)), make_task("b", minutes(10), {"a"})});
+  harness.inject(minutes(5), SignalReceived{SIGINT}).inject(minutes(6), SignalReceived{SIGINT});
+  const Result result = harness.run();
+  CHECK(result.values("signal_received", "action") == Lines{"drain", "terminate"});
+  CHECK(result.of("run_stopping").size() == 1);
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.elapsed_ms == 6 * minute_ms);
+  CHECK(finished.fields["status"] == "interrupted");
+  CHECK(finished.fields["reason"] == "terminated: the run was interrupted");
+  CHECK(finished.fields["duration_ms"] == 6 * minute_ms);
+  CHECK(result.run.state.tasks[0].status == TaskStatus::interrupted);
+  CHECK(result.run.state.tasks[1].status == TaskStatus::pending);
+  CHECK(result.tasks("task_started") == Lines{"a"});
+  CHECK(result.outcome() == "interrupted");
+  CHECK(result.end_ms() == 6 * minute_ms);
+}
+
+TEST_CASE("a second Ctrl-C interrupts a task waiting to retry") {
+  Task a = make_task("a", minutes(1));
+  a.retries = 3;
+  a.retry_delay = minutes(10);
+  Harness harness({a});
+  harness.outcomes["a"] = {exits(1)};
+  harness.inject(minutes(2), SignalReceived{SIGINT}).inject(minutes(3), SignalReceived{SIGINT});
+  const Result result = harness.run();
+  CHECK(result.values("task_started", "attempt") == Lines{"1"});
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.fields["status"] == "interrupted");
+  CHECK(finished.fields["reason"] == "interrupted while waiting to retry");
+  CHECK(finished.elapsed_ms == 3 * minute_ms);
+  CHECK(result.outcome() == "interrupted");
+}
+
+TEST_CASE("SIGHUP neither stops the run nor writes to the lost terminal") {
+  Harness harness({make_task("a", minutes(10)), make_task("b", minutes(5), {"a"})});
+  harness.inject(minutes(1), SignalReceived{SIGHUP});
+  const Result result = harness.run();
+  CHECK(result.values("signal_received", "signal") == Lines{"SIGHUP"});
+  CHECK(result.values("signal_received", "action") == Lines{"continue"});
+  CHECK(result.of("run_stopping").empty());
+  CHECK(result.tasks("task_started") == Lines{"a", "b"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded", "succeeded"});
+  CHECK(result.outcome() == "succeeded");
+  CHECK(result.end_ms() == 15 * minute_ms);
+  CHECK(result.console.find("start  a") != std::string::npos);
+  CHECK(result.console.find("start  b") == std::string::npos);
+}
+
+// ----- secrets -----------------------------------------------------------------------------------
+
+TEST_CASE("secret values are redacted on the console in the task log and in the journal") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "logs");
+  Task a = make_task("a", minutes(1));
+  a.kind = Command{"psql --password {{ DB_PASSWORD }}"};
+  Harness harness({a});
+  harness.runbook.vars = {{"DSN", "postgres://app:hunter2@db"}};
+  harness.secrets = {{"DB_PASSWORD", "hunter2"}};
+  harness.run_dir = dir.path();
+  VirtualOutcome outcome;
+  outcome.out = "connected as app/hunter2\nhunter2 accepted\n";
+  outcome.err = "warning: password hunter2 on the command line\n";
+  harness.outcomes["a"] = {outcome};
+  const Result result = harness.run();
+
+  CHECK(result.values("task_started", "command") == Lines{"psql --password ***"});
+  REQUIRE(result.started.size() == 1);
+  CHECK(result.started[0].argv.back() == "psql --password hunter2");  // the process gets it
+  CHECK(result.values("run_started", "vars") == Lines{R"({"DSN":"postgres://app:***@db"})"});
+
+  CHECK(result.console.find("[a] connected as app/***\n") != std::string::npos);
+  CHECK(result.console.find("[a] *** accepted\n") != std::string::npos);
+  CHECK(result.console.find("[a] warning: password *** on the command line\n") !=
+        std::string::npos);
+  CHECK(result.console.find("hunter2") == std::string::npos);
+
+  const std::string log = read_text(dir / "logs/a.log");
+  CHECK(log.find(" out connected as app/***\n") != std::string::npos);
+  CHECK(log.find(" out *** accepted\n") != std::string::npos);
+  CHECK(log.find(" err warning: password *** on the command line\n") != std::string::npos);
+  CHECK(log.find("psql --password ***") != std::string::npos);
+  CHECK(log.find("hunter2") == std::string::npos);
+
+  for (const JournalEvent& event : result.events) {
+    CHECK(event.fields.dump().find("hunter2") == std::string::npos);
+  }
+  CHECK(result.outcome() == "succeeded");
+}
+
+// ----- dry run -----------------------------------------------------------------------------------
+
+TEST_CASE("a dry run succeeds everywhere and its timeline is the critical path of estimates") {
+  Task failing_check = gate_task("g", {make_check("recon", "^RECONCILED")}, {"lead"}, {"m"});
+  failing_check.estimate = minutes(5);
+  Harness harness({
+      make_task("a", minutes(10)),
+      manual_task("m", minutes(30), {"a"}),
+      failing_check,
+      make_task("c", minutes(20)),
+      make_task("d", minutes(60), {"c"}),
+      make_task("e", {}, {"g", "d"}),
+  });
+  harness.options.dry_run = true;
+  harness.options.jobs = 8;
+  harness.outcomes["g: recon"] = {prints("NOT YET\n")};  // never asked: the gate is simulated
+  const Result result = harness.run();
+  CHECK(result.values("run_started", "dry_run") == Lines{"true"});
+  CHECK(result.values("task_finished", "status") ==
+        Lines{"succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "succeeded"});
+  CHECK(result.of("gate_waiting").empty());
+  CHECK(result.of("check_finished").empty());
+  CHECK(result.one("task_finished", "g").elapsed_ms == 45 * minute_ms);
+  CHECK(result.one("task_started", "e").elapsed_ms == 80 * minute_ms);
+  CHECK(result.values("run_finished", "outcome") == Lines{"succeeded"});
+  CHECK(result.end_ms() == 80 * minute_ms);
+  CHECK(result.run.state.last_elapsed_ms == 80 * minute_ms);
+  CHECK(result.outcome() == "succeeded");
+  CHECK(result.console.find("approvals: lead") != std::string::npos);
+}
+
+TEST_CASE("a dry run with -j 1 takes the sum of the estimates") {
+  Harness harness({make_task("a", minutes(10)), make_task("b", minutes(20)),
+                   make_task("c", minutes(5), {"a"})});
+  harness.options.dry_run = true;
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"b", "a", "c"});
+  CHECK(result.end_ms() == 35 * minute_ms);
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a dry run shows each command with secrets redacted") {
+  Task a = make_task("a", minutes(1));
+  a.kind = Command{"deploy --token {{ TOKEN }}"};
+  Harness harness({a});
+  harness.options.dry_run = true;
+  harness.secrets = {{"TOKEN", "s3cr3t"}};
+  const Result result = harness.run();
+  CHECK(result.console.find("    $ deploy --token ***\n") != std::string::npos);
+  CHECK(result.console.find("s3cr3t") == std::string::npos);
+  CHECK(result.values("task_started", "command") == Lines{"deploy --token ***"});
+}
+
+// ----- the journal's durability
+// -------------------------------------------------------------------
+
+namespace {
+
+// What the executor did, in order: appends (with their durability), syncs and process starts.
+struct Trace {
+  Lines lines;
+};
+
+class TracingSink : public EventSink {
+ public:
+  TracingSink(MemoryJournal& inner, Trace& trace) : inner_(inner), trace_(trace) {}
+  const JournalEvent& append(std::string type, nlohmann::ordered_json fields,
+                             Durability durability) override {
+    const std::string task = fields.value("task", "");
+    trace_.lines.push_back(fmt::format("{} {}{}", durability == Durability::now ? "now" : "append",
+                                       type, task.empty() ? "" : " " + task));
+    return inner_.append(std::move(type), std::move(fields), durability);
+  }
+  void sync() override { trace_.lines.push_back("sync"); }
+
+ private:
+  MemoryJournal& inner_;
+  Trace& trace_;
+};
+
+class TracingRunner : public ProcessRunner {
+ public:
+  TracingRunner(VirtualRunner& inner, Trace& trace) : inner_(inner), trace_(trace) {}
+  void start(ProcessId id, const ProcessSpec& spec) override {
+    trace_.lines.push_back("spawn " + spec.name);
+    inner_.start(id, spec);
+  }
+  void terminate_all() override { inner_.terminate_all(); }
+  void wake_at(std::chrono::steady_clock::time_point when, std::uint64_t token) override {
+    inner_.wake_at(when, token);
+  }
+  std::vector<Occurrence> wait() override { return inner_.wait(); }
+  std::chrono::steady_clock::time_point now() const override { return inner_.now(); }
+
+ private:
+  VirtualRunner& inner_;
+  Trace& trace_;
+};
+
+}  // namespace
+
+TEST_CASE("every journalled event is synced before a process is spawned") {
+  Task a = with_rollback(make_task("a", minutes(1)));
+  a.retries = 1;
+  Task b = make_task("b", minutes(2), {"a"});
+  const Runbook runbook = make_runbook({
+      a,
+      b,
+      gate_task("g", {make_check("ok")}, {"lead"}, {"a"}),
+      manual_task("m", minutes(1), {"g"}),
+      make_task("x", minutes(1), {"m", "b"}),
+  });
+  const RunGraph graph = make_run_graph(runbook);
+  int a_starts = 0;
+  VirtualRunner virtual_runner([&](const ProcessSpec& spec) {
+    if (spec.name == "a" && a_starts++ == 0) return exits(1);
+    if (spec.name == "x") return exits(1);
+    return VirtualOutcome{};
+  });
+  Trace trace;
+  TracingRunner runner(virtual_runner, trace);
+  MemoryJournal memory([&virtual_runner, start = virtual_runner.now()] {
+    return std::chrono::duration_cast<Duration>(virtual_runner.now() - start).count();
+  });
+  TracingSink journal(memory, trace);
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out != nullptr);
+  Console console(out, {});
+  ExecutorOptions options;
+  options.jobs = 2;
+  options.auto_people = true;
+  const ExecutorSetup setup{runbook, {}, {}, "test/run", {}, {}, "ops", "host-1"};
+  const ExecutorResult result = execute(setup, graph, runner, journal, console, options);
+  std::fclose(out);
+  CHECK(result.outcome == RunOutcome::rolled_back);
+
+  bool unsynced = false;
+  std::size_t spawns = 0;
+  for (const std::string& line : trace.lines) {
+    CAPTURE(line);
+    if (line.starts_with("append ")) unsynced = true;
+    if (line.starts_with("now ") || line == "sync") unsynced = false;
+    if (line.starts_with("spawn ")) {
+      ++spawns;
+      CHECK_FALSE(unsynced);
+    }
+  }
+  // a twice, b, the gate's check, x, then a's rollback; m and the approval spawn nothing.
+  CHECK(spawns == 6);
+  // Decisions by people, stops and ends are durable at once; task starts wait for the round.
+  Lines starts;
+  Lines durable;
+  for (const std::string& line : trace.lines) {
+    if (line.find(" task_started ") != std::string::npos) starts.push_back(line);
+    if (line.starts_with("now ")) durable.push_back(line);
+  }
+  CHECK(starts == Lines{"append task_started a", "append task_started a", "append task_started b",
+                        "append task_started g", "append task_started m", "append task_started x"});
+  CHECK(durable == Lines{"now run_started", "now gate_approved g", "now task_finished m",
+                         "now run_stopping", "now rollback_started", "now rollback_step_finished a",
+                         "now run_finished"});
+}
+
+// ----- more people, signals, checks, secrets ----------------------------------------------------
+
+TEST_CASE("questions are put one at a time in order of preference") {
+  Harness harness({manual_task("m1", minutes(30)), manual_task("m2", minutes(5)),
+                   manual_task("m3", minutes(60))});
+  harness.type(minutes(1), {"d", "alice", "s", "bob", "d", "carol"});
+  const Result result = harness.run();
+  CHECK(result.tasks("task_started") == Lines{"m3", "m1", "m2"});
+  CHECK(result.tasks("task_finished") == Lines{"m3", "m1", "m2"});
+  CHECK(result.values("task_finished", "by") == Lines{"alice", "bob", "carol"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded", "skipped", "succeeded"});
+  CHECK(result.elapsed("task_finished") == Times{2 * minute_ms, 4 * minute_ms, 6 * minute_ms});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a manual rollback step answered at the terminal") {
+  Task m = manual_task("m");
+  m.rollback = ManualRollback{"Reverse the journal entries."};
+  Harness harness({m, make_task("x", minutes(1), {"m"})});
+  harness.outcomes["x"] = {exits(1)};
+  SUBCASE("done") {
+    harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"d", "carol"});
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("rollback_step_finished", "m");
+    CHECK(finished.fields["status"] == "succeeded");
+    CHECK(finished.fields["by"] == "carol");
+    CHECK(finished.elapsed_ms == 11 * minute_ms);
+    CHECK(result.console.find("[m] rollback done or failed? [d/f]: ") != std::string::npos);
+    CHECK(result.console.find("    Reverse the journal entries.\n") != std::string::npos);
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("failed") {
+    harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"f", "carol"});
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("rollback_step_finished", "m");
+    CHECK(finished.fields["status"] == "failed");
+    CHECK(finished.fields["reason"] == "marked failed by carol");
+    CHECK(finished.fields["by"] == "carol");
+    CHECK(result.outcome() == "rollback_failed");
+  }
+}
+
+TEST_CASE("a second Ctrl-C interrupts a task whose question waits") {
+  Harness harness({manual_task("m"), make_task("b", {}, {"m"})});
+  harness.inject(minutes(1), SignalReceived{SIGINT}).inject(minutes(2), SignalReceived{SIGINT});
+  const Result result = harness.run();
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["status"] == "interrupted");
+  CHECK(finished.fields["reason"] == "interrupted before anyone answered");
+  CHECK(finished.elapsed_ms == 2 * minute_ms);
+  CHECK(result.outcome() == "interrupted");
+}
+
+TEST_CASE("SIGTERM terminates running tasks at once") {
+  Harness harness({make_task("a", minutes(10)), make_task("b", minutes(10), {"a"})});
+  harness.inject(minutes(3), SignalReceived{SIGTERM});
+  const Result result = harness.run();
+  CHECK(result.values("signal_received", "signal") == Lines{"SIGTERM"});
+  CHECK(result.values("signal_received", "action") == Lines{"terminate"});
+  CHECK(result.values("run_stopping", "reason") == Lines{"interrupted by SIGTERM"});
+  CHECK(result.one("task_finished", "a").fields["status"] == "interrupted");
+  CHECK(result.end_ms() == 3 * minute_ms);
+  CHECK(result.outcome() == "interrupted");
+}
+
+TEST_CASE("a gate check sees each line of its output ended by a newline") {
+  struct Case {
+    std::string pattern;
+    bool passes;
+  };
+  for (const Case& c : {Case{"^OK$", false}, Case{"OK$", false}, Case{"(?m)^OK$", true},
+                        Case{"^lag", true}, Case{R"(lag \d+ bytes)", true}}) {
+    CAPTURE(c.pattern);
+    Harness harness(
+        {with_policy(gate_task("g", {make_check("lag", c.pattern)}, {}), OnFailure::stop)});
+    harness.outcomes["g: lag"] = {prints("lag 12 bytes\r\nOK")};
+    const Result result = harness.run();
+    CHECK(result.values("check_finished", "passed") == Lines{c.passes ? "true" : "false"});
+    CHECK(result.outcome() == (c.passes ? "succeeded" : "failed"));
+  }
+}
+
+TEST_CASE("a gate check's stderr expectation") {
+  GateCheck check = make_check("quiet");
+  check.expect.stderr_pattern = "^$";
+  SUBCASE("nothing on stderr holds") {
+    Harness harness({gate_task("g", {check}, {})});
+    const Result result = harness.run();
+    CHECK(result.values("check_finished", "passed") == Lines{"true"});
+  }
+  SUBCASE("an error line is a no-go") {
+    Harness harness({with_policy(gate_task("g", {check}, {}), OnFailure::stop)});
+    VirtualOutcome noisy;
+    noisy.err = "ERROR: 3 postings rejected\n";
+    harness.outcomes["g: quiet"] = {noisy};
+    const Result result = harness.run();
+    CHECK(result.values("check_finished", "reason") == Lines{"stderr does not match /^$/"});
+    CHECK(result.outcome() == "failed");
+  }
+  SUBCASE("a check expecting another exit code") {
+    GateCheck failing = make_check("refuses");
+    failing.expect.exit_code = 3;
+    Harness harness({with_policy(gate_task("g", {failing}, {}), OnFailure::stop)});
+    harness.outcomes["g: refuses"] = {exits(3)};
+    const Result result = harness.run();
+    CHECK(result.values("check_finished", "passed") == Lines{"true"});
+    CHECK(result.values("check_finished", "exit_code") == Lines{"3"});
+    CHECK(result.outcome() == "succeeded");
+  }
+}
+
+TEST_CASE("a gate check that outlives its own timeout is a no-go") {
+  GateCheck check = make_check("slow");
+  check.timeout = seconds(30);
+  Task gate = with_policy(gate_task("g", {check}, {}), OnFailure::stop);
+  gate.timeout = minutes(10);
+  Harness harness({gate});
+  VirtualOutcome slow;
+  slow.duration = minutes(5);
+  harness.outcomes["g: slow"] = {slow};
+  const Result result = harness.run();
+  CHECK(result.values("check_finished", "timed_out") == Lines{"true"});
+  CHECK(result.values("check_finished", "reason") ==
+        Lines{"timed out after 30s (killed by SIGTERM)"});
+  CHECK(result.elapsed("check_finished") == Times{30'000});
+  CHECK(result.outcome() == "failed");
+}
+
+TEST_CASE("a gate check matches the redacted output") {
+  Harness harness(
+      {with_policy(gate_task("g", {make_check("token", "hunter2")}, {}), OnFailure::stop)});
+  harness.secrets = {{"PASSWORD", "hunter2"}};
+  harness.outcomes["g: token"] = {prints("password is hunter2\n")};
+  const Result result = harness.run();
+  CHECK(result.values("check_finished", "passed") == Lines{"false"});
+  CHECK(result.console.find("[g] password is ***\n") != std::string::npos);
+}
+
+TEST_CASE("a secret split across two reads of a child's output is still redacted") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "logs");
+  Harness harness({make_task("a", minutes(1))});
+  harness.secrets = {{"PASSWORD", "hunter2"}};
+  harness.run_dir = dir.path();
+  // The first process started gets ProcessId 1.
+  harness.inject(seconds(10), ProcessOutput{1, Stream::out, "login with hun"})
+      .inject(seconds(20), ProcessOutput{1, Stream::out, "ter2 ok\nbye"});
+  const Result result = harness.run();
+  CHECK(result.console.find("[a] login with *** ok\n[a] bye\n") != std::string::npos);
+  CHECK(result.console.find("hun") == std::string::npos);
+  const std::string log = read_text(dir / "logs/a.log");
+  CHECK(log.find(" out login with *** ok\n") != std::string::npos);
+  CHECK(log.find(" out bye\n") != std::string::npos);
+  CHECK(log.find("hun") == std::string::npos);
+}
+
+TEST_CASE("a rollback command is journalled with secrets redacted") {
+  Task a = make_task("a", minutes(1));
+  a.rollback = CommandRollback{"undo --key {{ KEY }}", {}};
+  Harness harness({a, make_task("x", minutes(1), {"a"})});
+  harness.secrets = {{"KEY", "k-123456"}};
+  harness.outcomes["x"] = {exits(1)};
+  const Result result = harness.run();
+  CHECK(result.values("rollback_step_started", "command") == Lines{"undo --key ***"});
+  CHECK(result.values("rollback_step_started", "kind") == Lines{"run"});
+  REQUIRE(result.started.size() == 3);
+  CHECK(result.started[2].argv.back() == "undo --key k-123456");
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("a rollback step's process does not pass for the task's own attempt") {
+  Harness harness({with_rollback(make_task("a", minutes(1))), make_task("x", minutes(1), {"a"})});
+  harness.outcomes["x"] = {exits(1)};
+  const Result result = harness.run();
+  CHECK(result.process_names() == Lines{"a", "x", "a (rollback)"});
+  CHECK(result.run.state.tasks[0].pid == 10001);
+}
+
+// ----- decisions from other terminals ------------------------------------------------------------
+
+TEST_CASE("a non-interactive run waits for the inbox to settle a manual task") {
+  TempDir dir;
+  Harness harness({with_rollback(make_task("prep", minutes(1))), manual_task("m", {}, {"prep"}),
+                   make_task("after", minutes(1), {"m"})});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  SUBCASE("done, with a note") {
+    harness.decide(minutes(15), marked("d-1", "m", Verdict::done, "alice", "ledger closed"));
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("task_finished", "m");
+    CHECK(finished.elapsed_ms == 15 * minute_ms);
+    CHECK(finished.fields["status"] == "succeeded");
+    CHECK(finished.fields["by"] == "alice");
+    CHECK(finished.fields["user"] == "alice-u");
+    CHECK(finished.fields["host"] == "laptop");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK(finished.fields["note"] == "ledger closed");
+    CHECK(result.tasks("task_started") == Lines{"prep", "m", "after"});
+    CHECK(result.values("run_started", "non_interactive") == Lines{"true"});
+    CHECK(result.console.find(
+              fmt::format("    answer with: cutover mark {} m done|failed|skipped --by NAME\n",
+                          dir.path().string())) != std::string::npos);
+    CHECK(result.console.find("[m] done, failed or skipped?") == std::string::npos);
+    CHECK(result.run.state.decisions.contains("d-1"));
+    CHECK(result.run.state.tasks[1].by == "alice");
+    CHECK(result.outcome() == "succeeded");
+    CHECK(read_inbox(dir.path()).empty());
+  }
+  SUBCASE("failed: the failure policy applies") {
+    harness.decide(minutes(15), marked("d-1", "m", Verdict::failed, "bob"));
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("task_finished", "m");
+    CHECK(finished.fields["status"] == "failed");
+    CHECK(finished.fields["reason"] == "marked failed by bob");
+    CHECK(finished.fields["by"] == "bob");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK_FALSE(finished.fields.contains("note"));
+    CHECK(result.values("run_stopping", "reason") == Lines{"task m failed"});
+    CHECK(result.tasks("rollback_step_started") == Lines{"prep"});
+    CHECK(result.tasks("task_started") == Lines{"prep", "m"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("skipped") {
+    harness.decide(minutes(15), marked("d-1", "m", Verdict::skipped, "carol"));
+    const Result result = harness.run();
+    const JournalEvent finished = result.one("task_finished", "m");
+    CHECK(finished.fields["status"] == "skipped");
+    CHECK(finished.fields["by"] == "carol");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK(result.tasks("task_started") == Lines{"prep", "m", "after"});
+    CHECK(result.outcome() == "succeeded");
+  }
+  SUBCASE("retry is refused: a manual task is done, failed or skipped") {
+    harness.decide(minutes(5), marked("d-1", "m", Verdict::retry, "bob"));
+    harness.decide(minutes(6), marked("d-2", "m", Verdict::done, "bob"));
+    const Result result = harness.run();
+    const JournalEvent refused = result.one("decision_refused", "m");
+    CHECK(refused.fields["decision"] == "d-1");
+    CHECK(refused.fields["verdict"] == "retry");
+    CHECK(refused.fields["reason"] == "m waits for a person: mark it done, failed or skipped");
+    CHECK(result.one("task_finished", "m").fields["decision"] == "d-2");
+    CHECK(result.run.state.decisions.contains("d-1"));
+    CHECK(result.outcome() == "succeeded");
+  }
+}
+
+TEST_CASE("approvals from the inbox and from the terminal add up") {
+  TempDir dir;
+  Harness harness({gate_task("g", {}, {"lead", "owner"}), make_task("after", minutes(1), {"g"})});
+  harness.run_dir = dir.path();
+  harness.decide(minutes(2), gate_decision("d-lead", DecisionKind::approve, "g", "lead"));
+  harness.type(minutes(3), {"g", "owner"});
+  const Result result = harness.run();
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  CHECK(result.values("gate_approved", "decision") == Lines{"d-lead", ""});
+  CHECK(result.values("gate_approved", "user") == Lines{"alice-u", "ops"});
+  CHECK(result.values("gate_approved", "host") == Lines{"laptop", "host-1"});
+  CHECK(result.elapsed("gate_approved") == Times{2 * minute_ms, 4 * minute_ms});
+  CHECK(result.console.find("[g] who decides? (owner): ") != std::string::npos);
+  CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a second approval by the same approver is refused and journaled") {
+  TempDir dir;
+  Harness harness({gate_task("g", {}, {"lead", "owner"})});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  harness.decide(minutes(2), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  harness.decide(minutes(3), gate_decision("d-2", DecisionKind::approve, "g", "lead"));
+  harness.decide(minutes(4), gate_decision("d-3", DecisionKind::approve, "g", "owner"));
+  const Result result = harness.run();
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  const JournalEvent refused = result.one("decision_refused", "g");
+  CHECK(refused.elapsed_ms == 3 * minute_ms);
+  CHECK(refused.fields["decision"] == "d-2");
+  CHECK(refused.fields["kind"] == "approve");
+  CHECK(refused.fields["by"] == "lead");
+  CHECK(refused.fields["user"] == "alice-u");
+  CHECK(refused.fields["host"] == "laptop");
+  CHECK(refused.fields["run_id"] == std::string(run_id));
+  CHECK(refused.fields["reason"] == "lead already approved g");
+  CHECK(
+      result.console.find("refused: approve g by lead (alice-u@laptop): lead already approved g") !=
+      std::string::npos);
+  CHECK(result.run.state.decisions == std::set<std::string, std::less<>>{"d-1", "d-2", "d-3"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("a rejection from the inbox is a no-go") {
+  TempDir dir;
+  Harness harness({with_policy(gate_task("g", {}, {"lead", "owner"}), OnFailure::stop)});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  Decision rejection = gate_decision("d-1", DecisionKind::reject, "g", "owner");
+  rejection.note = "numbers do not reconcile";
+  harness.decide(minutes(2), rejection);
+  const Result result = harness.run();
+  const JournalEvent rejected = result.one("gate_rejected", "g");
+  CHECK(rejected.fields["approver"] == "owner");
+  CHECK(rejected.fields["decision"] == "d-1");
+  CHECK(rejected.fields["note"] == "numbers do not reconcile");
+  const JournalEvent finished = result.one("task_finished", "g");
+  CHECK(finished.fields["status"] == "failed");
+  CHECK(finished.fields["reason"] == "no-go: rejected by owner");
+  CHECK(result.outcome() == "failed");
+}
+
+TEST_CASE("a decision meant for another run is refused") {
+  TempDir dir;
+  Harness harness({manual_task("m")});
+  harness.run_dir = dir.path();
+  harness.options.non_interactive = true;
+  Decision elsewhere = marked("d-1", "m", Verdict::done);
+  elsewhere.run_id = "test/20261127T170000Z-rehearsal";
+  harness.decide(minutes(2), elsewhere);
+  harness.decide(minutes(3), marked("d-2", "m", Verdict::done, "bob"));
+  const Result result = harness.run();
+  const JournalEvent refused = result.one("decision_refused", "m");
+  CHECK(refused.fields["decision"] == "d-1");
+  CHECK(refused.fields["run_id"] == "test/20261127T170000Z-rehearsal");
+  CHECK(refused.fields["reason"] == "it was meant for run test/20261127T170000Z-rehearsal");
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["by"] == "bob");
+  CHECK(finished.elapsed_ms == 3 * minute_ms);
+  CHECK(read_inbox(dir.path()).empty());
+}
+
+TEST_CASE("an inbox file that is not a decision is refused and removed") {
+  TempDir dir;
+  const auto inbox = make_inbox(dir.path());
+  write_text(inbox / "20261128T170000000Z-1-garbage.json", "{\"id\": ");
+  Harness harness({make_task("a", minutes(10))});
+  harness.run_dir = dir.path();
+  harness.inject(minutes(1), InboxChanged{});
+  const Result result = harness.run();
+  const std::vector<JournalEvent> refused = result.of("decision_refused");
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].elapsed_ms == minute_ms);
+  CHECK(refused[0].fields["file"] == "20261128T170000000Z-1-garbage.json");
+  CHECK(text_of(refused[0].fields["reason"])
+            .starts_with("20261128T170000000Z-1-garbage.json cannot be read as a decision: "));
+  CHECK_FALSE(std::filesystem::exists(inbox / "20261128T170000000Z-1-garbage.json"));
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("the terminal answers first: a later mark from the inbox is refused") {
+  TempDir dir;
+  Harness harness({manual_task("m"), make_task("long", minutes(10))});
+  harness.run_dir = dir.path();
+  harness.type(minutes(1), {"d", "bob"});
+  harness.decide(minutes(3), marked("d-1", "m", Verdict::failed, "alice"));
+  const Result result = harness.run();
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "bob");
+  CHECK_FALSE(finished.fields.contains("decision"));
+  const JournalEvent refused = result.one("decision_refused", "m");
+  CHECK(refused.elapsed_ms == 3 * minute_ms);
+  CHECK(refused.fields["decision"] == "d-1");
+  CHECK(refused.fields["verdict"] == "failed");
+  CHECK(refused.fields["reason"] == "m already finished: succeeded (by bob)");
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("the inbox answers first: the question at the terminal is withdrawn") {
+  TempDir dir;
+  Harness harness({manual_task("m1", minutes(30)), manual_task("m2", minutes(5))});
+  harness.run_dir = dir.path();
+  // Someone at the terminal starts answering m1 ("d"), while alice marks it elsewhere.
+  harness.type(minutes(1), {"d"});
+  harness.decide(minutes(2), marked("d-1", "m1", Verdict::done, "alice"));
+  // The name typed next was meant for m1; m2 is being asked now, and a name is no verdict.
+  harness.type(minutes(3), {"bob", "s", "bob"});
+  const Result result = harness.run();
+  CHECK(result.console.find("[m1] answered at another terminal by alice (alice-u@laptop)\n") !=
+        std::string::npos);
+  const JournalEvent m1 = result.one("task_finished", "m1");
+  CHECK(m1.fields["by"] == "alice");
+  CHECK(m1.fields["decision"] == "d-1");
+  CHECK(m1.elapsed_ms == 2 * minute_ms);
+  const JournalEvent m2 = result.one("task_finished", "m2");
+  CHECK(m2.fields["status"] == "skipped");
+  CHECK(m2.fields["by"] == "bob");
+  CHECK(m2.elapsed_ms == 5 * minute_ms);
+  // m2 is asked once m1's question is withdrawn; the stray name is not taken as its verdict.
+  const auto withdrawn = result.console.find("[m1] answered at another terminal");
+  CHECK(result.console.find("[m2] done, failed or skipped? [d/f/s]: ", withdrawn) !=
+        std::string::npos);
+  CHECK(count(result.console, "[m2] your name: ") == 1);
+  CHECK(result.of("decision_refused").empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("an approval from the inbox that completes a gate withdraws its question") {
+  TempDir dir;
+  Harness harness({gate_task("g", {}, {"lead"}), manual_task("m", {}, {"g"})});
+  harness.run_dir = dir.path();
+  harness.type(minutes(1), {"g"});
+  harness.decide(minutes(2), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  // "lead" was meant as g's approver; m is asked now, and a name is no verdict.
+  harness.type(minutes(3), {"lead", "d", "carol"});
+  const Result result = harness.run();
+  CHECK(result.console.find("[g] answered at another terminal by lead (alice-u@laptop)\n") !=
+        std::string::npos);
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead"});
+  CHECK(result.values("gate_approved", "decision") == Lines{"d-1"});
+  CHECK(count(result.console, "[m] done, failed or skipped? [d/f/s]: ") == 2);
+  const JournalEvent finished = result.one("task_finished", "m");
+  CHECK(finished.fields["by"] == "carol");
+  CHECK(finished.elapsed_ms == 5 * minute_ms);
+  CHECK(result.of("decision_refused").empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+// ----- resume ------------------------------------------------------------------------------------
+
+namespace {
+
+// The events of a first run up to and including the n-th (1-based) event of a type: a crash
+// right after it.
+std::vector<JournalEvent> cut_after(const std::vector<JournalEvent>& events, std::string_view type,
+                                    int nth = 1) {
+  std::vector<JournalEvent> kept;
+  for (const JournalEvent& event : events) {
+    kept.push_back(event);
+    if (event.type == type && --nth == 0) return kept;
+  }
+  FAIL("the first run has no such event");
+  return kept;
+}
+
+}  // namespace
+
+TEST_CASE("resume: finished tasks do not run again and in-doubt ones rerun or wait for a person") {
+  const std::vector<Task> tasks = {
+      make_task("a", minutes(1)),
+      with_policy(make_task("copy", minutes(10), {"a"}), OnFailure::stop),
+      make_task("load", minutes(10), {"a"}),
+      make_task("end", minutes(1), {"copy", "load"}),
+  };
+  Harness first(tasks);
+  first.runbook.tasks[2].idempotent = true;
+  first.options.jobs = 2;
+  // Crashed while copy and load ran.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "process_started", 3);
+  TempDir dir;
+  Harness resumed(tasks);
+  resumed.runbook.tasks[2].idempotent = true;
+  resumed.options.jobs = 2;
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  Lines asked;
+  resumed.leftovers = [&](TaskIndex task, int group) {
+    asked.push_back(fmt::format("{}/{}", task, group));
+    return std::vector<int>{};
+  };
+  SUBCASE("without a decision the run waits") {
+    const Result result = resumed.run_to_stall();
+    CHECK(result.error.find(fmt::format("cutover mark {} copy done|failed|retry --by NAME",
+                                        dir.path().string())) != std::string::npos);
+    CHECK(result.process_names() == Lines{"load"});
+  }
+  SUBCASE("retry") {
+    resumed.decide(minutes(30), marked("d-1", "copy", Verdict::retry, "alice"));
+    const Result result = resumed.run();
+    CHECK(result.types().front() == "run_resumed");
+    CHECK(result.values("run_resumed", "mode") == Lines{"resume"});
+    CHECK(result.values("run_resumed", "user") == Lines{"ops"});
+    CHECK(result.tasks("task_in_doubt") == Lines{"copy", "load"});
+    CHECK(result.values("task_in_doubt", "action") == Lines{"wait", "rerun"});
+    CHECK(result.values("task_in_doubt", "reason") ==
+          Lines{"it is not idempotent: a person decides whether it finished",
+                "it is idempotent: it runs again"});
+    CHECK(result.values("task_in_doubt", "pid") == Lines{"10002", "10003"});
+    // Once when the run is taken up, and again before `retry` starts copy a second time.
+    CHECK(asked == Lines{"1/10002", "2/10003", "1/10002"});
+    const JournalEvent reset = result.one("task_reset", "copy");
+    CHECK(reset.fields["by"] == "alice");
+    CHECK(reset.fields["decision"] == "d-1");
+    CHECK(result.process_names() == Lines{"load", "copy", "end"});
+    CHECK(result.values("task_started", "attempt") == Lines{"2", "2", "1"});
+    CHECK(result.console.find("[copy] answered at another terminal by alice") != std::string::npos);
+    CHECK(result.outcome() == "succeeded");
+  }
+  SUBCASE("done") {
+    resumed.decide(minutes(30), marked("d-1", "copy", Verdict::done, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent finished = result.one("task_finished", "copy");
+    CHECK(finished.fields["status"] == "succeeded");
+    CHECK(finished.fields["by"] == "alice");
+    CHECK(result.process_names() == Lines{"load", "end"});
+    CHECK(result.outcome() == "succeeded");
+  }
+  SUBCASE("failed") {
+    resumed.decide(minutes(30), marked("d-1", "copy", Verdict::failed, "alice"));
+    const Result result = resumed.run();
+    CHECK(result.one("task_finished", "copy").fields["reason"] == "marked failed by alice");
+    CHECK(result.process_names() == Lines{"load"});
+    CHECK(result.values("run_stopping", "reason") == Lines{"task copy failed"});
+    CHECK(result.outcome() == "failed");
+  }
+}
+
+TEST_CASE("resume: a task whose processes are still alive is not started again") {
+  const std::vector<Task> tasks = {make_task("a", minutes(10)), make_task("b", minutes(1), {"a"})};
+  Harness first(tasks);
+  first.runbook.tasks[0].idempotent = true;
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "process_started");
+  TempDir dir;
+  Harness resumed(tasks);
+  resumed.runbook.tasks[0].idempotent = true;
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  resumed.leftovers = [](TaskIndex task, int group) {
+    return task == 0 && group == 10001 ? std::vector<int>{10001, 10007} : std::vector<int>{};
+  };
+  resumed.decide(minutes(20), marked("d-1", "a", Verdict::done, "alice"));
+  const Result result = resumed.run();
+  const JournalEvent doubt = result.one("task_in_doubt", "a");
+  CHECK(doubt.fields["action"] == "wait");
+  CHECK(doubt.fields["alive"] == json::array({10001, 10007}));
+  CHECK(doubt.fields["pid"] == 10001);
+  CHECK(doubt.fields["reason"] == "its processes are still running from the executor that stopped");
+  CHECK(result.console.find("(still running: pid 10001, 10007; it is not started again)") !=
+        std::string::npos);
+  CHECK(result.process_names() == Lines{"b"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("resume: a failure that stopped the run runs again") {
+  const std::vector<Task> tasks = {with_policy(make_task("a", minutes(1)), OnFailure::stop),
+                                   with_policy(make_task("c", minutes(1)), OnFailure::continue_),
+                                   make_task("b", minutes(1), {"a", "c"})};
+  Harness first(tasks);
+  first.options.jobs = 2;
+  first.outcomes["a"] = {exits(1)};
+  first.outcomes["c"] = {exits(1)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "failed");
+  const std::vector<JournalEvent> history = first_result.events;
+  REQUIRE(first_result.tasks("task_started") == Lines{"a", "c"});
+  Harness resumed(tasks);
+  resumed.options.jobs = 2;
+  resumed.options.start = Start::resume;
+  resumed.history = &history;
+  const Result result = resumed.run();
+  CHECK(result.tasks("task_reset") == Lines{"a"});
+  CHECK(result.values("task_reset", "reason") ==
+        Lines{"it failed and stopped the run: resume runs it again"});
+  CHECK(result.process_names() == Lines{"a", "b"});
+  CHECK(result.values("task_started", "attempt") == Lines{"2", "1"});
+  CHECK(result.outcome() == "succeeded");
+  CHECK(result.run.state.tasks[1].status == TaskStatus::failed);  // c, with continue, stays
+}
+
+TEST_CASE("resume: questions that were waiting are asked again") {
+  const std::vector<Task> tasks = {manual_task("m", minutes(5)),
+                                   gate_task("g", {}, {"lead", "owner"}),
+                                   make_task("after", minutes(1), {"m", "g"})};
+  TempDir dir;
+  // The first run: the lead approved g from another terminal, then the executor went away
+  // with m and g's second approval open.
+  Harness first(tasks);
+  first.run_dir = dir.path();
+  first.decide(minutes(3), gate_decision("d-lead", DecisionKind::approve, "g", "lead"));
+  const Result first_result = first.run_to_stall();
+  REQUIRE(first_result.values("gate_approved", "approver") == Lines{"lead"});
+  const std::vector<JournalEvent> history = first_result.events;
+
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  resumed.type(minutes(1), {"d", "alice", "g", "owner"});
+  const Result result = resumed.run();
+  CHECK(result.tasks("task_started") == Lines{"after"});  // m and g wait, as they did
+  CHECK(result.of("task_in_doubt").empty());
+  CHECK(result.console.find("manual m: m, estimate 5m\n") != std::string::npos);
+  CHECK(result.console.find("[m] done, failed or skipped? [d/f/s]: ") != std::string::npos);
+  CHECK(result.console.find("gate   g: g waits for approval by owner\n") != std::string::npos);
+  CHECK(result.one("task_finished", "m").fields["by"] == "alice");
+  CHECK(result.values("gate_approved", "approver") == Lines{"owner"});
+  CHECK(result.run.state.tasks[1].approved_by == Lines{"lead", "owner"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("resume: a decision file the journal already took in is deleted and not applied again") {
+  const std::vector<Task> tasks = {manual_task("m1", minutes(10)), manual_task("m2", minutes(5))};
+  TempDir dir;
+  Harness first(tasks);
+  first.run_dir = dir.path();
+  first.options.non_interactive = true;
+  first.decide(minutes(1), marked("d-1", "m1", Verdict::done, "alice"));
+  // The executor crashed after journaling d-1's effect, before deleting its file.
+  const std::vector<JournalEvent> history = cut_after(first.run_to_stall().events, "task_finished");
+  REQUIRE(history.back().fields["decision"] == "d-1");
+  deliver(dir.path(), marked("d-1", "m1", Verdict::failed, "alice"));
+
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.options.non_interactive = true;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  resumed.decide(minutes(5), marked("d-2", "m2", Verdict::done, "bob"));
+  const Result result = resumed.run();
+  CHECK(result.tasks("task_finished") == Lines{"m2"});
+  CHECK(result.of("decision_refused").empty());
+  CHECK(result.run.state.tasks[0].status == TaskStatus::succeeded);
+  CHECK(read_inbox(dir.path()).empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("resume: decisions queued while no executor ran are applied first") {
+  const std::vector<Task> tasks = {make_task("a", minutes(10)), make_task("b", minutes(1), {"a"})};
+  Harness first(tasks);
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "process_started");
+  TempDir dir;
+  deliver(dir.path(), marked("d-1", "a", Verdict::done, "alice", "it had finished"));
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  const Result result = resumed.run();
+  const JournalEvent finished = result.one("task_finished", "a");
+  CHECK(finished.fields["decision"] == "d-1");
+  CHECK(finished.fields["note"] == "it had finished");
+  CHECK(result.of("task_in_doubt").empty());
+  CHECK(result.process_names() == Lines{"b"});
+  CHECK(result.outcome() == "succeeded");
+}
+
+// ----- rollback of a run that stopped ------------------------------------------------------------
+
+TEST_CASE("rollback: a run that stopped is rolled back in reverse dependency order") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("n", minutes(1), {"b"}),
+      with_rollback(make_task("c", minutes(1), {"n"})),
+      with_policy(make_task("x", minutes(1), {"c"}), OnFailure::stop),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "failed");
+  REQUIRE(first_result.of("rollback_started").empty());
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.history = &first_result.events;
+  const Result result = rollback.run();
+  CHECK(result.types().front() == "run_resumed");
+  CHECK(result.values("run_resumed", "mode") == Lines{"rollback"});
+  CHECK(result.values("rollback_started", "by") == Lines{"ops"});
+  CHECK(result.values("rollback_started", "host") == Lines{"host-1"});
+  CHECK(result.tasks("rollback_step_started") == Lines{"c", "b", "a"});
+  CHECK(result.process_names() == Lines{"c (rollback)", "b (rollback)", "a (rollback)"});
+  CHECK(result.of("task_reset").empty());  // x is not run again
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("rollback: a task in doubt with a rollback step holds the rollback until marked") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(10), {"a"})),
+      with_policy(make_task("x", minutes(2)), OnFailure::stop),
+  };
+  Harness first(tasks);
+  first.options.jobs = 2;
+  first.outcomes["x"] = {exits(1)};
+  // Crashed after x failed, while b ran.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "run_stopping");
+  REQUIRE(fold(first.runbook, make_run_graph(first.runbook), history).tasks[1].status ==
+          TaskStatus::running);
+  TempDir dir;
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.run_dir = dir.path();
+  rollback.history = &history;
+  SUBCASE("nobody answers: nothing is rolled back") {
+    const Result result = rollback.run_to_stall();
+    CHECK(result.values("task_in_doubt", "action") == Lines{"wait"});
+    CHECK(result.values("task_in_doubt", "reason") ==
+          Lines{"the run is rolling back: a person decides whether it finished (done: it is "
+                "rolled back)"});
+    CHECK(result.started.empty());
+    // Rolling back, nothing runs forward again: retry is not offered.
+    CHECK(result.error.find(fmt::format("cutover mark {} b done|failed --by NAME",
+                                        dir.path().string())) != std::string::npos);
+  }
+  SUBCASE("done: it finished, so it is rolled back too") {
+    rollback.decide(minutes(5), marked("d-1", "b", Verdict::done, "alice"));
+    const Result result = rollback.run();
+    CHECK(result.one("task_finished", "b").fields["decision"] == "d-1");
+    CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+    CHECK(result.elapsed("rollback_step_started").front() >=
+          result.one("task_finished", "b").elapsed_ms);
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("failed: it did not happen, so only a is rolled back") {
+    rollback.decide(minutes(5), marked("d-1", "b", Verdict::failed, "alice"));
+    const Result result = rollback.run();
+    CHECK(result.process_names() == Lines{"a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+}
+
+TEST_CASE("rollback: rollback steps that failed before run again") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("x", minutes(1), {"b"}),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  first.outcomes["b (rollback)"] = {exits(7)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "rollback_failed");
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.history = &first_result.events;
+  const Result result = rollback.run();
+  CHECK(result.of("rollback_started").empty());  // the rollback goes on
+  const JournalEvent reset = result.one("task_reset", "b");
+  CHECK(reset.fields["rollback"] == true);
+  CHECK(reset.fields["reason"] == "its rollback step failed before: it runs again");
+  CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("rollback: a failed rollback step a person marked done is not run again") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("x", minutes(1), {"b"}),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  first.outcomes["b (rollback)"] = {exits(7)};
+  const Result first_result = first.run();
+  REQUIRE(first_result.outcome() == "rollback_failed");
+  TempDir dir;
+  deliver(dir.path(), marked("d-1", "b", Verdict::done, "alice", "undone by hand"));
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.run_dir = dir.path();
+  rollback.history = &first_result.events;
+  const Result result = rollback.run();
+  CHECK(result.tasks("rollback_step_finished") == Lines{"b", "a"});
+  CHECK(result.values("rollback_step_finished", "decision") == Lines{"d-1", ""});
+  CHECK(result.of("task_reset").empty());
+  CHECK(result.process_names() == Lines{"a (rollback)"});
+  CHECK(result.run.state.tasks[1].rollback == RollbackStatus::succeeded);
+  CHECK(result.outcome() == "rolled_back");
+}
+
+// ----- track -------------------------------------------------------------------------------------
+
+TEST_CASE("track: nothing runs and people mark every task") {
+  Task deploy = make_task("deploy", minutes(10));
+  deploy.kind = Command{"deploy --token {{ TOKEN }}"};
+  Task checks = gate_task("checks", {make_check("recon")}, {}, {"deploy"});
+  Task m = manual_task("m", minutes(5), {"checks"});
+  Harness harness({deploy, checks, m});
+  harness.options.track = true;
+  harness.secrets = {{"TOKEN", "s3cr3t"}};
+  harness.type(minutes(1), {"d", "alice", "d", "bob", "s", "carol"});
+  const Result result = harness.run();
+  CHECK(result.started.empty());
+  CHECK(result.values("run_started", "track") == Lines{"true"});
+  CHECK(result.tasks("task_started") == Lines{"deploy", "checks", "m"});
+  CHECK(result.values("task_started", "command") == Lines{"deploy --token ***", "", ""});
+  CHECK(result.values("task_finished", "by") == Lines{"alice", "bob", "carol"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded", "succeeded", "skipped"});
+  CHECK(result.console.find("do     deploy: deploy, estimate 10m\n") != std::string::npos);
+  CHECK(result.console.find("    $ deploy --token ***\n") != std::string::npos);
+  CHECK(result.console.find("    check 'recon': $ ./check.sh\n") != std::string::npos);
+  CHECK(result.console.find("[deploy] done, failed or skipped? [d/f/s]: ") != std::string::npos);
+  CHECK(result.console.find("[checks] done, failed or skipped? [d/f/s]: ") != std::string::npos);
+  CHECK(result.console.find("s3cr3t") == std::string::npos);
+  for (const JournalEvent& event : result.events) {
+    CHECK(event.fields.dump().find("s3cr3t") == std::string::npos);
+  }
+  CHECK(result.of("check_finished").empty());
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("track: a gate with approvals waits for them") {
+  TempDir dir;
+  Harness harness({gate_task("g", {make_check("recon")}, {"lead", "owner"}),
+                   make_task("after", minutes(1), {"g"})});
+  harness.options.track = true;
+  harness.options.non_interactive = true;
+  harness.run_dir = dir.path();
+  harness.decide(minutes(2), marked("d-0", "g", Verdict::done, "alice"));
+  harness.decide(minutes(3), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  harness.decide(minutes(4), gate_decision("d-2", DecisionKind::approve, "g", "owner"));
+  harness.decide(minutes(5), marked("d-3", "after", Verdict::done, "bob"));
+  const Result result = harness.run();
+  CHECK(result.started.empty());
+  CHECK(result.values("decision_refused", "reason") == Lines{"g is a gate: approve or reject it"});
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  CHECK(result.one("task_finished", "g").elapsed_ms == 4 * minute_ms);
+  CHECK(result.console.find(fmt::format("    answer with: cutover approve|reject {} g --by NAME",
+                                        dir.path().string())) != std::string::npos);
+  CHECK(result.console.find("    check 'recon': $ ./check.sh\n") != std::string::npos);
+  CHECK(result.console.find("gate   g: g waits for approval by lead, owner") != std::string::npos);
+  CHECK(result.one("task_finished", "after").fields["by"] == "bob");
+  CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("track: a rollback command is a step people mark") {
+  Harness harness({with_rollback(make_task("a", minutes(1))), make_task("x", minutes(1), {"a"})});
+  harness.options.track = true;
+  harness.type(minutes(1), {"d", "alice", "f", "bob"}).type(minutes(10), {"d", "carol"});
+  const Result result = harness.run();
+  CHECK(result.started.empty());
+  CHECK(result.console.find("manual rollback a:\n    $ undo-a\n") != std::string::npos);
+  CHECK(result.of("decision_refused").empty());
+  const JournalEvent finished = result.one("rollback_step_finished", "a");
+  CHECK(finished.fields["status"] == "succeeded");
+  CHECK(finished.fields["by"] == "carol");
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("rollback: a manual task still waiting holds back the rollback of its dependencies") {
+  Task m = manual_task("m", minutes(5), {"a"});
+  m.rollback = ManualRollback{"Undo m."};
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      m,
+      with_policy(make_task("x", minutes(2)), OnFailure::stop),
+  };
+  Harness first(tasks);
+  first.options.jobs = 2;
+  first.outcomes["x"] = {exits(1)};
+  // The executor went away after x failed, while m waited for a person.
+  const std::vector<JournalEvent> history = cut_after(first.run_to_stall().events, "run_stopping");
+  REQUIRE(fold(first.runbook, make_run_graph(first.runbook), history).tasks[1].status ==
+          TaskStatus::waiting);
+  Harness rollback(tasks);
+  rollback.options.start = Start::rollback;
+  rollback.type(minutes(5), {"d", "alice", "d", "bob"});
+  rollback.history = &history;
+  const Result result = rollback.run();
+  CHECK(result.tasks("rollback_step_started") == Lines{"m", "a"});
+  CHECK(result.outcome() == "rolled_back");
+}
+
+TEST_CASE("resume: an interrupted rollback goes on and a rollback command cut off is settled") {
+  const std::vector<Task> tasks = {
+      with_rollback(make_task("a", minutes(1))),
+      with_rollback(make_task("b", minutes(1), {"a"})),
+      make_task("x", minutes(1), {"b"}),
+  };
+  Harness first(tasks);
+  first.outcomes["x"] = {exits(1)};
+  // Crashed while b's rollback command ran.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "rollback_step_started");
+  TempDir dir;
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  SUBCASE("not idempotent: a person decides; retry runs it again") {
+    resumed.decide(minutes(5), marked("d-1", "b", Verdict::retry, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent doubt = result.one("task_in_doubt", "b");
+    CHECK(doubt.fields["rollback"] == true);
+    CHECK(doubt.fields["action"] == "wait");
+    CHECK(result.console.find("[b] rollback in doubt: done, failed or retry? [d/f/r]: ") !=
+          std::string::npos);
+    const JournalEvent reset = result.one("task_reset", "b");
+    CHECK(reset.fields["rollback"] == true);
+    CHECK(reset.fields["decision"] == "d-1");
+    CHECK(result.of("rollback_started").empty());
+    CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("not idempotent: done by a person") {
+    resumed.decide(minutes(5), marked("d-1", "b", Verdict::done, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent finished = result.one("rollback_step_finished", "b");
+    CHECK(finished.fields["status"] == "succeeded");
+    CHECK(finished.fields["by"] == "alice");
+    CHECK(finished.fields["decision"] == "d-1");
+    CHECK(result.process_names() == Lines{"a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+  SUBCASE("not idempotent: failed by a person") {
+    resumed.decide(minutes(5), marked("d-1", "b", Verdict::failed, "alice"));
+    const Result result = resumed.run();
+    const JournalEvent finished = result.one("rollback_step_finished", "b");
+    CHECK(finished.fields["status"] == "failed");
+    CHECK(finished.fields["reason"] == "marked failed by alice");
+    CHECK(result.started.empty());
+    CHECK(result.outcome() == "rollback_failed");
+  }
+  SUBCASE("idempotent: it runs again by itself") {
+    resumed.runbook.tasks[1].idempotent = true;
+    const Result result = resumed.run();
+    CHECK(result.values("task_in_doubt", "action") == Lines{"rerun"});
+    CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
+    CHECK(result.outcome() == "rolled_back");
+  }
+}

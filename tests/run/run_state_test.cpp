@@ -1,0 +1,875 @@
+#include "cutover/run/run_state.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cutover/base/errors.hpp"
+#include "support/test_support.hpp"
+
+using namespace cutover;
+using namespace cutover::testing;
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using Ids = std::vector<std::string>;
+
+Task gate_task(std::string id, std::vector<std::string> approvals,
+               std::vector<std::string> depends_on = {}) {
+  Task task = make_task(std::move(id), {}, std::move(depends_on));
+  Gate gate;
+  gate.approvals = std::move(approvals);
+  task.kind = gate;
+  return task;
+}
+
+UtcTime utc_at(std::int64_t ms) {
+  return std::chrono::sys_days{std::chrono::November / 28 / 2026} + std::chrono::hours(17) +
+         std::chrono::milliseconds(ms);
+}
+
+// A journal written by hand: each event gets the next seq, at the elapsed time given.
+class Events {
+ public:
+  Events& add(std::int64_t elapsed_ms, std::string type, json fields = json::object()) {
+    JournalEvent event;
+    event.seq = events_.size() + 1;
+    event.elapsed_ms = elapsed_ms;
+    event.time = utc_at(elapsed_ms);
+    event.type = std::move(type);
+    event.fields = std::move(fields);
+    events_.push_back(std::move(event));
+    return *this;
+  }
+  Events& started(std::int64_t ms, const std::string& task, int attempt = 1) {
+    return add(ms, "task_started", {{"task", task}, {"attempt", attempt}, {"kind", "run"}});
+  }
+  Events& finished(std::int64_t ms, const std::string& task, const std::string& status,
+                   json extra = json::object()) {
+    json fields = {{"task", task}, {"status", status}};
+    for (auto& [key, value] : extra.items()) fields[key] = value;
+    return add(ms, "task_finished", std::move(fields));
+  }
+  const std::vector<JournalEvent>& list() const { return events_; }
+
+ private:
+  std::vector<JournalEvent> events_;
+};
+
+// The ids of a ready set, in order of preference.
+Ids ready_ids(const Runbook& runbook, const RunGraph& graph, const std::set<std::size_t>& ranks) {
+  Ids ids;
+  for (const std::size_t rank : ranks) ids.push_back(runbook.tasks[graph.by_rank[rank]].id);
+  return ids;
+}
+
+Ids by_rank_ids(const Runbook& runbook, const RunGraph& graph) {
+  Ids ids;
+  for (const TaskIndex task : graph.by_rank) ids.push_back(runbook.tasks[task].id);
+  return ids;
+}
+
+}  // namespace
+
+// ----- make_run_graph ----------------------------------------------------------------------------
+
+TEST_CASE("make_run_graph ranks the longest remaining path first") {
+  const Runbook runbook = make_runbook({
+      make_task("a", minutes(10)),
+      make_task("b", minutes(5), {"a"}),
+      make_task("c", minutes(20)),
+      make_task("d", minutes(1)),
+      make_task("e"),
+  });
+  const RunGraph graph = make_run_graph(runbook);
+  CHECK(graph.remaining ==
+        std::vector<Duration>{minutes(15), minutes(5), minutes(20), minutes(1), Duration{0}});
+  CHECK(by_rank_ids(runbook, graph) == Ids{"c", "a", "b", "d", "e"});
+  CHECK(graph.rank == std::vector<std::size_t>{1, 2, 0, 3, 4});
+}
+
+TEST_CASE("make_run_graph counts the longest of several paths after a task") {
+  const Runbook runbook = make_runbook({
+      make_task("root", minutes(1)),
+      make_task("short", minutes(2), {"root"}),
+      make_task("long", minutes(30), {"root"}),
+      make_task("end", minutes(4), {"short", "long"}),
+  });
+  const RunGraph graph = make_run_graph(runbook);
+  CHECK(graph.remaining == std::vector<Duration>{minutes(35), minutes(6), minutes(34), minutes(4)});
+  CHECK(by_rank_ids(runbook, graph) == Ids{"root", "long", "short", "end"});
+}
+
+TEST_CASE("make_run_graph breaks ties in file order") {
+  const Runbook runbook = make_runbook({
+      make_task("t1", minutes(5)),
+      make_task("t2", minutes(2)),
+      make_task("t3", minutes(3), {"t2"}),
+      make_task("t4", minutes(5)),
+  });
+  const RunGraph graph = make_run_graph(runbook);
+  CHECK(graph.remaining == std::vector<Duration>{minutes(5), minutes(5), minutes(3), minutes(5)});
+  CHECK(by_rank_ids(runbook, graph) == Ids{"t1", "t2", "t4", "t3"});
+}
+
+TEST_CASE("make_run_graph breaks ties in file order even where the topological order differs") {
+  const Runbook runbook = make_runbook({
+      make_task("p", minutes(10), {"s"}),
+      make_task("r", minutes(10), {"t"}),
+      make_task("t", minutes(5)),
+      make_task("s", minutes(5)),
+  });
+  const RunGraph graph = make_run_graph(runbook);
+  CHECK(by_rank_ids(runbook, graph) == Ids{"t", "s", "p", "r"});
+}
+
+// ----- outcomes and exit codes -------------------------------------------------------------------
+
+TEST_CASE("run outcomes have names and exit codes") {
+  CHECK(to_string(RunOutcome::succeeded) == "succeeded");
+  CHECK(to_string(RunOutcome::rolled_back) == "rolled_back");
+  CHECK(to_string(RunOutcome::rollback_failed) == "rollback_failed");
+  CHECK(parse_run_outcome("interrupted") == RunOutcome::interrupted);
+  CHECK(parse_run_outcome("failed") == RunOutcome::failed);
+  CHECK(parse_run_outcome("bogus") == std::nullopt);
+  CHECK(exit_code_of(RunOutcome::succeeded) == 0);
+  CHECK(exit_code_of(RunOutcome::failed) == 1);
+  CHECK(exit_code_of(RunOutcome::rolled_back) == 1);
+  CHECK(exit_code_of(RunOutcome::rollback_failed) == 4);
+  CHECK(exit_code_of(RunOutcome::interrupted) == 130);
+  CHECK(to_string(TaskStatus::interrupted) == "interrupted");
+  CHECK(to_string(TaskStatus::waiting) == "waiting");
+}
+
+// ----- the fold ----------------------------------------------------------------------------------
+
+TEST_CASE("initial_state makes tasks without dependencies ready by kind") {
+  const Runbook runbook = make_runbook({
+      make_task("a", minutes(1)),
+      manual_task("m", minutes(3)),
+      make_task("b", minutes(2), {"a", "m"}),
+      gate_task("g", {"lead"}),
+  });
+  const RunGraph graph = make_run_graph(runbook);
+  const RunState state = initial_state(runbook, graph);
+  CHECK(state.tasks.size() == 4);
+  CHECK(state.unmet == std::vector<int>{0, 0, 2, 0});
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"a", "g"});
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"m"});
+  CHECK(state.phase == RunPhase::running);
+  CHECK_FALSE(state.anything_active());
+  CHECK_FALSE(state.first_failure.has_value());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+}
+
+TEST_CASE("task_started marks a command running and takes it out of the ready set") {
+  const Runbook runbook = make_runbook({make_task("a", minutes(1)), make_task("b", minutes(2))});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "run_started")
+      .started(250, "a")
+      .add(260, "process_started", {{"task", "a"}, {"attempt", 1}, {"pid", 4321}});
+  const RunState state = fold(runbook, graph, events.list());
+  const TaskState& a = state.tasks[0];
+  CHECK(a.status == TaskStatus::running);
+  CHECK(a.attempts == 1);
+  CHECK(a.started_ms == 250);
+  CHECK(a.started_at == utc_at(250));
+  CHECK_FALSE(a.finished_ms.has_value());
+  CHECK(a.pid == 4321);
+  CHECK(a.active());
+  CHECK(state.active_automated == 1);
+  CHECK(state.active_people == 0);
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
+  CHECK(state.last_seq == 3);
+  CHECK(state.last_elapsed_ms == 260);
+}
+
+TEST_CASE("a manual task_started waits on a person") {
+  const Runbook runbook = make_runbook({manual_task("m", minutes(5))});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "m"}, {"attempt", 1}, {"kind", "manual"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::waiting);
+  CHECK(state.active_people == 1);
+  CHECK(state.active_automated == 0);
+  CHECK(state.ready_people.empty());
+  CHECK(state.anything_active());
+}
+
+TEST_CASE("a retry keeps the first start time and counts attempts") {
+  const Runbook runbook = make_runbook({make_task("a", minutes(1))});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(100, "a", 1)
+      .add(60100, "attempt_failed", {{"task", "a"}, {"attempt", 1}, {"reason", "exit code 1"}})
+      .started(90100, "a", 2);
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::running);
+  CHECK(state.tasks[0].attempts == 2);
+  CHECK(state.tasks[0].started_ms == 100);
+  CHECK(state.tasks[0].reason == "exit code 1");
+  CHECK(state.active_automated == 1);
+
+  events.finished(150100, "a", "succeeded", {{"attempt", 2}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  CHECK(state.tasks[0].attempts == 2);
+  CHECK(state.tasks[0].started_ms == 100);
+  CHECK(state.tasks[0].finished_ms == 150100);
+  CHECK(state.tasks[0].finished_at == utc_at(150100));
+  CHECK(state.tasks[0].reason.empty());
+  CHECK(state.active_automated == 0);
+  CHECK(state.tasks[0].finished());
+  CHECK_FALSE(state.tasks[0].active());
+}
+
+TEST_CASE("a task_started without an attempt field counts one more attempt") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "a"}}).add(5, "task_started", {{"task", "a"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].attempts == 2);
+  CHECK(state.active_automated == 1);
+}
+
+TEST_CASE("a success releases dependents whose dependencies are all done") {
+  const Runbook runbook = make_runbook({
+      make_task("a", minutes(1)),
+      make_task("d", minutes(1)),
+      make_task("b", minutes(4), {"a"}),
+      make_task("c", minutes(2), {"a", "d"}),
+  });
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a").started(0, "d").finished(60000, "a", "succeeded");
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.unmet == std::vector<int>{0, 0, 0, 1});
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
+  CHECK(state.active_automated == 1);
+
+  events.finished(61000, "d", "succeeded");
+  state = fold(runbook, graph, events.list());
+  CHECK(state.unmet == std::vector<int>{0, 0, 0, 0});
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b", "c"});
+  CHECK(state.active_automated == 0);
+  CHECK(state.last_elapsed_ms == 61000);
+  CHECK(state.last_seq == 4);
+}
+
+TEST_CASE("a failure with stop or rollback holds dependents and is the first failure") {
+  for (const OnFailure policy : {OnFailure::stop, OnFailure::rollback}) {
+    CAPTURE(to_string(policy));
+    Task a = make_task("a", minutes(1));
+    a.on_failure = policy;
+    const Runbook runbook =
+        make_runbook({a, make_task("x", minutes(1)), make_task("b", {}, {"a"})});
+    const RunGraph graph = make_run_graph(runbook);
+    Events events;
+    events.started(0, "a")
+        .started(0, "x")
+        .finished(1000, "a", "failed", {{"reason", "exit code 3"}})
+        .finished(2000, "x", "failed", {{"reason", "exit code 4"}});
+    const RunState state = fold(runbook, graph, events.list());
+    CHECK(state.tasks[0].status == TaskStatus::failed);
+    CHECK(state.tasks[0].reason == "exit code 3");
+    CHECK(state.tasks[0].finished_ms == 1000);
+    REQUIRE(state.first_failure.has_value());
+    CHECK(*state.first_failure == 0);  // the first, not the latest
+    CHECK(state.tasks[2].status == TaskStatus::pending);
+    CHECK(state.unmet[2] == 1);
+    CHECK(state.ready_automated.empty());
+    CHECK(state.active_automated == 0);
+  }
+}
+
+TEST_CASE("a failure with continue lets dependents go and stops nothing") {
+  Task a = make_task("a", minutes(1));
+  a.on_failure = OnFailure::continue_;
+  const Runbook runbook = make_runbook({a, make_task("b", minutes(1), {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a").finished(1000, "a", "failed", {{"reason", "exit code 1"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::failed);
+  CHECK_FALSE(state.first_failure.has_value());
+  CHECK(state.unmet[1] == 0);
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
+}
+
+TEST_CASE("a skipped manual task counts as done for its dependents and records who") {
+  const Runbook runbook =
+      make_runbook({manual_task("m", minutes(5)), make_task("b", minutes(1), {"m"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "m"}, {"attempt", 1}})
+      .finished(3000, "m", "skipped", {{"by", "alice"}, {"user", "ops"}, {"host", "jump"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::skipped);
+  CHECK(state.tasks[0].by == "alice");
+  CHECK(state.active_people == 0);
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
+  CHECK_FALSE(state.first_failure.has_value());
+}
+
+TEST_CASE("an interrupted task holds its dependents and is not a failure") {
+  const Runbook runbook = make_runbook({make_task("a"), make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a").finished(500, "a", "interrupted", {{"reason", "terminated"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+  CHECK_FALSE(state.tasks[0].finished());
+  CHECK_FALSE(state.tasks[0].active());
+  CHECK(state.active_automated == 0);
+  CHECK_FALSE(state.first_failure.has_value());
+  CHECK(state.unmet[1] == 1);
+  CHECK(state.ready_automated.empty());
+}
+
+TEST_CASE("a task_finished with an unknown status changes nothing") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a").finished(500, "a", "exploded");
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::running);
+  CHECK(state.active_automated == 1);
+  CHECK(state.last_seq == 2);
+}
+
+TEST_CASE("gate events move a gate from its checks to its approvers") {
+  const Runbook runbook =
+      make_runbook({gate_task("g", {"lead", "owner"}), make_task("after", {}, {"g"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "g"}, {"attempt", 1}, {"kind", "gate"}});
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::running);
+  CHECK(state.active_automated == 1);
+
+  events.add(10, "check_finished", {{"task", "g"}, {"check", "c"}, {"passed", true}})
+      .add(20, "gate_waiting", {{"task", "g"}, {"approvers", {"lead", "owner"}}})
+      .add(30, "gate_approved", {{"task", "g"}, {"by", "lead"}, {"approver", "lead"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::waiting);
+  CHECK(state.active_automated == 0);
+  CHECK(state.active_people == 1);
+  CHECK(state.tasks[0].approved_by == Ids{"lead"});
+
+  events.add(40, "gate_rejected", {{"task", "g"}, {"by", "owner"}, {"approver", "owner"}})
+      .finished(40, "g", "failed", {{"reason", "no-go: rejected by owner"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::failed);
+  CHECK(state.tasks[0].by == "owner");
+  CHECK(state.tasks[0].reason == "no-go: rejected by owner");
+  CHECK(state.active_people == 0);
+  CHECK(state.first_failure == TaskIndex{0});
+  CHECK(state.unmet[1] == 1);
+}
+
+TEST_CASE("an approved gate records every approver in order") {
+  const Runbook runbook = make_runbook({gate_task("g", {"lead", "owner"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "g"}, {"attempt", 1}})
+      .add(0, "gate_waiting", {{"task", "g"}})
+      .add(5, "gate_approved", {{"task", "g"}, {"by", "auto"}, {"approver", "owner"}})
+      .add(6, "gate_approved", {{"task", "g"}, {"by", "auto"}, {"approver", "lead"}})
+      .finished(6, "g", "succeeded");
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].approved_by == Ids{"owner", "lead"});
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  CHECK(state.tasks[0].by.empty());
+  CHECK_FALSE(state.anything_active());
+}
+
+TEST_CASE("point_of_no_return_passed is set once such a task starts") {
+  Task ponr = make_task("switch", minutes(1), {"prep"});
+  ponr.point_of_no_return = true;
+  const Runbook runbook = make_runbook({make_task("prep", minutes(1)), ponr});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "prep").finished(100, "prep", "succeeded");
+  CHECK_FALSE(fold(runbook, graph, events.list()).point_of_no_return_passed);
+  events.started(100, "switch");
+  CHECK(fold(runbook, graph, events.list()).point_of_no_return_passed);
+}
+
+TEST_CASE("run_stopping drains and records why") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+
+  SUBCASE("a failure that wants a rollback") {
+    Events events;
+    events.add(7, "run_stopping", {{"reason", "task a failed"}, {"rollback", true}});
+    const RunState state = fold(runbook, graph, events.list());
+    CHECK(state.phase == RunPhase::draining);
+    CHECK(state.stop_reason == "task a failed");
+    CHECK(state.rollback_wanted);
+    CHECK_FALSE(state.interrupted);
+  }
+  SUBCASE("an interrupt") {
+    Events events;
+    events.add(0, "signal_received", {{"signal", "SIGINT"}, {"action", "drain"}})
+        .add(0, "run_stopping",
+             {{"reason", "interrupted by SIGINT"}, {"rollback", false}, {"interrupt", true}});
+    const RunState state = fold(runbook, graph, events.list());
+    CHECK(state.phase == RunPhase::draining);
+    CHECK(state.stop_reason == "interrupted by SIGINT");
+    CHECK_FALSE(state.rollback_wanted);
+    CHECK(state.interrupted);
+  }
+}
+
+TEST_CASE("rollback events track each step and its failure") {
+  Task a = make_task("a", minutes(1));
+  a.rollback = CommandRollback{"undo-a", {}};
+  Task m = manual_task("m", minutes(1));
+  m.rollback = ManualRollback{"Undo m by hand."};
+  Task b = make_task("b", minutes(1));
+  b.rollback = CommandRollback{"undo-b", {}};
+  const Runbook runbook = make_runbook({a, m, b});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(1, "a", "succeeded")
+      .add(1, "task_started", {{"task", "m"}})
+      .finished(2, "m", "succeeded", {{"by", "auto"}})
+      .started(2, "b")
+      .finished(3, "b", "succeeded")
+      .add(4, "run_stopping", {{"reason", "task c failed"}, {"rollback", true}})
+      .add(5, "rollback_started");
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::rolling_back);
+
+  events.add(6, "rollback_step_started", {{"task", "a"}, {"kind", "run"}})
+      .add(6, "rollback_step_started", {{"task", "m"}, {"kind", "manual"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].rollback == RollbackStatus::running);
+  CHECK(state.tasks[1].rollback == RollbackStatus::running);
+  CHECK(state.tasks[2].rollback == RollbackStatus::none);
+  CHECK(state.rollback_active_automated == 1);
+  CHECK(state.rollback_active_people == 1);
+  CHECK(state.anything_active());
+
+  events.add(7, "rollback_step_finished", {{"task", "a"}, {"status", "succeeded"}})
+      .add(8, "rollback_step_finished", {{"task", "m"}, {"status", "failed"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].rollback == RollbackStatus::succeeded);
+  CHECK(state.tasks[1].rollback == RollbackStatus::failed);
+  CHECK(state.rollback_active_automated == 0);
+  CHECK(state.rollback_active_people == 0);
+  CHECK(state.rollback_step_failed);
+  CHECK_FALSE(state.anything_active());
+  // The tasks themselves keep their status.
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+}
+
+TEST_CASE("a second rollback_step_finished for the same step changes nothing") {
+  Task a = make_task("a");
+  a.rollback = CommandRollback{"undo-a", {}};
+  const Runbook runbook = make_runbook({a});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "rollback_step_started", {{"task", "a"}})
+      .add(1, "rollback_step_finished", {{"task", "a"}, {"status", "succeeded"}})
+      .add(2, "rollback_step_finished", {{"task", "a"}, {"status", "failed"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].rollback == RollbackStatus::succeeded);
+  CHECK_FALSE(state.rollback_step_failed);
+  CHECK(state.rollback_active_automated == 0);
+}
+
+TEST_CASE("run_finished records the outcome") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  for (const RunOutcome outcome :
+       {RunOutcome::succeeded, RunOutcome::failed, RunOutcome::rolled_back,
+        RunOutcome::rollback_failed, RunOutcome::interrupted}) {
+    CAPTURE(to_string(outcome));
+    Events events;
+    events.add(
+        42, "run_finished",
+        {{"outcome", std::string(to_string(outcome))}, {"exit_code", exit_code_of(outcome)}});
+    const RunState state = fold(runbook, graph, events.list());
+    CHECK(state.phase == RunPhase::finished);
+    CHECK(state.outcome == outcome);
+    CHECK(state.last_elapsed_ms == 42);
+  }
+}
+
+TEST_CASE("event types the fold does not know change only seq and elapsed time") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(3, "run_started", {{"runbook_id", "test"}})
+      .add(9, "from_a_later_version", {{"task", "nope"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK(state.phase == RunPhase::running);
+  CHECK(state.last_seq == 2);
+  CHECK(state.last_elapsed_ms == 9);
+}
+
+TEST_CASE("an event naming a task the runbook does not have throws an environment error") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  for (const char* type :
+       {"task_started", "task_finished", "process_started", "gate_approved", "gate_waiting",
+        "gate_rejected", "rollback_step_started", "rollback_step_finished", "attempt_failed"}) {
+    CAPTURE(type);
+    Events events;
+    events.started(0, "a").add(5, type, {{"task", "ghost"}, {"status", "succeeded"}});
+    try {
+      (void)fold(runbook, graph, events.list());
+      FAIL("no exception");
+    } catch (const Error& error) {
+      CHECK(error.code() == exit_environment);
+      CHECK(std::string(error.what()) ==
+            fmt::format("journal event 2 ({}) names task 'ghost', which the runbook does not have",
+                        type));
+    }
+  }
+}
+
+TEST_CASE("a task finished before it started is no longer ready") {
+  const Runbook runbook =
+      make_runbook({manual_task("m", minutes(5)), make_task("b", minutes(1), {"m"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.finished(0, "m", "skipped", {{"by", "alice"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::skipped);
+  CHECK(state.ready_people.empty());
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
+}
+
+// ----- recovery and people elsewhere -------------------------------------------------------------
+
+TEST_CASE("run_resumed goes back to running after a stop") {
+  Task a = make_task("a");
+  a.on_failure = OnFailure::stop;
+  const Runbook runbook = make_runbook({a, make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(10, "a", "failed", {{"reason", "exit code 1"}})
+      .add(10, "run_stopping", {{"reason", "task a failed"}, {"rollback", false}})
+      .add(11, "run_finished", {{"outcome", "failed"}});
+  RunState state = fold(runbook, graph, events.list());
+  REQUIRE(state.phase == RunPhase::finished);
+  REQUIRE(state.outcome == RunOutcome::failed);
+
+  events.add(20, "run_resumed", {{"mode", "resume"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::running);
+  CHECK_FALSE(state.outcome.has_value());
+  CHECK(state.stop_reason.empty());
+  CHECK_FALSE(state.rollback_wanted);
+  // The failure is still there until the task is reset or settled.
+  CHECK(state.first_failure == TaskIndex{0});
+  CHECK(state.tasks[0].status == TaskStatus::failed);
+}
+
+TEST_CASE("run_resumed goes back to running after an interrupt") {
+  const Runbook runbook = make_runbook({make_task("a"), make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .add(5, "run_stopping",
+           {{"reason", "interrupted by SIGINT"}, {"rollback", false}, {"interrupt", true}})
+      .finished(6, "a", "interrupted")
+      .add(6, "run_finished", {{"outcome", "interrupted"}})
+      .add(100, "run_resumed", {{"mode", "resume"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::running);
+  CHECK_FALSE(state.interrupted);
+  CHECK_FALSE(state.outcome.has_value());
+  CHECK(state.stop_reason.empty());
+  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+}
+
+TEST_CASE("run_resumed after a crash while running keeps running") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a").add(100, "run_resumed", {{"mode", "resume"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::running);
+  CHECK(state.tasks[0].status == TaskStatus::running);
+  CHECK(state.active_automated == 1);
+}
+
+TEST_CASE("run_resumed stays rolling back once a rollback began") {
+  Task a = make_task("a");
+  a.rollback = CommandRollback{"undo-a", {}};
+  const Runbook runbook = make_runbook({a, make_task("x", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(1, "a", "succeeded")
+      .started(1, "x")
+      .finished(2, "x", "failed")
+      .add(2, "run_stopping", {{"reason", "task x failed"}, {"rollback", true}})
+      .add(3, "rollback_started");
+  SUBCASE("crashed during the rollback") {
+    events.add(4, "rollback_step_started", {{"task", "a"}}).add(10, "run_resumed");
+  }
+  SUBCASE("the rollback failed and was finished") {
+    events.add(4, "rollback_step_started", {{"task", "a"}})
+        .add(5, "rollback_step_finished", {{"task", "a"}, {"status", "failed"}})
+        .add(5, "run_finished", {{"outcome", "rollback_failed"}})
+        .add(10, "run_resumed", {{"mode", "rollback"}});
+  }
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::rolling_back);
+  CHECK(state.rollback_performed);
+  CHECK_FALSE(state.outcome.has_value());
+}
+
+TEST_CASE("run_resumed stays draining when the failure's rollback is still due") {
+  const Runbook runbook = make_runbook({make_task("a"), make_task("x")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .started(0, "x")
+      .finished(1, "x", "failed")
+      .add(1, "run_stopping", {{"reason", "task x failed"}, {"rollback", true}})
+      .add(10, "run_resumed", {{"mode", "resume"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.phase == RunPhase::draining);
+  CHECK(state.rollback_wanted);
+  CHECK(state.stop_reason == "task x failed");
+  CHECK_FALSE(state.rollback_performed);
+}
+
+TEST_CASE("task_in_doubt with rerun makes a running task pending and ready again") {
+  const Runbook runbook = make_runbook({make_task("a", minutes(5)), manual_task("m", minutes(1)),
+                                        make_task("b", minutes(1), {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .add(1, "process_started", {{"task", "a"}, {"pid", 77}})
+      .add(100, "run_resumed")
+      .add(101, "task_in_doubt", {{"task", "a"}, {"action", "rerun"}, {"reason", "idempotent"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK(state.active_automated == 0);
+  CHECK(state.tasks[0].attempts == 1);  // the next start counts on
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"a"});
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"m"});
+  CHECK(state.unmet[2] == 1);
+  CHECK_FALSE(state.anything_active());
+}
+
+TEST_CASE("task_in_doubt with rerun of an interrupted manual task puts it to people again") {
+  const Runbook runbook = make_runbook({manual_task("m")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "m"}})
+      .finished(5, "m", "interrupted")
+      .add(9, "task_in_doubt", {{"task", "m"}, {"action", "rerun"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK(state.active_people == 0);
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"m"});
+}
+
+TEST_CASE("task_in_doubt with wait holds the task and its dependents for a person") {
+  const Runbook runbook = make_runbook({make_task("a"), make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .add(100, "run_resumed")
+      .add(250, "task_in_doubt", {{"task", "a"}, {"action", "wait"}, {"reason", "not idempotent"}});
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+  CHECK(state.tasks[0].waiting_since == utc_at(250));
+  CHECK(state.active_automated == 0);
+  CHECK_FALSE(state.anything_active());
+  CHECK(state.ready_automated.empty());
+  CHECK(state.unmet[1] == 1);
+
+  // A person says it finished: its dependents go.
+  events.finished(300, "a", "succeeded", {{"by", "alice"}, {"decision", "d-1"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  CHECK(state.tasks[0].by == "alice");
+  CHECK_FALSE(state.tasks[0].waiting_since.has_value());
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"b"});
+}
+
+TEST_CASE("task_in_doubt for a rollback step waits for a person or runs it again") {
+  Task a = make_task("a");
+  a.rollback = CommandRollback{"undo-a", {}};
+  const Runbook runbook = make_runbook({a, make_task("x", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(1, "a", "succeeded")
+      .started(1, "x")
+      .finished(2, "x", "failed")
+      .add(2, "run_stopping", {{"reason", "task x failed"}, {"rollback", true}})
+      .add(3, "rollback_started")
+      .add(4, "rollback_step_started", {{"task", "a"}})
+      .add(10, "run_resumed");
+  SUBCASE("wait") {
+    events.add(11, "task_in_doubt", {{"task", "a"}, {"rollback", true}, {"action", "wait"}});
+    RunState state = fold(runbook, graph, events.list());
+    CHECK(state.tasks[0].rollback == RollbackStatus::in_doubt);
+    CHECK(state.rollback_active_automated == 0);
+    CHECK_FALSE(state.anything_active());
+    CHECK(state.tasks[0].status == TaskStatus::succeeded);
+
+    events.add(20, "rollback_step_finished", {{"task", "a"}, {"status", "succeeded"}});
+    state = fold(runbook, graph, events.list());
+    CHECK(state.tasks[0].rollback == RollbackStatus::succeeded);
+    CHECK(state.rollback_active_automated == 0);
+  }
+  SUBCASE("rerun") {
+    events.add(11, "task_in_doubt", {{"task", "a"}, {"rollback", true}, {"action", "rerun"}});
+    const RunState state = fold(runbook, graph, events.list());
+    CHECK(state.tasks[0].rollback == RollbackStatus::none);
+    CHECK(state.rollback_active_automated == 0);
+    CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  }
+}
+
+TEST_CASE("task_reset runs a failure that stopped the run again") {
+  Task a = make_task("a");
+  a.on_failure = OnFailure::stop;
+  const Runbook runbook = make_runbook({a, make_task("b", {}, {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(10, "a", "failed", {{"reason", "exit code 1"}})
+      .add(10, "run_stopping", {{"reason", "task a failed"}})
+      .add(11, "run_finished", {{"outcome", "failed"}})
+      .add(50, "run_resumed", {{"mode", "resume"}})
+      .add(51, "task_reset", {{"task", "a"}, {"reason", "it failed and stopped the run"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK_FALSE(state.first_failure.has_value());
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"a"});
+  CHECK(state.unmet[1] == 1);
+  CHECK(state.phase == RunPhase::running);
+  CHECK(state.tasks[0].attempts == 1);
+}
+
+TEST_CASE("task_reset of a gate forgets its approvals") {
+  const Runbook runbook = make_runbook({gate_task("g", {"lead", "owner"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "g"}})
+      .add(1, "gate_waiting", {{"task", "g"}})
+      .add(2, "gate_approved", {{"task", "g"}, {"approver", "lead"}})
+      .finished(3, "g", "interrupted")
+      .add(4, "task_reset", {{"task", "g"}, {"by", "alice"}, {"decision", "d-7"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::pending);
+  CHECK(state.tasks[0].approved_by.empty());
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"g"});
+  CHECK(state.decisions.contains("d-7"));
+}
+
+TEST_CASE("task_reset of a rollback step that failed clears the rollback failure") {
+  Task a = make_task("a");
+  a.rollback = CommandRollback{"undo-a", {}};
+  Task b = make_task("b");
+  b.rollback = CommandRollback{"undo-b", {}};
+  const Runbook runbook = make_runbook({a, b, make_task("x", {}, {"a", "b"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.started(0, "a")
+      .finished(1, "a", "succeeded")
+      .started(0, "b")
+      .finished(1, "b", "succeeded")
+      .started(1, "x")
+      .finished(2, "x", "failed")
+      .add(2, "run_stopping", {{"rollback", true}})
+      .add(3, "rollback_started")
+      .add(4, "rollback_step_started", {{"task", "a"}})
+      .add(4, "rollback_step_started", {{"task", "b"}})
+      .add(5, "rollback_step_finished", {{"task", "a"}, {"status", "failed"}})
+      .add(5, "rollback_step_finished", {{"task", "b"}, {"status", "failed"}})
+      .add(6, "run_finished", {{"outcome", "rollback_failed"}})
+      .add(10, "run_resumed", {{"mode", "rollback"}})
+      .add(11, "task_reset", {{"task", "a"}, {"rollback", true}});
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].rollback == RollbackStatus::none);
+  CHECK(state.tasks[1].rollback == RollbackStatus::failed);
+  CHECK(state.rollback_step_failed);  // b's still stands
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+
+  events.add(11, "task_reset", {{"task", "b"}, {"rollback", true}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[1].rollback == RollbackStatus::none);
+  CHECK_FALSE(state.rollback_step_failed);
+  CHECK(state.rollback_active_automated == 0);
+}
+
+TEST_CASE("track mode puts every ready task to people") {
+  const Runbook runbook =
+      make_runbook({make_task("a", minutes(5)), gate_task("g", {}), manual_task("m", minutes(1)),
+                    make_task("b", minutes(1), {"a"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "run_started", {{"track", true}});
+  RunState state = fold(runbook, graph, events.list());
+  CHECK(state.track);
+  CHECK(state.ready_automated.empty());
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"a", "m", "g"});
+  CHECK(state.people_do(runbook, 0));
+
+  events.started(1, "a");
+  state = fold(runbook, graph, events.list());
+  CHECK(state.tasks[0].status == TaskStatus::waiting);
+  CHECK(state.tasks[0].waiting_since == utc_at(1));
+  CHECK(state.active_people == 1);
+  CHECK(state.active_automated == 0);
+
+  events.finished(2, "a", "succeeded", {{"by", "alice"}});
+  state = fold(runbook, graph, events.list());
+  CHECK(state.active_people == 0);
+  CHECK(ready_ids(runbook, graph, state.ready_people) == Ids{"m", "b", "g"});
+  CHECK(state.ready_automated.empty());
+}
+
+TEST_CASE("a run without track keeps commands automated") {
+  const Runbook runbook = make_runbook({make_task("a")});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "run_started", {{"track", false}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK_FALSE(state.track);
+  CHECK(ready_ids(runbook, graph, state.ready_automated) == Ids{"a"});
+  CHECK_FALSE(state.people_do(runbook, 0));
+}
+
+TEST_CASE("every decision id the journal holds is remembered whether applied or refused") {
+  const Runbook runbook = make_runbook({manual_task("m"), gate_task("g", {"lead"})});
+  const RunGraph graph = make_run_graph(runbook);
+  Events events;
+  events.add(0, "task_started", {{"task", "m"}})
+      .add(0, "task_started", {{"task", "g"}})
+      .add(1, "gate_waiting", {{"task", "g"}})
+      .add(2, "decision_refused",
+           {{"decision", "d-refused"}, {"task", "m"}, {"reason", "it was meant for run other"}})
+      .add(3, "gate_approved", {{"task", "g"}, {"approver", "lead"}, {"decision", "d-approve"}})
+      .finished(4, "m", "succeeded", {{"by", "alice"}, {"decision", "d-mark"}, {"note", "ok"}})
+      .finished(5, "g", "succeeded")
+      .add(6, "decision_refused", {{"file", "broken.json"}, {"reason", "cannot be read"}});
+  const RunState state = fold(runbook, graph, events.list());
+  CHECK(state.decisions == std::set<std::string, std::less<>>{"d-approve", "d-mark", "d-refused"});
+  CHECK(state.tasks[0].status == TaskStatus::succeeded);
+  // A refusal changes nothing else.
+  CHECK(state.tasks[1].approved_by == Ids{"lead"});
+}

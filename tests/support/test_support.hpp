@@ -1,0 +1,86 @@
+#pragma once
+// Shared by unit tests: a fresh temporary directory per test, and runbooks built in code.
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cutover/runbook/model.hpp"
+
+namespace cutover::testing {
+
+// An automated task (`run: true`) with an optional estimate and dependencies by id.
+inline Task make_task(std::string id, std::optional<Duration> estimate = {},
+                      std::vector<std::string> depends_on = {}) {
+  Task task;
+  task.id = std::move(id);
+  task.estimate = estimate;
+  for (auto& dependency : depends_on) task.depends_on.push_back({std::move(dependency), {}});
+  task.kind = Command{"true"};
+  return task;
+}
+
+// A manual task, otherwise like make_task.
+inline Task manual_task(std::string id, std::optional<Duration> estimate = {},
+                        std::vector<std::string> depends_on = {}) {
+  Task task = make_task(std::move(id), estimate, std::move(depends_on));
+  task.kind = Manual{"Do it by hand."};
+  return task;
+}
+
+inline Duration minutes(int n) {
+  return std::chrono::minutes(n);
+}
+
+inline Runbook make_runbook(std::vector<Task> tasks) {
+  Runbook runbook;
+  runbook.id = "test";
+  runbook.tasks = std::move(tasks);
+  return runbook;
+}
+
+inline Window make_window(Timestamp start, Duration duration) {
+  Window window;
+  window.start = start;
+  window.duration = duration;
+  return window;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("cutover-test-" + std::to_string(random()) + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+inline void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+}  // namespace cutover::testing
