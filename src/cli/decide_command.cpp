@@ -77,8 +77,7 @@ std::string describe(const Decision& decision) {
 
 const JournalEvent* find_decision(const Journal& journal, const std::string& id) {
   for (auto it = journal.events.rbegin(); it != journal.events.rend(); ++it) {
-    const auto field = it->fields.find("decision");
-    if (field != it->fields.end() && field->is_string() && field->get<std::string>() == id) {
+    if (const std::string* decision = decision_of(it->body); decision && *decision == id) {
       return &*it;
     }
   }
@@ -93,9 +92,8 @@ int await_executor(const std::filesystem::path& dir, const Decision& decision) {
     std::this_thread::sleep_for(poll_interval);
     const Journal journal = read_journal(dir / journal_file_name);
     if (const JournalEvent* event = find_decision(journal, decision.id)) {
-      if (event->type == event::decision_refused) {
-        throw UsageError(
-            fmt::format("refused: {}", event->fields.value("reason", std::string("no reason"))));
+      if (const auto* refused = event->as<event::DecisionRefused>()) {
+        throw UsageError(fmt::format("refused: {}", refused->reason));
       }
       write_output(
           fmt::format("recorded: {} (journal line {})\n", describe(decision), event->seq + 1));

@@ -33,7 +33,7 @@ std::string summary(const Runbook& runbook, const ExecutorResult& result, Durati
     if (task.status == TaskStatus::failed) {
       failed.push_back(fmt::format("{} ({})", runbook.tasks[i].id, task.reason));
     }
-    if (task.status == TaskStatus::interrupted) in_doubt.push_back(runbook.tasks[i].id);
+    if (task.status == TaskStatus::in_doubt) in_doubt.push_back(runbook.tasks[i].id);
     if (task.rollback == RollbackStatus::succeeded) undone.push_back(runbook.tasks[i].id);
     if (task.rollback == RollbackStatus::failed) not_undone.push_back(runbook.tasks[i].id);
   }

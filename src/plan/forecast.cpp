@@ -10,7 +10,7 @@ Duration forecast_remaining(const Runbook& runbook, const RunGraph& graph, const
   for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
     const TaskState& own = state.tasks[task];
     // A task in doubt runs again or is settled by a person: its whole path is still ahead.
-    if (own.status == TaskStatus::interrupted) {
+    if (own.status == TaskStatus::in_doubt) {
       longest = std::max(longest, graph.remaining[task]);
       continue;
     }

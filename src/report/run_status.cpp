@@ -170,7 +170,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
     view.estimate = task.estimate;
     view.reason = own.reason;
     view.rollback = own.rollback;
-    const bool ended = own.finished() || own.status == TaskStatus::interrupted;
+    const bool ended = own.finished() || own.status == TaskStatus::in_doubt;
     if (own.status != TaskStatus::pending) view.started = own.started_at;
     if (ended) view.finished = own.finished_at;
     const std::string id = shell_word(task.id);
@@ -179,7 +179,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
     // were cut short. A command between two attempts had no process: `resume` goes on.
     const bool crashed_running =
         absent && own.status == TaskStatus::running && !view.between_attempts;
-    view.in_doubt = own.status == TaskStatus::interrupted || crashed_running;
+    view.in_doubt = own.status == TaskStatus::in_doubt || crashed_running;
 
     if (own.started_ms && own.status != TaskStatus::pending) {
       std::int64_t until = now_ms;
@@ -192,7 +192,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
     if (view.in_doubt) {
       view.waiting_for = WaitingFor::decision;
       view.since = own.waiting_since ? own.waiting_since
-                                     : (own.status == TaskStatus::interrupted && own.finished_at
+                                     : (own.status == TaskStatus::in_doubt && own.finished_at
                                             ? own.finished_at
                                             : std::optional<UtcTime>(last_heard_of(journal)));
       // As `resume` decides (find_in_doubt): going forward, a person's task is asked again,
@@ -276,7 +276,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
       case TaskStatus::skipped:
         ++counts.skipped;
         break;
-      case TaskStatus::interrupted:
+      case TaskStatus::in_doubt:
         ++counts.interrupted;
         break;
     }
@@ -557,7 +557,7 @@ class TextWriter {
           std::string text;
           if (task.waiting_for == WaitingFor::rollback_decision) {
             text = "its rollback step was cut off";
-          } else if (task.status == TaskStatus::interrupted) {
+          } else if (task.status == TaskStatus::in_doubt) {
             text = "interrupted";
             if (!task.reason.empty()) text += fmt::format(" ({})", printable(task.reason));
           } else {

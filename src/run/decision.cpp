@@ -126,11 +126,11 @@ class Judge {
   Effect task_mark(TaskIndex index, const Task& task, const TaskState& own) const {
     const auto* gate = std::get_if<Gate>(&task.kind);
     const bool decided_by_approvals = gate && !gate->approvals.empty();
-    if (decided_by_approvals && own.status != TaskStatus::interrupted) {
+    if (decided_by_approvals && own.status != TaskStatus::in_doubt) {
       return Refused{fmt::format("{} is a gate: approve or reject it", task.id)};
     }
     const bool in_doubt =
-        own.status == TaskStatus::interrupted || (own.status == TaskStatus::running && absent());
+        own.status == TaskStatus::in_doubt || (own.status == TaskStatus::running && absent());
     if (in_doubt && decision_.verdict == Verdict::retry && state_.rolling_back()) {
       return Refused{fmt::format(
           "the run is rolling back, so {} does not run again: mark it done (it is rolled back) "
@@ -188,7 +188,7 @@ class Judge {
         return Refused{fmt::format("{} has not started yet{}", task.id, waiting_for(index))};
       case TaskStatus::running:
         return Refused{fmt::format("{} is running, not waiting for {}", task.id, what)};
-      case TaskStatus::interrupted:
+      case TaskStatus::in_doubt:
         return Refused{fmt::format(
             "{} is in doubt (cut off before it finished): mark it done, failed or retry", task.id)};
       default:

@@ -22,20 +22,17 @@
 
 namespace cutover {
 
-const JournalEvent& MemoryJournal::append(std::string type, nlohmann::ordered_json fields,
-                                          Durability) {
+const JournalEvent& MemoryJournal::append(EventBody body, Durability) {
   JournalEvent event;
   event.seq = events_.size() + 1;
   event.elapsed_ms = elapsed_ms_();
-  event.type = std::move(type);
-  event.fields = std::move(fields);
+  event.body = std::move(body);
   events_.push_back(std::move(event));
   return events_.back();
 }
 
 namespace {
 
-using json = nlohmann::ordered_json;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Gate checks match their expectations against at most this much of each stream.
@@ -93,7 +90,7 @@ class Executor {
   ExecutorResult run() {
     run_start_ = runner_.now() - Duration{state_.last_elapsed_ms};
     if (options_.start == Start::fresh) {
-      record(event::run_started, run_started_fields(), Durability::now);
+      record(run_started(), Durability::now);
     } else {
       take_up();
     }
@@ -120,35 +117,33 @@ class Executor {
 
   // ----- the journal ------------------------------------------------------------------
 
-  void record(std::string_view type, json fields, Durability durability) {
-    const JournalEvent& event = journal_.append(std::string(type), std::move(fields), durability);
-    apply(state_, runbook_, graph_, event);
+  void record(EventBody event, Durability durability) {
+    apply(state_, runbook_, graph_, journal_.append(std::move(event), durability));
   }
 
-  json run_started_fields() const {
-    json vars = json::object();
-    for (const auto& [name, value] : runbook_.vars) vars[name] = redact(value, secret_values_);
-    json fields = {{"runbook_id", runbook_.id},      {"runbook_dir", setup_.runbook_dir.string()},
-                   {"tasks", runbook_.tasks.size()}, {"jobs", options_.jobs},
-                   {"auto", options_.auto_people},   {"dry_run", options_.dry_run},
-                   {"vars", std::move(vars)}};
-    if (options_.non_interactive) fields["non_interactive"] = true;
-    if (options_.track) fields["track"] = true;
-    return fields;
+  event::RunStarted run_started() const {
+    event::RunStarted started{runbook_.id,
+                              setup_.runbook_dir.string(),
+                              runbook_.tasks.size(),
+                              options_.jobs,
+                              options_.auto_people,
+                              options_.dry_run,
+                              {},
+                              options_.non_interactive,
+                              options_.track};
+    for (const auto& [name, value] : runbook_.vars) {
+      started.vars.emplace_back(name, redact(value, secret_values_));
+    }
+    return started;
   }
 
   // Who decided: the name given, and the OS user and host of the terminal it came from.
-  json person_fields(TaskIndex task, std::string_view by) const {
-    json fields = {{"task", runbook_.tasks[task].id},
-                   {"by", std::string(by)},
-                   {"user", deciding_ ? deciding_->user : setup_.user},
-                   {"host", deciding_ ? deciding_->host : setup_.host}};
-    if (deciding_) {
-      fields["decision"] = deciding_->id;
-      if (!deciding_->note.empty()) fields["note"] = deciding_->note;
-    }
-    return fields;
+  event::Person person(std::string_view by) const {
+    if (!deciding_) return {std::string(by), setup_.user, setup_.host, {}, {}};
+    return {std::string(by), deciding_->user, deciding_->host, deciding_->id, deciding_->note};
   }
+
+  const std::string& id_of(TaskIndex task) const { return runbook_.tasks[task].id; }
 
   // ----- acting on the scheduler's decisions -------------------------------------------
 
@@ -157,13 +152,12 @@ class Executor {
     // Attempts count across resumes; the retry budget starts afresh with each start.
     const int attempt = state_.tasks[start.task].attempts + 1;
     attempt_base_[start.task] = attempt - 1;
-    json fields = {{"task", task.id}, {"attempt", attempt}, {"kind", kind_name(task.kind)}};
-    if (const auto* command = std::get_if<Command>(&task.kind)) {
-      fields["command"] = shown(command->run);
-    }
+    event::TaskStarted started{task.id, attempt, std::string(kind_name(task.kind)), std::nullopt};
+    if (const auto* command = std::get_if<Command>(&task.kind))
+      started.command = shown(command->run);
     // A task_started must be durable before its process exists; spawn_pending() syncs once
     // for every start of this round.
-    record(event::task_started, std::move(fields), Durability::batched);
+    record(std::move(started), Durability::batched);
     note(fmt::format("{} start  {}{}", stamp(), task.id, estimate_note(task)));
     if (options_.dry_run) {
       show_what_would_run(task);
@@ -188,10 +182,8 @@ class Executor {
   }
 
   void act(const StopRun& stop) {
-    record(
-        event::run_stopping,
-        {{"reason", stop.reason}, {"rollback", stop.rollback}, {"fix_forward", stop.fix_forward}},
-        Durability::now);
+    record(event::RunStopping{stop.reason, stop.rollback, stop.fix_forward, false},
+           Durability::now);
     if (stop.fix_forward) {
       console_.alert(fmt::format(
           "{} {}: a point of no return has started, so there is no rollback: fix forward. "
@@ -205,20 +197,18 @@ class Executor {
   }
 
   void act(const BeginRollback&) {
-    record(event::rollback_started, json::object(), Durability::now);
+    record(event::RollbackStarted{}, Durability::now);
     console_.alert(fmt::format("{} rolling back, in reverse dependency order", stamp()));
   }
 
   void act(const StartRollbackStep& step) {
     const Task& task = runbook_.tasks[step.task];
-    json fields = {{"task", task.id}};
+    event::RollbackStepStarted started{task.id, true, std::nullopt};
     if (const auto* command = std::get_if<CommandRollback>(&*task.rollback)) {
-      fields["kind"] = "run";
-      fields["command"] = shown(command->run);
-    } else {
-      fields["kind"] = "manual";
+      started.manual = false;
+      started.command = shown(command->run);
     }
-    record(event::rollback_step_started, std::move(fields), Durability::batched);
+    record(std::move(started), Durability::batched);
     note(fmt::format("{} rollback  {}", stamp(), task.id));
     const bool command = std::holds_alternative<CommandRollback>(*task.rollback);
     if (options_.dry_run || (command && !state_.track)) {
@@ -228,9 +218,7 @@ class Executor {
   }
 
   void act(const FinishRun& finish) {
-    record(event::run_finished,
-           {{"outcome", to_string(finish.outcome)}, {"exit_code", exit_code_of(finish.outcome)}},
-           Durability::now);
+    record(event::RunFinished{finish.outcome, exit_code_of(finish.outcome)}, Durability::now);
   }
 
   // ----- taking up a run from its journal (resume, rollback) --------------------------
@@ -238,14 +226,8 @@ class Executor {
   void take_up() {
     const bool rollback = options_.start == Start::rollback;
     const std::uint64_t events = state_.last_seq;
-    record(event::run_resumed,
-           {{"mode", rollback ? "rollback" : "resume"},
-            {"jobs", options_.jobs},
-            {"auto", options_.auto_people},
-            {"non_interactive", options_.non_interactive},
-            {"pid", ::getpid()},
-            {"user", setup_.user},
-            {"host", setup_.host}},
+    record(event::RunResumed{rollback, options_.jobs, options_.auto_people,
+                             options_.non_interactive, ::getpid(), setup_.user, setup_.host},
            Durability::now);
     note(fmt::format("{} {} {} from its journal ({} events)", stamp(),
                      rollback ? "rolling back" : "resuming", setup_.run_id, events));
@@ -271,17 +253,14 @@ class Executor {
 
   void begin_requested_rollback() {
     if (state_.phase != RunPhase::rolling_back) {
-      json fields = {{"by", setup_.user}, {"user", setup_.user}, {"host", setup_.host}};
-      if (options_.forced) fields["forced"] = true;
-      record(event::rollback_started, std::move(fields), Durability::now);
+      const event::Person who{setup_.user, setup_.user, setup_.host, {}, {}};
+      record(event::RollbackStarted{who, options_.forced}, Durability::now);
       console_.alert(fmt::format("{} rolling back, in reverse dependency order", stamp()));
     }
     for (TaskIndex task = 0; task < runbook_.tasks.size(); ++task) {
       if (state_.tasks[task].rollback != RollbackStatus::failed) continue;
-      record(event::task_reset,
-             {{"task", runbook_.tasks[task].id},
-              {"rollback", true},
-              {"reason", "its rollback step failed before: it runs again"}},
+      record(event::TaskReset{id_of(task), std::nullopt, true,
+                              "its rollback step failed before: it runs again"},
              Durability::now);
     }
   }
@@ -293,9 +272,8 @@ class Executor {
       const bool stopped_the_run = state_.tasks[task].status == TaskStatus::failed &&
                                    runbook_.tasks[task].on_failure != OnFailure::continue_;
       if (!stopped_the_run) continue;
-      record(event::task_reset,
-             {{"task", runbook_.tasks[task].id},
-              {"reason", "it failed and stopped the run: resume runs it again"}},
+      record(event::TaskReset{id_of(task), std::nullopt, false,
+                              "it failed and stopped the run: resume runs it again"},
              Durability::now);
       note(fmt::format("{} again  {}: it failed before; it runs again", stamp(),
                        runbook_.tasks[task].id));
@@ -304,12 +282,10 @@ class Executor {
 
   void settle_doubt(const InDoubt& doubt) {
     const Task& task = runbook_.tasks[doubt.task];
-    json fields = {{"task", task.id}, {"action", doubt.rerun ? "rerun" : "wait"}};
-    if (doubt.rollback) fields["rollback"] = true;
-    fields["reason"] = doubt.why;
-    if (const int pid = state_.tasks[doubt.task].pid; pid > 0) fields["pid"] = pid;
-    if (!doubt.alive.empty()) fields["alive"] = doubt.alive;
-    record(event::task_in_doubt, std::move(fields), Durability::now);
+    event::TaskInDoubt in_doubt{task.id,   doubt.rerun,  doubt.rollback,
+                                doubt.why, std::nullopt, doubt.alive};
+    if (const int pid = state_.tasks[doubt.task].pid; pid > 0) in_doubt.pid = pid;
+    record(std::move(in_doubt), Durability::now);
     std::string alive;
     if (!doubt.alive.empty()) {
       alive = fmt::format(" (still running: pid {}; it is not started again)",
@@ -451,12 +427,11 @@ class Executor {
 
   void on(const ProcessStarted& started) {
     const Activity& activity = *activities_.at(started.id);
-    json fields = {{"task", runbook_.tasks[activity.task].id}, {"attempt", activity.attempt}};
-    if (activity.purpose != Purpose::task) {
-      fields["purpose"] = activity.purpose == Purpose::check ? "check" : "rollback";
-    }
-    fields["pid"] = started.pid;
-    record(event::process_started, std::move(fields), Durability::batched);
+    const char* purpose = activity.purpose == Purpose::task    ? ""
+                          : activity.purpose == Purpose::check ? "check"
+                                                               : "rollback";
+    record(event::ProcessStarted{id_of(activity.task), activity.attempt, purpose, started.pid},
+           Durability::batched);
   }
 
   void on(const ProcessOutput& output) {
@@ -505,13 +480,11 @@ class Executor {
     const Task& task = runbook_.tasks[activity.task];
     if (ended.succeeded()) return finish_task(activity.task, TaskStatus::succeeded, {}, &ended);
     const std::string reason = describe_end(ended, activity.timeout);
-    if (ended.terminated)
-      return finish_task(activity.task, TaskStatus::interrupted, reason, &ended);
+    if (ended.terminated) return finish_task(activity.task, TaskStatus::in_doubt, reason, &ended);
     if (activity.attempt - attempt_base_[activity.task] <= task.retries && !terminating_) {
-      json fields = {{"task", task.id}, {"attempt", activity.attempt}, {"reason", reason}};
-      add_end_fields(fields, ended);
-      fields["retry_in_ms"] = task.retry_delay.count();
-      record(event::attempt_failed, std::move(fields), Durability::batched);
+      record(event::AttemptFailed{task.id, activity.attempt, reason, end_of(ended),
+                                  task.retry_delay.count()},
+             Durability::batched);
       console_.alert(
           fmt::format("{} retry  {}: attempt {} of {}: {}{}", stamp(), task.id, activity.attempt,
                       task.retries + 1, reason,
@@ -526,14 +499,13 @@ class Executor {
   void finish_task(TaskIndex index, TaskStatus status, const std::string& reason,
                    const ProcessEnded* ended, std::string_view by = {}) {
     const Task& task = runbook_.tasks[index];
-    json fields = by.empty() ? json{{"task", task.id}} : person_fields(index, by);
-    fields["status"] = to_string(status);
-    fields["attempt"] = std::max(state_.tasks[index].attempts, 1);
-    if (!reason.empty()) fields["reason"] = reason;
-    if (ended) add_end_fields(fields, *ended);
+    event::TaskFinished finished{task.id, std::nullopt,
+                                 status,  std::max(state_.tasks[index].attempts, 1),
+                                 reason,  std::nullopt};
+    if (!by.empty()) finished.person = person(by);
+    if (ended) finished.end = end_of(*ended);
     // Nothing starts before the next sync, so dependents never outrun this event.
-    record(event::task_finished, std::move(fields),
-           by.empty() ? Durability::batched : Durability::now);
+    record(std::move(finished), by.empty() ? Durability::batched : Durability::now);
     const TaskState& own = state_.tasks[index];
     const std::string took = format_took(Duration{
         own.finished_ms.value_or(0) - own.started_ms.value_or(own.finished_ms.value_or(0))});
@@ -544,7 +516,7 @@ class Executor {
       note(fmt::format("{} skip   {} (by {})", stamp(), task.id, by));
     } else {
       console_.alert(fmt::format("{} {} {} after {}: {}", stamp(),
-                                 status == TaskStatus::interrupted ? "STOP  " : "FAILED", task.id,
+                                 status == TaskStatus::in_doubt ? "STOP  " : "FAILED", task.id,
                                  took, reason));
     }
   }
@@ -559,9 +531,9 @@ class Executor {
   void start_delayed(const Delayed& delayed) {
     if (delayed.purpose == Purpose::task) {
       const Task& task = runbook_.tasks[delayed.task];
-      json fields = {{"task", task.id}, {"attempt", delayed.attempt}, {"kind", "run"}};
-      fields["command"] = shown(std::get<Command>(task.kind).run);
-      record(event::task_started, std::move(fields), Durability::batched);
+      record(event::TaskStarted{task.id, delayed.attempt, "run",
+                                shown(std::get<Command>(task.kind).run)},
+             Durability::batched);
     }
     start_process(delayed.task, delayed.purpose, delayed.check, delayed.attempt);
   }
@@ -593,13 +565,9 @@ class Executor {
                              ? std::nullopt
                              : unmet_expectation(check.expect, ended, activity.timeout,
                                                  activity.captured_out, activity.captured_err);
-    json fields = {{"task", task.id},
-                   {"check", check.name},
-                   {"attempt", activity.attempt},
-                   {"passed", !failure}};
-    if (failure) fields["reason"] = *failure;
-    add_end_fields(fields, ended);
-    record(event::check_finished, std::move(fields), Durability::batched);
+    record(event::CheckFinished{task.id, check.name, activity.attempt, !failure, failure,
+                                end_of(ended)},
+           Durability::batched);
     if (!failure) {
       note(fmt::format("{} check  {}: '{}' holds", stamp(), task.id, check.name));
       if (activity.check + 1 < std::get<Gate>(task.kind).checks.size()) {
@@ -613,7 +581,7 @@ class Executor {
       return retry_later(check.retry_delay,
                          {activity.task, Purpose::check, activity.check, activity.attempt + 1});
     }
-    const TaskStatus status = ended.terminated ? TaskStatus::interrupted : TaskStatus::failed;
+    const TaskStatus status = ended.terminated ? TaskStatus::in_doubt : TaskStatus::failed;
     finish_task(activity.task, status, fmt::format("check '{}' failed: {}", check.name, *failure),
                 nullptr);
   }
@@ -623,8 +591,7 @@ class Executor {
     if (gate.approvals.empty() || options_.dry_run) {
       return finish_task(task, TaskStatus::succeeded, {}, nullptr);
     }
-    record(event::gate_waiting, {{"task", runbook_.tasks[task].id}, {"approvers", gate.approvals}},
-           Durability::batched);
+    record(event::GateWaiting{id_of(task), gate.approvals}, Durability::batched);
     if (options_.auto_people) {
       for (const std::string& approver : gate.approvals) approve(task, approver, "auto");
       return;
@@ -644,9 +611,7 @@ class Executor {
   }
 
   void approve(TaskIndex task, const std::string& approver, std::string_view by) {
-    json fields = person_fields(task, by);
-    fields["approver"] = approver;
-    record(event::gate_approved, std::move(fields), Durability::now);
+    record(event::GateApproved{id_of(task), person(by), approver}, Durability::now);
     // The terminal says what the journal says: who gave the approval, and for whom.
     const std::string who = by == approver ? fmt::format("by {}", approver)
                                            : fmt::format("for {} (by {})", approver, by);
@@ -655,9 +620,7 @@ class Executor {
   }
 
   void reject(TaskIndex task, const std::string& approver) {
-    json fields = person_fields(task, approver);
-    fields["approver"] = approver;
-    record(event::gate_rejected, std::move(fields), Durability::now);
+    record(event::GateRejected{id_of(task), person(approver), approver}, Durability::now);
     finish_task(task, TaskStatus::failed, fmt::format("no-go: rejected by {}", approver), nullptr,
                 approver);
   }
@@ -672,11 +635,10 @@ class Executor {
   void finish_rollback(TaskIndex index, bool ok, const std::string& reason, std::string_view by,
                        const ProcessEnded* ended) {
     const Task& task = runbook_.tasks[index];
-    json fields = by.empty() ? json{{"task", task.id}} : person_fields(index, by);
-    fields["status"] = ok ? "succeeded" : "failed";
-    if (!ok) fields["reason"] = reason;
-    if (ended) add_end_fields(fields, *ended);
-    record(event::rollback_step_finished, std::move(fields), Durability::now);
+    event::RollbackStepFinished finished{task.id, std::nullopt, ok, ok ? "" : reason, std::nullopt};
+    if (!by.empty()) finished.person = person(by);
+    if (ended) finished.end = end_of(*ended);
+    record(std::move(finished), Durability::now);
     if (ok) {
       note(fmt::format("{} rolled back  {}", stamp(), task.id));
     } else {
@@ -899,10 +861,10 @@ class Executor {
       if (const auto* decision = std::get_if<Decision>(&item.content)) {
         take(*decision, executor);
       } else {
-        record(event::decision_refused,
-               {{"file", item.file.filename().string()},
-                {"reason", std::get<std::string>(item.content)}},
-               Durability::now);
+        event::DecisionRefused refused;
+        refused.file = item.file.filename().string();
+        refused.reason = std::get<std::string>(item.content);
+        record(std::move(refused), Durability::now);
         console_.alert(fmt::format("{} refused {}", stamp(), std::get<std::string>(item.content)));
       }
       remove_from_inbox(item);
@@ -925,12 +887,17 @@ class Executor {
   }
 
   void carry_out(TaskIndex, const Decision& decision, const effect::Refused& refused) {
-    json fields = decision_json(decision);
-    fields.erase("time");
-    fields["decision"] = fields["id"];
-    fields.erase("id");
-    fields["reason"] = refused.reason;
-    record(event::decision_refused, std::move(fields), Durability::now);
+    record(
+        event::DecisionRefused{
+            {},
+            decision.run_id,
+            std::string(to_string(decision.kind)),
+            decision.task,
+            decision.kind == DecisionKind::mark ? std::string(to_string(decision.verdict))
+                                                : std::string(),
+            {decision.by, decision.user, decision.host, decision.id, decision.note},
+            refused.reason},
+        Durability::now);
     console_.alert(fmt::format(
         "{} refused: {} {}{} by {} ({}@{}): {}", stamp(), to_string(decision.kind), decision.task,
         decision.kind == DecisionKind::mark ? fmt::format(" {}", to_string(decision.verdict)) : "",
@@ -957,8 +924,7 @@ class Executor {
       }
     }
     withdraw(task, decision);
-    json fields = person_fields(task, decision.by);
-    record(event::task_reset, std::move(fields), Durability::now);
+    record(event::TaskReset{id_of(task), person(decision.by), false, {}}, Durability::now);
     note(fmt::format("{} again  {}: runs again (by {})", stamp(), runbook_.tasks[task].id,
                      decision.by));
   }
@@ -971,9 +937,7 @@ class Executor {
 
   void carry_out(TaskIndex task, const Decision& decision, const effect::RunRollbackStepAgain&) {
     withdraw(task, decision);
-    json fields = person_fields(task, decision.by);
-    fields["rollback"] = true;
-    record(event::task_reset, std::move(fields), Durability::now);
+    record(event::TaskReset{id_of(task), person(decision.by), true, {}}, Durability::now);
     note(fmt::format("{} again  {}: its rollback step runs again (by {})", stamp(),
                      runbook_.tasks[task].id, decision.by));
   }
@@ -1030,11 +994,7 @@ class Executor {
       if (question.kind == Question::manual_rollback) {
         // Nobody said whether the step happened: it is in doubt, not failed, and `resume`
         // (or `rollback`) asks again.
-        record(event::task_in_doubt,
-               {{"task", runbook_.tasks[question.task].id},
-                {"action", "wait"},
-                {"rollback", true},
-                {"reason", reason}},
+        record(event::TaskInDoubt{id_of(question.task), false, true, reason, std::nullopt, {}},
                Durability::now);
       } else {
         finish_task(question.task, status, reason, nullptr);
@@ -1048,20 +1008,16 @@ class Executor {
   void on(const SignalReceived& received) {
     if (received.signal == SIGHUP) {
       // The terminal is gone (a dropped ssh session): keep going, write files only.
-      record(event::signal_received, {{"signal", "SIGHUP"}, {"action", "continue"}},
-             Durability::batched);
+      record(event::SignalReceived{"SIGHUP", "continue"}, Durability::batched);
       console_.lose_terminal();
       return;
     }
     const bool first = !state_.interrupted && received.signal == SIGINT;
-    record(event::signal_received,
-           {{"signal", signal_name(received.signal)}, {"action", first ? "drain" : "terminate"}},
+    record(event::SignalReceived{signal_name(received.signal), first ? "drain" : "terminate"},
            Durability::batched);
     if (!state_.interrupted) {
-      record(event::run_stopping,
-             {{"reason", fmt::format("interrupted by {}", signal_name(received.signal))},
-              {"rollback", false},
-              {"interrupt", true}},
+      record(event::RunStopping{fmt::format("interrupted by {}", signal_name(received.signal)),
+                                false, false, true},
              Durability::now);
     }
     if (first) {
@@ -1081,12 +1037,12 @@ class Executor {
     runner_.terminate_all();
     for (const auto& [token, delayed] : delayed_) {
       if (delayed.purpose != Purpose::rollback) {
-        finish_task(delayed.task, TaskStatus::interrupted, "interrupted while waiting to retry",
+        finish_task(delayed.task, TaskStatus::in_doubt, "interrupted while waiting to retry",
                     nullptr);
       }
     }
     delayed_.clear();
-    drop_questions(TaskStatus::interrupted, "interrupted before anyone answered");
+    drop_questions(TaskStatus::in_doubt, "interrupted before anyone answered");
   }
 
   // ----- the terminal ------------------------------------------------------------------
@@ -1134,7 +1090,7 @@ class Executor {
   // Who a waiting task waits on, for the live view.
   std::string waited_on(TaskIndex index) const {
     const Task& task = runbook_.tasks[index];
-    if (state_.tasks[index].status == TaskStatus::interrupted) return "a decision (in doubt)";
+    if (state_.tasks[index].status == TaskStatus::in_doubt) return "a decision (in doubt)";
     const auto* gate = std::get_if<Gate>(&task.kind);
     if (gate && !gate->approvals.empty()) {
       return fmt::format("{}", fmt::join(missing_approvals(index), ", "));
@@ -1148,7 +1104,7 @@ class Executor {
     for (TaskIndex index = 0; index < runbook_.tasks.size(); ++index) {
       const TaskState& task = state_.tasks[index];
       done += task.finished() ? 1 : 0;
-      const bool in_doubt = task.status == TaskStatus::interrupted;
+      const bool in_doubt = task.status == TaskStatus::in_doubt;
       if ((!task.active() && !in_doubt) || running.size() > 100) continue;
       const Task& own = runbook_.tasks[index];
       const Duration spent{elapsed().count() - task.started_ms.value_or(elapsed().count())};

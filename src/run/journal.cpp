@@ -130,13 +130,14 @@ JournalEvent parse_event(const Json& json) {
   event.seq = *field<std::uint64_t>(json, "seq");
   event.time = parse_timestamp(*field<std::string>(json, "time"))->utc;
   event.elapsed_ms = *field<std::int64_t>(json, "elapsed_ms");
-  event.type = *field<std::string>(json, "event");
+  Json fields = Json::object();
   for (const auto& [key, value] : json.items()) {
     if (std::find(std::begin(framing_keys), std::end(framing_keys), key) ==
         std::end(framing_keys)) {
-      event.fields[key] = value;
+      fields[key] = value;
     }
   }
+  event.body = decode_event(*field<std::string>(json, "event"), fields);
   return event;
 }
 
@@ -222,22 +223,21 @@ JournalWriter JournalWriter::reopen(const std::filesystem::path& path, const Clo
   return writer;
 }
 
-const JournalEvent& JournalWriter::append(std::string type, nlohmann::ordered_json fields,
-                                          Durability durability) {
+const JournalEvent& JournalWriter::append(EventBody body, Durability durability) {
   JournalEvent event;
   event.seq = last_.seq + 1;
   event.time = clock_->utc_now();
   event.elapsed_ms =
       elapsed_base_ms_ +
       std::chrono::duration_cast<std::chrono::milliseconds>(clock_->steady_now() - opened_).count();
-  event.type = std::move(type);
-  event.fields = std::move(fields);
+  event.body = std::move(body);
 
   Json line{{"seq", event.seq},
             {"time", format_utc_ms(event.time)},
             {"elapsed_ms", event.elapsed_ms},
-            {"event", event.type}};
-  for (const auto& [key, value] : event.fields.items()) {
+            {"event", event.type()}};
+  const Json fields = encode_fields(event.body);
+  for (const auto& [key, value] : fields.items()) {
     if (std::find(std::begin(framing_keys), std::end(framing_keys), key) !=
         std::end(framing_keys)) {
       throw std::logic_error(fmt::format("journal field '{}' is reserved", key));

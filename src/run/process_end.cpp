@@ -42,18 +42,20 @@ std::string describe_end(const ProcessEnded& ended, std::optional<Duration> time
   return fmt::format("exit code {}", ended.exit_code);
 }
 
-void add_end_fields(nlohmann::ordered_json& fields, const ProcessEnded& ended) {
-  fields["duration_ms"] = ended.duration.count();
+event::ProcessEnd end_of(const ProcessEnded& ended) {
+  event::ProcessEnd end;
+  end.duration_ms = ended.duration.count();
   if (ended.start_error) {
-    fields["error"] = *ended.start_error;
-    return;
+    end.error = *ended.start_error;
+    return end;
   }
   if (ended.signal) {
-    fields["signal"] = signal_name(ended.signal);
+    end.signal = signal_name(ended.signal);
   } else {
-    fields["exit_code"] = ended.exit_code;
+    end.exit_code = ended.exit_code;
   }
-  if (ended.timed_out) fields["timed_out"] = true;
+  end.timed_out = ended.timed_out;
+  return end;
 }
 
 namespace {

@@ -21,9 +21,9 @@ std::string read_frozen_runbook(const std::filesystem::path& path) {
   return std::move(text).str();
 }
 
-const JournalEvent* find_run_started(const Journal& journal) {
+const event::RunStarted* find_run_started(const Journal& journal) {
   for (const JournalEvent& event : journal.events) {
-    if (event.type == event::run_started) return &event;
+    if (const auto* started = event.as<event::RunStarted>()) return started;
   }
   return nullptr;
 }
@@ -40,23 +40,10 @@ RecordedRun open_recorded_run(const std::filesystem::path& run_dir) {
   RecordedRun run;
   run.dir = run_dir;
   run.journal = read_journal(journal_path);
-  const JournalEvent* started = find_run_started(run.journal);
-  if (started) {
-    if (const auto vars = started->fields.find("vars");
-        vars != started->fields.end() && vars->is_object()) {
-      for (const auto& [name, value] : vars->items()) {
-        if (value.is_string()) run.vars.emplace_back(name, value.get<std::string>());
-      }
-    }
-    if (const auto jobs = started->fields.find("jobs"); jobs != started->fields.end() &&
-                                                        jobs->is_number_unsigned() &&
-                                                        jobs->get<std::size_t>() > 0) {
-      run.jobs = jobs->get<std::size_t>();
-    }
-    if (const auto it = started->fields.find("runbook_dir");
-        it != started->fields.end() && it->is_string()) {
-      run.runbook_dir = it->get<std::string>();
-    }
+  if (const event::RunStarted* started = find_run_started(run.journal)) {
+    run.vars = started->vars;
+    if (started->jobs > 0) run.jobs = started->jobs;
+    run.runbook_dir = started->runbook_dir;
   }
   const auto frozen = run_dir / frozen_runbook_name;
   LoadResult loaded =

@@ -47,7 +47,7 @@ std::vector<InDoubt> find_in_doubt(const Runbook& runbook, const RunState& state
     const TaskState& own = state.tasks[index];
     // While rolling back, what a person was doing is as uncertain as a cut-off command.
     const bool people_busy = backwards && own.status == TaskStatus::waiting;
-    if (own.status == TaskStatus::running || own.status == TaskStatus::interrupted || people_busy) {
+    if (own.status == TaskStatus::running || own.status == TaskStatus::in_doubt || people_busy) {
       const bool people = state.people_do(runbook, index);
       std::vector<int> alive = people ? std::vector<int>{} : leftovers(index, own.pid);
       if (!backwards) {

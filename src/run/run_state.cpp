@@ -8,50 +8,6 @@
 
 namespace cutover {
 
-std::string_view to_string(TaskStatus status) {
-  switch (status) {
-    case TaskStatus::pending:
-      return "pending";
-    case TaskStatus::running:
-      return "running";
-    case TaskStatus::waiting:
-      return "waiting";
-    case TaskStatus::succeeded:
-      return "succeeded";
-    case TaskStatus::failed:
-      return "failed";
-    case TaskStatus::skipped:
-      return "skipped";
-    case TaskStatus::interrupted:
-      return "interrupted";
-  }
-  return "pending";
-}
-
-namespace {
-
-constexpr std::pair<RunOutcome, std::string_view> outcome_names[] = {
-    {RunOutcome::succeeded, "succeeded"},     {RunOutcome::failed, "failed"},
-    {RunOutcome::rolled_back, "rolled_back"}, {RunOutcome::rollback_failed, "rollback_failed"},
-    {RunOutcome::interrupted, "interrupted"},
-};
-
-}  // namespace
-
-std::string_view to_string(RunOutcome outcome) {
-  for (const auto& [value, name] : outcome_names) {
-    if (value == outcome) return name;
-  }
-  return "failed";
-}
-
-std::optional<RunOutcome> parse_run_outcome(std::string_view text) {
-  for (const auto& [value, name] : outcome_names) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
-
 int exit_code_of(RunOutcome outcome) {
   switch (outcome) {
     case RunOutcome::succeeded:
@@ -123,76 +79,23 @@ void release_dependents(RunState& state, const Runbook& runbook, const RunGraph&
   }
 }
 
-std::optional<TaskStatus> parse_finished_status(std::string_view text) {
-  for (const TaskStatus status :
-       {TaskStatus::succeeded, TaskStatus::failed, TaskStatus::skipped, TaskStatus::interrupted}) {
-    if (to_string(status) == text) return status;
-  }
-  return std::nullopt;
-}
-
-std::string text_field(const JournalEvent& event, const char* name) {
-  const auto it = event.fields.find(name);
-  return it != event.fields.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
-
-template <typename T>
-T value_field(const JournalEvent& event, const char* name, T fallback) {
-  const auto it = event.fields.find(name);
-  if (it == event.fields.end() || it->is_null()) return fallback;
-  return it->get<T>();
-}
-
-class Folder {
+// Applies one event to the state: one operator() per event type that changes it.
+class EventApplier {
  public:
-  Folder(RunState& state, const Runbook& runbook, const RunGraph& graph, const JournalEvent& event)
+  EventApplier(RunState& state, const Runbook& runbook, const RunGraph& graph,
+               const JournalEvent& event)
       : state_(state), runbook_(runbook), graph_(graph), event_(event) {}
 
-  void apply() {
-    const std::string_view type = event_.type;
-    if (const std::string decision = text_field(event_, "decision"); !decision.empty()) {
-      state_.decisions.insert(decision);
-    }
-    if (type == event::run_started) return run_started();
-    if (type == event::run_resumed) return run_resumed();
-    if (type == event::task_in_doubt) return task_in_doubt();
-    if (type == event::task_reset) return task_reset();
-    if (type == event::task_started) return task_started();
-    if (type == event::process_started) return process_started();
-    if (type == event::attempt_failed) return attempt_failed();
-    if (type == event::gate_waiting) return gate_waiting();
-    if (type == event::gate_approved) return gate_approved();
-    if (type == event::gate_rejected) return gate_rejected();
-    if (type == event::task_finished) return task_finished();
-    if (type == event::run_stopping) return run_stopping();
-    if (type == event::rollback_started) return rollback_started();
-    if (type == event::rollback_step_started) return rollback_step_started();
-    if (type == event::rollback_step_finished) return rollback_step_finished();
-    if (type == event::run_finished) return run_finished();
-    // check_finished, signal_received, decision_refused and event types of later versions of
-    // this format change nothing a scheduler needs.
-  }
-
- private:
-  TaskIndex task_index() const {
-    const std::string id = text_field(event_, "task");
-    if (const auto index = graph_.find(id)) return *index;
-    throw Error(
-        exit_environment,
-        fmt::format("journal event {} ({}) names task '{}', which the runbook does not have",
-                    event_.seq, event_.type, id));
-  }
-
   // Track mode: people do everything, so every ready task is theirs.
-  void run_started() {
-    if (!value_field(event_, "track", false)) return;
+  void operator()(const event::RunStarted& e) {
+    if (!e.track) return;
     state_.track = true;
     state_.ready_people.merge(state_.ready_automated);
   }
 
   // An executor takes the run over after a crash, an interrupt or a stop. Unless it continues
   // a rollback (or one the failure policy asked for), the run goes back to starting tasks.
-  void run_resumed() {
+  void operator()(const event::RunResumed&) {
     state_.outcome.reset();
     if (state_.rollback_performed) {
       state_.phase = RunPhase::rolling_back;
@@ -203,6 +106,158 @@ class Folder {
     state_.stop_reason.clear();
     state_.rollback_wanted = false;
     state_.interrupted = false;
+  }
+
+  void operator()(const event::TaskReset& e) {
+    const TaskIndex index = task_index(e.task);
+    if (e.rollback) return reset_rollback_step(index);
+    reset_task(index);
+  }
+
+  // `resume` found the task (or its rollback step) started and unfinished: it runs again, or
+  // waits for a person.
+  void operator()(const event::TaskInDoubt& e) {
+    const TaskIndex index = task_index(e.task);
+    TaskState& task = state_.tasks[index];
+    if (e.rollback) {
+      if (e.rerun) return reset_rollback_step(index);
+      leave_rollback_active(index);
+      task.rollback = RollbackStatus::in_doubt;
+      return;
+    }
+    if (e.rerun) return reset_task(index);
+    leave_active(index);
+    task.status = TaskStatus::in_doubt;
+    task.waiting_since = event_.time;
+  }
+
+  void operator()(const event::TaskStarted& e) {
+    const TaskIndex index = task_index(e.task);
+    TaskState& task = state_.tasks[index];
+    task.attempts = e.attempt > 0 ? e.attempt : task.attempts + 1;
+    task.between_attempts = false;
+    if (task.status != TaskStatus::pending && task.status != TaskStatus::in_doubt) return;
+    make_unready(state_, graph_, index);
+    const bool people = state_.people_do(runbook_, index);
+    task.status = people ? TaskStatus::waiting : TaskStatus::running;
+    ++(people ? state_.active_people : state_.active_automated);
+    if (people) task.waiting_since = event_.time;
+    if (!task.started_ms) {
+      task.started_ms = event_.elapsed_ms;
+      task.started_at = event_.time;
+    }
+    if (runbook_.tasks[index].point_of_no_return) state_.point_of_no_return_passed = true;
+  }
+
+  // Only a task's own attempts: a gate check's or a rollback step's process has a purpose.
+  void operator()(const event::ProcessStarted& e) {
+    if (!e.purpose.empty()) return;
+    state_.tasks[task_index(e.task)].pid = e.pid;
+  }
+
+  void operator()(const event::AttemptFailed& e) {
+    TaskState& task = state_.tasks[task_index(e.task)];
+    task.reason = e.reason;
+    task.between_attempts = true;
+  }
+
+  void operator()(const event::GateWaiting& e) {
+    TaskState& task = state_.tasks[task_index(e.task)];
+    if (task.status != TaskStatus::running) return;
+    task.status = TaskStatus::waiting;
+    task.waiting_since = event_.time;
+    --state_.active_automated;
+    ++state_.active_people;
+  }
+
+  void operator()(const event::GateApproved& e) {
+    state_.tasks[task_index(e.task)].approved_by.push_back(e.approver);
+  }
+
+  void operator()(const event::GateRejected& e) {
+    state_.tasks[task_index(e.task)].by = e.person.by;
+  }
+
+  void operator()(const event::TaskFinished& e) {
+    const TaskIndex index = task_index(e.task);
+    TaskState& task = state_.tasks[index];
+    const TaskStatus status = e.status;
+    if (status == TaskStatus::pending || status == TaskStatus::running ||
+        status == TaskStatus::waiting) {
+      return;  // not an end: a journal edited by hand
+    }
+    leave_active(index);
+    make_unready(state_, graph_, index);  // a person may finish a task that never started
+    // A person may settle a task that failed and stopped the run ("fixed by hand").
+    if (state_.first_failure == index) state_.first_failure.reset();
+    task.status = status;
+    task.between_attempts = false;
+    task.waiting_since.reset();
+    task.finished_ms = event_.elapsed_ms;
+    task.finished_at = event_.time;
+    task.reason = e.reason;
+    task.person_verdict = e.person.has_value();
+    if (e.person && !e.person->by.empty()) task.by = e.person->by;
+    const OnFailure policy = runbook_.tasks[index].on_failure;
+    const bool lets_dependents_go =
+        status == TaskStatus::succeeded || status == TaskStatus::skipped ||
+        (status == TaskStatus::failed && policy == OnFailure::continue_);
+    if (lets_dependents_go) {
+      release_dependents(state_, runbook_, graph_, index);
+    } else if (status == TaskStatus::failed && !state_.first_failure) {
+      state_.first_failure = index;
+    }
+  }
+
+  void operator()(const event::RunStopping& e) {
+    state_.phase = RunPhase::draining;
+    state_.stop_reason = e.reason;
+    state_.rollback_wanted = e.rollback;
+    if (e.interrupt) state_.interrupted = true;
+  }
+
+  void operator()(const event::RollbackStarted&) {
+    state_.phase = RunPhase::rolling_back;
+    state_.rollback_performed = true;
+    state_.outcome.reset();
+  }
+
+  void operator()(const event::RollbackStepStarted& e) {
+    const TaskIndex index = task_index(e.task);
+    state_.rollback_performed = true;
+    state_.tasks[index].rollback = RollbackStatus::running;
+    ++(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
+  }
+
+  void operator()(const event::RollbackStepFinished& e) {
+    const TaskIndex index = task_index(e.task);
+    TaskState& task = state_.tasks[index];
+    // A failed step may be settled later by a person ("fixed by hand").
+    if (task.rollback == RollbackStatus::none || task.rollback == RollbackStatus::succeeded) return;
+    leave_rollback_active(index);
+    task.rollback = e.ok ? RollbackStatus::succeeded : RollbackStatus::failed;
+    state_.rollback_step_failed = !e.ok || any_rollback_failed();
+  }
+
+  void operator()(const event::RunFinished& e) {
+    state_.phase = RunPhase::finished;
+    state_.outcome = e.outcome;
+  }
+
+  // check_finished, signal_received, decision_refused and event types of later versions of
+  // this format change nothing a scheduler needs.
+  void operator()(const event::CheckFinished&) {}
+  void operator()(const event::SignalReceived&) {}
+  void operator()(const event::DecisionRefused&) {}
+  void operator()(const event::Unknown&) {}
+
+ private:
+  TaskIndex task_index(const std::string& id) const {
+    if (const auto index = graph_.find(id)) return *index;
+    throw Error(
+        exit_environment,
+        fmt::format("journal event {} ({}) names task '{}', which the runbook does not have",
+                    event_.seq, event_.type(), id));
   }
 
   void leave_active(TaskIndex index) {
@@ -222,6 +277,7 @@ class Folder {
     leave_active(index);
     task.status = TaskStatus::pending;
     task.between_attempts = false;
+    task.person_verdict = false;
     task.waiting_since.reset();
     task.approved_by.clear();
     if (state_.first_failure == index) state_.first_failure.reset();
@@ -240,141 +296,9 @@ class Folder {
     state_.rollback_step_failed = any_rollback_failed();
   }
 
-  void task_reset() {
-    const TaskIndex index = task_index();
-    if (value_field(event_, "rollback", false)) return reset_rollback_step(index);
-    reset_task(index);
-  }
-
-  // `resume` found the task (or its rollback step) started and unfinished: it runs again, or
-  // waits for a person.
-  void task_in_doubt() {
-    const TaskIndex index = task_index();
-    const bool rerun = text_field(event_, "action") == "rerun";
-    TaskState& task = state_.tasks[index];
-    if (value_field(event_, "rollback", false)) {
-      if (rerun) return reset_rollback_step(index);
-      leave_rollback_active(index);
-      task.rollback = RollbackStatus::in_doubt;
-      return;
-    }
-    if (rerun) return reset_task(index);
-    leave_active(index);
-    task.status = TaskStatus::interrupted;
-    task.waiting_since = event_.time;
-  }
-
-  void task_started() {
-    const TaskIndex index = task_index();
-    TaskState& task = state_.tasks[index];
-    task.attempts = value_field(event_, "attempt", task.attempts + 1);
-    task.between_attempts = false;
-    if (task.status != TaskStatus::pending && task.status != TaskStatus::interrupted) return;
-    make_unready(state_, graph_, index);
-    const bool people = state_.people_do(runbook_, index);
-    task.status = people ? TaskStatus::waiting : TaskStatus::running;
-    ++(people ? state_.active_people : state_.active_automated);
-    if (people) task.waiting_since = event_.time;
-    if (!task.started_ms) {
-      task.started_ms = event_.elapsed_ms;
-      task.started_at = event_.time;
-    }
-    if (runbook_.tasks[index].point_of_no_return) state_.point_of_no_return_passed = true;
-  }
-
-  // Only a task's own attempts: a gate check's or a rollback step's process says `purpose`.
-  void process_started() {
-    if (event_.fields.contains("purpose")) return;
-    state_.tasks[task_index()].pid = value_field(event_, "pid", 0);
-  }
-
-  void attempt_failed() {
-    TaskState& task = state_.tasks[task_index()];
-    task.reason = text_field(event_, "reason");
-    task.between_attempts = true;
-  }
-
-  void gate_waiting() {
-    TaskState& task = state_.tasks[task_index()];
-    if (task.status != TaskStatus::running) return;
-    task.status = TaskStatus::waiting;
-    task.waiting_since = event_.time;
-    --state_.active_automated;
-    ++state_.active_people;
-  }
-
-  void gate_approved() {
-    state_.tasks[task_index()].approved_by.push_back(text_field(event_, "approver"));
-  }
-
-  void gate_rejected() { state_.tasks[task_index()].by = text_field(event_, "by"); }
-
-  void task_finished() {
-    const TaskIndex index = task_index();
-    TaskState& task = state_.tasks[index];
-    const auto status = parse_finished_status(text_field(event_, "status"));
-    if (!status) return;
-    leave_active(index);
-    make_unready(state_, graph_, index);  // a person may finish a task that never started
-    // A person may settle a task that failed and stopped the run ("fixed by hand").
-    if (state_.first_failure == index) state_.first_failure.reset();
-    task.status = *status;
-    task.between_attempts = false;
-    task.waiting_since.reset();
-    task.finished_ms = event_.elapsed_ms;
-    task.finished_at = event_.time;
-    task.reason = text_field(event_, "reason");
-    if (const std::string by = text_field(event_, "by"); !by.empty()) task.by = by;
-    const OnFailure policy = runbook_.tasks[index].on_failure;
-    const bool lets_dependents_go =
-        *status == TaskStatus::succeeded || *status == TaskStatus::skipped ||
-        (*status == TaskStatus::failed && policy == OnFailure::continue_);
-    if (lets_dependents_go) {
-      release_dependents(state_, runbook_, graph_, index);
-    } else if (*status == TaskStatus::failed && !state_.first_failure) {
-      state_.first_failure = index;
-    }
-  }
-
-  void run_stopping() {
-    state_.phase = RunPhase::draining;
-    state_.stop_reason = text_field(event_, "reason");
-    state_.rollback_wanted = value_field(event_, "rollback", false);
-    if (value_field(event_, "interrupt", false)) state_.interrupted = true;
-  }
-
   bool manual_rollback(TaskIndex index) const {
     const auto& rollback = runbook_.tasks[index].rollback;
     return rollback && (state_.track || std::holds_alternative<ManualRollback>(*rollback));
-  }
-
-  void rollback_started() {
-    state_.phase = RunPhase::rolling_back;
-    state_.rollback_performed = true;
-    state_.outcome.reset();
-  }
-
-  void rollback_step_started() {
-    const TaskIndex index = task_index();
-    state_.rollback_performed = true;
-    state_.tasks[index].rollback = RollbackStatus::running;
-    ++(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
-  }
-
-  void rollback_step_finished() {
-    const TaskIndex index = task_index();
-    TaskState& task = state_.tasks[index];
-    // A failed step may be settled later by a person ("fixed by hand").
-    if (task.rollback == RollbackStatus::none || task.rollback == RollbackStatus::succeeded) return;
-    leave_rollback_active(index);
-    const bool ok = text_field(event_, "status") == "succeeded";
-    task.rollback = ok ? RollbackStatus::succeeded : RollbackStatus::failed;
-    state_.rollback_step_failed = !ok || any_rollback_failed();
-  }
-
-  void run_finished() {
-    state_.phase = RunPhase::finished;
-    state_.outcome = parse_run_outcome(text_field(event_, "outcome"));
   }
 
   RunState& state_;
@@ -399,7 +323,8 @@ RunState initial_state(const Runbook& runbook, const RunGraph& graph) {
 
 void apply(RunState& state, const Runbook& runbook, const RunGraph& graph,
            const JournalEvent& event) {
-  Folder(state, runbook, graph, event).apply();
+  if (const std::string* decision = decision_of(event.body)) state.decisions.insert(*decision);
+  std::visit(EventApplier(state, runbook, graph, event), event.body);
   state.last_elapsed_ms = event.elapsed_ms;
   state.last_seq = event.seq;
 }

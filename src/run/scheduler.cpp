@@ -20,7 +20,7 @@ bool people_roll_back(const Runbook& runbook, const RunState& state, TaskIndex t
 // A task in doubt that has a rollback step, or a rollback step in doubt: a person must say
 // whether it happened before the rollback can go past it.
 bool rollback_waits_on_person(const Runbook& runbook, const TaskState& task, TaskIndex index) {
-  return (task.status == TaskStatus::interrupted && has_rollback(runbook, index)) ||
+  return (task.status == TaskStatus::in_doubt && has_rollback(runbook, index)) ||
          task.rollback == RollbackStatus::in_doubt;
 }
 

@@ -11,13 +11,16 @@ using namespace std::chrono_literals;
 using testing::make_runbook;
 using testing::make_task;
 
-JournalEvent event_at(std::int64_t elapsed_ms, std::string_view type,
-                      nlohmann::ordered_json fields) {
-  JournalEvent event;
-  event.elapsed_ms = elapsed_ms;
-  event.type = type;
-  event.fields = std::move(fields);
-  return event;
+JournalEvent event_at(std::int64_t elapsed_ms, EventBody body) {
+  return {0, {}, elapsed_ms, std::move(body)};
+}
+
+EventBody started(std::string task) {
+  return event::TaskStarted{std::move(task), 1, "run", {}};
+}
+
+EventBody succeeded(std::string task) {
+  return event::TaskFinished{std::move(task), {}, TaskStatus::succeeded, 1, {}, {}};
 }
 
 // a (10m) -> b (20m) -> d (5m); c (40m) alone.
@@ -36,12 +39,9 @@ TEST_CASE("forecast before anything started is the longest path") {
 TEST_CASE("forecast counts what is left of running tasks and the paths after them") {
   const Runbook runbook = sample();
   const RunGraph graph = make_run_graph(runbook);
-  const RunState state =
-      fold(runbook, graph,
-           {event_at(0, event::task_started, {{"task", "a"}, {"attempt", 1}}),
-            event_at(0, event::task_started, {{"task", "c"}, {"attempt", 1}}),
-            event_at(600'000, event::task_finished, {{"task", "a"}, {"status", "succeeded"}}),
-            event_at(600'000, event::task_started, {{"task", "b"}, {"attempt", 1}})});
+  const RunState state = fold(runbook, graph,
+                              {event_at(0, started("a")), event_at(0, started("c")),
+                               event_at(600'000, succeeded("a")), event_at(600'000, started("b"))});
   // At 25m: c has 15m left; b has 5m left, then d's 5m.
   CHECK(forecast_remaining(runbook, graph, state, 25 * 60'000) == 15min);
   // At 39m: c has 1m left; b overran by 9m: nothing left of it, d's 5m remain.
@@ -52,9 +52,7 @@ TEST_CASE("forecast of a finished run is zero") {
   const Runbook runbook = make_runbook({make_task("only", 10min)});
   const RunGraph graph = make_run_graph(runbook);
   const RunState state =
-      fold(runbook, graph,
-           {event_at(0, event::task_started, {{"task", "only"}, {"attempt", 1}}),
-            event_at(5, event::task_finished, {{"task", "only"}, {"status", "succeeded"}})});
+      fold(runbook, graph, {event_at(0, started("only")), event_at(5, succeeded("only"))});
   CHECK(forecast_remaining(runbook, graph, state, 10) == 0min);
 }
 

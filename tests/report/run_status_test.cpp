@@ -43,12 +43,8 @@ class Events {
     journal_.header.time = utc_at(0);
   }
   Events& add(std::int64_t elapsed_ms, std::string type, json fields = json::object()) {
-    JournalEvent event;
-    event.seq = journal_.events.size() + 1;
-    event.elapsed_ms = elapsed_ms;
-    event.time = utc_at(elapsed_ms);
-    event.type = std::move(type);
-    event.fields = std::move(fields);
+    JournalEvent event = testing::journal_event(journal_.events.size() + 1, elapsed_ms, type,
+                                                fields, utc_at(elapsed_ms));
     journal_.events.push_back(std::move(event));
     return *this;
   }

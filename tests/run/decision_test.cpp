@@ -48,11 +48,8 @@ class Run {
       : runbook_(make_runbook(std::move(tasks))), graph_(make_run_graph(runbook_)) {}
 
   Run& add(std::string type, json fields = json::object()) {
-    JournalEvent event;
-    event.seq = events_.size() + 1;
-    event.elapsed_ms = static_cast<std::int64_t>(events_.size()) * 1000;
-    event.type = std::move(type);
-    event.fields = std::move(fields);
+    JournalEvent event = testing::journal_event(
+        events_.size() + 1, static_cast<std::int64_t>(events_.size()) * 1000, type, fields);
     events_.push_back(std::move(event));
     return *this;
   }
@@ -248,7 +245,7 @@ TEST_CASE("judge settles a task in doubt with each of the four verdicts") {
   SUBCASE("found in doubt by resume") {
     Run run({make_task("a")});
     run.started("a").add("task_in_doubt", {{"task", "a"}, {"action", "wait"}});
-    REQUIRE(run.state().tasks[0].status == TaskStatus::interrupted);
+    REQUIRE(run.state().tasks[0].status == TaskStatus::in_doubt);
     Lines got;
     for (const Verdict verdict : all_verdicts) got.push_back(run.verdict(mark("a", verdict)));
     CHECK(got == expected);

@@ -95,7 +95,7 @@ struct Result {
   std::vector<JournalEvent> of(std::string_view type) const {
     std::vector<JournalEvent> found;
     for (const JournalEvent& event : events) {
-      if (event.type == type) found.push_back(event);
+      if (event.type() == type) found.push_back(event);
     }
     return found;
   }
@@ -103,8 +103,9 @@ struct Result {
   Lines values(std::string_view type, const char* field) const {
     Lines found;
     for (const JournalEvent& event : of(type)) {
-      const auto it = event.fields.find(field);
-      found.push_back(it == event.fields.end() ? "" : text_of(*it));
+      const json line = testing::journaled(event);
+      const auto it = line.find(field);
+      found.push_back(it == line.end() ? "" : text_of(*it));
     }
     return found;
   }
@@ -116,14 +117,15 @@ struct Result {
   }
   Lines types() const {
     Lines found;
-    for (const JournalEvent& event : events) found.push_back(event.type);
+    for (const JournalEvent& event : events) found.push_back(std::string(event.type()));
     return found;
   }
-  // The only event of a type for a task.
-  JournalEvent one(std::string_view type, std::string_view task) const {
-    std::vector<JournalEvent> found;
+  // The only event of a type for a task, as its journal line carries it.
+  json one(std::string_view type, std::string_view task) const {
+    std::vector<json> found;
     for (const JournalEvent& event : of(type)) {
-      if (event.fields.value("task", "") == task) found.push_back(event);
+      json line = testing::journaled(event);
+      if (line.value("task", "") == task) found.push_back(std::move(line));
     }
     REQUIRE(found.size() == 1);
     return found.front();
@@ -400,10 +402,10 @@ TEST_CASE("executor retries a failing task and records each failed attempt") {
   CHECK(result.values("attempt_failed", "attempt") == Lines{"1", "2"});
   CHECK(result.values("attempt_failed", "reason") == Lines{"exit code 1", "exit code 1"});
   CHECK(result.values("attempt_failed", "retry_in_ms") == Lines{"30000", "30000"});
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.fields["attempt"] == 3);
-  CHECK(finished.elapsed_ms == 240'000);
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["attempt"] == 3);
+  CHECK(finished["elapsed_ms"] == 240'000);
   CHECK(result.run.state.tasks[0].attempts == 3);
   CHECK(result.run.state.tasks[0].started_ms == 0);
   Lines attempts;
@@ -424,11 +426,11 @@ TEST_CASE("executor fails a task whose retries run out") {
   const Result result = harness.run();
   CHECK(result.tasks("task_started") == Lines{"a", "a"});
   CHECK(result.values("attempt_failed", "attempt") == Lines{"1"});
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["attempt"] == 2);
-  CHECK(finished.fields["reason"] == "exit code 1");
-  CHECK(finished.fields["exit_code"] == 1);
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["attempt"] == 2);
+  CHECK(finished["reason"] == "exit code 1");
+  CHECK(finished["exit_code"] == 1);
   CHECK(result.outcome() == "failed");
   CHECK(result.run.state.tasks[0].reason == "exit code 1");
 }
@@ -441,14 +443,14 @@ TEST_CASE("executor records a timeout") {
   slow.duration = minutes(5);
   harness.outcomes["a"] = {slow};
   const Result result = harness.run();
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.elapsed_ms == minute_ms);
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["timed_out"] == true);
-  CHECK(finished.fields["signal"] == "SIGTERM");
-  CHECK(finished.fields["duration_ms"] == minute_ms);
-  CHECK_FALSE(finished.fields.contains("exit_code"));
-  CHECK(finished.fields["reason"] == "timed out after 1m (killed by SIGTERM)");
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["elapsed_ms"] == minute_ms);
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["timed_out"] == true);
+  CHECK(finished["signal"] == "SIGTERM");
+  CHECK(finished["duration_ms"] == minute_ms);
+  CHECK_FALSE(finished.contains("exit_code"));
+  CHECK(finished["reason"] == "timed out after 1m (killed by SIGTERM)");
   CHECK(result.started.at(0).timeout == minutes(1));
   CHECK(result.outcome() == "failed");
 }
@@ -459,10 +461,10 @@ TEST_CASE("executor records a process that could not start") {
   broken.start_error = "no such file: /bin/nope";
   harness.outcomes["a"] = {broken};
   const Result result = harness.run();
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["error"] == "no such file: /bin/nope");
-  CHECK(finished.fields["reason"] == "could not start: no such file: /bin/nope");
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["error"] == "no such file: /bin/nope");
+  CHECK(finished["reason"] == "could not start: no such file: /bin/nope");
   CHECK(result.of("process_started").empty());
   CHECK(result.outcome() == "failed");
 }
@@ -482,7 +484,7 @@ TEST_CASE("on_failure stop lets running tasks finish and starts no dependents") 
   CHECK(result.values("run_stopping", "rollback") == Lines{"false"});
   CHECK(result.values("run_stopping", "fix_forward") == Lines{"false"});
   CHECK(result.elapsed("run_stopping") == Times{minute_ms});
-  CHECK(result.one("task_finished", "c").fields["status"] == "succeeded");
+  CHECK(result.one("task_finished", "c")["status"] == "succeeded");
   CHECK(result.of("rollback_started").empty());
   CHECK(result.values("run_finished", "outcome") == Lines{"failed"});
   CHECK(result.values("run_finished", "exit_code") == Lines{"1"});
@@ -503,7 +505,7 @@ TEST_CASE("on_failure continue records the failure and the run succeeds") {
   const Result result = harness.run();
   CHECK(result.tasks("task_started") == Lines{"a", "b"});
   CHECK(result.values("task_finished", "status") == Lines{"failed", "succeeded"});
-  CHECK(result.one("task_finished", "a").fields["reason"] == "exit code 1");
+  CHECK(result.one("task_finished", "a")["reason"] == "exit code 1");
   CHECK(result.of("run_stopping").empty());
   CHECK(result.values("run_finished", "outcome") == Lines{"succeeded"});
   CHECK(result.values("run_finished", "exit_code") == Lines{"0"});
@@ -571,10 +573,10 @@ TEST_CASE("a failing rollback command ends the run rollback_failed") {
   harness.outcomes["b (rollback)"] = {exits(7)};
   const Result result = harness.run();
   CHECK(result.tasks("rollback_step_started") == Lines{"b"});
-  const JournalEvent finished = result.one("rollback_step_finished", "b");
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["reason"] == "exit code 7");
-  CHECK(finished.fields["exit_code"] == 7);
+  const json finished = result.one("rollback_step_finished", "b");
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["reason"] == "exit code 7");
+  CHECK(finished["exit_code"] == 7);
   CHECK(result.values("run_finished", "outcome") == Lines{"rollback_failed"});
   CHECK(result.values("run_finished", "exit_code") == Lines{"4"});
   CHECK(result.outcome() == "rollback_failed");
@@ -617,9 +619,9 @@ TEST_CASE("a gate check whose output does not match expect.stdout is a no-go") {
   CHECK(result.values("check_finished", "check") == Lines{"recon"});
   CHECK(result.values("check_finished", "passed") == Lines{"false"});
   CHECK(result.values("check_finished", "reason") == Lines{"stdout does not match /^RECONCILED/"});
-  const JournalEvent finished = result.one("task_finished", "g");
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["reason"] == "check 'recon' failed: stdout does not match /^RECONCILED/");
+  const json finished = result.one("task_finished", "g");
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["reason"] == "check 'recon' failed: stdout does not match /^RECONCILED/");
   CHECK(result.tasks("task_started") == Lines{"g"});
   CHECK(result.values("task_started", "kind") == Lines{"gate"});
   CHECK(result.outcome() == "failed");
@@ -650,9 +652,9 @@ TEST_CASE("a gate check polled with retries passes on the third attempt") {
         Lines{"exit code 1, expected 0", "exit code 1, expected 0", ""});
   CHECK(result.elapsed("check_finished") == Times{0, minute_ms, 2 * minute_ms});
   CHECK(result.tasks("task_started") == Lines{"g"});
-  const JournalEvent finished = result.one("task_finished", "g");
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.elapsed_ms == 2 * minute_ms);
+  const json finished = result.one("task_finished", "g");
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["elapsed_ms"] == 2 * minute_ms);
   CHECK(result.outcome() == "succeeded");
 }
 
@@ -662,7 +664,7 @@ TEST_CASE("a gate check that never holds fails after its retries") {
   harness.outcomes["g: ready"] = {exits(3)};
   const Result result = harness.run();
   CHECK(result.values("check_finished", "attempt") == Lines{"1", "2"});
-  CHECK(result.one("task_finished", "g").fields["reason"] ==
+  CHECK(result.one("task_finished", "g")["reason"] ==
         "check 'ready' failed: exit code 3, expected 0");
   CHECK(result.outcome() == "failed");
 }
@@ -688,11 +690,11 @@ TEST_CASE("a manual task with auto_people is done by auto") {
   const Result result = harness.run();
   CHECK(result.values("task_started", "kind") == Lines{"manual"});
   CHECK(result.values("task_started", "command") == Lines{""});
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.fields["by"] == "auto");
-  CHECK(finished.fields["user"] == "ops");
-  CHECK(finished.fields["host"] == "host-1");
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["by"] == "auto");
+  CHECK(finished["user"] == "ops");
+  CHECK(finished["host"] == "host-1");
   CHECK(result.started.empty());
   CHECK(result.run.state.tasks[0].by == "auto");
   CHECK(result.outcome() == "succeeded");
@@ -704,12 +706,12 @@ TEST_CASE("a manual task answered at the terminal is done by the name typed") {
   Harness harness({manual_task("m", minutes(30)), make_task("after", minutes(1), {"m"})});
   harness.type(minutes(1), {"d", "alice"});
   const Result result = harness.run();
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.elapsed_ms == 2 * minute_ms);
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.fields["by"] == "alice");
-  CHECK(finished.fields["user"] == "ops");
-  CHECK(finished.fields["host"] == "host-1");
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["elapsed_ms"] == 2 * minute_ms);
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["by"] == "alice");
+  CHECK(finished["user"] == "ops");
+  CHECK(finished["host"] == "host-1");
   CHECK(result.tasks("task_started") == Lines{"m", "after"});
   CHECK(result.console.find("[m] done, failed or skipped? [d/f/s]: ") != std::string::npos);
   CHECK(result.console.find("[m] your name: ") != std::string::npos);
@@ -722,11 +724,11 @@ TEST_CASE("a manual task marked failed or skipped at the terminal") {
     Harness harness({with_policy(manual_task("m"), OnFailure::stop), make_task("b", {}, {"m"})});
     harness.type(minutes(1), {"f", "bob"});
     const Result result = harness.run();
-    const JournalEvent finished = result.one("task_finished", "m");
-    CHECK(finished.fields["status"] == "failed");
-    CHECK(finished.fields["reason"] == "marked failed by bob");
-    CHECK(finished.fields["by"] == "bob");
-    CHECK_FALSE(finished.fields.contains("decision"));
+    const json finished = result.one("task_finished", "m");
+    CHECK(finished["status"] == "failed");
+    CHECK(finished["reason"] == "marked failed by bob");
+    CHECK(finished["by"] == "bob");
+    CHECK_FALSE(finished.contains("decision"));
     CHECK(result.tasks("task_started") == Lines{"m"});
     CHECK(result.outcome() == "failed");
   }
@@ -735,7 +737,7 @@ TEST_CASE("a manual task marked failed or skipped at the terminal") {
     harness.type(minutes(1), {"skipped", "bob"});
     const Result result = harness.run();
     CHECK(result.values("task_finished", "status") == Lines{"skipped", "succeeded"});
-    CHECK(result.one("task_finished", "m").fields["by"] == "bob");
+    CHECK(result.one("task_finished", "m")["by"] == "bob");
     CHECK(result.outcome() == "succeeded");
   }
 }
@@ -745,8 +747,8 @@ TEST_CASE("an answer that is not a verdict is asked again") {
   harness.type(minutes(1), {"maybe", "d", "alice"});
   const Result result = harness.run();
   CHECK(count(result.console, "[m] done, failed or skipped? [d/f/s]: ") == 2);
-  CHECK(result.one("task_finished", "m").fields["by"] == "alice");
-  CHECK(result.one("task_finished", "m").elapsed_ms == 3 * minute_ms);
+  CHECK(result.one("task_finished", "m")["by"] == "alice");
+  CHECK(result.one("task_finished", "m")["elapsed_ms"] == 3 * minute_ms);
 }
 
 TEST_CASE("approvals typed at the terminal are recorded by each approver") {
@@ -756,7 +758,7 @@ TEST_CASE("approvals typed at the terminal are recorded by each approver") {
   CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
   CHECK(result.values("gate_approved", "by") == Lines{"lead", "owner"});
   CHECK(result.elapsed("gate_approved") == Times{2 * minute_ms, 4 * minute_ms});
-  CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+  CHECK(result.one("task_finished", "g")["status"] == "succeeded");
   CHECK(result.console.find("[g] who decides? (lead, owner): ") != std::string::npos);
   CHECK(result.console.find("[g] who decides? (owner): ") != std::string::npos);
   CHECK(result.outcome() == "succeeded");
@@ -775,14 +777,14 @@ TEST_CASE("a rejection typed at the terminal is a no-go and the failure policy a
                    make_task("after", minutes(1), {"g"})});
   harness.type(minutes(5), {"n", "owner"});
   const Result result = harness.run();
-  const JournalEvent rejected = result.one("gate_rejected", "g");
-  CHECK(rejected.fields["by"] == "owner");
-  CHECK(rejected.fields["approver"] == "owner");
-  CHECK(rejected.fields["user"] == "ops");
-  const JournalEvent finished = result.one("task_finished", "g");
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["reason"] == "no-go: rejected by owner");
-  CHECK(finished.fields["by"] == "owner");
+  const json rejected = result.one("gate_rejected", "g");
+  CHECK(rejected["by"] == "owner");
+  CHECK(rejected["approver"] == "owner");
+  CHECK(rejected["user"] == "ops");
+  const json finished = result.one("task_finished", "g");
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["reason"] == "no-go: rejected by owner");
+  CHECK(finished["by"] == "owner");
   CHECK(result.tasks("task_started") == Lines{"prep", "g"});
   CHECK(result.tasks("rollback_step_started") == Lines{"prep"});
   CHECK(result.values("run_stopping", "reason") == Lines{"task g failed"});
@@ -828,11 +830,11 @@ TEST_CASE("a decision from the inbox settles a question after the terminal close
   harness.inject(minutes(5), TerminalClosed{});
   harness.decide(minutes(30), marked("d-1", "m", Verdict::done, "alice", "checked the ledger"));
   const Result result = harness.run();
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.elapsed_ms == 30 * minute_ms);
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.fields["by"] == "alice");
-  CHECK(finished.fields["decision"] == "d-1");
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["elapsed_ms"] == 30 * minute_ms);
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["by"] == "alice");
+  CHECK(finished["decision"] == "d-1");
   CHECK(result.tasks("task_started") == Lines{"m", "b"});
   CHECK(result.outcome() == "succeeded");
   CHECK(read_inbox(dir.path()).empty());
@@ -853,11 +855,11 @@ TEST_CASE("a closed terminal leaves a waiting approval to the inbox") {
   SUBCASE("the lead approves from another terminal") {
     harness.decide(minutes(10), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
     const Result result = harness.run();
-    const JournalEvent approved = result.one("gate_approved", "g");
-    CHECK(approved.fields["approver"] == "lead");
-    CHECK(approved.fields["decision"] == "d-1");
-    CHECK(approved.elapsed_ms == 10 * minute_ms);
-    CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+    const json approved = result.one("gate_approved", "g");
+    CHECK(approved["approver"] == "lead");
+    CHECK(approved["decision"] == "d-1");
+    CHECK(approved["elapsed_ms"] == 10 * minute_ms);
+    CHECK(result.one("task_finished", "g")["status"] == "succeeded");
     CHECK(result.outcome() == "succeeded");
   }
 }
@@ -874,10 +876,10 @@ TEST_CASE("a question asked after the terminal closed shows how to answer it els
             fmt::format("    answer with: cutover mark {} m done|failed|skipped --by NAME\n",
                         dir.path().string())) != std::string::npos);
   CHECK(result.console.find("[m] done, failed or skipped?") == std::string::npos);
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["reason"] == "marked failed by bob");
-  CHECK(finished.elapsed_ms == 20 * minute_ms);
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["reason"] == "marked failed by bob");
+  CHECK(finished["elapsed_ms"] == 20 * minute_ms);
   CHECK(result.outcome() == "failed");
 }
 
@@ -894,9 +896,9 @@ TEST_CASE("a first Ctrl-C starts nothing new and lets running tasks finish") {
   CHECK(result.elapsed("signal_received") == Times{5 * minute_ms});
   CHECK(result.values("run_stopping", "reason") == Lines{"interrupted by SIGINT"});
   CHECK(result.values("run_stopping", "interrupt") == Lines{"true"});
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.elapsed_ms == 10 * minute_ms);
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["elapsed_ms"] == 10 * minute_ms);
   CHECK(result.values("run_finished", "outcome") == Lines{"interrupted"});
   CHECK(result.values("run_finished", "exit_code") == Lines{"130"});
   CHECK(result.outcome() == "interrupted");
@@ -909,12 +911,12 @@ TEST_CASE("a second Ctrl-C terminates running tasks") {
   const Result result = harness.run();
   CHECK(result.values("signal_received", "action") == Lines{"drain", "terminate"});
   CHECK(result.of("run_stopping").size() == 1);
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.elapsed_ms == 6 * minute_ms);
-  CHECK(finished.fields["status"] == "interrupted");
-  CHECK(finished.fields["reason"] == "terminated: the run was interrupted");
-  CHECK(finished.fields["duration_ms"] == 6 * minute_ms);
-  CHECK(result.run.state.tasks[0].status == TaskStatus::interrupted);
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["elapsed_ms"] == 6 * minute_ms);
+  CHECK(finished["status"] == "interrupted");
+  CHECK(finished["reason"] == "terminated: the run was interrupted");
+  CHECK(finished["duration_ms"] == 6 * minute_ms);
+  CHECK(result.run.state.tasks[0].status == TaskStatus::in_doubt);
   CHECK(result.run.state.tasks[1].status == TaskStatus::pending);
   CHECK(result.tasks("task_started") == Lines{"a"});
   CHECK(result.outcome() == "interrupted");
@@ -930,10 +932,10 @@ TEST_CASE("a second Ctrl-C interrupts a task waiting to retry") {
   harness.inject(minutes(2), SignalReceived{SIGINT}).inject(minutes(3), SignalReceived{SIGINT});
   const Result result = harness.run();
   CHECK(result.values("task_started", "attempt") == Lines{"1"});
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.fields["status"] == "interrupted");
-  CHECK(finished.fields["reason"] == "interrupted while waiting to retry");
-  CHECK(finished.elapsed_ms == 3 * minute_ms);
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["status"] == "interrupted");
+  CHECK(finished["reason"] == "interrupted while waiting to retry");
+  CHECK(finished["elapsed_ms"] == 3 * minute_ms);
   CHECK(result.outcome() == "interrupted");
 }
 
@@ -988,7 +990,7 @@ TEST_CASE("secret values are redacted on the console in the task log and in the 
   CHECK(log.find("hunter2") == std::string::npos);
 
   for (const JournalEvent& event : result.events) {
-    CHECK(event.fields.dump().find("hunter2") == std::string::npos);
+    CHECK(testing::journaled(event).dump().find("hunter2") == std::string::npos);
   }
   CHECK(result.outcome() == "succeeded");
 }
@@ -1015,8 +1017,8 @@ TEST_CASE("a dry run succeeds everywhere and its timeline is the critical path o
         Lines{"succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "succeeded"});
   CHECK(result.of("gate_waiting").empty());
   CHECK(result.of("check_finished").empty());
-  CHECK(result.one("task_finished", "g").elapsed_ms == 45 * minute_ms);
-  CHECK(result.one("task_started", "e").elapsed_ms == 80 * minute_ms);
+  CHECK(result.one("task_finished", "g")["elapsed_ms"] == 45 * minute_ms);
+  CHECK(result.one("task_started", "e")["elapsed_ms"] == 80 * minute_ms);
   CHECK(result.values("run_finished", "outcome") == Lines{"succeeded"});
   CHECK(result.end_ms() == 80 * minute_ms);
   CHECK(result.run.state.last_elapsed_ms == 80 * minute_ms);
@@ -1059,12 +1061,11 @@ struct Trace {
 class TracingSink : public EventSink {
  public:
   TracingSink(MemoryJournal& inner, Trace& trace) : inner_(inner), trace_(trace) {}
-  const JournalEvent& append(std::string type, nlohmann::ordered_json fields,
-                             Durability durability) override {
-    const std::string task = fields.value("task", "");
+  const JournalEvent& append(EventBody body, Durability durability) override {
+    const std::string task = encode_fields(body).value("task", "");
     trace_.lines.push_back(fmt::format("{} {}{}", durability == Durability::now ? "now" : "append",
-                                       type, task.empty() ? "" : " " + task));
-    return inner_.append(std::move(type), std::move(fields), durability);
+                                       event_type(body), task.empty() ? "" : " " + task));
+    return inner_.append(std::move(body), durability);
   }
   void sync() override { trace_.lines.push_back("sync"); }
 
@@ -1179,10 +1180,10 @@ TEST_CASE("a manual rollback step answered at the terminal") {
   SUBCASE("done") {
     harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"d", "carol"});
     const Result result = harness.run();
-    const JournalEvent finished = result.one("rollback_step_finished", "m");
-    CHECK(finished.fields["status"] == "succeeded");
-    CHECK(finished.fields["by"] == "carol");
-    CHECK(finished.elapsed_ms == 11 * minute_ms);
+    const json finished = result.one("rollback_step_finished", "m");
+    CHECK(finished["status"] == "succeeded");
+    CHECK(finished["by"] == "carol");
+    CHECK(finished["elapsed_ms"] == 11 * minute_ms);
     CHECK(result.console.find("[m] rollback done or failed? [d/f]: ") != std::string::npos);
     CHECK(result.console.find("    Reverse the journal entries.\n") != std::string::npos);
     CHECK(result.outcome() == "rolled_back");
@@ -1190,10 +1191,10 @@ TEST_CASE("a manual rollback step answered at the terminal") {
   SUBCASE("failed") {
     harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"f", "carol"});
     const Result result = harness.run();
-    const JournalEvent finished = result.one("rollback_step_finished", "m");
-    CHECK(finished.fields["status"] == "failed");
-    CHECK(finished.fields["reason"] == "marked failed by carol");
-    CHECK(finished.fields["by"] == "carol");
+    const json finished = result.one("rollback_step_finished", "m");
+    CHECK(finished["status"] == "failed");
+    CHECK(finished["reason"] == "marked failed by carol");
+    CHECK(finished["by"] == "carol");
     CHECK(result.outcome() == "rollback_failed");
   }
 }
@@ -1202,10 +1203,10 @@ TEST_CASE("a second Ctrl-C interrupts a task whose question waits") {
   Harness harness({manual_task("m"), make_task("b", {}, {"m"})});
   harness.inject(minutes(1), SignalReceived{SIGINT}).inject(minutes(2), SignalReceived{SIGINT});
   const Result result = harness.run();
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.fields["status"] == "interrupted");
-  CHECK(finished.fields["reason"] == "interrupted before anyone answered");
-  CHECK(finished.elapsed_ms == 2 * minute_ms);
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["status"] == "interrupted");
+  CHECK(finished["reason"] == "interrupted before anyone answered");
+  CHECK(finished["elapsed_ms"] == 2 * minute_ms);
   CHECK(result.outcome() == "interrupted");
 }
 
@@ -1216,7 +1217,7 @@ TEST_CASE("SIGTERM terminates running tasks at once") {
   CHECK(result.values("signal_received", "signal") == Lines{"SIGTERM"});
   CHECK(result.values("signal_received", "action") == Lines{"terminate"});
   CHECK(result.values("run_stopping", "reason") == Lines{"interrupted by SIGTERM"});
-  CHECK(result.one("task_finished", "a").fields["status"] == "interrupted");
+  CHECK(result.one("task_finished", "a")["status"] == "interrupted");
   CHECK(result.end_ms() == 3 * minute_ms);
   CHECK(result.outcome() == "interrupted");
 }
@@ -1345,14 +1346,14 @@ TEST_CASE("a non-interactive run waits for the inbox to settle a manual task") {
   SUBCASE("done, with a note") {
     harness.decide(minutes(15), marked("d-1", "m", Verdict::done, "alice", "ledger closed"));
     const Result result = harness.run();
-    const JournalEvent finished = result.one("task_finished", "m");
-    CHECK(finished.elapsed_ms == 15 * minute_ms);
-    CHECK(finished.fields["status"] == "succeeded");
-    CHECK(finished.fields["by"] == "alice");
-    CHECK(finished.fields["user"] == "alice-u");
-    CHECK(finished.fields["host"] == "laptop");
-    CHECK(finished.fields["decision"] == "d-1");
-    CHECK(finished.fields["note"] == "ledger closed");
+    const json finished = result.one("task_finished", "m");
+    CHECK(finished["elapsed_ms"] == 15 * minute_ms);
+    CHECK(finished["status"] == "succeeded");
+    CHECK(finished["by"] == "alice");
+    CHECK(finished["user"] == "alice-u");
+    CHECK(finished["host"] == "laptop");
+    CHECK(finished["decision"] == "d-1");
+    CHECK(finished["note"] == "ledger closed");
     CHECK(result.tasks("task_started") == Lines{"prep", "m", "after"});
     CHECK(result.values("run_started", "non_interactive") == Lines{"true"});
     CHECK(result.console.find(
@@ -1367,12 +1368,12 @@ TEST_CASE("a non-interactive run waits for the inbox to settle a manual task") {
   SUBCASE("failed: the failure policy applies") {
     harness.decide(minutes(15), marked("d-1", "m", Verdict::failed, "bob"));
     const Result result = harness.run();
-    const JournalEvent finished = result.one("task_finished", "m");
-    CHECK(finished.fields["status"] == "failed");
-    CHECK(finished.fields["reason"] == "marked failed by bob");
-    CHECK(finished.fields["by"] == "bob");
-    CHECK(finished.fields["decision"] == "d-1");
-    CHECK_FALSE(finished.fields.contains("note"));
+    const json finished = result.one("task_finished", "m");
+    CHECK(finished["status"] == "failed");
+    CHECK(finished["reason"] == "marked failed by bob");
+    CHECK(finished["by"] == "bob");
+    CHECK(finished["decision"] == "d-1");
+    CHECK_FALSE(finished.contains("note"));
     CHECK(result.values("run_stopping", "reason") == Lines{"task m failed"});
     CHECK(result.tasks("rollback_step_started") == Lines{"prep"});
     CHECK(result.tasks("task_started") == Lines{"prep", "m"});
@@ -1381,10 +1382,10 @@ TEST_CASE("a non-interactive run waits for the inbox to settle a manual task") {
   SUBCASE("skipped") {
     harness.decide(minutes(15), marked("d-1", "m", Verdict::skipped, "carol"));
     const Result result = harness.run();
-    const JournalEvent finished = result.one("task_finished", "m");
-    CHECK(finished.fields["status"] == "skipped");
-    CHECK(finished.fields["by"] == "carol");
-    CHECK(finished.fields["decision"] == "d-1");
+    const json finished = result.one("task_finished", "m");
+    CHECK(finished["status"] == "skipped");
+    CHECK(finished["by"] == "carol");
+    CHECK(finished["decision"] == "d-1");
     CHECK(result.tasks("task_started") == Lines{"prep", "m", "after"});
     CHECK(result.outcome() == "succeeded");
   }
@@ -1392,11 +1393,11 @@ TEST_CASE("a non-interactive run waits for the inbox to settle a manual task") {
     harness.decide(minutes(5), marked("d-1", "m", Verdict::retry, "bob"));
     harness.decide(minutes(6), marked("d-2", "m", Verdict::done, "bob"));
     const Result result = harness.run();
-    const JournalEvent refused = result.one("decision_refused", "m");
-    CHECK(refused.fields["decision"] == "d-1");
-    CHECK(refused.fields["verdict"] == "retry");
-    CHECK(refused.fields["reason"] == "m waits for a person: mark it done, failed or skipped");
-    CHECK(result.one("task_finished", "m").fields["decision"] == "d-2");
+    const json refused = result.one("decision_refused", "m");
+    CHECK(refused["decision"] == "d-1");
+    CHECK(refused["verdict"] == "retry");
+    CHECK(refused["reason"] == "m waits for a person: mark it done, failed or skipped");
+    CHECK(result.one("task_finished", "m")["decision"] == "d-2");
     CHECK(result.run.state.decisions.contains("d-1"));
     CHECK(result.outcome() == "succeeded");
   }
@@ -1415,7 +1416,7 @@ TEST_CASE("approvals from the inbox and from the terminal add up") {
   CHECK(result.values("gate_approved", "host") == Lines{"laptop", "host-1"});
   CHECK(result.elapsed("gate_approved") == Times{2 * minute_ms, 4 * minute_ms});
   CHECK(result.console.find("[g] who decides? (owner): ") != std::string::npos);
-  CHECK(result.one("task_finished", "g").fields["status"] == "succeeded");
+  CHECK(result.one("task_finished", "g")["status"] == "succeeded");
   CHECK(result.outcome() == "succeeded");
 }
 
@@ -1429,15 +1430,15 @@ TEST_CASE("a second approval by the same approver is refused and journaled") {
   harness.decide(minutes(4), gate_decision("d-3", DecisionKind::approve, "g", "owner"));
   const Result result = harness.run();
   CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
-  const JournalEvent refused = result.one("decision_refused", "g");
-  CHECK(refused.elapsed_ms == 3 * minute_ms);
-  CHECK(refused.fields["decision"] == "d-2");
-  CHECK(refused.fields["kind"] == "approve");
-  CHECK(refused.fields["by"] == "lead");
-  CHECK(refused.fields["user"] == "alice-u");
-  CHECK(refused.fields["host"] == "laptop");
-  CHECK(refused.fields["run_id"] == std::string(run_id));
-  CHECK(refused.fields["reason"] == "lead already approved g");
+  const json refused = result.one("decision_refused", "g");
+  CHECK(refused["elapsed_ms"] == 3 * minute_ms);
+  CHECK(refused["decision"] == "d-2");
+  CHECK(refused["kind"] == "approve");
+  CHECK(refused["by"] == "lead");
+  CHECK(refused["user"] == "alice-u");
+  CHECK(refused["host"] == "laptop");
+  CHECK(refused["run_id"] == std::string(run_id));
+  CHECK(refused["reason"] == "lead already approved g");
   CHECK(
       result.console.find("refused: approve g by lead (alice-u@laptop): lead already approved g") !=
       std::string::npos);
@@ -1454,13 +1455,13 @@ TEST_CASE("a rejection from the inbox is a no-go") {
   rejection.note = "numbers do not reconcile";
   harness.decide(minutes(2), rejection);
   const Result result = harness.run();
-  const JournalEvent rejected = result.one("gate_rejected", "g");
-  CHECK(rejected.fields["approver"] == "owner");
-  CHECK(rejected.fields["decision"] == "d-1");
-  CHECK(rejected.fields["note"] == "numbers do not reconcile");
-  const JournalEvent finished = result.one("task_finished", "g");
-  CHECK(finished.fields["status"] == "failed");
-  CHECK(finished.fields["reason"] == "no-go: rejected by owner");
+  const json rejected = result.one("gate_rejected", "g");
+  CHECK(rejected["approver"] == "owner");
+  CHECK(rejected["decision"] == "d-1");
+  CHECK(rejected["note"] == "numbers do not reconcile");
+  const json finished = result.one("task_finished", "g");
+  CHECK(finished["status"] == "failed");
+  CHECK(finished["reason"] == "no-go: rejected by owner");
   CHECK(result.outcome() == "failed");
 }
 
@@ -1474,13 +1475,13 @@ TEST_CASE("a decision meant for another run is refused") {
   harness.decide(minutes(2), elsewhere);
   harness.decide(minutes(3), marked("d-2", "m", Verdict::done, "bob"));
   const Result result = harness.run();
-  const JournalEvent refused = result.one("decision_refused", "m");
-  CHECK(refused.fields["decision"] == "d-1");
-  CHECK(refused.fields["run_id"] == "test/20261127T170000Z-rehearsal");
-  CHECK(refused.fields["reason"] == "it was meant for run test/20261127T170000Z-rehearsal");
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.fields["by"] == "bob");
-  CHECK(finished.elapsed_ms == 3 * minute_ms);
+  const json refused = result.one("decision_refused", "m");
+  CHECK(refused["decision"] == "d-1");
+  CHECK(refused["run_id"] == "test/20261127T170000Z-rehearsal");
+  CHECK(refused["reason"] == "it was meant for run test/20261127T170000Z-rehearsal");
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["by"] == "bob");
+  CHECK(finished["elapsed_ms"] == 3 * minute_ms);
   CHECK(read_inbox(dir.path()).empty());
 }
 
@@ -1495,9 +1496,11 @@ TEST_CASE("an inbox file that is not a decision is refused and removed") {
   const std::vector<JournalEvent> refused = result.of("decision_refused");
   REQUIRE(refused.size() == 1);
   CHECK(refused[0].elapsed_ms == minute_ms);
-  CHECK(refused[0].fields["file"] == "20261128T170000000Z-1-garbage.json");
-  CHECK(text_of(refused[0].fields["reason"])
-            .starts_with("20261128T170000000Z-1-garbage.json cannot be read as a decision: "));
+  const auto* refusal = refused[0].as<event::DecisionRefused>();
+  REQUIRE(refusal);
+  CHECK(refusal->file == "20261128T170000000Z-1-garbage.json");
+  CHECK(refusal->reason.starts_with(
+      "20261128T170000000Z-1-garbage.json cannot be read as a decision: "));
   CHECK_FALSE(std::filesystem::exists(inbox / "20261128T170000000Z-1-garbage.json"));
   CHECK(result.outcome() == "succeeded");
 }
@@ -1509,15 +1512,15 @@ TEST_CASE("the terminal answers first: a later mark from the inbox is refused") 
   harness.type(minutes(1), {"d", "bob"});
   harness.decide(minutes(3), marked("d-1", "m", Verdict::failed, "alice"));
   const Result result = harness.run();
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.fields["by"] == "bob");
-  CHECK_FALSE(finished.fields.contains("decision"));
-  const JournalEvent refused = result.one("decision_refused", "m");
-  CHECK(refused.elapsed_ms == 3 * minute_ms);
-  CHECK(refused.fields["decision"] == "d-1");
-  CHECK(refused.fields["verdict"] == "failed");
-  CHECK(refused.fields["reason"] == "m already finished: succeeded (by bob)");
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["by"] == "bob");
+  CHECK_FALSE(finished.contains("decision"));
+  const json refused = result.one("decision_refused", "m");
+  CHECK(refused["elapsed_ms"] == 3 * minute_ms);
+  CHECK(refused["decision"] == "d-1");
+  CHECK(refused["verdict"] == "failed");
+  CHECK(refused["reason"] == "m already finished: succeeded (by bob)");
   CHECK(result.outcome() == "succeeded");
 }
 
@@ -1533,14 +1536,14 @@ TEST_CASE("the inbox answers first: the question at the terminal is withdrawn") 
   const Result result = harness.run();
   CHECK(result.console.find("[m1] answered at another terminal by alice (alice-u@laptop)\n") !=
         std::string::npos);
-  const JournalEvent m1 = result.one("task_finished", "m1");
-  CHECK(m1.fields["by"] == "alice");
-  CHECK(m1.fields["decision"] == "d-1");
-  CHECK(m1.elapsed_ms == 2 * minute_ms);
-  const JournalEvent m2 = result.one("task_finished", "m2");
-  CHECK(m2.fields["status"] == "skipped");
-  CHECK(m2.fields["by"] == "bob");
-  CHECK(m2.elapsed_ms == 5 * minute_ms);
+  const json m1 = result.one("task_finished", "m1");
+  CHECK(m1["by"] == "alice");
+  CHECK(m1["decision"] == "d-1");
+  CHECK(m1["elapsed_ms"] == 2 * minute_ms);
+  const json m2 = result.one("task_finished", "m2");
+  CHECK(m2["status"] == "skipped");
+  CHECK(m2["by"] == "bob");
+  CHECK(m2["elapsed_ms"] == 5 * minute_ms);
   // m2 is asked once m1's question is withdrawn; the stray name is not taken as its verdict.
   const auto withdrawn = result.console.find("[m1] answered at another terminal");
   CHECK(result.console.find("[m2] done, failed or skipped? [d/f/s]: ", withdrawn) !=
@@ -1564,9 +1567,9 @@ TEST_CASE("an approval from the inbox that completes a gate withdraws its questi
   CHECK(result.values("gate_approved", "approver") == Lines{"lead"});
   CHECK(result.values("gate_approved", "decision") == Lines{"d-1"});
   CHECK(count(result.console, "[m] done, failed or skipped? [d/f/s]: ") == 2);
-  const JournalEvent finished = result.one("task_finished", "m");
-  CHECK(finished.fields["by"] == "carol");
-  CHECK(finished.elapsed_ms == 5 * minute_ms);
+  const json finished = result.one("task_finished", "m");
+  CHECK(finished["by"] == "carol");
+  CHECK(finished["elapsed_ms"] == 5 * minute_ms);
   CHECK(result.of("decision_refused").empty());
   CHECK(result.outcome() == "succeeded");
 }
@@ -1582,7 +1585,7 @@ std::vector<JournalEvent> cut_after(const std::vector<JournalEvent>& events, std
   std::vector<JournalEvent> kept;
   for (const JournalEvent& event : events) {
     kept.push_back(event);
-    if (event.type == type && --nth == 0) return kept;
+    if (event.type() == type && --nth == 0) return kept;
   }
   FAIL("the first run has no such event");
   return kept;
@@ -1634,9 +1637,9 @@ TEST_CASE("resume: finished tasks do not run again and in-doubt ones rerun or wa
     CHECK(result.values("task_in_doubt", "pid") == Lines{"10002", "10003"});
     // Once when the run is taken up, and again before `retry` starts copy a second time.
     CHECK(asked == Lines{"1/10002", "2/10003", "1/10002"});
-    const JournalEvent reset = result.one("task_reset", "copy");
-    CHECK(reset.fields["by"] == "alice");
-    CHECK(reset.fields["decision"] == "d-1");
+    const json reset = result.one("task_reset", "copy");
+    CHECK(reset["by"] == "alice");
+    CHECK(reset["decision"] == "d-1");
     CHECK(result.process_names() == Lines{"load", "copy", "end"});
     CHECK(result.values("task_started", "attempt") == Lines{"2", "2", "1"});
     CHECK(result.console.find("[copy] answered at another terminal by alice") != std::string::npos);
@@ -1645,16 +1648,16 @@ TEST_CASE("resume: finished tasks do not run again and in-doubt ones rerun or wa
   SUBCASE("done") {
     resumed.decide(minutes(30), marked("d-1", "copy", Verdict::done, "alice"));
     const Result result = resumed.run();
-    const JournalEvent finished = result.one("task_finished", "copy");
-    CHECK(finished.fields["status"] == "succeeded");
-    CHECK(finished.fields["by"] == "alice");
+    const json finished = result.one("task_finished", "copy");
+    CHECK(finished["status"] == "succeeded");
+    CHECK(finished["by"] == "alice");
     CHECK(result.process_names() == Lines{"load", "end"});
     CHECK(result.outcome() == "succeeded");
   }
   SUBCASE("failed") {
     resumed.decide(minutes(30), marked("d-1", "copy", Verdict::failed, "alice"));
     const Result result = resumed.run();
-    CHECK(result.one("task_finished", "copy").fields["reason"] == "marked failed by alice");
+    CHECK(result.one("task_finished", "copy")["reason"] == "marked failed by alice");
     CHECK(result.process_names() == Lines{"load"});
     CHECK(result.values("run_stopping", "reason") == Lines{"task copy failed"});
     CHECK(result.outcome() == "failed");
@@ -1677,11 +1680,11 @@ TEST_CASE("resume: a task whose processes are still alive is not started again")
   };
   resumed.decide(minutes(20), marked("d-1", "a", Verdict::done, "alice"));
   const Result result = resumed.run();
-  const JournalEvent doubt = result.one("task_in_doubt", "a");
-  CHECK(doubt.fields["action"] == "wait");
-  CHECK(doubt.fields["alive"] == json::array({10001, 10007}));
-  CHECK(doubt.fields["pid"] == 10001);
-  CHECK(doubt.fields["reason"] == "its processes are still running from the executor that stopped");
+  const json doubt = result.one("task_in_doubt", "a");
+  CHECK(doubt["action"] == "wait");
+  CHECK(doubt["alive"] == json::array({10001, 10007}));
+  CHECK(doubt["pid"] == 10001);
+  CHECK(doubt["reason"] == "its processes are still running from the executor that stopped");
   CHECK(result.console.find("(still running: pid 10001, 10007; it is not started again)") !=
         std::string::npos);
   CHECK(result.process_names() == Lines{"b"});
@@ -1739,7 +1742,7 @@ TEST_CASE("resume: questions that were waiting are asked again") {
   CHECK(result.console.find("manual m: m, estimate 5m\n") != std::string::npos);
   CHECK(result.console.find("[m] done, failed or skipped? [d/f/s]: ") != std::string::npos);
   CHECK(result.console.find("gate   g: g waits for approval by owner\n") != std::string::npos);
-  CHECK(result.one("task_finished", "m").fields["by"] == "alice");
+  CHECK(result.one("task_finished", "m")["by"] == "alice");
   CHECK(result.values("gate_approved", "approver") == Lines{"owner"});
   CHECK(result.run.state.tasks[1].approved_by == Lines{"lead", "owner"});
   CHECK(result.outcome() == "succeeded");
@@ -1754,7 +1757,8 @@ TEST_CASE("resume: a decision file the journal already took in is deleted and no
   first.decide(minutes(1), marked("d-1", "m1", Verdict::done, "alice"));
   // The executor crashed after journaling d-1's effect, before deleting its file.
   const std::vector<JournalEvent> history = cut_after(first.run_to_stall().events, "task_finished");
-  REQUIRE(history.back().fields["decision"] == "d-1");
+  REQUIRE(decision_of(history.back().body));
+  REQUIRE(*decision_of(history.back().body) == "d-1");
   deliver(dir.path(), marked("d-1", "m1", Verdict::failed, "alice"));
 
   Harness resumed(tasks);
@@ -1782,9 +1786,9 @@ TEST_CASE("resume: decisions queued while no executor ran are applied first") {
   resumed.run_dir = dir.path();
   resumed.history = &history;
   const Result result = resumed.run();
-  const JournalEvent finished = result.one("task_finished", "a");
-  CHECK(finished.fields["decision"] == "d-1");
-  CHECK(finished.fields["note"] == "it had finished");
+  const json finished = result.one("task_finished", "a");
+  CHECK(finished["decision"] == "d-1");
+  CHECK(finished["note"] == "it had finished");
   CHECK(result.of("task_in_doubt").empty());
   CHECK(result.process_names() == Lines{"b"});
   CHECK(result.outcome() == "succeeded");
@@ -1851,10 +1855,10 @@ TEST_CASE("rollback: a task in doubt with a rollback step holds the rollback unt
   SUBCASE("done: it finished, so it is rolled back too") {
     rollback.decide(minutes(5), marked("d-1", "b", Verdict::done, "alice"));
     const Result result = rollback.run();
-    CHECK(result.one("task_finished", "b").fields["decision"] == "d-1");
+    CHECK(result.one("task_finished", "b")["decision"] == "d-1");
     CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
     CHECK(result.elapsed("rollback_step_started").front() >=
-          result.one("task_finished", "b").elapsed_ms);
+          result.one("task_finished", "b")["elapsed_ms"]);
     CHECK(result.outcome() == "rolled_back");
   }
   SUBCASE("failed: it did not happen, so only a is rolled back") {
@@ -1881,9 +1885,9 @@ TEST_CASE("rollback: rollback steps that failed before run again") {
   rollback.history = &first_result.events;
   const Result result = rollback.run();
   CHECK(result.of("rollback_started").empty());  // the rollback goes on
-  const JournalEvent reset = result.one("task_reset", "b");
-  CHECK(reset.fields["rollback"] == true);
-  CHECK(reset.fields["reason"] == "its rollback step failed before: it runs again");
+  const json reset = result.one("task_reset", "b");
+  CHECK(reset["rollback"] == true);
+  CHECK(reset["reason"] == "its rollback step failed before: it runs again");
   CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
   CHECK(result.outcome() == "rolled_back");
 }
@@ -1939,7 +1943,7 @@ TEST_CASE("track: nothing runs and people mark every task") {
   CHECK(result.console.find("[checks] done, failed or skipped? [d/f/s]: ") != std::string::npos);
   CHECK(result.console.find("s3cr3t") == std::string::npos);
   for (const JournalEvent& event : result.events) {
-    CHECK(event.fields.dump().find("s3cr3t") == std::string::npos);
+    CHECK(testing::journaled(event).dump().find("s3cr3t") == std::string::npos);
   }
   CHECK(result.of("check_finished").empty());
   CHECK(result.outcome() == "succeeded");
@@ -1960,12 +1964,12 @@ TEST_CASE("track: a gate with approvals waits for them") {
   CHECK(result.started.empty());
   CHECK(result.values("decision_refused", "reason") == Lines{"g is a gate: approve or reject it"});
   CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
-  CHECK(result.one("task_finished", "g").elapsed_ms == 4 * minute_ms);
+  CHECK(result.one("task_finished", "g")["elapsed_ms"] == 4 * minute_ms);
   CHECK(result.console.find(fmt::format("    answer with: cutover approve|reject {} g --by NAME",
                                         dir.path().string())) != std::string::npos);
   CHECK(result.console.find("    check 'recon': $ ./check.sh\n") != std::string::npos);
   CHECK(result.console.find("gate   g: g waits for approval by lead, owner") != std::string::npos);
-  CHECK(result.one("task_finished", "after").fields["by"] == "bob");
+  CHECK(result.one("task_finished", "after")["by"] == "bob");
   CHECK(result.outcome() == "succeeded");
 }
 
@@ -1977,9 +1981,9 @@ TEST_CASE("track: a rollback command is a step people mark") {
   CHECK(result.started.empty());
   CHECK(result.console.find("manual rollback a:\n    $ undo-a\n") != std::string::npos);
   CHECK(result.of("decision_refused").empty());
-  const JournalEvent finished = result.one("rollback_step_finished", "a");
-  CHECK(finished.fields["status"] == "succeeded");
-  CHECK(finished.fields["by"] == "carol");
+  const json finished = result.one("rollback_step_finished", "a");
+  CHECK(finished["status"] == "succeeded");
+  CHECK(finished["by"] == "carol");
   CHECK(result.outcome() == "rolled_back");
 }
 
@@ -2025,14 +2029,14 @@ TEST_CASE("resume: an interrupted rollback goes on and a rollback command cut of
   SUBCASE("not idempotent: a person decides; retry runs it again") {
     resumed.decide(minutes(5), marked("d-1", "b", Verdict::retry, "alice"));
     const Result result = resumed.run();
-    const JournalEvent doubt = result.one("task_in_doubt", "b");
-    CHECK(doubt.fields["rollback"] == true);
-    CHECK(doubt.fields["action"] == "wait");
+    const json doubt = result.one("task_in_doubt", "b");
+    CHECK(doubt["rollback"] == true);
+    CHECK(doubt["action"] == "wait");
     CHECK(result.console.find("[b] rollback in doubt: done, failed or retry? [d/f/r]: ") !=
           std::string::npos);
-    const JournalEvent reset = result.one("task_reset", "b");
-    CHECK(reset.fields["rollback"] == true);
-    CHECK(reset.fields["decision"] == "d-1");
+    const json reset = result.one("task_reset", "b");
+    CHECK(reset["rollback"] == true);
+    CHECK(reset["decision"] == "d-1");
     CHECK(result.of("rollback_started").empty());
     CHECK(result.process_names() == Lines{"b (rollback)", "a (rollback)"});
     CHECK(result.outcome() == "rolled_back");
@@ -2040,19 +2044,19 @@ TEST_CASE("resume: an interrupted rollback goes on and a rollback command cut of
   SUBCASE("not idempotent: done by a person") {
     resumed.decide(minutes(5), marked("d-1", "b", Verdict::done, "alice"));
     const Result result = resumed.run();
-    const JournalEvent finished = result.one("rollback_step_finished", "b");
-    CHECK(finished.fields["status"] == "succeeded");
-    CHECK(finished.fields["by"] == "alice");
-    CHECK(finished.fields["decision"] == "d-1");
+    const json finished = result.one("rollback_step_finished", "b");
+    CHECK(finished["status"] == "succeeded");
+    CHECK(finished["by"] == "alice");
+    CHECK(finished["decision"] == "d-1");
     CHECK(result.process_names() == Lines{"a (rollback)"});
     CHECK(result.outcome() == "rolled_back");
   }
   SUBCASE("not idempotent: failed by a person") {
     resumed.decide(minutes(5), marked("d-1", "b", Verdict::failed, "alice"));
     const Result result = resumed.run();
-    const JournalEvent finished = result.one("rollback_step_finished", "b");
-    CHECK(finished.fields["status"] == "failed");
-    CHECK(finished.fields["reason"] == "marked failed by alice");
+    const json finished = result.one("rollback_step_finished", "b");
+    CHECK(finished["status"] == "failed");
+    CHECK(finished["reason"] == "marked failed by alice");
     CHECK(result.started.empty());
     CHECK(result.outcome() == "rollback_failed");
   }

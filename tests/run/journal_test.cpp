@@ -51,11 +51,13 @@ std::vector<std::string> lines_of(const std::string& text) {
 std::filesystem::path three_events(const TempDir& dir, FakeClock& clock) {
   const auto path = dir / "journal.jsonl";
   auto writer = JournalWriter::create(path, header(), clock);
-  writer.append("run_started", {{"tasks", 3}}, Durability::now);
+  // The writer frames any event: one this version does not know is written as it came.
+  writer.append(event::Unknown{"a_later_event", {{"tasks", 3}}}, Durability::now);
   clock.advance(std::chrono::milliseconds(1500));
-  writer.append("task_started", {{"task", "backup"}, {"attempt", 1}}, Durability::now);
+  writer.append(event::TaskStarted{"backup", 1, "run", {}}, Durability::now);
   clock.advance(std::chrono::milliseconds(250));
-  writer.append("task_finished", {{"task", "backup"}, {"exit_code", 0}}, Durability::batched);
+  writer.append(event::TaskFinished{"backup", {}, TaskStatus::succeeded, 1, {}, {}},
+                Durability::batched);
   return path;
 }
 
@@ -72,10 +74,10 @@ TEST_CASE("the journal starts with its header line - then events chained by SHA-
                         R"(","cutover_version":"0.1.0","host":"jumphost","user":"ops",)"
                         R"("time":"2026-11-28T17:00:00.000Z"})");
   CHECK(lines[1] == R"({"seq":1,"time":"2026-11-28T17:00:00.000Z","elapsed_ms":0,)"
-                    R"("event":"run_started","tasks":3,"prev":")" +
+                    R"("event":"a_later_event","tasks":3,"prev":")" +
                         sha256_hex(lines[0]) + R"("})");
   CHECK(lines[2] == R"({"seq":2,"time":"2026-11-28T17:00:01.500Z","elapsed_ms":1500,)"
-                    R"("event":"task_started","task":"backup","attempt":1,"prev":")" +
+                    R"("event":"task_started","task":"backup","attempt":1,"kind":"run","prev":")" +
                         sha256_hex(lines[1]) + R"("})");
   CHECK(lines[3].find(R"("elapsed_ms":1750)") != std::string::npos);
 }
@@ -89,10 +91,12 @@ TEST_CASE("read_journal gives back the header and the events with their fields")
   CHECK(journal.header.user == "ops");
   REQUIRE(journal.events.size() == 3);
   CHECK(journal.events[1].seq == 2);
-  CHECK(journal.events[1].type == "task_started");
+  CHECK(journal.events[1].type() == "task_started");
   CHECK(journal.events[1].elapsed_ms == 1500);
   CHECK(format_utc_ms(journal.events[1].time) == "2026-11-28T17:00:01.500Z");
-  CHECK(journal.events[1].fields == nlohmann::ordered_json{{"task", "backup"}, {"attempt", 1}});
+  REQUIRE(journal.events[1].as<event::TaskStarted>());
+  CHECK(journal.events[1].as<event::TaskStarted>()->task == "backup");
+  CHECK(journal.events[0].type() == "a_later_event");
   CHECK_FALSE(journal.warning);
 }
 
@@ -127,7 +131,7 @@ TEST_CASE("reopen cuts a torn tail and continues the sequence - chain and elapse
     later.steady = std::chrono::steady_clock::time_point(std::chrono::hours(1000));
     auto writer = JournalWriter::reopen(path, later);
     later.advance(std::chrono::milliseconds(40));
-    const auto& event = writer.append("run_resumed", {}, Durability::now);
+    const auto& event = writer.append(event::RunResumed{}, Durability::now);
     CHECK(event.seq == 4);
     CHECK(event.elapsed_ms == 1790);
   }
@@ -143,7 +147,8 @@ TEST_CASE("create refuses an existing journal - reserved field names are refused
   const auto path = three_events(dir, clock);
   CHECK_THROWS_AS(JournalWriter::create(path, header(), clock), EnvironmentError);
   auto writer = JournalWriter::reopen(path, clock);
-  CHECK_THROWS_AS(writer.append("x", {{"seq", 9}}, Durability::now), std::logic_error);
+  CHECK_THROWS_AS(writer.append(event::Unknown{"x", {{"seq", 9}}}, Durability::now),
+                  std::logic_error);
 }
 
 TEST_CASE("verify_journal finds an edited - a removed and an inserted line") {

@@ -40,18 +40,21 @@ TEST_CASE("describe_end tells exit codes signals timeouts and start errors apart
   CHECK(signal_name(42) == "signal 42");
 }
 
-TEST_CASE("add_end_fields records a signal or an exit code and never both") {
-  nlohmann::ordered_json fields = nlohmann::ordered_json::object();
-  add_end_fields(fields, exited(143));
-  CHECK(fields.dump() == R"({"duration_ms":1500,"exit_code":143})");
-  fields = nlohmann::ordered_json::object();
-  add_end_fields(fields, killed(SIGTERM, true));
-  CHECK(fields.dump() == R"({"duration_ms":1500,"signal":"SIGTERM","timed_out":true})");
-  fields = nlohmann::ordered_json::object();
+// The end's fields as the journal records them with an attempt.
+std::string journaled_end(const ProcessEnded& ended) {
+  nlohmann::ordered_json fields =
+      encode_fields(event::AttemptFailed{"a", 1, "r", end_of(ended), 0});
+  for (const char* own : {"task", "attempt", "reason", "retry_in_ms"}) fields.erase(own);
+  return fields.dump();
+}
+
+TEST_CASE("end_of records a signal or an exit code and never both") {
+  CHECK(journaled_end(exited(143)) == R"({"duration_ms":1500,"exit_code":143})");
+  CHECK(journaled_end(killed(SIGTERM, true)) ==
+        R"({"duration_ms":1500,"signal":"SIGTERM","timed_out":true})");
   ProcessEnded never;
   never.start_error = "cannot start /bin/nope";
-  add_end_fields(fields, never);
-  CHECK(fields.dump() == R"({"duration_ms":0,"error":"cannot start /bin/nope"})");
+  CHECK(journaled_end(never) == R"({"duration_ms":0,"error":"cannot start /bin/nope"})");
 }
 
 TEST_CASE("unmet_expectation checks the exit code then stdout then stderr") {

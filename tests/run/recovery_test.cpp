@@ -57,11 +57,8 @@ class Run {
       : runbook_(make_runbook(std::move(tasks))), graph_(make_run_graph(runbook_)) {}
 
   Run& add(std::string type, json fields = json::object()) {
-    JournalEvent event;
-    event.seq = events_.size() + 1;
-    event.elapsed_ms = static_cast<std::int64_t>(events_.size());
-    event.type = std::move(type);
-    event.fields = std::move(fields);
+    JournalEvent event = testing::journal_event(
+        events_.size() + 1, static_cast<std::int64_t>(events_.size()), type, fields);
     events_.push_back(std::move(event));
     return *this;
   }

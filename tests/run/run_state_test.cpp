@@ -37,12 +37,8 @@ UtcTime utc_at(std::int64_t ms) {
 class Events {
  public:
   Events& add(std::int64_t elapsed_ms, std::string type, json fields = json::object()) {
-    JournalEvent event;
-    event.seq = events_.size() + 1;
-    event.elapsed_ms = elapsed_ms;
-    event.time = utc_at(elapsed_ms);
-    event.type = std::move(type);
-    event.fields = std::move(fields);
+    JournalEvent event =
+        testing::journal_event(events_.size() + 1, elapsed_ms, type, fields, utc_at(elapsed_ms));
     events_.push_back(std::move(event));
     return *this;
   }
@@ -142,7 +138,7 @@ TEST_CASE("run outcomes have names and exit codes") {
   CHECK(exit_code_of(RunOutcome::rolled_back) == 1);
   CHECK(exit_code_of(RunOutcome::rollback_failed) == 4);
   CHECK(exit_code_of(RunOutcome::interrupted) == 130);
-  CHECK(to_string(TaskStatus::interrupted) == "interrupted");
+  CHECK(to_string(TaskStatus::in_doubt) == "interrupted");
   CHECK(to_string(TaskStatus::waiting) == "waiting");
 }
 
@@ -325,7 +321,7 @@ TEST_CASE("an interrupted task holds its dependents and is not a failure") {
   Events events;
   events.started(0, "a").finished(500, "a", "interrupted", {{"reason", "terminated"}});
   const RunState state = fold(runbook, graph, events.list());
-  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+  CHECK(state.tasks[0].status == TaskStatus::in_doubt);
   CHECK_FALSE(state.tasks[0].finished());
   CHECK_FALSE(state.tasks[0].active());
   CHECK(state.active_automated == 0);
@@ -594,7 +590,7 @@ TEST_CASE("run_resumed goes back to running after an interrupt") {
   CHECK_FALSE(state.interrupted);
   CHECK_FALSE(state.outcome.has_value());
   CHECK(state.stop_reason.empty());
-  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+  CHECK(state.tasks[0].status == TaskStatus::in_doubt);
 }
 
 TEST_CASE("run_resumed after a crash while running keeps running") {
@@ -691,7 +687,7 @@ TEST_CASE("task_in_doubt with wait holds the task and its dependents for a perso
       .add(100, "run_resumed")
       .add(250, "task_in_doubt", {{"task", "a"}, {"action", "wait"}, {"reason", "not idempotent"}});
   RunState state = fold(runbook, graph, events.list());
-  CHECK(state.tasks[0].status == TaskStatus::interrupted);
+  CHECK(state.tasks[0].status == TaskStatus::in_doubt);
   CHECK(state.tasks[0].waiting_since == utc_at(250));
   CHECK(state.active_automated == 0);
   CHECK_FALSE(state.anything_active());

@@ -50,11 +50,8 @@ class Run {
       : runbook_(make_runbook(std::move(tasks))), graph_(make_run_graph(runbook_)) {}
 
   Run& add(std::string type, json fields = json::object()) {
-    JournalEvent event;
-    event.seq = events_.size() + 1;
-    event.elapsed_ms = static_cast<std::int64_t>(events_.size());
-    event.type = std::move(type);
-    event.fields = std::move(fields);
+    JournalEvent event = testing::journal_event(
+        events_.size() + 1, static_cast<std::int64_t>(events_.size()), type, fields);
     events_.push_back(std::move(event));
     return *this;
   }
@@ -387,7 +384,7 @@ TEST_CASE("rollback waits for a person to settle a task in doubt that has a roll
   run.succeeded("a").started("b").started("x").finished("x", "failed").stopping(false);
   run.add("run_resumed", {{"mode", "rollback"}}).add("rollback_started");
   run.add("task_in_doubt", {{"task", "b"}, {"action", "wait"}});
-  REQUIRE(run.state().tasks[1].status == TaskStatus::interrupted);
+  REQUIRE(run.state().tasks[1].status == TaskStatus::in_doubt);
   // a may not be rolled back before anyone knows whether b happened.
   CHECK(run.rollback_candidates() == Lines{});
   CHECK(run.decide(4) == Lines{});

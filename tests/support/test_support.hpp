@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cutover/run/events.hpp"
 #include "cutover/runbook/model.hpp"
 
 namespace cutover::testing {
@@ -30,6 +31,22 @@ inline Task manual_task(std::string id, std::optional<Duration> estimate = {},
   Task task = make_task(std::move(id), estimate, std::move(depends_on));
   task.kind = Manual{"Do it by hand."};
   return task;
+}
+
+// A journal line written by hand as docs/journal-format.md shows it, read as read_journal reads
+// it: through the events' one decoder.
+inline JournalEvent journal_event(std::uint64_t seq, std::int64_t elapsed_ms, std::string_view type,
+                                  const nlohmann::ordered_json& fields, UtcTime time = {}) {
+  return {seq, time, elapsed_ms, decode_event(type, fields)};
+}
+
+// The event as its journal line carries it (without time and prev).
+inline nlohmann::ordered_json journaled(const JournalEvent& event) {
+  nlohmann::ordered_json line = {
+      {"seq", event.seq}, {"elapsed_ms", event.elapsed_ms}, {"event", event.type()}};
+  const nlohmann::ordered_json fields = encode_fields(event.body);
+  for (const auto& [key, value] : fields.items()) line[key] = value;
+  return line;
 }
 
 inline Duration minutes(int n) {

@@ -67,8 +67,7 @@ class MemoryJournal : public EventSink {
  public:
   using Elapsed = std::function<std::int64_t()>;
   explicit MemoryJournal(Elapsed elapsed_ms) : elapsed_ms_(std::move(elapsed_ms)) {}
-  const JournalEvent& append(std::string type, nlohmann::ordered_json fields,
-                             Durability durability) override;
+  const JournalEvent& append(EventBody body, Durability durability) override;
   void sync() override {}
   const std::vector<JournalEvent>& events() const { return events_; }
 

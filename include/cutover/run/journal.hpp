@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "cutover/base/clock.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/base/time.hpp"
+#include "cutover/run/events.hpp"
 
 namespace cutover {
 
@@ -26,14 +26,6 @@ struct JournalHeader {
   std::string host;
   std::string user;
   UtcTime time{};
-};
-
-struct JournalEvent {
-  std::uint64_t seq = 0;  // 1 for the first event after the header
-  UtcTime time{};
-  std::int64_t elapsed_ms = 0;  // monotonic, from the start of the run
-  std::string type;             // "task_started", ...
-  nlohmann::ordered_json fields = nlohmann::ordered_json::object();  // the event's own
 };
 
 // A journal that cannot be read as one: a line in the middle that is not a journal line.
@@ -54,8 +46,7 @@ enum class Durability { now, batched };
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  virtual const JournalEvent& append(std::string type, nlohmann::ordered_json fields,
-                                     Durability durability) = 0;
+  virtual const JournalEvent& append(EventBody body, Durability durability) = 0;
   // Makes every event appended so far durable.
   virtual void sync() = 0;
 };
@@ -75,8 +66,7 @@ class JournalWriter : public EventSink {
   JournalWriter(const JournalWriter&) = delete;
   ~JournalWriter() override;
 
-  const JournalEvent& append(std::string type, nlohmann::ordered_json fields,
-                             Durability durability) override;
+  const JournalEvent& append(EventBody body, Durability durability) override;
   void sync() override;
   const JournalEvent& last() const { return last_; }
 

@@ -2,11 +2,11 @@
 // How a process ended, as people read it, as the journal records it, and as a gate check's
 // expectations judge it.
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "cutover/run/events.hpp"
 #include "cutover/run/process_runner.hpp"
 #include "cutover/runbook/model.hpp"
 
@@ -19,9 +19,9 @@ std::string signal_name(int signal);
 // "could not start: ...".
 std::string describe_end(const ProcessEnded& ended, std::optional<Duration> timeout);
 
-// The journal's fields for it: duration_ms, then exit_code or signal (never both), timed_out,
-// or error when it could not start.
-void add_end_fields(nlohmann::ordered_json& fields, const ProcessEnded& ended);
+// As the journal records it: duration, then an exit code or a signal (never both), or the
+// error that kept it from starting.
+event::ProcessEnd end_of(const ProcessEnded& ended);
 
 // Why a gate check's attempt is a no-go, or nothing when every expectation holds. The
 // patterns are searched in the whole output (RE2; `(?m)` for line anchors).

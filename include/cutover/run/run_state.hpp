@@ -1,7 +1,7 @@
 #pragma once
 // RunState = fold(journal events): everything known about a run, derived from its journal
 // alone. The executor applies each event as it appends it; `resume`, `status` and reports
-// fold a journal read from disk. The event types are listed in docs/journal-format.md.
+// fold a journal read from disk. The events are in events.hpp.
 
 #include <cstdint>
 #include <optional>
@@ -12,45 +12,10 @@
 #include <vector>
 
 #include "cutover/plan/graph.hpp"
-#include "cutover/run/journal.hpp"
+#include "cutover/run/events.hpp"
 #include "cutover/runbook/model.hpp"
 
 namespace cutover {
-
-namespace event {
-inline constexpr std::string_view run_started = "run_started";
-inline constexpr std::string_view task_started = "task_started";
-inline constexpr std::string_view process_started = "process_started";
-inline constexpr std::string_view attempt_failed = "attempt_failed";
-inline constexpr std::string_view check_finished = "check_finished";
-inline constexpr std::string_view gate_waiting = "gate_waiting";
-inline constexpr std::string_view gate_approved = "gate_approved";
-inline constexpr std::string_view gate_rejected = "gate_rejected";
-inline constexpr std::string_view task_finished = "task_finished";
-inline constexpr std::string_view signal_received = "signal_received";
-inline constexpr std::string_view run_stopping = "run_stopping";
-inline constexpr std::string_view rollback_started = "rollback_started";
-inline constexpr std::string_view rollback_step_started = "rollback_step_started";
-inline constexpr std::string_view rollback_step_finished = "rollback_step_finished";
-inline constexpr std::string_view run_finished = "run_finished";
-// Recovery and people elsewhere (`resume`, `rollback`, `mark`, `approve`, `reject`).
-inline constexpr std::string_view run_resumed = "run_resumed";
-inline constexpr std::string_view task_in_doubt = "task_in_doubt";
-inline constexpr std::string_view task_reset = "task_reset";
-inline constexpr std::string_view decision_refused = "decision_refused";
-}  // namespace event
-
-enum class TaskStatus {
-  pending,  // not started
-  running,  // started: a process, a gate's checks, or a retry delay between attempts
-  waiting,  // on a person: a manual task, or a gate's approvals
-  succeeded,
-  failed,
-  skipped,  // counts as done for its dependents; nothing to roll back
-  // In doubt: terminated by a second Ctrl-C, or found started-but-unfinished by `resume`. It
-  // holds back its dependents until it is run again or a person marks it.
-  interrupted,
-};
 
 // A rollback step in doubt was cut off by a crash; it waits for a person like a task in doubt.
 enum class RollbackStatus { none, running, succeeded, failed, in_doubt };
@@ -69,6 +34,8 @@ struct TaskState {
   std::vector<std::string> approved_by;
   std::string by;      // who marked a manual task, or rejected a gate
   std::string reason;  // why it failed
+  // Its end is a person's verdict, not a process's: `resume` does not run it again.
+  bool person_verdict = false;
   RollbackStatus rollback = RollbackStatus::none;
 
   bool active() const { return status == TaskStatus::running || status == TaskStatus::waiting; }
@@ -85,12 +52,6 @@ enum class RunPhase {
   finished,
 };
 
-// How a run ended, as `run_finished` records it.
-enum class RunOutcome { succeeded, failed, rolled_back, rollback_failed, interrupted };
-
-std::string_view to_string(TaskStatus status);
-std::string_view to_string(RunOutcome outcome);
-std::optional<RunOutcome> parse_run_outcome(std::string_view text);
 int exit_code_of(RunOutcome outcome);
 
 // What the scheduler needs besides the runbook: the DAG and the order of preference among
