@@ -46,25 +46,8 @@ std::string_view rollback_name(RollbackStatus rollback) {
   return "none";
 }
 
-// A word a shell takes as it is; anything else in single quotes.
-std::string shell_word(std::string_view word) {
-  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("_-./:+=@%,").find(c) != std::string_view::npos;
-  });
-  if (plain) return std::string(word);
-  std::string quoted = "'";
-  for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 UtcTime last_heard_of(const Journal& journal) {
   return journal.events.empty() ? journal.header.time : journal.events.back().time;
-}
-
-bool manual_rollback(const Runbook& runbook, const RunState& state, TaskIndex index) {
-  const auto& rollback = runbook.tasks[index].rollback;
-  return rollback && (state.track || std::holds_alternative<ManualRollback>(*rollback));
 }
 
 std::string zone_name(int offset_minutes) {
@@ -87,24 +70,6 @@ json optional_seconds(const std::optional<Duration>& duration) {
 }
 
 }  // namespace
-
-std::string_view to_string(WaitingFor waiting_for) {
-  switch (waiting_for) {
-    case WaitingFor::nothing:
-      return "nothing";
-    case WaitingFor::manual:
-      return "manual";
-    case WaitingFor::approval:
-      return "approval";
-    case WaitingFor::decision:
-      return "decision";
-    case WaitingFor::rollback_step:
-      return "rollback_step";
-    case WaitingFor::rollback_decision:
-      return "rollback_decision";
-  }
-  return "nothing";
-}
 
 std::int64_t status_now_ms(const Journal& journal, const RunState& state, UtcTime now) {
   const auto since_last = (now - last_heard_of(journal)).count();
@@ -146,15 +111,11 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
 
   const bool finished = state.phase == RunPhase::finished;
   const bool absent = !executor && !finished;  // the executor crashed or was killed
-  const bool rolling_back =
-      state.phase == RunPhase::rolling_back ||
-      (state.phase == RunPhase::draining && state.rollback_wanted && !state.interrupted);
   const std::int64_t now_ms = finished ? state.last_elapsed_ms : status_now_ms(journal, state, now);
   status.elapsed = Duration{now_ms};
   status.last_event = last_heard_of(journal);
   if (finished) status.finished = last_heard_of(journal);
 
-  const std::string dir = shell_word(run_dir);
   status.counts.total = runbook.tasks.size();
   status.tasks.reserve(runbook.tasks.size());
   for (TaskIndex index = 0; index < runbook.tasks.size(); ++index) {
@@ -173,7 +134,6 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
     const bool ended = own.finished() || own.status == TaskStatus::in_doubt;
     if (own.status != TaskStatus::pending) view.started = own.started_at;
     if (ended) view.finished = own.finished_at;
-    const std::string id = shell_word(task.id);
 
     // Cut off by a crash: a command's process may or may not have finished, a gate's checks
     // were cut short. A command between two attempts had no process: `resume` goes on.
@@ -189,72 +149,21 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
       view.overrun = task.estimate && *view.elapsed > *task.estimate;
     }
 
-    if (view.in_doubt) {
-      view.waiting_for = WaitingFor::decision;
-      view.since = own.waiting_since ? own.waiting_since
-                                     : (own.status == TaskStatus::in_doubt && own.finished_at
-                                            ? own.finished_at
-                                            : std::optional<UtcTime>(last_heard_of(journal)));
-      // As `resume` decides (find_in_doubt): going forward, a person's task is asked again,
-      // a gate's checks and an idempotent command run again; anything else, and everything
-      // while rolling back, waits for a person's decision.
-      if (!rolling_back && (state.people_do(runbook, index) || task.is_gate() || task.idempotent)) {
-        view.resume_reruns = true;
-        view.commands.push_back(fmt::format("cutover resume {}", dir));
-      } else if (rolling_back && !task.rollback) {
-        // Nothing to undo, so the rollback does not wait for it.
-        view.waiting_for = WaitingFor::nothing;
-      } else {
-        // Rolling back, nothing runs forward again: retry is not offered.
-        view.commands.push_back(fmt::format("cutover mark {} {} done|failed{} --by NAME", dir, id,
-                                            rolling_back ? "" : "|retry"));
-      }
-    } else if (own.status == TaskStatus::waiting) {
-      view.since = own.waiting_since ? own.waiting_since : own.started_at;
-      const auto* gate = std::get_if<Gate>(&task.kind);
-      std::vector<std::string> due;
-      if (gate) {
-        for (const std::string& approver : gate->approvals) {
-          if (std::find(own.approved_by.begin(), own.approved_by.end(), approver) ==
-              own.approved_by.end()) {
-            due.push_back(approver);
-          }
-        }
-      }
-      if (!due.empty()) {
-        view.waiting_for = WaitingFor::approval;
-        view.waiting_on = due;
-        for (const std::string& approver : due) {
-          view.commands.push_back(
-              fmt::format("cutover approve {} {} --by {}", dir, id, shell_word(approver)));
-        }
-        // A no-go is as much an answer as a go, and any approver may give it.
-        view.commands.push_back(
-            fmt::format("cutover reject {} {} --by NAME --note REASON", dir, id));
-      } else {
-        view.waiting_for = WaitingFor::manual;
-        if (!task.owner.empty()) view.waiting_on.push_back(task.owner);
-        view.commands.push_back(fmt::format("cutover mark {} {} done --by NAME", dir, id));
-      }
+    const ExecutorPresence presence =
+        executor ? ExecutorPresence::running : ExecutorPresence::absent;
+    if (const auto question = open_question(runbook, state, index, presence)) {
+      view.waiting_for = question->waiting_for;
+      view.waiting_on = question->waiting_on;
+      view.since = question->since;
+      const bool undecided = question->waiting_for == WaitingFor::decision ||
+                             question->waiting_for == WaitingFor::rollback_decision;
+      if (!view.since && undecided) view.since = last_heard_of(journal);
+      view.resume_reruns = question->resume_settles;
+      view.commands = answer_commands(runbook, *question, run_dir);
     }
-
-    // A rollback step: a manual one waits for a person; one cut off by a crash is in doubt.
-    const bool manual_step = manual_rollback(runbook, state, index);
-    view.rollback_in_doubt = own.rollback == RollbackStatus::in_doubt ||
-                             (own.rollback == RollbackStatus::running && absent && !manual_step);
-    if (view.waiting_for == WaitingFor::nothing) {
-      if (view.rollback_in_doubt) {
-        view.waiting_for = WaitingFor::rollback_decision;
-        view.since =
-            own.waiting_since ? own.waiting_since : std::optional<UtcTime>(last_heard_of(journal));
-        view.commands.push_back(
-            fmt::format("cutover mark {} {} done|failed|retry --by NAME", dir, id));
-      } else if (own.rollback == RollbackStatus::running && manual_step) {
-        view.waiting_for = WaitingFor::rollback_step;
-        view.since = own.waiting_since;
-        view.commands.push_back(fmt::format("cutover mark {} {} done|failed --by NAME", dir, id));
-      }
-    }
+    view.rollback_in_doubt =
+        own.rollback == RollbackStatus::in_doubt ||
+        (own.rollback == RollbackStatus::running && absent && !state.people_undo(runbook, index));
 
     StatusCounts& counts = status.counts;
     switch (own.status) {

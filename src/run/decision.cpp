@@ -55,7 +55,7 @@ class Judge {
     const Task& task = runbook_.tasks[*index];
     const TaskState& own = state_.tasks[*index];
     if (decision_.kind == DecisionKind::mark && rollback_step_open(own)) {
-      return rollback_mark(task, own);
+      return rollback_mark(*index, task, own);
     }
     if (decision_.kind != DecisionKind::mark) return gate_decision(*index, task, own);
     return task_mark(*index, task, own);
@@ -79,8 +79,8 @@ class Judge {
            own.rollback == RollbackStatus::failed;
   }
 
-  Effect rollback_mark(const Task& task, const TaskState& own) const {
-    const bool manual = state_.track || std::holds_alternative<ManualRollback>(*task.rollback);
+  Effect rollback_mark(TaskIndex index, const Task& task, const TaskState& own) const {
+    const bool manual = state_.people_undo(runbook_, index);
     if (own.rollback == RollbackStatus::running && !manual && !absent()) {
       return Refused{fmt::format("the rollback step of {} is running", task.id)};
     }

@@ -15,6 +15,7 @@
 #include "cutover/plan/forecast.hpp"
 #include "cutover/run/inbox.hpp"
 #include "cutover/run/process_end.hpp"
+#include "cutover/run/questions.hpp"
 #include "cutover/run/recovery.hpp"
 #include "cutover/run/scheduler.hpp"
 #include "cutover/run/task_output.hpp"
@@ -63,9 +64,9 @@ struct Delayed {
   int attempt = 1;
 };
 
-// Something a person must answer at the terminal.
+// Something a person must answer at the terminal. What it asks, open_question() says from the
+// state of the moment.
 struct Question {
-  enum Kind { manual, approval, manual_rollback, in_doubt, in_doubt_rollback } kind;
   TaskIndex task = 0;
   std::optional<std::string> verdict{};  // the first answer, before the name
 };
@@ -164,9 +165,7 @@ class Executor {
       return start_process(start.task, Purpose::task, 0, attempt);
     }
     if (state_.people_do(runbook_, start.task)) {
-      const auto* gate = std::get_if<Gate>(&task.kind);
-      const bool approvals = gate && !gate->approvals.empty();
-      return ask_person({approvals ? Question::approval : Question::manual, start.task});
+      return ask_person({start.task});
     }
     if (task.is_command()) return start_process(start.task, Purpose::task, 0, attempt);
     start_gate(start.task);
@@ -214,7 +213,7 @@ class Executor {
     if (options_.dry_run || (command && !state_.track)) {
       return start_process(step.task, Purpose::rollback, 0, 1);
     }
-    ask_person({Question::manual_rollback, step.task});
+    ask_person({step.task});
   }
 
   void act(const FinishRun& finish) {
@@ -294,7 +293,7 @@ class Executor {
     console_.alert(fmt::format("{} in doubt {}{}: {}{}", stamp(), task.id,
                                doubt.rollback ? " (rollback)" : "", doubt.why, alive));
     if (!doubt.rerun && doubt.ask) {
-      ask_person({doubt.rollback ? Question::in_doubt_rollback : Question::in_doubt, doubt.task});
+      ask_person({doubt.task});
     }
   }
 
@@ -306,19 +305,19 @@ class Executor {
         const bool gate = std::holds_alternative<Gate>(runbook_.tasks[task].kind) &&
                           !std::get<Gate>(runbook_.tasks[task].kind).approvals.empty();
         // Cut off between its last approval and its end: nobody is left to ask.
-        if (gate && missing_approvals(task).empty()) {
+        if (gate && missing_approvals(runbook_, state_, task).empty()) {
           finish_task(task, TaskStatus::succeeded, {}, nullptr);
         } else {
-          ask_person({gate ? Question::approval : Question::manual, task});
+          ask_person({task});
         }
       }
       if (own.rollback == RollbackStatus::running) {
-        ask_person({Question::manual_rollback, task});  // commands were settled as in doubt
+        ask_person({task});  // commands were settled as in doubt
       }
       if (own.rollback == RollbackStatus::in_doubt &&
           std::none_of(questions_.begin(), questions_.end(),
                        [&](const Question& question) { return question.task == task; })) {
-        ask_person({Question::in_doubt_rollback, task});
+        ask_person({task});
       }
     }
   }
@@ -596,18 +595,7 @@ class Executor {
       for (const std::string& approver : gate.approvals) approve(task, approver, "auto");
       return;
     }
-    ask_person({Question::approval, task});
-  }
-
-  std::vector<std::string> missing_approvals(TaskIndex task) const {
-    std::vector<std::string> missing;
-    const auto& approved = state_.tasks[task].approved_by;
-    for (const std::string& name : std::get<Gate>(runbook_.tasks[task].kind).approvals) {
-      if (std::find(approved.begin(), approved.end(), name) == approved.end()) {
-        missing.push_back(name);
-      }
-    }
-    return missing;
+    ask_person({task});
   }
 
   void approve(TaskIndex task, const std::string& approver, std::string_view by) {
@@ -616,7 +604,9 @@ class Executor {
     const std::string who = by == approver ? fmt::format("by {}", approver)
                                            : fmt::format("for {} (by {})", approver, by);
     note(fmt::format("{} go     {}: approved {}", stamp(), runbook_.tasks[task].id, who));
-    if (missing_approvals(task).empty()) finish_task(task, TaskStatus::succeeded, {}, nullptr);
+    if (missing_approvals(runbook_, state_, task).empty()) {
+      finish_task(task, TaskStatus::succeeded, {}, nullptr);
+    }
   }
 
   void reject(TaskIndex task, const std::string& approver) {
@@ -657,62 +647,65 @@ class Executor {
   bool asking_here() const { return !options_.non_interactive && !terminal_closed_; }
 
   void ask_person(Question question) {
-    if (options_.dry_run || options_.auto_people) return answer_auto(question);
-    introduce(question);
+    const auto open_now = open(question.task);
+    if (!open_now) return;  // settled already
+    if (options_.dry_run || options_.auto_people) return answer_auto(question, *open_now);
+    introduce(*open_now);
     questions_.push_back(std::move(question));
     if (questions_.size() == 1) ask_front();
   }
 
+  // The question as the journal has it now; nothing once it is settled.
+  std::optional<OpenQuestion> open(TaskIndex task) const {
+    return open_question(runbook_, state_, task, ExecutorPresence::running);
+  }
+
+  // What a person types at another terminal to answer it.
+  std::vector<std::string> answer_lines(TaskIndex task) const {
+    const auto question = open(task);
+    if (!question) return {};
+    return answer_commands(runbook_, *question, setup_.run_dir.string());
+  }
+
+  void show_answer_commands(TaskIndex task) {
+    const std::vector<std::string> commands = answer_lines(task);
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      note(fmt::format("    {} {}", i == 0 ? "answer with:" : "            ", commands[i]));
+    }
+  }
+
   // What the person needs to know, and, when nobody is asked here, how to answer from
   // another terminal.
-  void introduce(const Question& question) {
+  void introduce(const OpenQuestion& question) {
     const Task& task = runbook_.tasks[question.task];
-    switch (question.kind) {
-      case Question::manual:
+    const std::string owner = task.owner.empty() ? "" : fmt::format(" (owner {})", task.owner);
+    switch (question.waiting_for) {
+      case WaitingFor::manual:
         note(fmt::format(
             "{} {} {}: {}{}{}", stamp(), state_.track ? "do    " : "manual", task.id,
-            task.display_name(), task.owner.empty() ? "" : fmt::format(" (owner {})", task.owner),
+            task.display_name(), owner,
             task.estimate ? fmt::format(", estimate {}", format_duration(*task.estimate)) : ""));
         show_instructions(task);
         break;
-      case Question::manual_rollback:
-        note(fmt::format("{} manual rollback {}:", stamp(), task.id));
+      case WaitingFor::rollback_step:
+        note(fmt::format("{} manual rollback {}{}:", stamp(), task.id, owner));
         if (const auto* manual = std::get_if<ManualRollback>(&*task.rollback)) {
           show_text(manual->instructions);
         } else {
           note(fmt::format("    $ {}", shown(std::get<CommandRollback>(*task.rollback).run)));
         }
         break;
-      case Question::approval:
+      case WaitingFor::approval:
         if (state_.track) show_instructions(task);
         note(fmt::format("{} gate   {}: {} waits for approval by {}", stamp(), task.id,
-                         task.display_name(), fmt::join(missing_approvals(question.task), ", ")));
+                         task.display_name(), fmt::join(question.waiting_on, ", ")));
         break;
-      case Question::in_doubt:
-      case Question::in_doubt_rollback:
+      case WaitingFor::decision:
+      case WaitingFor::rollback_decision:
+      case WaitingFor::nothing:
         break;  // settle_doubt() said why
     }
-    if (!asking_here()) note(fmt::format("    answer with: {}", answer_command(question)));
-  }
-
-  std::string answer_command(const Question& question) const {
-    const std::string& id = runbook_.tasks[question.task].id;
-    const std::string dir = setup_.run_dir.string();
-    switch (question.kind) {
-      case Question::manual:
-        return fmt::format("cutover mark {} {} done|failed|skipped --by NAME", dir, id);
-      case Question::manual_rollback:
-        return fmt::format("cutover mark {} {} done|failed --by NAME", dir, id);
-      case Question::approval:
-        return fmt::format("cutover approve|reject {} {} --by NAME", dir, id);
-      case Question::in_doubt:
-        if (state_.rolling_back())
-          return fmt::format("cutover mark {} {} done|failed --by NAME", dir, id);
-        return fmt::format("cutover mark {} {} done|failed|retry --by NAME", dir, id);
-      case Question::in_doubt_rollback:
-        return fmt::format("cutover mark {} {} done|failed|retry --by NAME", dir, id);
-    }
-    return {};
+    if (!asking_here()) show_answer_commands(question.task);
   }
 
   // A task's instructions as a person reads them: a manual task's text, a command, a gate's
@@ -736,89 +729,63 @@ class Executor {
     }
   }
 
-  void answer_auto(const Question& question) {
-    switch (question.kind) {
-      case Question::manual:
+  void answer_auto(const Question& question, const OpenQuestion& open_now) {
+    switch (open_now.waiting_for) {
+      case WaitingFor::manual:
         return finish_task(question.task, TaskStatus::succeeded, {}, nullptr, "auto");
-      case Question::manual_rollback:
+      case WaitingFor::rollback_step:
         return finish_rollback(question.task, true, {}, "auto", nullptr);
-      case Question::approval:
-        for (const std::string& name : missing_approvals(question.task)) {
-          approve(question.task, name, "auto");
-        }
+      case WaitingFor::approval:
+        for (const std::string& name : open_now.waiting_on) approve(question.task, name, "auto");
         return;
-      case Question::in_doubt:
-      case Question::in_doubt_rollback:
+      case WaitingFor::decision:
+      case WaitingFor::rollback_decision:
+      case WaitingFor::nothing:
         // `auto` answers for people in rehearsals; whether a cut-off command finished is not
         // something it can know. The question waits for a person.
         questions_.push_back(question);
-        return note(fmt::format("    answer with: {}", answer_command(question)));
+        return show_answer_commands(question.task);
     }
   }
 
   void ask_front() {
+    while (!questions_.empty() && !open(questions_.front().task)) questions_.pop_front();
     if (questions_.empty() || !asking_here()) return;
     const Question& question = questions_.front();
+    const OpenQuestion open_now = *open(question.task);
     const std::string& id = runbook_.tasks[question.task].id;
-    if (question.verdict) {
-      if (question.kind == Question::approval) {
-        return console_.ask(
-            fmt::format("[{}] who decides? ({}): ", id, fmt::join(deciders(question), ", ")));
-      }
-      return console_.ask(fmt::format("[{}] your name: ", id));
+    if (!question.verdict) return console_.ask(prompt(runbook_, state_, open_now));
+    if (open_now.waiting_for == WaitingFor::approval) {
+      return console_.ask(
+          fmt::format("[{}] who decides? ({}): ", id, fmt::join(deciders(question), ", ")));
     }
-    switch (question.kind) {
-      case Question::manual:
-        return console_.ask(fmt::format("[{}] done, failed or skipped? [d/f/s]: ", id));
-      case Question::manual_rollback:
-        return console_.ask(fmt::format("[{}] rollback done or failed? [d/f]: ", id));
-      case Question::approval:
-        return console_.ask(fmt::format("[{}] go or no-go? [g/n]: ", id));
-      case Question::in_doubt:
-        if (state_.rolling_back()) {
-          return console_.ask(
-              fmt::format("[{}] in doubt: did it happen? done or failed [d/f]: ", id));
-        }
-        return console_.ask(fmt::format("[{}] in doubt: done, failed or retry? [d/f/r]: ", id));
-      case Question::in_doubt_rollback:
-        return console_.ask(
-            fmt::format("[{}] rollback in doubt: done, failed or retry? [d/f/r]: ", id));
-    }
+    console_.ask(fmt::format("[{}] your name: ", id));
   }
 
   // Who may answer an approval question: the approvers still missing for a go, any of them
   // for a no-go.
   std::vector<std::string> deciders(const Question& question) const {
-    if (question.verdict == "go") return missing_approvals(question.task);
+    if (question.verdict == "go") return missing_approvals(runbook_, state_, question.task);
     return std::get<Gate>(runbook_.tasks[question.task].kind).approvals;
-  }
-
-  static std::optional<std::string> parse_answer(Question::Kind kind, std::string_view answer) {
-    auto is = [&](std::string_view a, std::string_view b) { return answer == a || answer == b; };
-    if (kind == Question::approval) {
-      if (is("g", "go")) return "go";
-      if (is("n", "no-go")) return "no-go";
-      return std::nullopt;
-    }
-    if (is("d", "done")) return "done";
-    if (is("f", "failed")) return "failed";
-    if (kind == Question::manual && is("s", "skipped")) return "skipped";
-    const bool in_doubt = kind == Question::in_doubt || kind == Question::in_doubt_rollback;
-    if (in_doubt && is("r", "retry")) return "retry";
-    return std::nullopt;
   }
 
   void on(const TerminalLine& line) {
     if (questions_.empty() || !asking_here()) return;
     console_.answered();
     Question& question = questions_.front();
+    const OpenQuestion open_now = *open(question.task);
     const std::string answer = trim(line.text);
     if (!question.verdict) {
-      question.verdict = parse_answer(question.kind, answer);
+      if (const auto verdict = parse_answer(open_now, answer)) {
+        question.verdict = std::string(*verdict);
+      } else if (!answer.empty()) {
+        note(fmt::format("'{}' is not an answer here: {}", answer,
+                         fmt::join(open_now.answers, ", ")));
+      }
       return ask_front();
     }
     if (answer.empty()) return ask_front();
-    if (question.kind == Question::approval) {
+    if (open_now.waiting_for == WaitingFor::approval) {
       const auto names = deciders(question);
       if (std::find(names.begin(), names.end(), answer) == names.end()) {
         note(fmt::format("'{}' is not one of: {}", answer, fmt::join(names, ", ")));
@@ -826,7 +793,7 @@ class Executor {
       }
     }
     const TaskIndex task = question.task;
-    const Decision decision = decision_at_terminal(question, answer);
+    const Decision decision = decision_at_terminal(question, open_now, answer);
     // Unless the decision settles the question (withdrawing it), it is asked again afresh:
     // the next approver of a gate.
     question.verdict.reset();
@@ -835,7 +802,8 @@ class Executor {
     ask_front();
   }
 
-  Decision decision_at_terminal(const Question& question, const std::string& by) const {
+  Decision decision_at_terminal(const Question& question, const OpenQuestion& open_now,
+                                const std::string& by) const {
     Decision decision;
     decision.run_id = setup_.run_id;
     decision.task = runbook_.tasks[question.task].id;
@@ -843,7 +811,7 @@ class Executor {
     decision.user = setup_.user;
     decision.host = setup_.host;
     decision.time = now_utc();
-    if (question.kind == Question::approval) {
+    if (open_now.waiting_for == WaitingFor::approval) {
       decision.kind = *question.verdict == "go" ? DecisionKind::approve : DecisionKind::reject;
     } else {
       decision.verdict = *parse_verdict(*question.verdict);
@@ -980,7 +948,9 @@ class Executor {
     if (questions_.empty() || options_.non_interactive) return;
     note(fmt::format("{} the terminal's input closed: answer from another terminal", stamp()));
     for (const Question& question : questions_) {
-      note(fmt::format("    {}", answer_command(question)));
+      for (const std::string& command : answer_lines(question.task)) {
+        note(fmt::format("    {}", command));
+      }
     }
   }
 
@@ -988,10 +958,12 @@ class Executor {
     while (!questions_.empty()) {
       const Question question = questions_.front();
       questions_.pop_front();
-      if (question.kind == Question::in_doubt || question.kind == Question::in_doubt_rollback) {
+      const auto open_now = open(question.task);
+      if (!open_now || open_now->waiting_for == WaitingFor::decision ||
+          open_now->waiting_for == WaitingFor::rollback_decision) {
         continue;  // still in doubt, as before
       }
-      if (question.kind == Question::manual_rollback) {
+      if (open_now->waiting_for == WaitingFor::rollback_step) {
         // Nobody said whether the step happened: it is in doubt, not failed, and `resume`
         // (or `rollback`) asks again.
         record(event::TaskInDoubt{id_of(question.task), false, true, reason, std::nullopt, {}},
@@ -1089,13 +1061,10 @@ class Executor {
 
   // Who a waiting task waits on, for the live view.
   std::string waited_on(TaskIndex index) const {
-    const Task& task = runbook_.tasks[index];
-    if (state_.tasks[index].status == TaskStatus::in_doubt) return "a decision (in doubt)";
-    const auto* gate = std::get_if<Gate>(&task.kind);
-    if (gate && !gate->approvals.empty()) {
-      return fmt::format("{}", fmt::join(missing_approvals(index), ", "));
-    }
-    return task.owner.empty() ? "a person" : task.owner;
+    const auto question = open(index);
+    if (question && question->waiting_for == WaitingFor::decision) return "a decision (in doubt)";
+    if (!question || question->waiting_on.empty()) return "a person";
+    return fmt::format("{}", fmt::join(question->waiting_on, ", "));
   }
 
   std::string status_line() const {
@@ -1133,7 +1102,7 @@ class Executor {
       throw Error(exit_environment,
                   fmt::format("the run waits for a person, and no terminal or inbox can reach "
                               "one: {}; the journal is intact and the run can be resumed",
-                              answer_command(questions_.front())));
+                              fmt::join(answer_lines(questions_.front().task), " or ")));
     }
     throw Error(exit_environment,
                 "internal error: the run waits for something that cannot happen; the journal is "

@@ -63,8 +63,7 @@ std::vector<InDoubt> find_in_doubt(const Runbook& runbook, const RunState& state
       }
     }
     if (own.rollback != RollbackStatus::running) continue;
-    const bool manual = state.track || std::holds_alternative<ManualRollback>(*task.rollback);
-    if (manual) continue;  // asked again
+    if (state.people_undo(runbook, index)) continue;  // asked again
     std::vector<int> alive = leftovers(index, 0);
     InDoubt step{index, true, false, {}, std::move(alive), true};
     if (!step.alive.empty()) {

@@ -226,7 +226,8 @@ class EventApplier {
     const TaskIndex index = task_index(e.task);
     state_.rollback_performed = true;
     state_.tasks[index].rollback = RollbackStatus::running;
-    ++(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
+    ++(state_.people_undo(runbook_, index) ? state_.rollback_active_people
+                                           : state_.rollback_active_automated);
   }
 
   void operator()(const event::RollbackStepFinished& e) {
@@ -268,7 +269,8 @@ class EventApplier {
 
   void leave_rollback_active(TaskIndex index) {
     if (state_.tasks[index].rollback != RollbackStatus::running) return;
-    --(manual_rollback(index) ? state_.rollback_active_people : state_.rollback_active_automated);
+    --(state_.people_undo(runbook_, index) ? state_.rollback_active_people
+                                           : state_.rollback_active_automated);
   }
 
   // Back to pending, to run again: a task in doubt, or one that failed and stopped the run.
@@ -294,11 +296,6 @@ class EventApplier {
     leave_rollback_active(index);
     state_.tasks[index].rollback = RollbackStatus::none;
     state_.rollback_step_failed = any_rollback_failed();
-  }
-
-  bool manual_rollback(TaskIndex index) const {
-    const auto& rollback = runbook_.tasks[index].rollback;
-    return rollback && (state_.track || std::holds_alternative<ManualRollback>(*rollback));
   }
 
   RunState& state_;

@@ -12,11 +12,6 @@ bool has_rollback(const Runbook& runbook, TaskIndex task) {
   return runbook.tasks[task].rollback.has_value();
 }
 
-bool people_roll_back(const Runbook& runbook, const RunState& state, TaskIndex task) {
-  const auto& rollback = runbook.tasks[task].rollback;
-  return rollback && (state.track || std::holds_alternative<ManualRollback>(*rollback));
-}
-
 // A task in doubt that has a rollback step, or a rollback step in doubt: a person must say
 // whether it happened before the rollback can go past it.
 bool rollback_waits_on_person(const Runbook& runbook, const TaskState& task, TaskIndex index) {
@@ -81,7 +76,7 @@ std::vector<Action> decide_rolling_back(const Runbook& runbook, const RunGraph& 
                             ? options.jobs - state.rollback_active_automated
                             : 0;
     for (const TaskIndex task : rollback_candidates(runbook, graph, state)) {
-      if (people_roll_back(runbook, state, task)) {
+      if (state.people_undo(runbook, task)) {
         actions.push_back(StartRollbackStep{task});
       } else if (slots > 0) {
         actions.push_back(StartRollbackStep{task});

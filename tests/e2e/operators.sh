@@ -127,7 +127,7 @@ expect_in err.txt "cutover: confirm-backup already finished: succeeded (by alice
 # ----- the gate: refusals, then two approvers at once ---------------------------------------------
 poll "go-no-go to wait for approvals" in_journal r1/journal.jsonl \
   '"event":"gate_waiting","task":"go-no-go"'
-expect_in run.out "answer with: cutover approve|reject $R1 go-no-go --by NAME"
+expect_in run.out "answer with: cutover approve $R1 go-no-go --by "
 # status offers a no-go beside each go.
 run_cutover 0 status r1
 expect_in out.txt "cutover approve r1 go-no-go --by lead"

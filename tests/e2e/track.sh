@@ -93,7 +93,7 @@ waits_for track.out "answer with: cutover mark $T confirm done|failed|skipped --
 expect_in track.out "    Check the dashboard."
 run_cutover 0 mark "$dir" confirm done --by carol
 
-waits_for track.out "answer with: cutover approve|reject $T go-no-go --by NAME"
+waits_for track.out "answer with: cutover approve $T go-no-go --by "
 run_cutover 2 mark "$dir" go-no-go done --by lead
 expect_in err.txt "go-no-go is a gate: approve or reject it"
 run_cutover 0 approve "$dir" go-no-go --by lead

@@ -112,7 +112,7 @@ TEST_CASE(
   CHECK(task.waiting_on == Names{"finance-lead"});
   REQUIRE(task.since);
   CHECK(*task.since == utc_at(5'000));
-  CHECK(task.commands == Names{"cutover mark " + dir + " load done --by NAME"});
+  CHECK(task.commands == Names{"cutover mark " + dir + " load done|failed|skipped --by NAME"});
   CHECK(status.counts.waiting == 1);
 
   const std::string text = render_status_text(status, false);
@@ -120,7 +120,7 @@ TEST_CASE(
   CHECK(contains(text,
                  "load  done, failed or skipped by finance-lead, since 2026-11-28 17:00:05 "
                  "(1m ago)"));
-  CHECK(contains(text, "$ cutover mark " + dir + " load done --by NAME"));
+  CHECK(contains(text, "$ cutover mark " + dir + " load done|failed|skipped --by NAME"));
   CHECK(contains(text, "executor: running as pid 4242 on jump-1 since 2026-11-28 17:00:00"));
 }
 
@@ -389,7 +389,7 @@ TEST_CASE("status --format json: the documented fields") {
   CHECK(waiting["since"] == "2026-11-28T17:10:00.000Z");
   CHECK(waiting["elapsed_s"] == 60.0);
   CHECK(waiting["finished"].is_null());
-  CHECK(waiting["commands"][0] == "cutover mark " + dir + " load done --by NAME");
+  CHECK(waiting["commands"][0] == "cutover mark " + dir + " load done|failed|skipped --by NAME");
 
   // 29 minutes of load left from 17:11: 17:40, against a window ending 18:00.
   CHECK(out["forecast"]["end"] == "2026-11-28T17:40:00.000Z");

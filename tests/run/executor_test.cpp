@@ -849,7 +849,8 @@ TEST_CASE("a closed terminal leaves a waiting approval to the inbox") {
     const Result result = harness.run_to_stall();
     CHECK(result.of("gate_approved").empty());
     CHECK(result.of("task_finished").empty());
-    CHECK(result.error.find(fmt::format("cutover approve|reject {} g --by NAME",
+    CHECK(result.error.find(fmt::format("one: cutover approve {0} g --by lead or cutover reject "
+                                        "{0} g --by NAME --note REASON;",
                                         dir.path().string())) != std::string::npos);
   }
   SUBCASE("the lead approves from another terminal") {
@@ -1965,7 +1966,10 @@ TEST_CASE("track: a gate with approvals waits for them") {
   CHECK(result.values("decision_refused", "reason") == Lines{"g is a gate: approve or reject it"});
   CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
   CHECK(result.one("task_finished", "g")["elapsed_ms"] == 4 * minute_ms);
-  CHECK(result.console.find(fmt::format("    answer with: cutover approve|reject {} g --by NAME",
+  CHECK(result.console.find(fmt::format("    answer with: cutover approve {0} g --by lead\n"
+                                        "                 cutover approve {0} g --by owner\n"
+                                        "                 cutover reject {0} g --by NAME --note "
+                                        "REASON\n",
                                         dir.path().string())) != std::string::npos);
   CHECK(result.console.find("    check 'recon': $ ./check.sh\n") != std::string::npos);
   CHECK(result.console.find("gate   g: g waits for approval by lead, owner") != std::string::npos);

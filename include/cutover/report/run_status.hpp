@@ -14,24 +14,13 @@
 
 #include "cutover/run/decision.hpp"
 #include "cutover/run/journal.hpp"
+#include "cutover/run/questions.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "cutover/run/run_state.hpp"
 #include "cutover/runbook/model.hpp"
 
 namespace cutover {
-
-// What a task (or its rollback step) waits for from a person.
-enum class WaitingFor {
-  nothing,
-  manual,             // a manual task: done, failed or skipped by a person
-  approval,           // a gate whose checks held: the approvers not yet heard from
-  decision,           // in doubt: done, failed or retry, decided by a person
-  rollback_step,      // a manual rollback step
-  rollback_decision,  // a rollback step in doubt
-};
-
-std::string_view to_string(WaitingFor waiting_for);
 
 struct TaskStatusView {
   TaskIndex index = 0;

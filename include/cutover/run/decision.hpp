@@ -9,6 +9,7 @@
 #include <string>
 #include <variant>
 
+#include "cutover/run/questions.hpp"
 #include "cutover/run/run_state.hpp"
 
 namespace cutover {
@@ -54,10 +55,6 @@ struct Reject {};
 using Effect =
     std::variant<effect::Refused, effect::FinishTask, effect::RunAgain, effect::FinishRollbackStep,
                  effect::RunRollbackStepAgain, effect::Approve, effect::Reject>;
-
-// Whether an executor is working on the run right now. Without one, a task that was running
-// is in doubt (its executor crashed), and a failed task may be settled before `resume`.
-enum class ExecutorPresence { running, absent };
 
 Effect judge(const Runbook& runbook, const RunGraph& graph, const RunState& state,
              const Decision& decision, ExecutorPresence executor);

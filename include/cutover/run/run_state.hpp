@@ -111,6 +111,12 @@ struct RunState {
     return track || runbook.tasks[task].is_manual();
   }
 
+  // Whether the task's rollback step is done by a person rather than a process.
+  bool people_undo(const Runbook& runbook, TaskIndex task) const {
+    const auto& rollback = runbook.tasks[task].rollback;
+    return rollback && (track || std::holds_alternative<ManualRollback>(*rollback));
+  }
+
   bool anything_active() const {
     return active_automated + active_people + rollback_active_automated + rollback_active_people >
            0;
