@@ -139,9 +139,12 @@ class Judge {
     }
     if (in_doubt) return settle();
     if (own.status == TaskStatus::waiting && state_.people_do(runbook_, index)) {
-      if (decision_.verdict == Verdict::retry) {
+      const auto question = open_question(runbook_, state_, index, executor_);
+      const auto& answers = question->answers;
+      if (std::find(answers.begin(), answers.end(), to_string(decision_.verdict)) ==
+          answers.end()) {
         return Refused{
-            fmt::format("{} waits for a person: mark it done, failed or skipped", task.id)};
+            fmt::format("{} waits for a person: mark it {}", task.id, answer_words(*question))};
       }
       return settle();
     }

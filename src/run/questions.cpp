@@ -154,6 +154,15 @@ std::vector<std::string> answer_commands(const Runbook& runbook, const OpenQuest
       fmt::format("cutover mark {} {} {} --by NAME", dir, id, fmt::join(question.answers, "|"))};
 }
 
+std::string answer_words(const OpenQuestion& question) {
+  std::string words;
+  for (std::size_t i = 0; i < question.answers.size(); ++i) {
+    if (i > 0) words += i + 1 == question.answers.size() ? " or " : ", ";
+    words += question.answers[i];
+  }
+  return words;
+}
+
 std::string prompt(const Runbook& runbook, const RunState& state, const OpenQuestion& question) {
   std::string_view about;
   switch (question.waiting_for) {
@@ -169,15 +178,12 @@ std::string prompt(const Runbook& runbook, const RunState& state, const OpenQues
     default:
       break;
   }
-  std::string words;
   std::string letters;
-  for (std::size_t i = 0; i < question.answers.size(); ++i) {
-    const bool last = i + 1 == question.answers.size();
-    if (i > 0) words += last ? " or " : ", ";
-    words += question.answers[i];
-    letters += (i > 0 ? "/" : "") + std::string(1, question.answers[i].front());
+  for (const std::string_view answer : question.answers) {
+    letters += (letters.empty() ? "" : "/") + std::string(1, answer.front());
   }
-  return fmt::format("[{}] {}{}? [{}]: ", runbook.tasks[question.task].id, about, words, letters);
+  return fmt::format("[{}] {}{}? [{}]: ", runbook.tasks[question.task].id, about,
+                     answer_words(question), letters);
 }
 
 std::optional<std::string_view> parse_answer(const OpenQuestion& question, std::string_view typed) {

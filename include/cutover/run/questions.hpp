@@ -59,6 +59,9 @@ std::vector<OpenQuestion> open_questions(const Runbook& runbook, const RunState&
 std::vector<std::string> answer_commands(const Runbook& runbook, const OpenQuestion& question,
                                          std::string_view run_dir);
 
+// Its answers as a sentence says them: "done, failed or skipped".
+std::string answer_words(const OpenQuestion& question);
+
 // The question as a terminal asks it: "[load] done, failed or skipped? [d/f/s]: ".
 std::string prompt(const Runbook& runbook, const RunState& state, const OpenQuestion& question);
 
