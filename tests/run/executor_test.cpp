@@ -1718,6 +1718,43 @@ TEST_CASE("resume: a failure that stopped the run runs again") {
   CHECK(result.run.state.tasks[1].status == TaskStatus::failed);  // c, with continue, stays
 }
 
+TEST_CASE("resume: a task a person marked failed stays failed until a person says retry") {
+  const std::vector<Task> tasks = {with_policy(make_task("migrate", minutes(10)), OnFailure::stop),
+                                   make_task("after", minutes(1), {"migrate"})};
+  Harness first(tasks);
+  // The executor crashed while migrate ran; a person then said it had failed.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "process_started");
+  TempDir dir;
+  deliver(dir.path(), marked("d-1", "migrate", Verdict::failed, "bob", "half applied"));
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  const Result result = resumed.run();
+  CHECK(result.one("task_finished", "migrate")["by"] == "bob");
+  CHECK(result.of("task_reset").empty());
+  CHECK(result.started.empty());  // neither migrate again nor what depends on it
+  CHECK(result.outcome() == "failed");
+  CHECK(result.console.find("failed migrate: marked failed by bob; it stays failed") !=
+        std::string::npos);
+
+  SUBCASE("a person's retry runs it again") {
+    const std::vector<JournalEvent> second = result.events;
+    std::vector<JournalEvent> all = history;
+    all.insert(all.end(), second.begin(), second.end());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i].seq = i + 1;
+    deliver(dir.path(), marked("d-2", "migrate", Verdict::retry, "bob"));
+    Harness again(tasks);
+    again.options.start = Start::resume;
+    again.run_dir = dir.path();
+    again.history = &all;
+    const Result retried = again.run();
+    CHECK(retried.tasks("task_reset") == Lines{"migrate"});
+    CHECK(retried.process_names() == Lines{"migrate", "after"});
+    CHECK(retried.outcome() == "succeeded");
+  }
+}
+
 TEST_CASE("resume: questions that were waiting are asked again") {
   const std::vector<Task> tasks = {manual_task("m", minutes(5)),
                                    gate_task("g", {}, {"lead", "owner"}),

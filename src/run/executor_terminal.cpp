@@ -1,0 +1,97 @@
+// What the executor's terminal shows: stamps, notes and the live view.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+
+#include "cutover/base/errors.hpp"
+#include "cutover/plan/forecast.hpp"
+#include "cutover/run/inbox.hpp"
+#include "cutover/run/process_end.hpp"
+#include "cutover/runbook/template.hpp"
+#include "run/executor_loop.hpp"
+
+namespace cutover::detail {
+
+UtcTime Executor::now_utc() const {
+  return setup_.clock->utc_now();
+}
+
+Duration Executor::elapsed() const {
+  return std::chrono::duration_cast<Duration>(runner_.now() - run_start_);
+}
+
+// When, as a person reads it: the simulated offset in a dry run, else the time of day in
+// the window's zone (UTC without a window).
+std::string Executor::stamp() const {
+  if (options_.dry_run) return format_offset(elapsed());
+  return clock_time(now_utc());
+}
+
+// The time of day in the window's zone (UTC without a window).
+std::string Executor::clock_time(UtcTime when) const {
+  const int offset = runbook_.window ? runbook_.window->start.offset_minutes : 0;
+  const auto local = when + std::chrono::minutes(offset);
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::hh_mm_ss of_day{std::chrono::floor<std::chrono::seconds>(local - day)};
+  return fmt::format("{:02}:{:02}:{:02}", of_day.hours().count(), of_day.minutes().count(),
+                     of_day.seconds().count());
+}
+
+std::string Executor::estimate_note(const Task& task) const {
+  return task.estimate ? fmt::format(" (estimate {})", format_duration(*task.estimate)) : "";
+}
+
+void Executor::note(std::string_view line) {
+  console_.note(line);
+}
+
+bool Executor::console_live() const {
+  return options_.live_view;
+}
+
+// The live view: redrawn at most five times a second, since it looks at every task.
+void Executor::show_status() {
+  if (!console_live()) return;
+  const SteadyTime now = runner_.now();
+  if (now - last_status_ < std::chrono::milliseconds(200)) return;
+  last_status_ = now;
+  console_.status(status_line());
+}
+
+// Who a waiting task waits on, for the live view.
+std::string Executor::waited_on(TaskIndex index) const {
+  const auto question = open(index);
+  if (question && question->waiting_for == WaitingFor::decision) return "a decision (in doubt)";
+  if (!question || question->waiting_on.empty()) return "a person";
+  return fmt::format("{}", fmt::join(question->waiting_on, ", "));
+}
+
+std::string Executor::status_line() const {
+  std::size_t done = 0;
+  std::string running;
+  for (TaskIndex index = 0; index < runbook_.tasks.size(); ++index) {
+    const TaskState& task = state_.tasks[index];
+    done += task.finished() ? 1 : 0;
+    const bool in_doubt = task.status == TaskStatus::in_doubt;
+    if ((!task.active() && !in_doubt) || running.size() > 100) continue;
+    const Task& own = runbook_.tasks[index];
+    const Duration spent{elapsed().count() - task.started_ms.value_or(elapsed().count())};
+    const std::string waits = task.waiting_since
+                                  ? fmt::format(" (waits for {} since {})", waited_on(index),
+                                                clock_time(*task.waiting_since))
+                                  : "";
+    running += fmt::format(" {} {}{}{}", own.id, format_duration(spent),
+                           own.estimate ? "/" + format_duration(*own.estimate) : "", waits);
+  }
+  const Duration left = forecast_remaining(runbook_, graph_, state_, elapsed().count());
+  std::string forecast = fmt::format(" | forecast end {}", clock_time(now_utc() + left));
+  if (runbook_.window) {
+    forecast += fmt::format(", window ends {}", clock_time(runbook_.window->end().utc));
+  }
+  return fmt::format("[{}/{} done]{}{}{}", done, runbook_.tasks.size(),
+                     running.empty() ? "" : " running:", running, forecast);
+}
+
+}  // namespace cutover::detail
