@@ -121,8 +121,10 @@ int decide(const DecideArguments& arguments, DecisionKind kind) {
   }
   deliver(dir, decision);
   if (executor) return await_executor(dir, decision);
-  write_output(fmt::format("queued: {}; no executor runs: `cutover resume {}` applies it\n",
-                           describe(decision), dir.string()));
+  write_output(fmt::format(
+      "queued: {0}; no executor runs: `cutover resume {1}` applies it (should it refuse it, "
+      "`cutover status {1}` says why)\n",
+      describe(decision), shell_word(dir.string())));
   return exit_success;
 }
 

@@ -77,7 +77,7 @@ class StatusSource {
       run_ = std::make_unique<RecordedRun>(open_recorded_run(dir_));
     }
     seen_ = now_seen;
-    return make_run_status(*run_, system_clocks().utc_now(), holder);
+    return make_run_status(*run_, read_inbox(dir_), system_clocks().utc_now(), holder);
   }
 
  private:

@@ -8,6 +8,36 @@
 
 namespace cutover {
 
+std::string_view to_string(RollbackStatus rollback) {
+  switch (rollback) {
+    case RollbackStatus::none:
+      return "none";
+    case RollbackStatus::running:
+      return "running";
+    case RollbackStatus::succeeded:
+      return "succeeded";
+    case RollbackStatus::failed:
+      return "failed";
+    case RollbackStatus::in_doubt:
+      return "in_doubt";
+  }
+  return "none";
+}
+
+std::string_view to_string(RunPhase phase) {
+  switch (phase) {
+    case RunPhase::running:
+      return "running";
+    case RunPhase::draining:
+      return "draining";
+    case RunPhase::rolling_back:
+      return "rolling_back";
+    case RunPhase::finished:
+      return "finished";
+  }
+  return "running";
+}
+
 int exit_code_of(RunOutcome outcome) {
   switch (outcome) {
     case RunOutcome::succeeded:

@@ -233,11 +233,20 @@ run_cutover 0 mark r2 confirm done --by alice --note "checked by phone"
 expect_in out.txt "queued: confirm done by alice; no executor runs: \`cutover resume $R2\` applies it"
 [[ $(inbox_files r2) == 1 ]] || fail "the queued decision is not in the inbox: $(ls -A r2/inbox)"
 ! in_journal r2/journal.jsonl '"by":"alice"' || fail "a queued decision was journaled without an executor"
+# Bob says otherwise, also queued: the first decision resume takes in wins, and bob learns why
+# his was refused from the resume and from status.
+run_cutover 0 mark r2 confirm failed --by bob
+expect_in out.txt "should it refuse it, \`cutover status $R2\` says why"
 
 run_cutover 0 resume r2 </dev/null
 expect_in out.txt "run succeeded: 2 of 2 tasks done"
 [[ -e after.ran ]] || fail "the task after the marked one did not run"
 [[ $(inbox_files r2) == 0 ]] || fail "the inbox is not empty after resume: $(ls -A r2/inbox)"
+expect_in out.txt "refused: mark confirm failed by bob"
+run_cutover 0 status r2
+expect_in out.txt "refused decisions"
+expect_in out.txt "mark failed confirm by bob"
+expect_in out.txt "confirm already finished: succeeded (by alice)"
 journal_check r2/journal.jsonl <<'PY'
 expect(1, event="task_finished", task="confirm", status="interrupted")
 expect(1, event="run_resumed", mode="resume")

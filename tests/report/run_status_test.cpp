@@ -403,3 +403,44 @@ TEST_CASE("status_clock shows the date and time in the zone given") {
   CHECK(status_clock(utc_at(0) + std::chrono::hours(7), 60) == "2026-11-29 01:00:00");
   CHECK(status_clock(utc_at(0) - std::chrono::hours(17), -300) == "2026-11-27 19:00:00");
 }
+
+TEST_CASE("status: a refused decision says who - what and why, in text and in JSON") {
+  Events events;
+  events.add(0, "run_started").started(1'000, "load", "manual");
+  events.add(2'000, "task_finished",
+             {{"task", "load"},
+              {"by", "alice"},
+              {"user", "a"},
+              {"host", "h1"},
+              {"decision", "d-1"},
+              {"status", "succeeded"}});
+  events.add(2'000, "decision_refused",
+             {{"run_id", "r"},
+              {"kind", "mark"},
+              {"task", "load"},
+              {"verdict", "failed"},
+              {"by", "bob"},
+              {"user", "b"},
+              {"host", "h2"},
+              {"decision", "d-2"},
+              {"reason", "load already finished: succeeded (by alice)"}});
+  events.add(3'000, "decision_refused", {{"file", "junk.json"}, {"reason", "not a decision"}});
+  const Run run(make_runbook({manual_task("load", minutes(5))}), events);
+  const RunStatus status = run.status(utc_at(4'000));
+  REQUIRE(status.refused.size() == 2);
+  CHECK(status.refused[0].refusal.person.by == "bob");
+  CHECK(status.refused[0].time == utc_at(2'000));
+
+  const std::string text = render_status_text(status, false);
+  CHECK(contains(text, "refused decisions"));
+  CHECK(contains(text,
+                 "2026-11-28 17:00:02  mark failed load by bob (b@h2): load already "
+                 "finished: succeeded (by alice)"));
+  CHECK(contains(text, "2026-11-28 17:00:03  junk.json: not a decision"));
+  const json refused = status_json(status)["refused"];
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[0]["by"] == "bob");
+  CHECK(refused[0]["decision"] == "d-2");
+  CHECK(refused[0]["time"] == "2026-11-28T17:00:02.000Z");
+  CHECK(refused[1]["file"] == "junk.json");
+}

@@ -1,8 +1,9 @@
 #pragma once
 // `cutover status`: what a run is doing, as its journal and its lock say, at a given moment.
-// Pure: built from a recorded run, the time now and who holds the lock (never taken here), so
-// it works while the executor runs, after it crashed and after it finished. The JSON form is
-// documented in docs/journal-format.md ("cutover status --format json").
+// Pure: built from a recorded run, its inbox, the time now and who holds the lock (never
+// taken here), so it works while the executor runs, after it crashed and after it finished.
+// The model is built here (run_status.cpp); status_text.cpp and status_json.cpp format it. The JSON
+// form is documented in docs/journal-format.md ("cutover status --format json").
 
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "cutover/run/decision.hpp"
+#include "cutover/run/inbox.hpp"
 #include "cutover/run/journal.hpp"
 #include "cutover/run/questions.hpp"
 #include "cutover/run/recorded_run.hpp"
@@ -64,6 +66,11 @@ struct StatusCounts {
               interrupted = 0, in_doubt = 0;
 };
 
+struct RefusedDecision {
+  UtcTime time{};
+  event::DecisionRefused refusal;
+};
+
 struct RunStatus {
   std::string run_dir;  // as given or resolved, for the commands shown
   std::string run_id;
@@ -92,6 +99,9 @@ struct RunStatus {
   std::optional<std::string> warning;      // the journal's (a torn last line)
   // Decisions waiting in RUN_DIR/inbox/ for the executor, or for the next `resume`.
   std::vector<Decision> queued;
+  // Decisions the executor did not carry out, with why (the latest ten, oldest first): a
+  // person who queued one while no executor ran learns here what `resume` made of it.
+  std::vector<RefusedDecision> refused;
 
   bool finished_run() const { return phase == RunPhase::finished; }
 };
@@ -104,7 +114,8 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
                           const Journal& journal, const RunState& state, UtcTime now,
                           const std::optional<LockHolder>& executor);
 
-RunStatus make_run_status(const RecordedRun& run, UtcTime now,
+// With the decisions read from the run's inbox (read_inbox), for `queued`.
+RunStatus make_run_status(const RecordedRun& run, const std::vector<InboxItem>& inbox, UtcTime now,
                           const std::optional<LockHolder>& executor);
 
 // A time as people read it in the status: "2026-11-28 18:00:05" in the given zone.

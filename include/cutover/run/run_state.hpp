@@ -52,6 +52,8 @@ enum class RunPhase {
   finished,
 };
 
+std::string_view to_string(RollbackStatus rollback);
+std::string_view to_string(RunPhase phase);
 int exit_code_of(RunOutcome outcome);
 
 // What the scheduler needs besides the runbook: the DAG and the order of preference among

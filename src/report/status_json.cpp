@@ -1,0 +1,114 @@
+// `cutover status --format json`: the object docs/journal-format.md documents.
+
+#include "cutover/report/run_status.hpp"
+#include "cutover/run/inbox.hpp"
+
+namespace cutover {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+double seconds(Duration duration) {
+  return static_cast<double>(duration.count()) / 1000.0;
+}
+
+json optional_time(const std::optional<UtcTime>& time) {
+  return time ? json(format_utc_ms(*time)) : json(nullptr);
+}
+
+json optional_seconds(const std::optional<Duration>& duration) {
+  return duration ? json(seconds(*duration)) : json(nullptr);
+}
+
+}  // namespace
+
+json status_json(const RunStatus& status) {
+  json out;
+  out["format"] = "cutover-status";
+  out["version"] = 1;
+  out["run_dir"] = status.run_dir;
+  out["run_id"] = status.run_id;
+  out["label"] = status.label;
+  out["runbook_id"] = status.runbook_id;
+  out["started"] = format_utc_ms(status.started);
+  out["now"] = format_utc_ms(status.now);
+  out["last_event"] = format_utc_ms(status.last_event);
+  out["phase"] = to_string(status.phase);
+  out["outcome"] = status.outcome ? json(to_string(*status.outcome)) : json(nullptr);
+  out["exit_code"] = status.outcome ? json(exit_code_of(*status.outcome)) : json(nullptr);
+  out["stop_reason"] = status.stop_reason.empty() ? json(nullptr) : json(status.stop_reason);
+  out["point_of_no_return_passed"] = status.point_of_no_return_passed;
+  out["track"] = status.track;
+  if (status.executor) {
+    out["executor"] = {{"pid", status.executor->pid},
+                       {"host", status.executor->host},
+                       {"since", status.executor->started}};
+  } else {
+    out["executor"] = nullptr;
+  }
+  out["elapsed_s"] = seconds(status.elapsed);
+  out["finished"] = optional_time(status.finished);
+  const StatusCounts& counts = status.counts;
+  out["counts"] = {{"total", counts.total},
+                   {"done", counts.done},
+                   {"pending", counts.pending},
+                   {"running", counts.running},
+                   {"waiting", counts.waiting},
+                   {"succeeded", counts.succeeded},
+                   {"failed", counts.failed},
+                   {"skipped", counts.skipped},
+                   {"interrupted", counts.interrupted},
+                   {"in_doubt", counts.in_doubt}};
+  json tasks = json::array();
+  for (const TaskStatusView& task : status.tasks) {
+    json row;
+    row["id"] = task.id;
+    row["kind"] = task.kind;
+    row["status"] = to_string(task.status);
+    row["in_doubt"] = task.in_doubt;
+    row["attempts"] = task.attempts;
+    row["started"] = optional_time(task.started);
+    row["finished"] = optional_time(task.finished);
+    row["elapsed_s"] = optional_seconds(task.elapsed);
+    row["estimate_s"] = optional_seconds(task.estimate);
+    row["overrun"] = task.overrun;
+    const bool waits = task.waiting_for != WaitingFor::nothing;
+    row["waiting_for"] = waits ? json(to_string(task.waiting_for)) : json(nullptr);
+    row["waiting_on"] = waits ? json(task.waiting_on) : json(nullptr);
+    row["since"] = optional_time(task.since);
+    row["commands"] = task.commands;
+    row["resume_reruns"] = task.resume_reruns;
+    row["reason"] = task.reason.empty() ? json(nullptr) : json(task.reason);
+    row["rollback"] =
+        task.rollback == RollbackStatus::none ? json(nullptr) : json(to_string(task.rollback));
+    tasks.push_back(std::move(row));
+  }
+  out["tasks"] = std::move(tasks);
+  if (status.forecast) {
+    const StatusForecast& forecast = *status.forecast;
+    out["forecast"] = {
+        {"remaining_s", seconds(forecast.remaining)},
+        {"end", format_utc_ms(forecast.end)},
+        {"window_end",
+         forecast.window_end ? json(format_utc_ms(forecast.window_end->utc)) : json(nullptr)},
+        {"overrun_s", optional_seconds(forecast.overrun)},
+    };
+  } else {
+    out["forecast"] = nullptr;
+  }
+  out["warning"] = status.warning ? json(*status.warning) : json(nullptr);
+  json queued = json::array();
+  for (const Decision& decision : status.queued) queued.push_back(decision_json(decision));
+  out["queued"] = std::move(queued);
+  json refused = json::array();
+  for (const RefusedDecision& refusal : status.refused) {
+    json entry = encode_fields(refusal.refusal);
+    entry["time"] = format_utc_ms(refusal.time);
+    refused.push_back(std::move(entry));
+  }
+  out["refused"] = std::move(refused);
+  return out;
+}
+
+}  // namespace cutover
