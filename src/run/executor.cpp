@@ -233,7 +233,7 @@ void Executor::ask_waiting_again() {
       const bool gate = std::holds_alternative<Gate>(runbook_.tasks[task].kind) &&
                         !std::get<Gate>(runbook_.tasks[task].kind).approvals.empty();
       // Cut off between its last approval and its end: nobody is left to ask.
-      if (gate && missing_approvals(runbook_, state_, task).empty()) {
+      if (gate && approvals_complete(runbook_, state_, task)) {
         finish_task(task, TaskStatus::succeeded, {}, nullptr);
       } else {
         ask_person({task});

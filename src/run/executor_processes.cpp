@@ -173,16 +173,16 @@ void Executor::task_process_ended(const Activity& activity, const ProcessEnded& 
   if (ended.succeeded()) return finish_task(activity.task, TaskStatus::succeeded, {}, &ended);
   const std::string reason = describe_end(ended, activity.timeout);
   if (ended.terminated) return finish_task(activity.task, TaskStatus::in_doubt, reason, &ended);
-  if (activity.attempt - attempt_base_[activity.task] <= task.retries && !terminating_) {
-    record(event::AttemptFailed{task.id, activity.attempt, reason, end_of(ended),
-                                task.retry_delay.count()},
-           Durability::batched);
-    console_.alert(fmt::format("{} retry  {}: attempt {} of {}: {}{}", stamp(), task.id,
-                               activity.attempt, task.retries + 1, reason,
-                               task.retry_delay.count() > 0
-                                   ? fmt::format("; again in {}", format_duration(task.retry_delay))
-                                   : ""));
-    return retry_later(task.retry_delay, {activity.task, Purpose::task, 0, activity.attempt + 1});
+  if (const auto next =
+          next_task_attempt(task, activity.attempt, attempt_base_[activity.task], terminating_)) {
+    record(
+        event::AttemptFailed{task.id, activity.attempt, reason, end_of(ended), next->delay.count()},
+        Durability::batched);
+    console_.alert(fmt::format(
+        "{} retry  {}: attempt {} of {}: {}{}", stamp(), task.id, activity.attempt,
+        task.retries + 1, reason,
+        next->delay.count() > 0 ? fmt::format("; again in {}", format_duration(next->delay)) : ""));
+    return retry_later(next->delay, {activity.task, Purpose::task, 0, next->attempt});
   }
   finish_task(activity.task, TaskStatus::failed, reason, &ended);
 }
@@ -264,11 +264,11 @@ void Executor::check_ended(const Activity& activity, const ProcessEnded& ended) 
     }
     return ask_approvals(activity.task);
   }
-  if (activity.attempt <= check.retries && !ended.terminated && !terminating_) {
+  if (const auto next =
+          next_check_poll(check, activity.attempt, ended.terminated || terminating_)) {
     note(fmt::format("{} check  {}: '{}' not yet ({}); polling again in {}", stamp(), task.id,
-                     check.name, *failure, format_duration(check.retry_delay)));
-    return retry_later(check.retry_delay,
-                       {activity.task, Purpose::check, activity.check, activity.attempt + 1});
+                     check.name, *failure, format_duration(next->delay)));
+    return retry_later(next->delay, {activity.task, Purpose::check, activity.check, next->attempt});
   }
   const TaskStatus status = ended.terminated ? TaskStatus::in_doubt : TaskStatus::failed;
   finish_task(activity.task, status, fmt::format("check '{}' failed: {}", check.name, *failure),
@@ -294,9 +294,8 @@ void Executor::approve(TaskIndex task, const std::string& approver, std::string_
   const std::string who =
       by == approver ? fmt::format("by {}", approver) : fmt::format("for {} (by {})", approver, by);
   note(fmt::format("{} go     {}: approved {}", stamp(), runbook_.tasks[task].id, who));
-  if (missing_approvals(runbook_, state_, task).empty()) {
+  if (approvals_complete(runbook_, state_, task))
     finish_task(task, TaskStatus::succeeded, {}, nullptr);
-  }
 }
 
 void Executor::reject(TaskIndex task, const std::string& approver) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "cutover/run/questions.hpp"
+
 namespace cutover {
 
 namespace {
@@ -133,6 +135,21 @@ std::vector<Action> decide(const Runbook& runbook, const RunGraph& graph, const 
       return {};
   }
   return {};
+}
+
+std::optional<NextAttempt> next_task_attempt(const Task& task, int attempt, int attempts_before,
+                                             bool terminating) {
+  if (terminating || attempt - attempts_before > task.retries) return std::nullopt;
+  return NextAttempt{attempt + 1, task.retry_delay};
+}
+
+std::optional<NextAttempt> next_check_poll(const GateCheck& check, int attempt, bool terminated) {
+  if (terminated || attempt > check.retries) return std::nullopt;
+  return NextAttempt{attempt + 1, check.retry_delay};
+}
+
+bool approvals_complete(const Runbook& runbook, const RunState& state, TaskIndex task) {
+  return missing_approvals(runbook, state, task).empty();
 }
 
 }  // namespace cutover

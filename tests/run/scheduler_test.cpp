@@ -453,3 +453,45 @@ TEST_CASE("in track mode every ready task is put to people at once with commands
   run.add("run_started", {{"track", true}});
   CHECK(run.decide(1) == Lines{"start a", "start b", "start c"});
 }
+
+TEST_CASE("a failed attempt is retried while the task's retries allow - counted per executor") {
+  Task task = make_task("flaky");
+  task.retries = 2;
+  task.retry_delay = std::chrono::seconds(30);
+  const auto second = next_task_attempt(task, 1, 0, false);
+  REQUIRE(second);
+  CHECK(second->attempt == 2);
+  CHECK(second->delay == std::chrono::seconds(30));
+  CHECK(next_task_attempt(task, 3, 0, false) == std::nullopt);
+  // Resumed after two attempts: this executor's budget starts afresh.
+  CHECK(next_task_attempt(task, 3, 2, false)->attempt == 4);
+  CHECK(next_task_attempt(task, 5, 2, false) == std::nullopt);
+  CHECK(next_task_attempt(task, 1, 0, true) == std::nullopt);  // the run is terminating
+}
+
+TEST_CASE("a gate check is polled again while its retries allow - never once terminated") {
+  GateCheck check;
+  check.retries = 1;
+  check.retry_delay = std::chrono::minutes(1);
+  const auto poll = next_check_poll(check, 1, false);
+  REQUIRE(poll);
+  CHECK(poll->attempt == 2);
+  CHECK(poll->delay == std::chrono::minutes(1));
+  CHECK(next_check_poll(check, 2, false) == std::nullopt);
+  CHECK(next_check_poll(check, 1, true) == std::nullopt);
+}
+
+TEST_CASE("a gate's approvals are complete once every approver approved") {
+  Task gate = make_task("go");
+  Gate kind;
+  kind.approvals = {"cfo", "cio"};
+  gate.kind = kind;
+  const Runbook runbook = make_runbook({gate});
+  const RunGraph graph = make_run_graph(runbook);
+  RunState state = initial_state(runbook, graph);
+  CHECK_FALSE(approvals_complete(runbook, state, 0));
+  state.tasks[0].approved_by = {"cio"};
+  CHECK_FALSE(approvals_complete(runbook, state, 0));
+  state.tasks[0].approved_by = {"cio", "cfo"};
+  CHECK(approvals_complete(runbook, state, 0));
+}
