@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/run/lifecycle.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "execution.hpp"
@@ -28,64 +29,19 @@ struct TakeUpArguments {
   bool force = false;
 };
 
-void require_resumable(const RecordedRun& run) {
-  const std::string dir = run.dir.string();
-  switch (run.state.outcome.value_or(RunOutcome::interrupted)) {
-    case RunOutcome::succeeded:
-      throw UsageError(fmt::format("{}: the run succeeded; there is nothing to resume", dir));
-    case RunOutcome::rolled_back:
-      throw UsageError(
-          fmt::format("{}: the run was rolled back; start a new run to go again", dir));
-    case RunOutcome::rollback_failed:
-      throw UsageError(fmt::format(
-          "{}: a rollback step failed; once a person has dealt with it, `cutover rollback {}` "
-          "runs the failed steps again (or `cutover mark {} TASK done` first, if fixed by hand)",
-          dir, dir, dir));
-    case RunOutcome::failed:
-    case RunOutcome::interrupted:
-      return;
-  }
-}
-
-// The point of no return tasks that have started, if any.
-std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run) {
-  std::vector<std::string_view> started;
-  for (TaskIndex i = 0; i < run.runbook->tasks.size(); ++i) {
-    if (run.runbook->tasks[i].point_of_no_return &&
-        run.state.tasks[i].status != TaskStatus::pending) {
-      started.push_back(run.runbook->tasks[i].id);
-    }
-  }
-  return started;
-}
-
 // Rolling back past a point of no return undoes what the runbook says cannot be undone
-// safely: it needs --force and a person typing the task's id at a terminal.
-void require_rollback_allowed(const RecordedRun& run, bool force) {
-  const std::string dir = run.dir.string();
-  if (run.state.outcome == RunOutcome::succeeded) {
-    throw UsageError(
-        fmt::format("{}: the run succeeded; rollback is for a run that stopped or failed", dir));
-  }
-  if (run.state.outcome == RunOutcome::rolled_back) {
-    throw UsageError(fmt::format("{}: the run was already rolled back", dir));
-  }
-  const auto points = started_points_of_no_return(run);
-  if (points.empty()) return;
-  if (!force) {
-    throw UsageError(fmt::format(
-        "{}: {} (a point of no return) has started, so the runbook says fix forward; to roll "
-        "back anyway, use --force and confirm",
-        dir, fmt::join(points, ", ")));
-  }
+// safely: besides --force, a person types the task's id at a terminal.
+void confirm_rollback(const RecordedRun& run, bool force) {
+  const std::string_view point = require_rollback_allowed(run, force);
+  if (point.empty()) return;
   if (isatty(STDIN_FILENO) != 1) {
     throw UsageError("--force past a point of no return must be confirmed at a terminal");
   }
-  write(stdout, fmt::format("Roll back past the point of no return {}? Type its id to confirm: ",
-                            points.front()));
+  write(stdout,
+        fmt::format("Roll back past the point of no return {}? Type its id to confirm: ", point));
   std::string answer;
   std::getline(std::cin, answer);
-  if (answer != points.front()) throw UsageError("not confirmed; nothing was rolled back");
+  if (answer != point) throw UsageError("not confirmed; nothing was rolled back");
 }
 
 int take_up(const TakeUpArguments& arguments, Start start) {
@@ -96,7 +52,7 @@ int take_up(const TakeUpArguments& arguments, Start start) {
   const RunLock lock = RunLock::acquire(dir, system_clocks().utc_now());
   const RecordedRun run = open_recorded_run(dir);  // as it is now that nobody else writes
   if (start == Start::resume) require_resumable(run);
-  if (start == Start::rollback) require_rollback_allowed(run, arguments.force);
+  if (start == Start::rollback) confirm_rollback(run, arguments.force);
   if (run.journal.warning) {
     write(stderr, fmt::format("warning: {}: {}\n", (dir / journal_file_name).string(),
                               *run.journal.warning));

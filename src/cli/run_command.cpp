@@ -6,10 +6,10 @@
 #include <memory>
 #include <sstream>
 
-#include "base/sha256.hpp"
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/executor.hpp"
+#include "cutover/run/lifecycle.hpp"
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "cutover/run/virtual_runner.hpp"
@@ -87,16 +87,11 @@ int run(const RunArguments& arguments) {
       arguments.track ? read_secrets(runbook, "***") : read_secrets(runbook);
 
   const UtcTime start = system_clocks().utc_now();
-  const NewRunDir run_dir = arguments.run_dir.empty()
-                                ? create_run_dir(runs_root(), runbook.id, start, arguments.label)
-                                : given_run_dir(arguments.run_dir, runbook.id);
-  const RunLock lock = RunLock::acquire(run_dir.dir, start);
-  require_unused(run_dir.dir);
-  freeze_runbook(run_dir.dir, text);
-  const JournalHeader header{
-      run_dir.run_id, arguments.label, sha256_hex(text), CUTOVER_VERSION, host_name(), os_user(),
-      start};
-  JournalWriter journal = JournalWriter::create(run_dir.dir / journal_file_name, header);
+  StartedRun started = start_run({text, runbook.id, arguments.label, arguments.run_dir, runs_root(),
+                                  start, host_name(), os_user()});
+  const NewRunDir& run_dir = started.dir;
+  const RunLock& lock = started.lock;
+  JournalWriter& journal = started.journal;
 
   Console console(stdout, console_style());
   const auto dir = std::filesystem::weakly_canonical(run_dir.dir);

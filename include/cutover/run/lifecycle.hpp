@@ -1,0 +1,53 @@
+#pragma once
+// A run's life on disk, before and after the executor's loop: how a new run starts (folder,
+// lock, frozen runbook, journal header, in that order) and what `resume` and `rollback` check
+// before they take a run up. The command line only parses arguments and prints.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cutover/run/journal.hpp"
+#include "cutover/run/new_run.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
+
+namespace cutover {
+
+struct RunStart {
+  std::string runbook_text;  // the exact bytes loaded: frozen and hashed
+  std::string runbook_id;
+  std::string label;
+  std::filesystem::path run_dir;    // --run-dir; empty: a new folder under `runs_root`
+  std::filesystem::path runs_root;  // .cutover/runs
+  UtcTime start{};
+  std::string host;
+  std::string user;
+};
+
+// A run that exists on disk and whose lock this process holds, for as long as it lives.
+struct StartedRun {
+  NewRunDir dir;
+  RunLock lock;
+  JournalWriter journal;
+};
+
+// The folder, then the lock (a second executor is refused here, naming the holder), then a
+// check that nothing ran there before, then the frozen runbook, then the journal's header: a
+// journal exists only for a run whose runbook is frozen beside it.
+StartedRun start_run(const RunStart& start);
+
+// `resume` continues a run that failed, stopped or was interrupted; anything else is refused
+// (UsageError) with what to do instead.
+void require_resumable(const RecordedRun& run);
+
+// The points of no return that have started, in file order.
+std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run);
+
+// `rollback` undoes a run that stopped or failed. Past a point of no return it needs `force`
+// (UsageError otherwise); the point to confirm is returned, empty when none is needed. The
+// person's confirmation at a terminal is the caller's.
+std::string_view require_rollback_allowed(const RecordedRun& run, bool force);
+
+}  // namespace cutover

@@ -1,0 +1,74 @@
+#include "cutover/run/lifecycle.hpp"
+
+#include <fmt/format.h>
+
+#include "base/sha256.hpp"
+#include "cutover/base/errors.hpp"
+
+namespace cutover {
+
+StartedRun start_run(const RunStart& start) {
+  NewRunDir dir = start.run_dir.empty()
+                      ? create_run_dir(start.runs_root, start.runbook_id, start.start, start.label)
+                      : given_run_dir(start.run_dir, start.runbook_id);
+  RunLock lock = RunLock::acquire(dir.dir, start.start);
+  require_unused(dir.dir);
+  freeze_runbook(dir.dir, start.runbook_text);
+  const JournalHeader header{dir.run_id,      start.label, sha256_hex(start.runbook_text),
+                             CUTOVER_VERSION, start.host,  start.user,
+                             start.start};
+  JournalWriter journal = JournalWriter::create(dir.dir / journal_file_name, header);
+  return {std::move(dir), std::move(lock), std::move(journal)};
+}
+
+void require_resumable(const RecordedRun& run) {
+  const std::string dir = run.dir.string();
+  switch (run.state.outcome.value_or(RunOutcome::interrupted)) {
+    case RunOutcome::succeeded:
+      throw UsageError(fmt::format("{}: the run succeeded; there is nothing to resume", dir));
+    case RunOutcome::rolled_back:
+      throw UsageError(
+          fmt::format("{}: the run was rolled back; start a new run to go again", dir));
+    case RunOutcome::rollback_failed:
+      throw UsageError(fmt::format(
+          "{}: a rollback step failed; once a person has dealt with it, `cutover rollback {}` "
+          "runs the failed steps again (or `cutover mark {} TASK done` first, if fixed by hand)",
+          dir, dir, dir));
+    case RunOutcome::failed:
+    case RunOutcome::interrupted:
+      return;
+  }
+}
+
+std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run) {
+  std::vector<std::string_view> started;
+  for (TaskIndex i = 0; i < run.runbook->tasks.size(); ++i) {
+    if (run.runbook->tasks[i].point_of_no_return &&
+        run.state.tasks[i].status != TaskStatus::pending) {
+      started.push_back(run.runbook->tasks[i].id);
+    }
+  }
+  return started;
+}
+
+std::string_view require_rollback_allowed(const RecordedRun& run, bool force) {
+  const std::string dir = run.dir.string();
+  if (run.state.outcome == RunOutcome::succeeded) {
+    throw UsageError(
+        fmt::format("{}: the run succeeded; rollback is for a run that stopped or failed", dir));
+  }
+  if (run.state.outcome == RunOutcome::rolled_back) {
+    throw UsageError(fmt::format("{}: the run was already rolled back", dir));
+  }
+  const auto points = started_points_of_no_return(run);
+  if (points.empty()) return {};
+  if (!force) {
+    throw UsageError(fmt::format(
+        "{}: {} (a point of no return) has started, so the runbook says fix forward; to roll "
+        "back anyway, use --force and confirm",
+        dir, fmt::join(points, ", ")));
+  }
+  return points.front();
+}
+
+}  // namespace cutover

@@ -1,0 +1,108 @@
+#include "cutover/run/lifecycle.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "cutover/base/errors.hpp"
+#include "support/test_support.hpp"
+
+namespace cutover {
+namespace {
+
+using testing::TempDir;
+
+constexpr std::string_view runbook_text = R"(version: 1
+id: cutover-db
+tasks:
+  - id: freeze
+    run: "true"
+  - id: switch
+    point_of_no_return: true
+    depends_on: freeze
+    run: "true"
+)";
+
+RunStart start_in(const std::filesystem::path& dir) {
+  return {std::string(runbook_text), "cutover-db", "rehearsal-1", dir, {}, {}, "jump-1", "ops"};
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A run started in `dir` whose journal then holds `events`; it is read back as `resume` reads it.
+RecordedRun recorded(const std::filesystem::path& dir, const std::vector<EventBody>& events) {
+  {
+    StartedRun started = start_run(start_in(dir));
+    for (const EventBody& event : events) started.journal.append(event, Durability::now);
+  }
+  return open_recorded_run(dir);
+}
+
+event::TaskFinished succeeded(std::string task) {
+  return {std::move(task), std::nullopt, TaskStatus::succeeded, 1, {}, std::nullopt};
+}
+
+}  // namespace
+
+TEST_CASE("start_run freezes the runbook and writes the journal's header - holding the lock") {
+  TempDir temp;
+  const auto dir = temp.path() / "run";
+  StartedRun started = start_run(start_in(dir));
+  CHECK(started.dir.dir == dir);
+  CHECK(read_file(dir / frozen_runbook_name) == runbook_text);
+  const Journal journal = read_journal(dir / journal_file_name);
+  CHECK(journal.header.label == "rehearsal-1");
+  CHECK(journal.header.host == "jump-1");
+  CHECK(journal.header.runbook_sha256.size() == 64);
+  CHECK(journal.events.empty());
+  // While it lives, a second executor is refused by the lock.
+  CHECK_THROWS_AS(start_run(start_in(dir)), EnvironmentError);
+}
+
+TEST_CASE("start_run never overwrites a run that is already there") {
+  TempDir temp;
+  const auto dir = temp.path() / "run";
+  { StartedRun first = start_run(start_in(dir)); }
+  CHECK_THROWS_AS(start_run(start_in(dir)), Error);
+  CHECK(read_journal(dir / journal_file_name).events.empty());
+}
+
+TEST_CASE("resume takes up a run that stopped - not one that succeeded or was rolled back") {
+  TempDir temp;
+  const RecordedRun stopped = recorded(temp.path() / "stopped", {event::RunStarted{}});
+  CHECK_NOTHROW(require_resumable(stopped));
+  const RecordedRun done =
+      recorded(temp.path() / "done", {event::RunStarted{}, succeeded("freeze"), succeeded("switch"),
+                                      event::RunFinished{RunOutcome::succeeded, 0}});
+  CHECK_THROWS_WITH_AS(require_resumable(done),
+                       doctest::Contains("the run succeeded; there is nothing to resume"),
+                       UsageError);
+  const RecordedRun undone =
+      recorded(temp.path() / "undone",
+               {event::RunStarted{}, event::RunFinished{RunOutcome::rolled_back, 1}});
+  CHECK_THROWS_WITH_AS(require_resumable(undone), doctest::Contains("start a new run"), UsageError);
+}
+
+TEST_CASE("rollback past a started point of no return needs force - and names the point") {
+  TempDir temp;
+  const RecordedRun early =
+      recorded(temp.path() / "early", {event::RunStarted{}, succeeded("freeze")});
+  CHECK(started_points_of_no_return(early).empty());
+  CHECK(require_rollback_allowed(early, false).empty());
+
+  const RecordedRun late = recorded(
+      temp.path() / "late",
+      {event::RunStarted{}, succeeded("freeze"), event::TaskStarted{"switch", 1, "run", {}}});
+  CHECK(started_points_of_no_return(late) == std::vector<std::string_view>{"switch"});
+  CHECK_THROWS_WITH_AS(require_rollback_allowed(late, false),
+                       doctest::Contains("switch (a point of no return) has started"), UsageError);
+  CHECK(require_rollback_allowed(late, true) == "switch");
+}
+
+}  // namespace cutover
