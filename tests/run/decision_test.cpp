@@ -17,20 +17,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using Lines = std::vector<std::string>;
 
-Task gate_task(std::string id, std::vector<std::string> approvals,
-               std::vector<std::string> depends_on = {}) {
-  Task task = make_task(std::move(id), {}, std::move(depends_on));
-  Gate gate;
-  gate.approvals = std::move(approvals);
-  task.kind = gate;
-  return task;
-}
-
-Task with_policy(Task task, OnFailure policy) {
-  task.on_failure = policy;
-  return task;
-}
-
 Task with_rollback(Task task) {
   task.rollback = CommandRollback{"undo-" + task.id, {}};
   return task;
@@ -172,7 +158,7 @@ TEST_CASE("judge refuses a task the runbook does not have and suggests the close
 }
 
 TEST_CASE("judge refuses every decision once the run succeeded or was rolled back") {
-  Run run({manual_task("m"), gate_task("g", {"lead"})});
+  Run run({manual_task("m"), approval_gate("g", {"lead"})});
   run.started("m").started("g").gate_waiting("g");
   SUBCASE("succeeded") {
     run.run_finished("succeeded");
@@ -259,7 +245,7 @@ TEST_CASE("judge settles a task in doubt with each of the four verdicts") {
     CHECK(got == expected);
   }
   SUBCASE("a gate with approvals that was cut off is settled by a mark") {
-    Run run({gate_task("g", {"lead"})});
+    Run run({approval_gate("g", {"lead"})});
     run.started("g").finished("g", "interrupted");
     Lines got;
     for (const Verdict verdict : all_verdicts) got.push_back(run.verdict(mark("g", verdict)));
@@ -279,7 +265,7 @@ TEST_CASE("judge refuses a mark for a task its executor is running") {
 // ----- gates -------------------------------------------------------------------------------------
 
 TEST_CASE("judge refuses to mark a gate that waits for approvals") {
-  Run run({gate_task("g", {"lead"})});
+  Run run({approval_gate("g", {"lead"})});
   run.started("g").gate_waiting("g");
   CHECK(run.verdict(mark("g", Verdict::done)) == "refused: g is a gate: approve or reject it");
   CHECK(run.verdict(mark("g", Verdict::failed), absent) ==
@@ -287,7 +273,7 @@ TEST_CASE("judge refuses to mark a gate that waits for approvals") {
 }
 
 TEST_CASE("judge takes an approval or a rejection from a listed approver of a waiting gate") {
-  Run run({gate_task("g", {"lead", "owner"})});
+  Run run({approval_gate("g", {"lead", "owner"})});
   run.started("g").gate_waiting("g");
   CHECK(run.verdict(approve("g", "lead")) == "approve");
   CHECK(run.verdict(approve("g", "owner"), absent) == "approve");
@@ -295,7 +281,7 @@ TEST_CASE("judge takes an approval or a rejection from a listed approver of a wa
 }
 
 TEST_CASE("judge refuses an approver who is not in the gate's list") {
-  Run run({gate_task("g", {"lead", "owner"})});
+  Run run({approval_gate("g", {"lead", "owner"})});
   run.started("g").gate_waiting("g");
   CHECK(run.verdict(approve("g", "bob")) ==
         "refused: 'bob' is not an approver of g; its approvers are: lead, owner");
@@ -304,7 +290,7 @@ TEST_CASE("judge refuses an approver who is not in the gate's list") {
 }
 
 TEST_CASE("judge refuses a second approval by the same approver but takes their rejection") {
-  Run run({gate_task("g", {"lead", "owner"})});
+  Run run({approval_gate("g", {"lead", "owner"})});
   run.started("g").gate_waiting("g").approved("g", "lead");
   CHECK(run.verdict(approve("g", "lead")) == "refused: lead already approved g");
   CHECK(run.verdict(approve("g", "owner")) == "approve");
@@ -312,7 +298,7 @@ TEST_CASE("judge refuses a second approval by the same approver but takes their 
 }
 
 TEST_CASE("judge refuses approvals for a gate that does not wait for them yet or any more") {
-  Run run({make_task("prep"), gate_task("g", {"lead"}, {"prep"})});
+  Run run({make_task("prep"), approval_gate("g", {"lead"}, {"prep"})});
   CHECK(run.verdict(approve("g", "lead")) == "refused: g has not started yet (it waits for prep)");
   run.succeeded("prep").started("g");  // its checks run
   CHECK(run.verdict(approve("g", "lead")) == "refused: g is running, not waiting for approvals");
@@ -436,7 +422,7 @@ TEST_CASE("judge settles a rollback command that people do in track mode") {
 }
 
 TEST_CASE("judge lets people settle every task in track mode") {
-  Run run({make_task("a"), gate_task("g", {"lead"}), manual_task("m")});
+  Run run({make_task("a"), approval_gate("g", {"lead"}), manual_task("m")});
   run.add("run_started", {{"track", true}});
   run.started("a").started("g").started("m");
   const RunState state = run.state();

@@ -56,11 +56,6 @@ Task with_rollback(Task task) {
   return task;
 }
 
-Task with_policy(Task task, OnFailure policy) {
-  task.on_failure = policy;
-  return task;
-}
-
 VirtualOutcome exits(int code) {
   VirtualOutcome outcome;
   outcome.exit_code = code;

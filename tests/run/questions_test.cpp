@@ -49,14 +49,6 @@ Task owned(Task task, std::string owner) {
   return task;
 }
 
-Task gate(std::string id, std::vector<std::string> approvals) {
-  Task task = make_task(std::move(id));
-  Gate kind;
-  kind.approvals = std::move(approvals);
-  task.kind = kind;
-  return task;
-}
-
 Task with_rollback(Task task, Rollback rollback) {
   task.rollback = std::move(rollback);
   return task;
@@ -81,7 +73,7 @@ TEST_CASE("a manual task asks done - failed or skipped of its owner") {
 }
 
 TEST_CASE("a gate waits on the approvers not yet heard from") {
-  Run run({gate("go", {"cfo", "o'neil"})});
+  Run run({testing::approval_gate("go", {"cfo", "o'neil"})});
   run.started("go").add("gate_waiting", {{"task", "go"}});
   run.add("gate_approved", {{"task", "go"}, {"by", "cfo"}, {"approver", "cfo"}});
   const auto question = run.question("go");

@@ -25,15 +25,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using Lines = std::vector<std::string>;
 
-Task gate_task(std::string id, std::vector<std::string> approvals,
-               std::vector<std::string> depends_on = {}) {
-  Task task = make_task(std::move(id), {}, std::move(depends_on));
-  Gate gate;
-  gate.approvals = std::move(approvals);
-  task.kind = gate;
-  return task;
-}
-
 Task idempotent(Task task) {
   task.idempotent = true;
   return task;
@@ -160,14 +151,14 @@ TEST_CASE("find_in_doubt: a command between two attempts runs its next attempt")
 }
 
 TEST_CASE("find_in_doubt: a gate's checks run again whatever its idempotence") {
-  Run run({gate_task("g", {}), gate_task("h", {"lead"})});
+  Run run({approval_gate("g", {}), approval_gate("h", {"lead"})});
   run.started("g").started("h");
   CHECK(run.describe() ==
         Lines{"g rerun: a gate's checks run again", "h rerun: a gate's checks run again"});
 }
 
 TEST_CASE("find_in_doubt: tasks waiting on people are not in doubt: they are asked again") {
-  Run run({manual_task("m"), gate_task("g", {"lead"})});
+  Run run({manual_task("m"), approval_gate("g", {"lead"})});
   run.started("m").started("g").add("gate_waiting", {{"task", "g"}});
   CHECK(run.describe() == Lines{});
   CHECK(run.asked == Lines{});

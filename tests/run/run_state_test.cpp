@@ -19,15 +19,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using Ids = std::vector<std::string>;
 
-Task gate_task(std::string id, std::vector<std::string> approvals,
-               std::vector<std::string> depends_on = {}) {
-  Task task = make_task(std::move(id), {}, std::move(depends_on));
-  Gate gate;
-  gate.approvals = std::move(approvals);
-  task.kind = gate;
-  return task;
-}
-
 UtcTime utc_at(std::int64_t ms) {
   return std::chrono::sys_days{std::chrono::November / 28 / 2026} + std::chrono::hours(17) +
          std::chrono::milliseconds(ms);
@@ -149,7 +140,7 @@ TEST_CASE("initial_state makes tasks without dependencies ready by kind") {
       make_task("a", minutes(1)),
       manual_task("m", minutes(3)),
       make_task("b", minutes(2), {"a", "m"}),
-      gate_task("g", {"lead"}),
+      approval_gate("g", {"lead"}),
   });
   const RunGraph graph = make_run_graph(runbook);
   const RunState state = initial_state(runbook, graph);
@@ -343,7 +334,7 @@ TEST_CASE("a task_finished with an unknown status changes nothing") {
 
 TEST_CASE("gate events move a gate from its checks to its approvers") {
   const Runbook runbook =
-      make_runbook({gate_task("g", {"lead", "owner"}), make_task("after", {}, {"g"})});
+      make_runbook({approval_gate("g", {"lead", "owner"}), make_task("after", {}, {"g"})});
   const RunGraph graph = make_run_graph(runbook);
   Events events;
   events.add(0, "task_started", {{"task", "g"}, {"attempt", 1}, {"kind", "gate"}});
@@ -372,7 +363,7 @@ TEST_CASE("gate events move a gate from its checks to its approvers") {
 }
 
 TEST_CASE("an approved gate records every approver in order") {
-  const Runbook runbook = make_runbook({gate_task("g", {"lead", "owner"})});
+  const Runbook runbook = make_runbook({approval_gate("g", {"lead", "owner"})});
   const RunGraph graph = make_run_graph(runbook);
   Events events;
   events.add(0, "task_started", {{"task", "g"}, {"attempt", 1}})
@@ -761,7 +752,7 @@ TEST_CASE("task_reset runs a failure that stopped the run again") {
 }
 
 TEST_CASE("task_reset of a gate forgets its approvals") {
-  const Runbook runbook = make_runbook({gate_task("g", {"lead", "owner"})});
+  const Runbook runbook = make_runbook({approval_gate("g", {"lead", "owner"})});
   const RunGraph graph = make_run_graph(runbook);
   Events events;
   events.add(0, "task_started", {{"task", "g"}})
@@ -814,8 +805,8 @@ TEST_CASE("task_reset of a rollback step that failed clears the rollback failure
 
 TEST_CASE("track mode puts every ready task to people") {
   const Runbook runbook =
-      make_runbook({make_task("a", minutes(5)), gate_task("g", {}), manual_task("m", minutes(1)),
-                    make_task("b", minutes(1), {"a"})});
+      make_runbook({make_task("a", minutes(5)), approval_gate("g", {}),
+                    manual_task("m", minutes(1)), make_task("b", minutes(1), {"a"})});
   const RunGraph graph = make_run_graph(runbook);
   Events events;
   events.add(0, "run_started", {{"track", true}});
@@ -851,7 +842,7 @@ TEST_CASE("a run without track keeps commands automated") {
 }
 
 TEST_CASE("every decision id the journal holds is remembered whether applied or refused") {
-  const Runbook runbook = make_runbook({manual_task("m"), gate_task("g", {"lead"})});
+  const Runbook runbook = make_runbook({manual_task("m"), approval_gate("g", {"lead"})});
   const RunGraph graph = make_run_graph(runbook);
   Events events;
   events.add(0, "task_started", {{"task", "m"}})

@@ -38,11 +38,6 @@ Task with_manual_rollback(Task task) {
   return task;
 }
 
-Task with_policy(Task task, OnFailure policy) {
-  task.on_failure = policy;
-  return task;
-}
-
 // A runbook, its graph and a journal written by hand; decide() on the folded journal.
 class Run {
  public:
@@ -482,11 +477,7 @@ TEST_CASE("a gate check is polled again while its retries allow - never once ter
 }
 
 TEST_CASE("a gate's approvals are complete once every approver approved") {
-  Task gate = make_task("go");
-  Gate kind;
-  kind.approvals = {"cfo", "cio"};
-  gate.kind = kind;
-  const Runbook runbook = make_runbook({gate});
+  const Runbook runbook = make_runbook({approval_gate("go", {"cfo", "cio"})});
   const RunGraph graph = make_run_graph(runbook);
   RunState state = initial_state(runbook, graph);
   CHECK_FALSE(approvals_complete(runbook, state, 0));

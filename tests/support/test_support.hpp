@@ -49,6 +49,21 @@ inline nlohmann::ordered_json journaled(const JournalEvent& event) {
   return line;
 }
 
+// A gate with approvals (and no checks).
+inline Task approval_gate(std::string id, std::vector<std::string> approvals,
+                          std::vector<std::string> depends_on = {}) {
+  Task task = make_task(std::move(id), {}, std::move(depends_on));
+  Gate gate;
+  gate.approvals = std::move(approvals);
+  task.kind = gate;
+  return task;
+}
+
+inline Task with_policy(Task task, OnFailure policy) {
+  task.on_failure = policy;
+  return task;
+}
+
 inline Duration minutes(int n) {
   return std::chrono::minutes(n);
 }
