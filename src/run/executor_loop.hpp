@@ -200,6 +200,9 @@ class Executor {
   // ----- stalls ------------------------------------------------------------------------
 
   [[noreturn]] void stalled() const;
+
+  // ----- what it works with and keeps --------------------------------------------------
+
   const ExecutorSetup& setup_;
   const Runbook& runbook_;
   const RunGraph& graph_;
@@ -222,4 +225,5 @@ class Executor {
   bool terminal_closed_ = false;
   SteadyTime last_status_{};
 };
+
 }  // namespace cutover::detail
