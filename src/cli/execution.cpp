@@ -85,10 +85,18 @@ RunOutcome execute_run(const Execution& execution, EventSink& journal, Console& 
   const ExecutorResult result =
       execute(setup, execution.graph, *runner, journal, console, execution.options);
   console.finish();
-  write_timing_csv(execution.run_dir, execution.runbook, execution.graph, result.state);
   const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - began);
   console.note(summary(execution.runbook, result, took));
   console.note(fmt::format("journal: {}", shown_path(execution.run_dir / journal_file_name)));
+  try {
+    write_timing_csv(execution.run_dir, execution.runbook, execution.graph, result.state);
+  } catch (const WriteError& error) {
+    // Still a failed write under the run directory (exit 5), though nothing is left to stop.
+    throw EnvironmentError(
+        fmt::format("{}; the run itself is journaled in full (`cutover status {}` shows it): only "
+                    "timing.csv, which is derived from the journal, is missing or out of date",
+                    error.what(), shown_path(execution.run_dir)));
+  }
   console.note(fmt::format("timing:  {}", shown_path(execution.run_dir / timing_file_name)));
   return result.outcome;
 }

@@ -138,7 +138,7 @@ void add_rollback(CLI::App& app, Action& action) {
       "rollback steps that failed run again. A task in doubt that has a rollback step waits for a\n"
       "person: `cutover mark RUN_DIR TASK done` (then it is rolled back) or `failed`.\n"
       "Exit codes: 0 rolled back, 2 refused (the reason is given), 4 a rollback step failed,\n"
-      "5 another executor holds the run, 130 interrupted.");
+      "5 another executor holds the run or a write failed (full disk), 130 interrupted.");
   command->callback([arguments, &action] {
     action = [arguments] { return take_up(*arguments, Start::rollback); };
   });

@@ -161,7 +161,8 @@ void add_run(CLI::App& app, Action& action) {
       "start and running ones finish; twice: running tasks are terminated. Either way the exit\n"
       "is 130 and `cutover resume` continues. Losing the terminal (SIGHUP) does not stop the run.\n"
       "Exit codes: 0 succeeded, 1 failed (stopped or rolled back), 2 usage, 3 invalid runbook,\n"
-      "4 a rollback step failed, 5 environment (locked run, missing secret), 130 interrupted.");
+      "4 a rollback step failed, 5 environment (locked run, missing secret, a write that failed:\n"
+      "a full disk stops the run safely, and `cutover resume` continues it), 130 interrupted.");
   command->callback([arguments, &action] { action = [arguments] { return run(*arguments); }; });
 }
 

@@ -1,12 +1,8 @@
 #include "cutover/report/timing.hpp"
 
 #include <fmt/format.h>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 
 #include "base/csv.hpp"
-#include "cutover/base/errors.hpp"
 
 namespace cutover {
 
@@ -52,17 +48,8 @@ std::string timing_csv(const Runbook& runbook, const RunGraph& graph, const RunS
 }
 
 void write_timing_csv(const std::filesystem::path& run_dir, const Runbook& runbook,
-                      const RunGraph& graph, const RunState& state) {
-  const std::string text = timing_csv(runbook, graph, state);
-  const std::filesystem::path target = run_dir / timing_file_name;
-  const std::filesystem::path temporary = run_dir / ".timing.csv.tmp";
-  std::FILE* file = std::fopen(temporary.c_str(), "we");
-  bool ok = file && std::fwrite(text.data(), 1, text.size(), file) == text.size();
-  ok = file && std::fclose(file) == 0 && ok;
-  if (!ok || std::rename(temporary.c_str(), target.c_str()) != 0) {
-    throw EnvironmentError(
-        fmt::format("cannot write {}: {}", target.string(), std::strerror(errno)));
-  }
+                      const RunGraph& graph, const RunState& state, FileSystem& file_system) {
+  write_file_atomically(file_system, run_dir / timing_file_name, timing_csv(runbook, graph, state));
 }
 
 }  // namespace cutover

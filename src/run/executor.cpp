@@ -13,6 +13,7 @@
 #include "cutover/run/process_end.hpp"
 #include "cutover/runbook/template.hpp"
 #include "run/executor_loop.hpp"
+#include "run/write_failure.hpp"
 
 namespace cutover::detail {
 
@@ -319,7 +320,12 @@ const JournalEvent& MemoryJournal::append(EventBody body, Durability) {
 
 ExecutorResult execute(const ExecutorSetup& setup, const RunGraph& graph, ProcessRunner& runner,
                        EventSink& journal, Console& console, const ExecutorOptions& options) {
-  return detail::Executor(setup, graph, runner, journal, console, options).run();
+  WatchedRunner watched(runner);
+  try {
+    return detail::Executor(setup, graph, watched, journal, console, options).run();
+  } catch (const WriteError& error) {
+    stop_after_write_failure(error, setup, watched, console);
+  }
 }
 
 }  // namespace cutover

@@ -211,7 +211,7 @@ void Executor::take_inbox(ExecutorPresence executor) {
       record(std::move(refused), Durability::now);
       console_.alert(fmt::format("{} refused {}", stamp(), std::get<std::string>(item.content)));
     }
-    remove_from_inbox(item);
+    remove_from_inbox(item, *setup_.file_system);
   }
 }
 

@@ -80,9 +80,9 @@ void Executor::start_process(TaskIndex task, Purpose purpose, std::size_t check,
   // business (validate warns about the window), not a simulated failure.
   if (options_.dry_run) spec.timeout.reset();
   const ProcessId id = next_process_++;
-  auto activity = std::make_unique<Activity>(
-      Activity{task, purpose, check, attempt, spec.timeout, TaskLog(log_path(task)),
-               LineSplitter(secret_values_), LineSplitter(secret_values_)});
+  auto activity = std::make_unique<Activity>(Activity{
+      task, purpose, check, attempt, spec.timeout, TaskLog(log_path(task), *setup_.file_system),
+      LineSplitter(secret_values_), LineSplitter(secret_values_)});
   activity->log.marker(
       now_utc(), fmt::format("{} attempt {}: {}", purpose_name(purpose, check, task), attempt,
                              redact(fmt::format("{}", fmt::join(spec.argv, " ")), secret_values_)));

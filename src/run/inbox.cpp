@@ -1,35 +1,19 @@
 #include "cutover/run/inbox.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include "cutover/base/errors.hpp"
 
 namespace cutover {
 
 namespace {
 
 using json = nlohmann::ordered_json;
-
-[[noreturn]] void fail(const std::filesystem::path& path, std::string_view what) {
-  throw EnvironmentError(fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno)));
-}
-
-void sync_path(const std::filesystem::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) fail(path, "cannot be opened");
-  const int synced = ::fsync(fd);
-  ::close(fd);
-  if (synced != 0) fail(path, "cannot be synced to disk");
-}
 
 std::string compact_utc(UtcTime time) {
   // 2026-11-28T17:00:00.123Z -> 20261128T170000123Z: sorts by time as text.
@@ -102,35 +86,19 @@ json decision_json(const Decision& decision) {
   return object;
 }
 
-std::filesystem::path make_inbox(const std::filesystem::path& run_dir) {
+std::filesystem::path make_inbox(const std::filesystem::path& run_dir, FileSystem& file_system) {
   const auto inbox = run_dir / inbox_dir_name;
-  std::error_code error;
-  std::filesystem::create_directories(inbox, error);
-  if (error) {
-    throw EnvironmentError(
-        fmt::format("{}: cannot be created: {}", inbox.string(), error.message()));
-  }
+  file_system.create_directories(inbox);
   return inbox;
 }
 
-void deliver(const std::filesystem::path& run_dir, const Decision& decision) {
-  const auto inbox = make_inbox(run_dir);
-  const auto temporary = inbox / (".tmp-" + decision.id);
-  const auto final_name = inbox / (decision.id + ".json");
-  {
-    const std::string text = decision_json(decision).dump() + "\n";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) fail(temporary, "cannot be created");
-    const ssize_t written = ::write(fd, text.data(), text.size());
-    const bool ok = written == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) {
-      ::unlink(temporary.c_str());
-      fail(temporary, "cannot be written");
-    }
-  }
-  if (::rename(temporary.c_str(), final_name.c_str()) != 0) fail(final_name, "cannot be renamed");
-  sync_path(inbox, O_RDONLY | O_DIRECTORY);
+void deliver(const std::filesystem::path& run_dir, const Decision& decision,
+             FileSystem& file_system) {
+  const auto inbox = make_inbox(run_dir, file_system);
+  // Under a hidden temporary name first (read_inbox skips names starting with '.'), then
+  // renamed: the executor never reads half a decision.
+  write_file_atomically(file_system, inbox / (decision.id + ".json"),
+                        decision_json(decision).dump() + "\n");
 }
 
 std::vector<InboxItem> read_inbox(const std::filesystem::path& run_dir) {
@@ -154,9 +122,9 @@ std::vector<InboxItem> read_inbox(const std::filesystem::path& run_dir) {
   return items;
 }
 
-void remove_from_inbox(const InboxItem& item) {
-  if (::unlink(item.file.c_str()) != 0 && errno != ENOENT) fail(item.file, "cannot be removed");
-  sync_path(item.file.parent_path(), O_RDONLY | O_DIRECTORY);
+void remove_from_inbox(const InboxItem& item, FileSystem& file_system) {
+  file_system.remove(item.file);
+  file_system.sync_directory(item.file.parent_path());
 }
 
 }  // namespace cutover

@@ -1,8 +1,6 @@
 #include "cutover/run/journal.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -141,27 +139,6 @@ JournalEvent parse_event(const Json& json) {
   return event;
 }
 
-void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      fail_io(path, "cannot be written");
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
-  }
-}
-
-// A new file's name is durable only once its directory is synced.
-void sync_directory(const std::filesystem::path& file) {
-  const auto directory = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail_io(directory, "cannot be opened");
-  const int result = ::fsync(fd);
-  ::close(fd);
-  if (result != 0) fail_io(directory, "cannot be synced");
-}
-
 }  // namespace
 
 JournalError::JournalError(const std::filesystem::path& path, std::size_t line,
@@ -169,61 +146,62 @@ JournalError::JournalError(const std::filesystem::path& path, std::size_t line,
     : Error(exit_environment, fmt::format("{}:{}: {}", path.string(), line, problem)),
       line_(line) {}
 
-JournalWriter::JournalWriter(int fd, std::filesystem::path path, const Clock& clock)
-    : fd_(fd), path_(std::move(path)), clock_(&clock), opened_(clock.steady_now()) {}
-
-JournalWriter::JournalWriter(JournalWriter&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      path_(std::move(other.path_)),
-      clock_(other.clock_),
-      previous_hash_(std::move(other.previous_hash_)),
-      elapsed_base_ms_(other.elapsed_base_ms_),
-      opened_(other.opened_),
-      unsynced_(other.unsynced_),
-      last_(std::move(other.last_)) {}
+JournalWriter::JournalWriter(std::unique_ptr<WritableFile> file, const Clock& clock)
+    : file_(std::move(file)),
+      clock_(&clock),
+      opened_(clock.steady_now()),
+      durable_size_(file_->size()) {}
 
 JournalWriter::~JournalWriter() {
-  if (fd_ < 0) return;
-  if (unsynced_) ::fdatasync(fd_);  // best effort: a destructor cannot report
-  ::close(fd_);
+  if (!file_ || failed_ || !unsynced_) return;
+  try {
+    file_->sync();  // best effort: a destructor cannot report
+  } catch (const WriteError&) {
+  }
 }
 
 JournalWriter JournalWriter::create(const std::filesystem::path& path, const JournalHeader& header,
-                                    const Clock& clock) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) fail_io(path, "cannot be created");
-  JournalWriter writer(fd, path, clock);
-  writer.write_line(dump(header_json(header)));
-  writer.sync();
-  sync_directory(path);
+                                    const Clock& clock, FileSystem& file_system) {
+  JournalWriter writer(file_system.open(path, OpenMode::create_new), clock);
+  try {
+    writer.write_line(dump(header_json(header)));
+    writer.sync();
+    file_system.sync_directory(path.parent_path());
+  } catch (const WriteError&) {
+    try {
+      file_system.remove(path);
+    } catch (const WriteError&) {
+      // A header that is torn or missing makes no run: latest_run and resume refuse it.
+    }
+    throw;
+  }
   return writer;
 }
 
-JournalWriter JournalWriter::reopen(const std::filesystem::path& path, const Clock& clock) {
+JournalWriter JournalWriter::reopen(const std::filesystem::path& path, const Clock& clock,
+                                    FileSystem& file_system) {
   const std::string text = read_file(path);
   const Lines lines = split_lines(text);
   if (lines.complete.empty()) throw JournalError(path, 1, "the journal has no header");
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0) fail_io(path, "cannot be opened for writing");
-  JournalWriter writer(fd, path, clock);
+  JournalWriter writer(file_system.open(path, OpenMode::append), clock);
   if (!lines.torn.empty()) {
     // Never acknowledged, so nothing depended on it: cut it off before writing after it.
-    if (::ftruncate(fd, static_cast<off_t>(text.size() - lines.torn.size())) != 0) {
-      fail_io(path, "cannot be truncated");
-    }
-    writer.unsynced_ = true;
-    writer.sync();
+    writer.file_->truncate(text.size() - lines.torn.size());
+    writer.file_->sync();
+    writer.durable_size_ = writer.file_->size();
   }
   const Journal journal = read_journal(path);
   writer.previous_hash_ = sha256_hex(lines.complete.back());
   if (!journal.events.empty()) {
     writer.last_ = journal.events.back();
     writer.elapsed_base_ms_ = writer.last_.elapsed_ms;
+    writer.durable_seq_ = writer.last_.seq;
   }
   return writer;
 }
 
 const JournalEvent& JournalWriter::append(EventBody body, Durability durability) {
+  refuse_if_failed();
   JournalEvent event;
   event.seq = last_.seq + 1;
   event.time = clock_->utc_now();
@@ -252,15 +230,47 @@ const JournalEvent& JournalWriter::append(EventBody body, Durability durability)
 }
 
 void JournalWriter::write_line(const std::string& line) {
-  write_all(fd_, line + "\n", path_);
+  refuse_if_failed();
+  const std::uint64_t complete = file_->size();
+  try {
+    file_->append(line + "\n");
+  } catch (const WriteError& error) {
+    // The lines before this one are whole; they become durable with the next sync, if any.
+    fail(error, complete);
+  }
   previous_hash_ = sha256_hex(line);
   unsynced_ = true;
 }
 
 void JournalWriter::sync() {
+  refuse_if_failed();
   if (!unsynced_) return;
-  if (::fdatasync(fd_) != 0) fail_io(path_, "cannot be synced to disk");
+  try {
+    file_->sync();
+  } catch (const WriteError& error) {
+    // After a failed fdatasync the kernel may have dropped the pages it could not write: what
+    // came after the last good sync is not known to be anywhere, and nothing depended on it.
+    fail(error, durable_size_);
+  }
   unsynced_ = false;
+  durable_size_ = file_->size();
+  durable_seq_ = last_.seq;
+}
+
+void JournalWriter::fail(const WriteError& error, std::uint64_t keep) {
+  failed_ = error.error_number();
+  try {
+    if (file_->size() != keep) file_->truncate(keep);
+  } catch (const WriteError&) {
+    // The torn line stays; readers ignore a torn last line and `resume` cuts it off.
+  }
+  throw error;
+}
+
+void JournalWriter::refuse_if_failed() const {
+  if (failed_) {
+    throw WriteError(file_->path(), "not written after an earlier error", *failed_);
+  }
 }
 
 Journal read_journal(const std::filesystem::path& path) {

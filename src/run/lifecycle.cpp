@@ -2,23 +2,42 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "base/sha256.hpp"
 #include "cutover/base/errors.hpp"
 
 namespace cutover {
 
 StartedRun start_run(const RunStart& start) {
-  NewRunDir dir = start.run_dir.empty()
-                      ? create_run_dir(start.runs_root, start.runbook_id, start.start, start.label)
-                      : given_run_dir(start.run_dir, start.runbook_id);
+  FileSystem& fs = *start.file_system;
+  // Until the journal's header is on disk there is no run to resume: a failed write says so.
+  const auto nothing_started = [](const WriteError& error) {
+    return EnvironmentError(fmt::format("{}; nothing was started", error.what()));
+  };
+  std::optional<NewRunDir> made;
+  try {
+    made = start.run_dir.empty()
+               ? create_run_dir(start.runs_root, start.runbook_id, start.start, start.label, fs)
+               : given_run_dir(start.run_dir, start.runbook_id, fs);
+  } catch (const WriteError& error) {
+    throw nothing_started(error);
+  }
+  NewRunDir dir = std::move(*made);
+  // The lock stays raw POSIX (run_dir.cpp says why).
   RunLock lock = RunLock::acquire(dir.dir, start.start);
   require_unused(dir.dir);
-  freeze_runbook(dir.dir, start.runbook_text);
   const JournalHeader header{dir.run_id,      start.label, sha256_hex(start.runbook_text),
                              CUTOVER_VERSION, start.host,  start.user,
                              start.start};
-  JournalWriter journal = JournalWriter::create(dir.dir / journal_file_name, header);
-  return {std::move(dir), std::move(lock), std::move(journal)};
+  try {
+    freeze_runbook(dir.dir, start.runbook_text, fs);
+    JournalWriter journal =
+        JournalWriter::create(dir.dir / journal_file_name, header, system_clocks(), fs);
+    return {std::move(dir), std::move(lock), std::move(journal)};
+  } catch (const WriteError& error) {
+    throw nothing_started(error);
+  }
 }
 
 void require_resumable(const RecordedRun& run) {

@@ -1,10 +1,7 @@
 #include "cutover/run/new_run.hpp"
 
-#include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
-
-#include <sys/stat.h>
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -32,13 +29,8 @@ std::string compact_utc(UtcTime time) {
   return out + "Z";
 }
 
-void create_logs(const std::filesystem::path& dir) {
-  std::error_code error;
-  std::filesystem::create_directories(dir / "logs", error);
-  if (error) {
-    throw EnvironmentError(
-        fmt::format("cannot create the run directory {}: {}", dir.string(), error.message()));
-  }
+void create_logs(const std::filesystem::path& dir, FileSystem& file_system) {
+  file_system.create_directories(dir / "logs");
 }
 
 }  // namespace
@@ -55,32 +47,25 @@ void check_label(std::string_view label) {
 }
 
 NewRunDir create_run_dir(const std::filesystem::path& root, std::string_view runbook_id,
-                         UtcTime start, std::string_view label) {
+                         UtcTime start, std::string_view label, FileSystem& file_system) {
   const std::filesystem::path parent = root / runbook_id;
-  std::error_code error;
-  std::filesystem::create_directories(parent, error);
-  if (error) {
-    throw EnvironmentError(fmt::format("cannot create {}: {}", parent.string(), error.message()));
-  }
+  file_system.create_directories(parent);
   std::string base = compact_utc(start);
   if (!label.empty()) base += fmt::format("-{}", label);
   for (int n = 1;; ++n) {
     const std::string name = n == 1 ? base : fmt::format("{}-{}", base, n);
     const std::filesystem::path dir = parent / name;
     // mkdir is atomic: two runs started in the same second get different folders.
-    if (::mkdir(dir.c_str(), 0777) == 0) {
-      create_logs(dir);
+    if (file_system.create_directory(dir)) {
+      create_logs(dir, file_system);
       return {dir, fmt::format("{}/{}", runbook_id, name)};
-    }
-    if (errno != EEXIST) {
-      throw EnvironmentError(fmt::format("cannot create the run directory {}: {}", dir.string(),
-                                         std::strerror(errno)));
     }
   }
 }
 
-NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id) {
-  create_logs(dir);
+NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id,
+                        FileSystem& file_system) {
+  create_logs(dir, file_system);
   const std::string name = std::filesystem::absolute(dir).lexically_normal().filename().string();
   return {dir, fmt::format("{}/{}", runbook_id, name)};
 }
@@ -103,21 +88,22 @@ void require_unused(const std::filesystem::path& dir) {
   }
 }
 
-void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text) {
+void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text,
+                    FileSystem& file_system) {
   const std::filesystem::path path = run_dir / "runbook.yaml";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-  bool ok = fd >= 0;
-  for (std::size_t written = 0; ok && written < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) written += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fdatasync(fd) == 0;
-  const int saved = errno;
-  if (fd >= 0) ::close(fd);
-  if (!ok) {
-    throw EnvironmentError(fmt::format("cannot write {}: {}", path.string(), std::strerror(saved)));
+  // Read-only, so that nobody edits what ran by mistake.
+  auto file = file_system.open(path, OpenMode::create_new, 0444);
+  try {
+    file->append(text);
+    file->sync();
+    file->close();
+  } catch (const WriteError&) {
+    // Half a runbook would make the folder look used (require_unused) for nothing.
+    try {
+      file_system.remove(path);
+    } catch (const WriteError&) {
+    }
+    throw;
   }
 }
 

@@ -181,6 +181,9 @@ std::filesystem::path resolve_run_dir(const std::optional<std::filesystem::path>
   return *given;
 }
 
+// The lock file is written with raw POSIX calls, not through the FileSystem seam: the lock is
+// the flock on this very descriptor, which a WritableFile would hide, and the record in it is
+// only a courtesy (who holds the run). A failure to write it is still an EnvironmentError.
 RunLock RunLock::acquire(const std::filesystem::path& run_dir, UtcTime now) {
   const auto path = run_dir / lock_file_name;
   // O_CLOEXEC: a task's process that inherited the descriptor (a daemon a script left behind)

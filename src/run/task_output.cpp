@@ -1,10 +1,9 @@
 #include "cutover/run/task_output.hpp"
 
 #include <fmt/format.h>
-#include <cerrno>
-#include <cstring>
 
-#include "cutover/base/errors.hpp"
+#include <iterator>
+#include <utility>
 
 namespace cutover {
 
@@ -36,28 +35,38 @@ void LineSplitter::finish(const LineHandler& on_line) {
   partial_.clear();
 }
 
-TaskLog::TaskLog(const std::filesystem::path& path) {
+TaskLog::TaskLog(const std::filesystem::path& path, FileSystem& file_system) {
   if (path.empty()) return;
-  file_ = std::fopen(path.c_str(), "ae");
-  if (!file_) {
-    throw EnvironmentError(
-        fmt::format("cannot write the task log {}: {}", path.string(), std::strerror(errno)));
-  }
+  file_ = file_system.open(path, OpenMode::append);
 }
 
-TaskLog::TaskLog(TaskLog&& other) noexcept : file_(std::exchange(other.file_, nullptr)) {}
-
 TaskLog::~TaskLog() {
-  if (file_) std::fclose(file_);
+  if (!file_ || buffer_.empty()) return;
+  try {
+    flush();
+  } catch (const WriteError&) {
+  }
 }
 
 void TaskLog::line(UtcTime time, std::string_view stream, std::string_view text) {
   if (!file_) return;
-  fmt::print(file_, "{} {} {}\n", format_utc_ms(time), stream, text);
+  fmt::format_to(std::back_inserter(buffer_), "{} {} {}\n", format_utc_ms(time), stream, text);
 }
 
 void TaskLog::flush() {
-  if (file_) std::fflush(file_);
+  if (!file_ || buffer_.empty()) return;
+  const std::uint64_t whole = file_->size();
+  const std::string lines = std::exchange(buffer_, {});
+  try {
+    file_->append(lines);
+  } catch (const WriteError&) {
+    // A half-written line would run into the next attempt's first line: cut it off.
+    try {
+      file_->truncate(whole);
+    } catch (const WriteError&) {
+    }
+    throw;
+  }
 }
 
 }  // namespace cutover

@@ -3,9 +3,13 @@
 #include <doctest/doctest.h>
 
 #include "base/sha256.hpp"
+#include "support/faulty_file_system.hpp"
 #include "support/test_support.hpp"
 
 using namespace cutover;
+using cutover::testing::Fault;
+using cutover::testing::FaultyFileSystem;
+using cutover::testing::Operation;
 using cutover::testing::read_text;
 using cutover::testing::TempDir;
 using cutover::testing::write_text;
@@ -211,5 +215,105 @@ TEST_CASE("verify_journal finds an edited - a removed and an inserted line") {
     const auto verdict = verify_journal(path);
     CHECK(verdict.bad_line == 1);
     CHECK(verdict.problem == R"(not a cutover journal (no "format": "cutover-journal"))");
+  }
+}
+
+// ----- write errors ----------------------------------------------------------------------------
+
+namespace {
+
+// The event types of a journal on disk.
+std::vector<std::string> types_in(const std::filesystem::path& path) {
+  std::vector<std::string> types;
+  for (const auto& event : read_journal(path).events) types.emplace_back(event.type());
+  return types;
+}
+
+}  // namespace
+
+TEST_CASE("a short write is cut back to the last whole line - and the writer writes no more") {
+  TempDir dir;
+  FakeClock clock;
+  FaultyFileSystem fs;
+  const auto path = dir / "journal.jsonl";
+  auto writer = JournalWriter::create(path, header(), clock, fs);
+  writer.append(event::RunStarted{}, Durability::now);
+  writer.append(event::TaskStarted{"a", 1, "run", {}}, Durability::batched);
+  fs.fail({3, Fault::short_write, Operation::append});  // the header is append 0
+  try {
+    writer.append(event::TaskFinished{"a", {}, TaskStatus::succeeded, 1, {}, {}}, Durability::now);
+    FAIL("the short write was not reported");
+  } catch (const WriteError& error) {
+    CHECK(error.path() == path);
+    CHECK(error.error_number() == ENOSPC);
+  }
+  // The batched line before it was whole: it stays.
+  CHECK(types_in(path) == std::vector<std::string>{"run_started", "task_started"});
+  CHECK(read_text(path).back() == '\n');
+  CHECK(verify_journal(path).intact);
+  CHECK_FALSE(verify_journal(path).warning);
+  CHECK_THROWS_AS(writer.append(event::RunFinished{}, Durability::now), WriteError);
+  CHECK_THROWS_AS(writer.sync(), WriteError);
+  CHECK(types_in(path) == std::vector<std::string>{"run_started", "task_started"});
+}
+
+TEST_CASE("a failed fdatasync cuts back to the events that were durable") {
+  TempDir dir;
+  FakeClock clock;
+  FaultyFileSystem fs;
+  const auto path = dir / "journal.jsonl";
+  auto writer = JournalWriter::create(path, header(), clock, fs);
+  writer.append(event::RunStarted{}, Durability::now);
+  CHECK(writer.durable_seq() == 1);
+  fs.fail({2, Fault::io_error, Operation::sync});  // header, run_started, then this one
+  writer.append(event::TaskStarted{"a", 1, "run", {}}, Durability::batched);
+  writer.append(event::TaskStarted{"b", 1, "run", {}}, Durability::batched);
+  try {
+    writer.sync();
+    FAIL("the failed sync was not reported");
+  } catch (const WriteError& error) {
+    CHECK(error.error_number() == EIO);
+    CHECK(std::string(error.what()).find("cannot be synced to disk") != std::string::npos);
+  }
+  CHECK(writer.durable_seq() == 1);
+  CHECK(types_in(path) == std::vector<std::string>{"run_started"});
+  CHECK(verify_journal(path).intact);
+  CHECK_THROWS_AS(writer.append(event::Unknown{"x", {}}, Durability::batched), WriteError);
+}
+
+TEST_CASE(
+    "a torn line that cannot be cut back is left for readers to ignore - and resume cuts it") {
+  TempDir dir;
+  FakeClock clock;
+  FaultyFileSystem fs;
+  const auto path = dir / "journal.jsonl";
+  {
+    auto writer = JournalWriter::create(path, header(), clock, fs);
+    writer.append(event::RunStarted{}, Durability::now);
+    fs.fail({2, Fault::short_write, Operation::append});
+    fs.fail({0, Fault::io_error, Operation::truncate});
+    CHECK_THROWS_AS(writer.append(event::TaskStarted{"a", 1, "run", {}}, Durability::now),
+                    WriteError);
+  }
+  const auto verdict = verify_journal(path);
+  CHECK(verdict.intact);
+  CHECK(verdict.warning);
+  CHECK(read_journal(path).events.size() == 1);
+  auto writer = JournalWriter::reopen(path, clock);
+  CHECK(writer.append(event::RunResumed{}, Durability::now).seq == 2);
+  CHECK(verify_journal(path).intact);
+  CHECK_FALSE(verify_journal(path).warning);
+}
+
+TEST_CASE("a journal whose header cannot be written is removed again") {
+  for (const Operation operation :
+       {Operation::append, Operation::sync, Operation::sync_directory}) {
+    CAPTURE(cutover::testing::operation_name(operation));
+    TempDir dir;
+    FakeClock clock;
+    FaultyFileSystem fs;
+    fs.fail({0, Fault::no_space, operation});
+    CHECK_THROWS_AS(JournalWriter::create(dir / "journal.jsonl", header(), clock, fs), WriteError);
+    CHECK_FALSE(std::filesystem::exists(dir / "journal.jsonl"));
   }
 }

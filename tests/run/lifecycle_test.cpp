@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cutover/base/errors.hpp"
+#include "support/faulty_file_system.hpp"
 #include "support/test_support.hpp"
 
 namespace cutover {
@@ -103,6 +104,57 @@ TEST_CASE("rollback past a started point of no return needs force - and names th
   CHECK_THROWS_WITH_AS(require_rollback_allowed(late, false),
                        doctest::Contains("switch (a point of no return) has started"), UsageError);
   CHECK(require_rollback_allowed(late, true) == "switch");
+}
+
+}  // namespace cutover
+
+namespace cutover {
+
+TEST_CASE("a write error at the start of a run leaves no journal and no half runbook behind") {
+  // The run directory, the frozen runbook and the journal's header: each call failed in turn.
+  using namespace testing;
+  const auto start = [](FileSystem& fs, const std::filesystem::path& root) {
+    RunStart run{std::string(runbook_text), "cutover-db", "", {}, root, {}, "jump-1", "ops"};
+    run.file_system = &fs;
+    return start_run(run);
+  };
+  std::size_t calls = 0;
+  {
+    TempDir root;
+    FaultyFileSystem counting;
+    start(counting, root.path());
+    calls = counting.calls().size();
+    REQUIRE(latest_run(root.path()));
+  }
+  REQUIRE(calls >= 10);
+  for (std::size_t call = 0; call < calls; ++call) {
+    for (const Fault fault : {Fault::no_space, Fault::io_error, Fault::short_write}) {
+      CAPTURE(call);
+      CAPTURE(fault_name(fault));
+      TempDir root;
+      FaultyFileSystem fs;
+      fs.fail({call, fault});
+      try {
+        start(fs, root.path());
+        FAIL("the failed write was not reported");
+      } catch (const EnvironmentError& error) {
+        REQUIRE(fs.failed());
+        const std::string message = error.what();
+        CHECK(message.find(fs.failed()->path.string()) != std::string::npos);
+        CHECK(message.ends_with("; nothing was started"));
+      }
+      CHECK_FALSE(latest_run(root.path()));
+      std::error_code error;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(root.path(), error)) {
+        CAPTURE(entry.path().string());
+        CHECK(entry.path().filename() != journal_file_name);
+        // The frozen runbook is whole or absent.
+        if (entry.path().filename() == "runbook.yaml") {
+          CHECK(read_file(entry.path()) == runbook_text);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace cutover

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "cutover/base/file_system.hpp"
 #include "cutover/run/run_state.hpp"
 
 namespace cutover {
@@ -16,8 +17,10 @@ inline constexpr std::string_view timing_file_name = "timing.csv";
 // elapsed_ms, in seconds with three decimals; variance is duration minus estimate.
 std::string timing_csv(const Runbook& runbook, const RunGraph& graph, const RunState& state);
 
-// Written to a temporary file in the run directory, then renamed over timing.csv.
+// Written to a temporary file in the run directory, synced, then renamed over timing.csv: a
+// reader sees the old table or the new one, never half of one. WriteError when it cannot be.
 void write_timing_csv(const std::filesystem::path& run_dir, const Runbook& runbook,
-                      const RunGraph& graph, const RunState& state);
+                      const RunGraph& graph, const RunState& state,
+                      FileSystem& file_system = posix_file_system());
 
 }  // namespace cutover

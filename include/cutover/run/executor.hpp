@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "cutover/base/file_system.hpp"
 #include "cutover/run/console.hpp"
 #include "cutover/run/journal.hpp"
 #include "cutover/run/process_runner.hpp"
@@ -48,6 +49,8 @@ struct ExecutorSetup {
   const std::vector<JournalEvent>* history = nullptr;
   // Processes still alive from a task's earlier attempt; unset: looked up under /proc.
   LeftoverFinder leftovers{};
+  // Where the task logs are written and inbox files removed (tests put faults here).
+  FileSystem* file_system = &posix_file_system();
 };
 
 struct ExecutorResult {
@@ -55,7 +58,10 @@ struct ExecutorResult {
   RunState state;
 };
 
-// Runs the runbook to its end (or its interruption) and returns how it ended. For a fresh run
+// Runs the runbook to its end (or its interruption) and returns how it ended. A write under
+// the run directory that fails (WriteError from the journal, a log, the inbox) stops the run
+// safely: nothing new starts, running processes are seen to their end, and an EnvironmentError
+// (exit 5) says which file, why, and that `cutover resume` continues. For a fresh run
 // the journal must hold its header and nothing else yet; otherwise `setup.history` is what it
 // holds. Decisions from other terminals are read from RUN_DIR/inbox/ when the runner reports
 // InboxChanged, and first thing when a run is taken up again.

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "cutover/base/file_system.hpp"
 #include "cutover/run/decision.hpp"
 
 namespace cutover {
@@ -18,13 +19,15 @@ namespace cutover {
 inline constexpr std::string_view inbox_dir_name = "inbox";
 
 // RUN_DIR/inbox/, created when missing (runs made before it existed have none).
-std::filesystem::path make_inbox(const std::filesystem::path& run_dir);
+std::filesystem::path make_inbox(const std::filesystem::path& run_dir,
+                                 FileSystem& file_system = posix_file_system());
 
 // A new, unique decision id: the time, the process and randomness.
 std::string new_decision_id(UtcTime now);
 
 // Writes the decision into RUN_DIR/inbox/ durably; EnvironmentError when it cannot.
-void deliver(const std::filesystem::path& run_dir, const Decision& decision);
+void deliver(const std::filesystem::path& run_dir, const Decision& decision,
+             FileSystem& file_system = posix_file_system());
 
 struct InboxItem {
   std::filesystem::path file;
@@ -35,7 +38,7 @@ struct InboxItem {
 std::vector<InboxItem> read_inbox(const std::filesystem::path& run_dir);
 
 // Deletes a consumed decision's file, durably.
-void remove_from_inbox(const InboxItem& item);
+void remove_from_inbox(const InboxItem& item, FileSystem& file_system = posix_file_system());
 
 nlohmann::ordered_json decision_json(const Decision& decision);
 

@@ -10,6 +10,7 @@
 
 #include "cutover/base/clock.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/base/file_system.hpp"
 #include "cutover/base/time.hpp"
 #include "cutover/run/events.hpp"
 
@@ -52,16 +53,25 @@ class EventSink {
 };
 
 // The only writer of a journal. Lines are written whole with O_APPEND; `now` adds fdatasync.
+//
+// A write that fails (a full disk, EIO) throws WriteError, and the journal is left as complete
+// lines: a line written only in part is cut off, and after a failed fdatasync the lines since
+// the last one that succeeded are cut off too (the kernel may have dropped them, and nothing
+// depended on them yet). From then on the writer refuses to write: the executor stops, and
+// `resume` continues from what is on disk.
 class JournalWriter : public EventSink {
  public:
-  // Creates the file, which must not exist, and makes the header durable.
+  // Creates the file, which must not exist, and makes the header durable. When that fails, the
+  // file is removed again: a journal without its header is no run.
   static JournalWriter create(const std::filesystem::path& path, const JournalHeader& header,
-                              const Clock& clock = system_clocks());
+                              const Clock& clock = system_clocks(),
+                              FileSystem& file_system = posix_file_system());
   // Continues an existing journal; a torn last line (an unfinished write) is cut off first.
   static JournalWriter reopen(const std::filesystem::path& path,
-                              const Clock& clock = system_clocks());
+                              const Clock& clock = system_clocks(),
+                              FileSystem& file_system = posix_file_system());
 
-  JournalWriter(JournalWriter&& other) noexcept;
+  JournalWriter(JournalWriter&& other) noexcept = default;
   JournalWriter& operator=(JournalWriter&&) = delete;
   JournalWriter(const JournalWriter&) = delete;
   ~JournalWriter() override;
@@ -69,18 +79,25 @@ class JournalWriter : public EventSink {
   const JournalEvent& append(EventBody body, Durability durability) override;
   void sync() override;
   const JournalEvent& last() const { return last_; }
+  // The seq of the last event known to be on disk (0: only the header).
+  std::uint64_t durable_seq() const { return durable_seq_; }
 
  private:
-  JournalWriter(int fd, std::filesystem::path path, const Clock& clock);
+  JournalWriter(std::unique_ptr<WritableFile> file, const Clock& clock);
   void write_line(const std::string& line);
+  // After a failed write: back to complete lines (or to the durable ones), then no more writes.
+  [[noreturn]] void fail(const WriteError& error, std::uint64_t keep);
+  void refuse_if_failed() const;
 
-  int fd_ = -1;
-  std::filesystem::path path_;
+  std::unique_ptr<WritableFile> file_;
   const Clock* clock_;
   std::string previous_hash_;
   std::int64_t elapsed_base_ms_ = 0;  // elapsed_ms when this writer opened the journal
   std::chrono::steady_clock::time_point opened_{};
   bool unsynced_ = false;
+  std::uint64_t durable_size_ = 0;  // bytes on disk as of the last successful sync
+  std::uint64_t durable_seq_ = 0;
+  std::optional<int> failed_;  // the errno that stopped the writer
   JournalEvent last_;
 };
 

@@ -24,6 +24,7 @@ struct RunStart {
   UtcTime start{};
   std::string host;
   std::string user;
+  FileSystem* file_system = &posix_file_system();  // the folder, the frozen runbook, the header
 };
 
 // A run that exists on disk and whose lock this process holds, for as long as it lives.
@@ -35,7 +36,9 @@ struct StartedRun {
 
 // The folder, then the lock (a second executor is refused here, naming the holder), then a
 // check that nothing ran there before, then the frozen runbook, then the journal's header: a
-// journal exists only for a run whose runbook is frozen beside it.
+// journal exists only for a run whose runbook is frozen beside it. A write that fails before
+// the header is on disk is an EnvironmentError saying that nothing was started: no journal and
+// no half runbook is left, so the folder is never taken for a run.
 StartedRun start_run(const RunStart& start);
 
 // `resume` continues a run that failed, stopped or was interrupted; anything else is refused

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "cutover/base/file_system.hpp"
 #include "cutover/runbook/model.hpp"
 
 namespace cutover {
@@ -26,10 +27,12 @@ void check_label(std::string_view label);
 // `.cutover/runs/<runbook-id>/<YYYYMMDDTHHMMSSZ>[-<label>]` under `root`, made unique with
 // -2, -3..., created with its logs/ folder. Unwritable: EnvironmentError.
 NewRunDir create_run_dir(const std::filesystem::path& root, std::string_view runbook_id,
-                         UtcTime start, std::string_view label);
+                         UtcTime start, std::string_view label,
+                         FileSystem& file_system = posix_file_system());
 
 // --run-dir DIR, created (with logs/) if missing.
-NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id);
+NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbook_id,
+                        FileSystem& file_system = posix_file_system());
 
 // Called with the lock held, so that a second executor is refused by the lock (naming its
 // holder) before this check: a folder holding anything but the lock and an empty logs/ is
@@ -37,7 +40,8 @@ NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbo
 void require_unused(const std::filesystem::path& dir);
 
 // Writes runbook.yaml, the exact bytes that were loaded, into the run directory.
-void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text);
+void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text,
+                    FileSystem& file_system = posix_file_system());
 
 // Every secret's value from the environment. A missing one is an EnvironmentError naming all
 // that are missing, unless `placeholder` is given (a dry run shows secrets as *** anyway).

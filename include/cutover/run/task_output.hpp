@@ -2,13 +2,14 @@
 // A child's output on its way to the log and the terminal: secrets redacted (also when a
 // value is split across two reads), then cut into lines; a partial last line still counts.
 
-#include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cutover/base/file_system.hpp"
 #include "cutover/base/time.hpp"
 #include "cutover/runbook/template.hpp"
 
@@ -33,14 +34,19 @@ class LineSplitter {
 
 // logs/<task-id>.log: one line per output line, `<UTC ms> <out|err> <text>`, and cutover's own
 // markers (`<UTC ms> --- attempt 2: ...`). Log lines are not part of the write-ahead contract:
-// they are buffered and flushed once per read, not synced.
+// they are buffered and written once per read (flush), not synced. A write that fails throws
+// WriteError, and the log is cut back to its last whole line: a failed log write stops the
+// run like any write under the run directory (SPEC §3), and never touches the journal.
 class TaskLog {
  public:
   // An empty path: a log that writes nothing (a dry run).
-  explicit TaskLog(const std::filesystem::path& path);
-  TaskLog(TaskLog&& other) noexcept;
+  explicit TaskLog(const std::filesystem::path& path,
+                   FileSystem& file_system = posix_file_system());
+  TaskLog(TaskLog&& other) noexcept = default;
   TaskLog& operator=(TaskLog&&) = delete;
   TaskLog(const TaskLog&) = delete;
+  // Writes what is still buffered, quietly: a destructor cannot report (the executor flushes
+  // after every read, so only an unwinding run leaves anything here).
   ~TaskLog();
 
   void line(UtcTime time, std::string_view stream, std::string_view text);
@@ -48,7 +54,8 @@ class TaskLog {
   void flush();
 
  private:
-  std::FILE* file_ = nullptr;
+  std::unique_ptr<WritableFile> file_;
+  std::string buffer_;
 };
 
 }  // namespace cutover
