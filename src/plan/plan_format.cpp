@@ -4,14 +4,16 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include <fmt/color.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+
+// The plan as tables: text for the terminal, markdown for the meeting notes, csv and json for
+// spreadsheets and scripts.
 
 namespace cutover {
 
@@ -19,7 +21,6 @@ namespace {
 
 using namespace std::chrono;
 
-constexpr TaskIndex no_task = std::numeric_limits<TaskIndex>::max();
 // A go/no-go note listing 5,000 unestimated ids helps nobody; the count says the rest.
 constexpr std::size_t max_listed_unestimated = 10;
 
@@ -61,24 +62,11 @@ std::size_t display_width(std::string_view text) {
   }));
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += separator;
-    out += parts[i];
-  }
-  return out;
-}
-
 std::vector<std::string> ids_of(const Runbook& runbook, const std::vector<TaskIndex>& tasks) {
   std::vector<std::string> ids;
   ids.reserve(tasks.size());
   for (const TaskIndex task : tasks) ids.push_back(runbook.tasks[task].id);
   return ids;
-}
-
-std::string runbook_heading(const Runbook& runbook) {
-  return runbook.title.empty() ? runbook.id : fmt::format("{} — {}", runbook.id, runbook.title);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -103,7 +91,7 @@ constexpr std::size_t summary_label_width = 16;
 
 std::vector<SummaryLine> summary_lines(const Runbook& runbook, const Plan& plan) {
   std::vector<SummaryLine> lines;
-  lines.push_back({"Runbook", runbook_heading(runbook), {}, false});
+  lines.push_back({"Runbook", runbook.heading(), {}, false});
   if (plan.start) {
     lines.push_back({"Start", timestamp_with_clock(*plan.start), {}, false});
   } else {
@@ -126,7 +114,7 @@ std::vector<SummaryLine> summary_lines(const Runbook& runbook, const Plan& plan)
 // What follows "Critical path:".
 std::string critical_path_text(const Runbook& runbook, const Plan& plan) {
   if (plan.critical_path.empty()) return "none (no tasks)";
-  return fmt::format("{} (total {})", join(ids_of(runbook, plan.critical_path), " -> "),
+  return fmt::format("{} (total {})", fmt::join(ids_of(runbook, plan.critical_path), " -> "),
                      format_duration(plan.total));
 }
 
@@ -139,7 +127,7 @@ std::string unestimated_text(const Runbook& runbook, const Plan& plan) {
     if (++count <= max_listed_unestimated) ids.push_back(runbook.tasks[i].id);
   }
   if (count == 0) return {};
-  std::string listed = join(ids, ", ");
+  std::string listed = fmt::format("{}", fmt::join(ids, ", "));
   if (count > ids.size()) listed += fmt::format(" and {} more", count - ids.size());
   return listed;
 }
@@ -319,7 +307,7 @@ std::string markdown_rule(const std::vector<std::size_t>& widths, const Table& t
 }
 
 std::string render_markdown(const Runbook& runbook, const Dag& dag, const Plan& plan) {
-  std::string out = fmt::format("## Cutover plan: {}\n\n", markdown_cell(runbook_heading(runbook)));
+  std::string out = fmt::format("## Cutover plan: {}\n\n", markdown_cell(runbook.heading()));
   for (const SummaryLine& line : summary_lines(runbook, plan)) {
     if (line.label == "Runbook") continue;  // already the heading
     out += fmt::format("- **{}:** {}", line.label, markdown_cell(line.value));
@@ -384,7 +372,7 @@ std::string render_csv(const Runbook& runbook, const Dag& dag, const Plan& plan)
         s.critical ? "true" : "false",
         planned(s.earliest_start),
         planned(s.earliest_finish),
-        join(ids_of(runbook, dag.dependencies[index]), " "),
+        fmt::format("{}", fmt::join(ids_of(runbook, dag.dependencies[index]), " ")),
     });
   }
   return out;
@@ -452,236 +440,6 @@ std::string render_json(const Runbook& runbook, const Dag& dag, const Plan& plan
   return out.dump(2) + '\n';
 }
 
-// ---------------------------------------------------------------------------------------
-// Graphs: what dot and mermaid share.
-
-// Phases in declared order, then any undeclared ones in order of first use; each with its
-// tasks in file order. Tasks without a phase come last, outside any group.
-struct PhaseGroups {
-  std::vector<std::string> names;
-  std::vector<std::vector<TaskIndex>> members;
-  std::vector<TaskIndex> ungrouped;
-};
-
-PhaseGroups group_by_phase(const Runbook& runbook) {
-  PhaseGroups groups;
-  std::unordered_map<std::string_view, std::size_t> group_of;
-  const auto group_for = [&](const std::string& phase) {
-    const auto [it, inserted] = group_of.try_emplace(phase, groups.names.size());
-    if (inserted) {
-      groups.names.push_back(phase);
-      groups.members.emplace_back();
-    }
-    return it->second;
-  };
-  for (const std::string& phase : runbook.phases) group_for(phase);
-  for (TaskIndex i = 0; i < runbook.tasks.size(); ++i) {
-    const std::string& phase = runbook.tasks[i].phase;
-    if (phase.empty()) {
-      groups.ungrouped.push_back(i);
-    } else {
-      groups.members[group_for(phase)].push_back(i);
-    }
-  }
-  return groups;
-}
-
-// next_on_path[a] == b when a -> b is a step of the critical path.
-std::vector<TaskIndex> critical_successors(const Runbook& runbook, const Plan& plan) {
-  std::vector<TaskIndex> next(runbook.tasks.size(), no_task);
-  for (std::size_t k = 1; k < plan.critical_path.size(); ++k) {
-    next[plan.critical_path[k - 1]] = plan.critical_path[k];
-  }
-  return next;
-}
-
-std::vector<bool> on_critical_path(const Runbook& runbook, const Plan& plan) {
-  std::vector<bool> on_path(runbook.tasks.size(), false);
-  for (const TaskIndex task : plan.critical_path) on_path[task] = true;
-  return on_path;
-}
-
-std::string estimate_label(const TaskSchedule& schedule) {
-  return schedule.estimated ? format_duration(schedule.estimate) : "no estimate";
-}
-
-constexpr std::string_view point_of_no_return_label = "point of no return";
-
-// ---------------------------------------------------------------------------------------
-// dot
-
-// Inside a DOT double-quoted string a backslash starts an escape in labels (\n, \l), so a
-// literal one is doubled; a quote is escaped; line breaks become \n.
-std::string dot_quoted(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out + '"';
-}
-
-std::string dot_node(const Runbook& runbook, const Plan& plan, const std::vector<bool>& on_path,
-                     TaskIndex index) {
-  const Task& task = runbook.tasks[index];
-  std::string label = task.id + '\n' + estimate_label(plan.tasks[index]);
-  std::vector<std::string> attributes;
-  if (task.point_of_no_return) label += fmt::format("\n{}", point_of_no_return_label);
-  attributes.push_back("label=" + dot_quoted(label));
-  if (task.is_gate()) attributes.push_back("shape=diamond");
-  // A dashed outline, not a slanted shape: long ids make parallelograms sprawl in dot.
-  if (task.is_manual()) attributes.push_back("style=\"rounded,dashed\"");
-  if (task.point_of_no_return) attributes.push_back("peripheries=2");
-  if (on_path[index]) attributes.push_back("color=red, fontcolor=red, penwidth=2");
-  return fmt::format("{} [{}];", dot_quoted(task.id), join(attributes, ", "));
-}
-
-std::string render_dot(const Runbook& runbook, const Dag& dag, const Plan& plan) {
-  const auto on_path = on_critical_path(runbook, plan);
-  const auto next_on_path = critical_successors(runbook, plan);
-  std::string out = fmt::format("digraph {} {{\n", dot_quoted(runbook.id));
-  out += fmt::format("  label={};\n  labelloc=t;\n", dot_quoted(runbook_heading(runbook)));
-  out += "  node [shape=box];\n";
-
-  const PhaseGroups groups = group_by_phase(runbook);
-  std::size_t cluster = 0;
-  for (std::size_t g = 0; g < groups.names.size(); ++g) {
-    if (groups.members[g].empty()) continue;
-    out += fmt::format("\n  subgraph cluster_{} {{\n    label={};\n", cluster++,
-                       dot_quoted(groups.names[g]));
-    for (const TaskIndex task : groups.members[g]) {
-      out += "    " + dot_node(runbook, plan, on_path, task) + '\n';
-    }
-    out += "  }\n";
-  }
-  if (!groups.ungrouped.empty()) out += '\n';
-  for (const TaskIndex task : groups.ungrouped) {
-    out += "  " + dot_node(runbook, plan, on_path, task) + '\n';
-  }
-
-  bool first_edge = true;
-  for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
-    for (const TaskIndex dependency : dag.dependencies[task]) {
-      if (std::exchange(first_edge, false)) out += '\n';
-      out += fmt::format("  {} -> {}", dot_quoted(runbook.tasks[dependency].id),
-                         dot_quoted(runbook.tasks[task].id));
-      if (next_on_path[dependency] == task) out += " [color=red, penwidth=2]";
-      out += ";\n";
-    }
-  }
-  out += "}\n";
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------
-// mermaid
-
-// Mermaid labels are HTML: entity codes keep quotes, angle brackets and '#' literal.
-std::string mermaid_label(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "#quot;";
-        break;
-      case '#':
-        out += "#35;";
-        break;
-      case '<':
-        out += "#lt;";
-        break;
-      case '>':
-        out += "#gt;";
-        break;
-      case '&':
-        out += "#amp;";
-        break;
-      case '\n':
-        out += "<br/>";
-        break;
-      case '\r':
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string mermaid_id(TaskIndex index) {
-  return fmt::format("n{}", index);
-}
-
-std::string mermaid_node(const Runbook& runbook, const Plan& plan, TaskIndex index) {
-  const Task& task = runbook.tasks[index];
-  std::string label =
-      mermaid_label(task.id) + "<br/>" + mermaid_label(estimate_label(plan.tasks[index]));
-  if (task.point_of_no_return) label += fmt::format("<br/>{}", point_of_no_return_label);
-  if (task.is_gate()) return fmt::format("{}{{\"{}\"}}", mermaid_id(index), label);
-  if (task.is_manual()) return fmt::format("{}[/\"{}\"/]", mermaid_id(index), label);
-  return fmt::format("{}[\"{}\"]", mermaid_id(index), label);
-}
-
-std::string render_mermaid(const Runbook& runbook, const Dag& dag, const Plan& plan) {
-  const auto next_on_path = critical_successors(runbook, plan);
-  std::string out = "flowchart TD\n";
-  const PhaseGroups groups = group_by_phase(runbook);
-  std::size_t subgraph = 0;
-  for (std::size_t g = 0; g < groups.names.size(); ++g) {
-    if (groups.members[g].empty()) continue;
-    out += fmt::format("  subgraph phase{} [\"{}\"]\n", subgraph++, mermaid_label(groups.names[g]));
-    for (const TaskIndex task : groups.members[g]) {
-      out += "    " + mermaid_node(runbook, plan, task) + '\n';
-    }
-    out += "  end\n";
-  }
-  for (const TaskIndex task : groups.ungrouped)
-    out += "  " + mermaid_node(runbook, plan, task) + '\n';
-
-  // linkStyle addresses edges by the order they are written in.
-  std::vector<std::string> critical_edges;
-  std::size_t edge = 0;
-  for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
-    for (const TaskIndex dependency : dag.dependencies[task]) {
-      out += fmt::format("  {} --> {}\n", mermaid_id(dependency), mermaid_id(task));
-      if (next_on_path[dependency] == task) critical_edges.push_back(std::to_string(edge));
-      ++edge;
-    }
-  }
-
-  std::vector<std::string> critical_nodes;
-  for (const TaskIndex task : plan.critical_path) critical_nodes.push_back(mermaid_id(task));
-  std::vector<std::string> no_return_nodes;
-  for (TaskIndex task = 0; task < runbook.tasks.size(); ++task) {
-    if (runbook.tasks[task].point_of_no_return) no_return_nodes.push_back(mermaid_id(task));
-  }
-  if (!critical_nodes.empty()) {
-    out += "  classDef critical stroke:#d00,stroke-width:3px,color:#d00\n";
-    out += fmt::format("  class {} critical\n", join(critical_nodes, ","));
-  }
-  if (!no_return_nodes.empty()) {
-    out += "  classDef pointOfNoReturn stroke-dasharray:6 3,fill:#fff4e5\n";
-    out += fmt::format("  class {} pointOfNoReturn\n", join(no_return_nodes, ","));
-  }
-  if (!critical_edges.empty()) {
-    out += fmt::format("  linkStyle {} stroke:#d00,stroke-width:3px\n", join(critical_edges, ","));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string render_plan(const Runbook& runbook, const Dag& dag, const Plan& plan, PlanFormat format,
@@ -695,17 +453,6 @@ std::string render_plan(const Runbook& runbook, const Dag& dag, const Plan& plan
       return render_csv(runbook, dag, plan);
     case PlanFormat::json:
       return render_json(runbook, dag, plan);
-  }
-  return {};
-}
-
-std::string render_graph(const Runbook& runbook, const Dag& dag, const Plan& plan,
-                         GraphFormat format) {
-  switch (format) {
-    case GraphFormat::dot:
-      return render_dot(runbook, dag, plan);
-    case GraphFormat::mermaid:
-      return render_mermaid(runbook, dag, plan);
   }
   return {};
 }

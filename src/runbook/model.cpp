@@ -11,6 +11,10 @@ std::optional<std::size_t> Runbook::find_task(std::string_view id) const {
   return std::nullopt;
 }
 
+std::string Runbook::heading() const {
+  return title.empty() ? id : id + " — " + title;
+}
+
 std::string_view to_string(OnFailure policy) {
   switch (policy) {
     case OnFailure::rollback:

@@ -119,6 +119,8 @@ struct Runbook {
 
   // Index of the task with this id, if any.
   std::optional<std::size_t> find_task(std::string_view id) const;
+  // "id — title", or the id alone: how plans, graphs and reports name the runbook.
+  std::string heading() const;
 };
 
 std::string_view to_string(OnFailure policy);
