@@ -21,8 +21,8 @@ using KeyList = std::vector<std::string_view>;
 // The keys a mapping may hold, and what to say about a key that is not one of them.
 struct MappingKeys {
   KeyList names;
-  bool extensions = false;    // `x-` keys are ignored (the top level: a home for anchors)
-  KeyList belong_under_gate;  // keys written one level too high
+  bool extensions = false;         // `x-` keys are ignored (the top level: a home for anchors)
+  KeyList belong_under_gate = {};  // keys written one level too high
 };
 
 struct Entry {
