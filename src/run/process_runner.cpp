@@ -1,11 +1,11 @@
 // The real ProcessRunner: Boost.Process v1 on one asio::io_context that only runs inside
-// wait(), so the executor has one place to block and needs no threads or locks. This is the
-// only translation unit that includes Boost.Process (it compiles slowly); see PITFALLS.md for
-// why each workaround below exists.
+// wait(), so the executor has one place to block and needs no threads or locks. Signals, the
+// terminal and the inbox are watched on the same io_context by RunnerInputs. This is the only
+// translation unit that includes Boost.Process (it compiles slowly); see PITFALLS.md for why
+// each workaround below exists.
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,9 +13,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <memory>
-#include <optional>
 #include <string>
 #include <system_error>
 #include <unordered_map>
@@ -28,14 +26,12 @@
 #ifndef BOOST_POSIX_HAS_VFORK
 #define BOOST_POSIX_HAS_VFORK 1
 #endif
-#include <fmt/format.h>
-
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
-#include "cutover/base/errors.hpp"
 #include "cutover/run/process_runner.hpp"
+#include "run/runner_inputs.hpp"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -53,17 +49,6 @@ constexpr std::size_t kReadSize = 64 * 1024;
 
 std::string system_message(int error) {
   return std::system_category().message(error);
-}
-
-// asio installs its signal handlers without SA_RESTART, so every SIGCHLD would make a
-// blocking call elsewhere in cutover (writing to a full pipe, taking a lock) fail with EINTR.
-// The reactor's epoll_wait still wakes up: it is never restarted.
-void restart_interrupted_calls(int sig) {
-  struct sigaction action {};
-  if (::sigaction(sig, nullptr, &action) != 0) return;
-  if (action.sa_handler == SIG_DFL || action.sa_handler == SIG_IGN) return;
-  action.sa_flags |= SA_RESTART;
-  ::sigaction(sig, &action, nullptr);
 }
 
 // execvp's search, done in the parent with the child's own PATH (the spec's environment is
@@ -172,15 +157,7 @@ struct ChildSetup : bp::extend::handler {
 
 class RealRunner final : public ProcessRunner {
  public:
-  explicit RealRunner(const RealRunnerOptions& options) : options_(options) {
-    if (options_.watch_signals) {
-      signals_.emplace(io_, SIGINT, SIGTERM, SIGHUP);
-      for (int sig : {SIGINT, SIGTERM, SIGHUP}) restart_interrupted_calls(sig);
-      wait_for_signal();
-    }
-    if (options_.read_terminal) open_terminal();
-    if (!options_.inbox.empty()) watch_inbox();
-  }
+  explicit RealRunner(const RealRunnerOptions& options) : options_(options) {}
 
   RealRunner(const RealRunner&) = delete;
   RealRunner& operator=(const RealRunner&) = delete;
@@ -199,9 +176,6 @@ class RealRunner final : public ProcessRunner {
       process->child.detach();
     }
     running_.clear();
-    close_terminal();
-    boost::system::error_code ignored;
-    inbox_.close(ignored);
   }
 
   void start(ProcessId id, const ProcessSpec& spec) override {
@@ -500,100 +474,7 @@ class RealRunner final : public ProcessRunner {
     return true;
   }
 
-  void wait_for_signal() {
-    signals_->async_wait([this](const boost::system::error_code& error, int sig) {
-      if (error) return;  // cancelled: the runner is going away
-      queue_.emplace_back(SignalReceived{sig});
-      wait_for_signal();
-    });
-  }
-
-  void open_terminal() {
-    // A duplicate, so that closing it leaves fd 0 alone.
-    const int fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
-    if (fd < 0) {
-      queue_.emplace_back(TerminalClosed{});
-      return;
-    }
-    // asio makes the descriptor non-blocking, which changes the shared open file (the
-    // user's terminal): restore it when done.
-    terminal_flags_ = ::fcntl(fd, F_GETFL);
-    boost::system::error_code error;
-    // For a regular file or /dev/null epoll refuses the descriptor (EPERM); asio then reads
-    // it directly, which never blocks for those.
-    terminal_.assign(fd, error);
-    if (error) {
-      ::close(fd);
-      queue_.emplace_back(TerminalClosed{});
-      return;
-    }
-    terminal_open_ = true;
-    read_terminal();
-  }
-
-  void read_terminal() {
-    terminal_.async_read_some(
-        asio::buffer(terminal_buffer_),
-        [this](const boost::system::error_code& error, std::size_t size) {
-          if (!terminal_open_) return;
-          terminal_pending_.append(terminal_buffer_.data(), size);
-          std::size_t begin = 0;
-          for (std::size_t end; (end = terminal_pending_.find('\n', begin)) != std::string::npos;
-               begin = end + 1) {
-            deliver_line(terminal_pending_.substr(begin, end - begin));
-          }
-          terminal_pending_.erase(0, begin);
-          if (!error) {
-            read_terminal();
-            return;
-          }
-          if (!terminal_pending_.empty()) deliver_line(std::exchange(terminal_pending_, {}));
-          queue_.emplace_back(TerminalClosed{});
-          close_terminal();
-        });
-  }
-
-  void deliver_line(std::string line) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    queue_.emplace_back(TerminalLine{std::move(line)});
-  }
-
-  void close_terminal() {
-    if (!terminal_.is_open()) return;
-    terminal_open_ = false;
-    if (terminal_flags_ >= 0) ::fcntl(terminal_.native_handle(), F_SETFL, terminal_flags_);
-    boost::system::error_code ignored;
-    terminal_.close(ignored);
-  }
-
-  // inotify on the inbox folder: a decision is renamed into it (IN_MOVED_TO); a file written
-  // in place is taken too (IN_CLOSE_WRITE). The events themselves are only a nudge: the
-  // executor reads the folder.
-  void watch_inbox() {
-    const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd < 0 ||
-        ::inotify_add_watch(fd, options_.inbox.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
-      const int error = errno;
-      if (fd >= 0) ::close(fd);
-      throw EnvironmentError(
-          fmt::format("{}: cannot be watched: {}", options_.inbox.string(), std::strerror(error)));
-    }
-    inbox_.assign(fd);
-    read_inbox_events();
-  }
-
-  void read_inbox_events() {
-    inbox_.async_read_some(asio::buffer(inbox_buffer_),
-                           [this](const boost::system::error_code& error, std::size_t) {
-                             if (error) return;  // closed: the runner is going away
-                             queue_.emplace_back(InboxChanged{});
-                             read_inbox_events();
-                           });
-  }
-
-  bool busy() const {
-    return !running_.empty() || !wakes_.empty() || terminal_open_ || inbox_.is_open();
-  }
+  bool busy() const { return !running_.empty() || !wakes_.empty() || inputs_.watching(); }
 
   void restart_if_stopped() {
     if (io_.stopped()) io_.restart();
@@ -611,19 +492,12 @@ class RealRunner final : public ProcessRunner {
   RealRunnerOptions options_;
   // Declared first: everything below registers with it and must be destroyed before it.
   asio::io_context io_;
-  std::optional<asio::signal_set> signals_;
-  asio::posix::stream_descriptor terminal_{io_};
-  std::array<char, 4096> terminal_buffer_{};
-  std::string terminal_pending_;
-  int terminal_flags_ = -1;
-  bool terminal_open_ = false;
-  asio::posix::stream_descriptor inbox_{io_};
-  std::array<char, 4096> inbox_buffer_{};
   bool sigchld_restarts_ = false;
   std::uint64_t next_serial_ = 1;
   std::unordered_map<std::uint64_t, asio::steady_timer> wakes_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Running>> running_;
   std::vector<Occurrence> queue_;
+  RunnerInputs inputs_{io_, options_, queue_};
 };
 
 }  // namespace
