@@ -997,23 +997,6 @@ TEST_CASE("a --var naming a secret is refused at the secret - naming the --var")
         "environment; do not give it as a var]\n");
 }
 
-TEST_CASE("--var overrides a var and adds new ones - usable in templates") {
-  LoadOptions options;
-  options.vars = {{"HOST", "b"}, {"NEW", "c"}};
-  const auto result = load(header +
-                               "vars:\n  HOST: a\n  KEEP: k\ntasks:\n  - id: a\n    run: echo {{ "
-                               "HOST }} {{ NEW }} {{ KEEP }}\n    estimate: 1m\n",
-                           options);
-  CHECK(list(result) == "");
-  CHECK(result.runbook.vars == EnvVars{{"HOST", "b"}, {"KEEP", "k"}, {"NEW", "c"}});
-}
-
-TEST_CASE("without the --var - the same reference is an error") {
-  CHECK(list(load(header + "tasks:\n  - id: a\n    run: echo {{ NEW }}\n    estimate: 1m\n")) ==
-        "error 5:15: 'NEW' is not a var, a secret or a --var "
-        "[define it under 'vars:' or pass --var NEW=VALUE]\n");
-}
-
 // --- templates -----------------------------------------------------------------------------
 
 TEST_CASE("an unknown template name - located at its reference in a plain scalar") {
