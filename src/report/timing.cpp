@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/csv.hpp"
+#include "cutover/plan/plan.hpp"
 
 namespace cutover {
 
@@ -40,8 +41,8 @@ std::vector<std::string> row(const Task& task, const TaskState& state) {
 std::string timing_csv(const Runbook& runbook, const RunGraph& graph, const RunState& state) {
   std::string out = csv_record({"task", "title", "phase", "kind", "owner", "estimate_s", "start",
                                 "end", "duration_s", "variance_s", "status", "attempts"});
-  // Rows in the order the tasks can run, as the plan lists them.
-  for (const TaskIndex index : graph.dag.order) {
+  // Rows in the order the tasks can run, as the plan lists them (by earliest start).
+  for (const TaskIndex index : make_plan(runbook, graph.dag).order) {
     out += csv_record(row(runbook.tasks[index], state.tasks[index]));
   }
   return out;

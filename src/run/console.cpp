@@ -42,7 +42,10 @@ void Console::draw_bottom() {
 }
 
 void Console::print_line(std::string_view line) {
+  // Without the live view a question waiting for its answer ends no line: start one.
+  const bool after_question = !question_.empty() && !bottom_shown_;
   clear_bottom();
+  if (after_question) write("\n");
   write(line);
   write("\n");
   if (style_.live || !question_.empty()) {

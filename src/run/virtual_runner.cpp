@@ -43,9 +43,13 @@ void VirtualRunner::start(ProcessId id, const ProcessSpec& spec) {
 }
 
 void VirtualRunner::terminate_all() {
+  // What the running processes would still have done goes; a start not yet seen stays, so
+  // that each process still starts before it ends.
   for (auto it = queue_.begin(); it != queue_.end();) {
-    it = it->second.process && running_.contains(*it->second.process) ? queue_.erase(it)
-                                                                      : std::next(it);
+    const Pending& pending = it->second;
+    const bool drop = pending.process && running_.contains(*pending.process) &&
+                      !std::holds_alternative<ProcessStarted>(pending.occurrence);
+    it = drop ? queue_.erase(it) : std::next(it);
   }
   for (const auto& [id, started] : running_) {
     ProcessEnded ended{id};

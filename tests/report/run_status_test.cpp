@@ -18,11 +18,6 @@ using Names = std::vector<std::string>;
 
 const std::string dir = ".cutover/runs/test/20261128T170000Z";
 
-UtcTime utc_at(std::int64_t ms) {
-  return std::chrono::sys_days{std::chrono::November / 28 / 2026} + std::chrono::hours(17) +
-         std::chrono::milliseconds(ms);
-}
-
 Task gate_task(std::string id, Names approvals, Names depends_on = {}) {
   Task task = make_task(std::move(id), {}, std::move(depends_on));
   Gate gate;
@@ -31,49 +26,11 @@ Task gate_task(std::string id, Names approvals, Names depends_on = {}) {
   return task;
 }
 
-// A journal written by hand: each event gets the next seq, at the elapsed time given (the
-// wall time is 17:00:00Z plus that).
-class Events {
- public:
-  Events() {
-    journal_.header.run_id = "test/20261128T170000Z";
-    journal_.header.label = "rehearsal-1";
-    journal_.header.host = "jump-1";
-    journal_.header.user = "ops";
-    journal_.header.time = utc_at(0);
-  }
-  Events& add(std::int64_t elapsed_ms, std::string type, json fields = json::object()) {
-    JournalEvent event = testing::journal_event(journal_.events.size() + 1, elapsed_ms, type,
-                                                fields, utc_at(elapsed_ms));
-    journal_.events.push_back(std::move(event));
-    return *this;
-  }
-  Events& started(std::int64_t ms, const std::string& task, const std::string& kind = "run") {
-    return add(ms, "task_started", {{"task", task}, {"attempt", 1}, {"kind", kind}});
-  }
-  Events& finished(std::int64_t ms, const std::string& task, const std::string& status,
-                   const std::string& reason = "") {
-    json fields = {{"task", task}, {"status", status}, {"attempt", 1}};
-    if (!reason.empty()) fields["reason"] = reason;
-    return add(ms, "task_finished", std::move(fields));
-  }
-  const Journal& journal() const { return journal_; }
-
- private:
-  Journal journal_;
-};
+using Events = JournalBuilder;
 
 // A runbook with its graph and folded state, as `open_recorded_run` makes them.
-struct Run {
-  Runbook runbook;
-  RunGraph graph;
-  RunState state;
-  Journal journal;
-
-  Run(Runbook book, const Events& events)
-      : runbook(std::move(book)), graph(make_run_graph(runbook)), journal(events.journal()) {
-    state = fold(runbook, graph, journal.events);
-  }
+struct Run : FoldedRun {
+  using FoldedRun::FoldedRun;
 
   RunStatus status(UtcTime now, std::optional<LockHolder> executor = {}) const {
     return make_run_status(dir, runbook, graph, journal, state, now, executor);

@@ -15,11 +15,6 @@ using namespace cutover::testing;
 
 namespace {
 
-UtcTime utc_at(std::int64_t ms) {
-  return std::chrono::sys_days{std::chrono::November / 28 / 2026} + std::chrono::hours(17) +
-         std::chrono::milliseconds(ms);
-}
-
 Decision make_decision(std::string id, std::string task = "m") {
   Decision decision;
   decision.id = std::move(id);

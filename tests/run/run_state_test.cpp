@@ -19,11 +19,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using Ids = std::vector<std::string>;
 
-UtcTime utc_at(std::int64_t ms) {
-  return std::chrono::sys_days{std::chrono::November / 28 / 2026} + std::chrono::hours(17) +
-         std::chrono::milliseconds(ms);
-}
-
 // A journal written by hand: each event gets the next seq, at the elapsed time given.
 class Events {
  public:

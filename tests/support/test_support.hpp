@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cutover/run/events.hpp"
+#include "cutover/run/journal.hpp"
+#include "cutover/run/run_state.hpp"
 #include "cutover/runbook/model.hpp"
 
 namespace cutover::testing {
@@ -81,6 +83,61 @@ inline Window make_window(Timestamp start, Duration duration) {
   window.duration = duration;
   return window;
 }
+
+// 2026-11-28 17:00:00Z plus `ms`: the wall time of the runs JournalBuilder writes.
+inline UtcTime utc_at(std::int64_t ms) {
+  return std::chrono::sys_days{std::chrono::November / 28 / 2026} + std::chrono::hours(17) +
+         std::chrono::milliseconds(ms);
+}
+
+// A journal written by hand: each event gets the next seq, at the elapsed time given (the
+// wall time is utc_at of that).
+class JournalBuilder {
+ public:
+  JournalBuilder() {
+    journal_.header.run_id = "test/20261128T170000Z";
+    journal_.header.label = "rehearsal-1";
+    journal_.header.host = "jump-1";
+    journal_.header.user = "ops";
+    journal_.header.time = utc_at(0);
+  }
+  JournalBuilder& add(std::int64_t elapsed_ms, std::string type,
+                      nlohmann::ordered_json fields = nlohmann::ordered_json::object()) {
+    journal_.events.push_back(
+        journal_event(journal_.events.size() + 1, elapsed_ms, type, fields, utc_at(elapsed_ms)));
+    return *this;
+  }
+  JournalBuilder& started(std::int64_t ms, const std::string& task, const std::string& kind = "run",
+                          int attempt = 1) {
+    return add(ms, "task_started", {{"task", task}, {"attempt", attempt}, {"kind", kind}});
+  }
+  JournalBuilder& finished(std::int64_t ms, const std::string& task, const std::string& status,
+                           const std::string& reason = "", int attempt = 1) {
+    nlohmann::ordered_json fields = {{"task", task}, {"status", status}, {"attempt", attempt}};
+    if (!reason.empty()) fields["reason"] = reason;
+    return add(ms, "task_finished", std::move(fields));
+  }
+  const Journal& journal() const { return journal_; }
+
+ private:
+  Journal journal_;
+};
+
+// A runbook with its graph and its journal folded, as `open_recorded_run` makes them. Not
+// copied: the graph points into the runbook.
+struct FoldedRun {
+  Runbook runbook;
+  RunGraph graph;
+  Journal journal;
+  RunState state;
+
+  FoldedRun(Runbook book, const JournalBuilder& events)
+      : runbook(std::move(book)), graph(make_run_graph(runbook)), journal(events.journal()) {
+    state = fold(runbook, graph, journal.events);
+  }
+  FoldedRun(const FoldedRun&) = delete;
+  FoldedRun& operator=(const FoldedRun&) = delete;
+};
 
 class TempDir {
  public:
