@@ -86,3 +86,12 @@ TEST_CASE("locations order by line - then column") {
   CHECK(Location{3, 2} == Location{3, 2});
   CHECK(Location{} < Location{1, 1});  // unknown sorts first
 }
+
+TEST_CASE("heading: the id and the title - or the id alone") {
+  Runbook runbook = make_runbook({make_task("copy")});
+  runbook.id = "erp-go-live";
+  runbook.title = "ERP go-live weekend";
+  CHECK(runbook.heading() == "erp-go-live — ERP go-live weekend");
+  runbook.title.clear();
+  CHECK(runbook.heading() == "erp-go-live");
+}
