@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "support/loader_support.hpp"
 #include "support/test_support.hpp"
 
 #include <algorithm>
@@ -15,52 +16,12 @@
 #include "cutover/base/errors.hpp"
 
 using namespace cutover;
-using cutover::testing::TempDir;
+using namespace cutover::testing;
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 
 namespace {
 
-LoadResult load(std::string text, const LoadOptions& options = {}) {
-  return load_runbook_text(std::move(text), "rb.yaml", options);
-}
-
-// Every diagnostic on its own line, "error 3:1: message [hint]", so that one comparison checks
-// the severity, location, message and hint of each, their order, and that there are no others.
-std::string list(const FileDiagnostics& diagnostics) {
-  std::string out;
-  for (const auto& item : diagnostics.items()) {
-    out += item.severity == Severity::error ? "error " : "warning ";
-    out += std::to_string(item.location.line) + ":" + std::to_string(item.location.column) + ": ";
-    out += item.message;
-    if (!item.hint.empty()) out += " [" + item.hint + "]";
-    out += "\n";
-  }
-  return out;
-}
-
-std::string list(const LoadResult& result) {
-  return list(result.diagnostics);
-}
-
-// Two lines; what follows starts on line 3.
-const std::string header = "version: 1\nid: rb\n";
-// A task that draws no diagnostic, three lines.
-const std::string task_a = "  - id: a\n    run: echo\n    estimate: 1m\n";
-
-const Task& task(const LoadResult& result, std::string_view id) {
-  const auto index = result.runbook.find_task(id);
-  REQUIRE_MESSAGE(index.has_value(), "no task " << id);
-  return result.runbook.tasks[*index];
-}
-
-const std::string known_task_keys =
-    "known keys: id, title, phase, owner, estimate, depends_on, run, manual, gate, timeout, "
-    "retries, retry_delay, env, workdir, rollback, on_failure, idempotent, point_of_no_return, "
-    "shell";
-const std::string duration_hint =
-    "whole numbers with units d, h, m, s in that order: 45s, 15m, 1h30m, 2d";
-const std::string name_hint = "names are letters, digits and '_', not starting with a digit";
 const std::string id_hint =
     "ids are 1 to 128 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit";
 const std::string kind_hint =

@@ -5,9 +5,10 @@
 #include <string>
 #include <variant>
 
-#include "support/test_support.hpp"
+#include "support/loader_support.hpp"
 
 using namespace cutover;
+using namespace cutover::testing;
 
 namespace {
 
@@ -26,20 +27,6 @@ Read read(const std::string& text, const LoadOptions& options = {}, bool source 
   result.runbook = read_runbook(std::get<yaml::Tree>(parsed), options, result.diagnostics);
   return result;
 }
-
-std::string list(const FileDiagnostics& diagnostics) {
-  std::string out;
-  for (const auto& item : diagnostics.items()) {
-    out += item.severity == Severity::error ? "error " : "warning ";
-    out += std::to_string(item.location.line) + ":" + std::to_string(item.location.column) + ": ";
-    out += item.message;
-    if (!item.hint.empty()) out += " [" + item.hint + "]";
-    out += "\n";
-  }
-  return out;
-}
-
-const std::string header = "version: 1\nid: rb\n";
 
 }  // namespace
 
