@@ -1,5 +1,7 @@
 #include "base/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <string_view>
 
 namespace cutover {
@@ -25,6 +27,12 @@ std::string csv_record(const std::vector<std::string>& fields) {
     line += csv_field(fields[i]);
   }
   return line += "\r\n";
+}
+
+std::string csv_seconds(std::int64_t milliseconds) {
+  const char* sign = milliseconds < 0 ? "-" : "";
+  const std::int64_t magnitude = milliseconds < 0 ? -milliseconds : milliseconds;
+  return fmt::format("{}{}.{:03}", sign, magnitude / 1000, magnitude % 1000);
 }
 
 }  // namespace cutover

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 
 #include <fmt/format.h>
@@ -236,6 +237,13 @@ std::string format_timestamp(const Timestamp& timestamp) {
 std::string format_utc_ms(UtcTime time) {
   const CivilTime civil = split_civil(time);
   return fmt::format("{}.{:03}Z", civil_date_time(civil), civil.time_of_day.subseconds().count());
+}
+
+std::string zone_name(int offset_minutes) {
+  if (offset_minutes == 0) return "UTC";
+  const int magnitude = std::abs(offset_minutes);
+  return fmt::format("UTC{}{:02}:{:02}", offset_minutes < 0 ? '-' : '+', magnitude / 60,
+                     magnitude % 60);
 }
 
 std::string format_took(Duration took) {

@@ -33,6 +33,7 @@ int run(int argc, char** argv) {
   cli::add_approve_reject(app, action);
   cli::add_verify(app, action);
   cli::add_status(app, action);
+  cli::add_report(app, action);
 
   if (argc < 2) {
     cli::write(stderr, app.help());

@@ -10,13 +10,6 @@ namespace cutover {
 
 namespace {
 
-std::string zone_name(int offset_minutes) {
-  if (offset_minutes == 0) return "UTC";
-  const int magnitude = std::abs(offset_minutes);
-  return fmt::format("UTC{}{:02}:{:02}", offset_minutes < 0 ? '-' : '+', magnitude / 60,
-                     magnitude % 60);
-}
-
 class TextWriter {
  public:
   TextWriter(const RunStatus& status, bool colour) : status_(status), colour_(colour) {}

@@ -9,25 +9,19 @@ namespace cutover {
 
 namespace {
 
-std::string seconds(std::int64_t milliseconds) {
-  const char* sign = milliseconds < 0 ? "-" : "";
-  const std::int64_t magnitude = milliseconds < 0 ? -milliseconds : milliseconds;
-  return fmt::format("{}{}.{:03}", sign, magnitude / 1000, magnitude % 1000);
-}
-
 std::vector<std::string> row(const Task& task, const TaskState& state) {
   std::string duration, variance;
   if (state.started_ms && state.finished_ms) {
     const std::int64_t took = *state.finished_ms - *state.started_ms;
-    duration = seconds(took);
-    if (task.estimate) variance = seconds(took - task.estimate->count());
+    duration = csv_seconds(took);
+    if (task.estimate) variance = csv_seconds(took - task.estimate->count());
   }
   return {task.id,
           task.title,
           task.phase,
           std::string(kind_name(task.kind)),
           task.owner,
-          task.estimate ? seconds(task.estimate->count()) : "",
+          task.estimate ? csv_seconds(task.estimate->count()) : "",
           state.started_at ? format_utc_ms(*state.started_at) : "",
           state.finished_at ? format_utc_ms(*state.finished_at) : "",
           duration,

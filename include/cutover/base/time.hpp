@@ -34,6 +34,9 @@ std::string format_duration(Duration duration);
 // format_duration.
 std::string format_took(Duration took);
 
+// A zone as an offset from UTC: "UTC", "UTC+01:00", "UTC-05:30".
+std::string zone_name(int offset_minutes);
+
 // "+HH:MM" offset from a start, hours unbounded ("+26:15"); seconds shown only when present.
 std::string format_offset(Duration offset);
 

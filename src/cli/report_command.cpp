@@ -1,0 +1,83 @@
+// cutover report: a run's timings against its plan, from its journal (the lock is never taken).
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/base/file_system.hpp"
+#include "cutover/report/report_format.hpp"
+#include "cutover/run/journal.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+struct ReportArguments {
+  std::string run_dir;
+  std::string format = "text";
+  std::string output;
+};
+
+std::string render(const RunReport& report, const std::string& format) {
+  if (format == "markdown") return render_report_markdown(report);
+  if (format == "csv") return report_csv(report);
+  if (format == "json") return report_json(report).dump(2) + "\n";
+  return render_report_text(report);
+}
+
+int run_report(const ReportArguments& arguments) {
+  const auto dir = resolve_run_dir(arguments.run_dir.empty()
+                                       ? std::nullopt
+                                       : std::optional<std::filesystem::path>(arguments.run_dir));
+  const RecordedRun run = open_recorded_run(dir);
+  RunReport report = make_run_report(run, lock_holder(dir).has_value());
+  report.run_dir = shown_path(dir);
+  // A broken chain is said, and what can be read is still reported.
+  const ChainVerdict chain = verify_journal(dir / journal_file_name);
+  if (!chain.intact) {
+    report.warnings.push_back(fmt::format("the journal's hash chain is broken at line {}: {}",
+                                          chain.bad_line, chain.problem));
+  }
+  read_log_tails(report, dir);
+  for (const std::string& warning : report.warnings) {
+    write(stderr, fmt::format("warning: {}: {}\n", report.run_dir, warning));
+  }
+  const std::string text = render(report, arguments.format);
+  if (arguments.output.empty()) {
+    write_output(text);
+  } else {
+    write_file_atomically(posix_file_system(), arguments.output, text);
+  }
+  return exit_success;
+}
+
+}  // namespace
+
+void add_report(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<ReportArguments>();
+  auto* command = app.add_subcommand(
+      "report", "A run's timings against its plan: tasks, phases, critical paths, overruns, gates");
+  command->add_option("run_dir", arguments->run_dir, "Run directory (default: the latest run)")
+      ->type_name("RUN_DIR");
+  command->add_option("--format", arguments->format, "Output: text, markdown, csv or json")
+      ->check(CLI::IsMember({"text", "markdown", "csv", "json"}))
+      ->capture_default_str();
+  command
+      ->add_option("-o,--output", arguments->output,
+                   "Write to FILE (replaced whole, never half written) instead of stdout")
+      ->type_name("FILE");
+  command->footer(
+      "Works while the executor runs, after it crashed and after it finished: it reads the\n"
+      "journal and the frozen runbook, never taking the run's lock. Formats: docs/reports.md.\n"
+      "Exit codes: 0 reported, 2 no such run, 5 an unreadable journal or frozen runbook, or\n"
+      "FILE cannot be written.");
+  command->callback(
+      [arguments, &action] { action = [arguments] { return run_report(*arguments); }; });
+}
+
+}  // namespace cutover::cli
