@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <vector>
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
@@ -18,7 +19,7 @@ namespace cutover::cli {
 namespace {
 
 struct ReportArguments {
-  std::string run_dir;
+  std::vector<std::string> run_dirs;
   std::string format = "text";
   std::string output;
 };
@@ -27,13 +28,14 @@ std::string render(const RunReport& report, const std::string& format) {
   if (format == "markdown") return render_report_markdown(report);
   if (format == "csv") return report_csv(report);
   if (format == "json") return report_json(report).dump(2) + "\n";
+  if (format == "html") return render_report_html(report);
   return render_report_text(report);
 }
 
-int run_report(const ReportArguments& arguments) {
-  const auto dir = resolve_run_dir(arguments.run_dir.empty()
-                                       ? std::nullopt
-                                       : std::optional<std::filesystem::path>(arguments.run_dir));
+// One run's report, warnings on stderr and in the report.
+RunReport report_of(const std::string& given) {
+  const auto dir =
+      resolve_run_dir(given.empty() ? std::nullopt : std::optional<std::filesystem::path>(given));
   const RecordedRun run = open_recorded_run(dir);
   RunReport report = make_run_report(run, lock_holder(dir).has_value());
   report.run_dir = shown_path(dir);
@@ -47,7 +49,27 @@ int run_report(const ReportArguments& arguments) {
   for (const std::string& warning : report.warnings) {
     write(stderr, fmt::format("warning: {}: {}\n", report.run_dir, warning));
   }
-  const std::string text = render(report, arguments.format);
+  return report;
+}
+
+std::string render(const RunComparison& comparison, const std::string& format) {
+  if (format == "markdown") return render_comparison_markdown(comparison);
+  if (format == "csv") return comparison_csv(comparison);
+  if (format == "json") return comparison_json(comparison).dump(2) + "\n";
+  if (format == "html") return render_comparison_html(comparison);
+  return render_comparison_text(comparison);
+}
+
+int run_report(const ReportArguments& arguments) {
+  std::string text;
+  if (arguments.run_dirs.size() < 2) {
+    text = render(report_of(arguments.run_dirs.empty() ? "" : arguments.run_dirs.front()),
+                  arguments.format);
+  } else {
+    std::vector<RunReport> reports;
+    for (const std::string& dir : arguments.run_dirs) reports.push_back(report_of(dir));
+    text = render(compare_runs(std::move(reports)), arguments.format);
+  }
   if (arguments.output.empty()) {
     write_output(text);
   } else {
@@ -61,11 +83,15 @@ int run_report(const ReportArguments& arguments) {
 void add_report(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<ReportArguments>();
   auto* command = app.add_subcommand(
-      "report", "A run's timings against its plan: tasks, phases, critical paths, overruns, gates");
-  command->add_option("run_dir", arguments->run_dir, "Run directory (default: the latest run)")
-      ->type_name("RUN_DIR");
-  command->add_option("--format", arguments->format, "Output: text, markdown, csv or json")
-      ->check(CLI::IsMember({"text", "markdown", "csv", "json"}))
+      "report",
+      "A run's timings against its plan (tasks, phases, critical paths, overruns, gates), or "
+      "several runs of one runbook compared");
+  command
+      ->add_option("run_dir", arguments->run_dirs,
+                   "Run directory (default: the latest run); several: compared, task by task")
+      ->type_name("RUN_DIR...");
+  command->add_option("--format", arguments->format, "Output: text, markdown, csv, json or html")
+      ->check(CLI::IsMember({"text", "markdown", "csv", "json", "html"}))
       ->capture_default_str();
   command
       ->add_option("-o,--output", arguments->output,
@@ -74,8 +100,10 @@ void add_report(CLI::App& app, Action& action) {
   command->footer(
       "Works while the executor runs, after it crashed and after it finished: it reads the\n"
       "journal and the frozen runbook, never taking the run's lock. Formats: docs/reports.md.\n"
-      "Exit codes: 0 reported, 2 no such run, 5 an unreadable journal or frozen runbook, or\n"
-      "FILE cannot be written.");
+      "Several runs: each task's durations side by side, the trend, the spread and a suggested\n"
+      "estimate (the P80 of the measurements, rounded); runs of another runbook are refused.\n"
+      "Exit codes: 0 reported, 2 no such run or runs of different runbooks, 5 an unreadable\n"
+      "journal or frozen runbook, or FILE cannot be written.");
   command->callback(
       [arguments, &action] { action = [arguments] { return run_report(*arguments); }; });
 }

@@ -1,5 +1,6 @@
 // The report of one run for people: text for a 100-column terminal, markdown for the meeting
-// notes. Both are the same sections with the same tables; only the dressing differs.
+// notes, and the tables of the HTML page. The same sections with the same tables; only the
+// dressing differs.
 
 #include <fmt/format.h>
 
@@ -8,36 +9,18 @@
 #include "cutover/report/report_format.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
+#include "report/html.hpp"
+#include "report/table.hpp"
 
 namespace cutover {
 
 namespace {
-
-std::string signed_duration(Duration value) {
-  const Duration magnitude = value < Duration::zero() ? -value : value;
-  return (value < Duration::zero() ? "-" : "+") + format_took(magnitude);
-}
 
 std::string variance_text(const ReportTask& task) {
   if (!task.variance) return "";
   std::string text = signed_duration(*task.variance);
   if (task.variance_percent) text += fmt::format(" ({:+.0f}%)", *task.variance_percent);
   return text;
-}
-
-constexpr std::size_t text_width = 100;
-
-// At most `width` bytes, cut where no UTF-8 character is split, "..." saying so.
-std::string cut(std::string text, std::size_t width) {
-  if (text.size() <= width) return text;
-  std::size_t end = width - 3;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text + "...";
-}
-
-std::string optional_took(const std::optional<Duration>& value) {
-  return value ? format_took(*value) : "";
 }
 
 std::string offset_text(const std::optional<Duration>& value) {
@@ -51,74 +34,15 @@ std::string status_text(const ReportTask& task) {
   return text;
 }
 
-// A table, aligned in columns for a terminal or as a markdown table.
-class Table {
- public:
-  explicit Table(std::vector<std::string> headers, std::string right_aligned = {})
-      : headers_(std::move(headers)), right_(std::move(right_aligned)) {}
-
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  bool empty() const { return rows_.empty(); }
-
-  std::string text(std::string_view indent) const {
-    std::vector<std::size_t> widths(headers_.size());
-    for (std::size_t c = 0; c < headers_.size(); ++c) widths[c] = headers_[c].size();
-    for (const auto& row : rows_) {
-      for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-    }
-    std::string out;
-    const auto emit = [&](const std::vector<std::string>& row) {
-      std::string line(indent);
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        const bool right = c < right_.size() && right_[c] == 'r';
-        line += right ? fmt::format("{:>{}}", row[c], widths[c])
-                      : fmt::format("{:<{}}", row[c], widths[c]);
-        if (c + 1 < row.size()) line += "  ";
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out += line + "\n";
-    };
-    emit(headers_);
-    for (const auto& row : rows_) emit(row);
-    return out;
-  }
-
-  std::string markdown() const {
-    const auto cell = [](const std::string& text) {
-      std::string escaped;
-      for (const char c : text) {
-        if (c == '|') escaped += '\\';
-        escaped += c;
-      }
-      return escaped;
-    };
-    std::string out = "|";
-    for (const auto& header : headers_) out += " " + cell(header) + " |";
-    out += "\n|";
-    for (std::size_t c = 0; c < headers_.size(); ++c) {
-      out += (c < right_.size() && right_[c] == 'r') ? " ---: |" : " --- |";
-    }
-    out += "\n";
-    for (const auto& row : rows_) {
-      out += "|";
-      for (const auto& value : row) out += " " + cell(value) + " |";
-      out += "\n";
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::string> headers_;
-  std::string right_;  // 'r' for each right-aligned column
-  std::vector<std::vector<std::string>> rows_;
-};
+enum class Dressing { text, markdown, html };
 
 class ReportWriter {
  public:
-  ReportWriter(const RunReport& report, bool markdown) : report_(report), markdown_(markdown) {}
+  ReportWriter(const RunReport& report, Dressing dressing) : report_(report), dressing_(dressing) {}
 
   std::string render() {
-    summary();
+    // The HTML page shows the summary as cards of its own (report_html.cpp).
+    if (dressing_ != Dressing::html) summary();
     phases();
     tasks();
     critical_paths();
@@ -145,22 +69,90 @@ class ReportWriter {
     return text;
   }
 
+  // The same sections in three dressings: every dressing-dependent piece of output is here.
   void heading(std::string_view title) {
-    out_ += markdown_ ? fmt::format("\n## {}\n\n", title) : fmt::format("\n{}\n", title);
+    switch (dressing_) {
+      case Dressing::text:
+        out_ += fmt::format("\n{}\n", title);
+        break;
+      case Dressing::markdown:
+        out_ += fmt::format("\n## {}\n\n", title);
+        break;
+      case Dressing::html:
+        out_ += fmt::format("<h2>{}</h2>\n", html_escape(title));
+        break;
+    }
   }
   void field(std::string_view name, const std::string& value) {
-    out_ += markdown_ ? fmt::format("- **{}**: {}\n", name, value)
-                      : fmt::format("{:<{}}{}\n", name, std::max<std::size_t>(10, name.size() + 2),
-                                    value);
+    switch (dressing_) {
+      case Dressing::text:
+        out_ += fmt::format("{:<{}}{}\n", name, std::max<std::size_t>(10, name.size() + 2), value);
+        break;
+      case Dressing::markdown:
+        out_ += fmt::format("- **{}**: {}\n", name, value);
+        break;
+      case Dressing::html:
+        out_ += fmt::format("<p><b>{}</b>: {}</p>\n", html_escape(name), html_escape(value));
+        break;
+    }
   }
-  void put(const Table& table) { out_ += markdown_ ? table.markdown() : table.text("  "); }
-  void note(const std::string& text) { out_ += markdown_ ? text + "\n\n" : "  " + text + "\n"; }
+  void put(const Table& table) {
+    switch (dressing_) {
+      case Dressing::text:
+        out_ += table.text("  ");
+        break;
+      case Dressing::markdown:
+        out_ += table.markdown();
+        break;
+      case Dressing::html:
+        out_ += table.html();
+        break;
+    }
+  }
+  // A line of its own under a heading (an overrun, a note).
+  void item(const std::string& text) {
+    switch (dressing_) {
+      case Dressing::text:
+        out_ += "  " + text + "\n";
+        break;
+      case Dressing::markdown:
+        out_ += "- " + text + "\n";
+        break;
+      case Dressing::html:
+        out_ += "<p>" + html_escape(text) + "</p>\n";
+        break;
+    }
+  }
+  // Lines shown as they are (a log's tail).
+  void verbatim(const std::vector<std::string>& lines) {
+    switch (dressing_) {
+      case Dressing::text:
+        for (const std::string& line : lines) {
+          out_ += fmt::format("    | {}\n", cut(printable(line), report_text_width - 6));
+        }
+        break;
+      case Dressing::markdown:
+        out_ += "\n  ```\n";
+        for (const std::string& line : lines) out_ += "  " + printable(line) + "\n";
+        out_ += "  ```\n";
+        break;
+      case Dressing::html:
+        out_ += "<pre>";
+        for (const std::string& line : lines) out_ += html_escape(printable(line)) + "\n";
+        out_ += "</pre>\n";
+        break;
+    }
+  }
+  void gap() {
+    if (dressing_ != Dressing::html) out_ += "\n";
+  }
 
   void summary() {
     const std::string title = report_.runbook_title.empty()
                                   ? printable(report_.runbook_id)
                                   : printable(report_.runbook_id + " — " + report_.runbook_title);
-    out_ += markdown_ ? fmt::format("# Report: {}\n\n", title) : fmt::format("Report: {}\n", title);
+    out_ += dressing_ == Dressing::markdown ? fmt::format("# Report: {}\n\n", title)
+                                            : fmt::format("Report: {}\n", title);
     for (const std::string& warning : report_.warnings) {
       field("Warning", printable(warning));
     }
@@ -171,7 +163,7 @@ class ReportWriter {
     field("Started", clock_and_utc(report_.started));
     if (report_.finished) field("Ended", clock_and_utc(*report_.finished));
     std::string elapsed = fmt::format("{} against a plan of {}", format_took(report_.elapsed),
-                                      format_took(report_.planned_total));
+                                      format_duration(report_.planned_total));
     if (report_.planned_total > Duration::zero()) {
       const Duration over = report_.elapsed - report_.planned_total;
       elapsed += fmt::format(" ({})", signed_duration(over));
@@ -207,7 +199,7 @@ class ReportWriter {
       if (phase.actual_start && phase.actual_finish)
         actual = *phase.actual_finish - *phase.actual_start;
       table.add({phase.name.empty() ? "(no phase)" : printable(phase.name),
-                 std::to_string(phase.tasks), format_took(planned), optional_took(actual),
+                 std::to_string(phase.tasks), format_duration(planned), optional_took(actual),
                  actual ? signed_duration(*actual - planned) : ""});
     }
     put(table);
@@ -221,12 +213,13 @@ class ReportWriter {
     for (const TaskIndex index : report_.order) {
       const ReportTask& task = report_.tasks[index];
       table.add({printable(task.id) + (task.actual_critical ? " *" : ""), printable(task.phase),
-                 task.kind, optional_took(task.estimate), offset_text(task.actual_start),
+                 task.kind, optional_estimate(task.estimate), offset_text(task.actual_start),
                  optional_took(task.duration), variance_text(task), status_text(task),
                  printable(task.by)});
     }
     put(table);
-    note("* on the actual critical path; start is from the run's start");
+    if (dressing_ == Dressing::markdown) out_ += "\n";
+    item("* on the actual critical path; start is from the run's start");
   }
 
   void critical_paths() {
@@ -251,16 +244,9 @@ class ReportWriter {
     heading("Largest overruns");
     for (const ReportOverrun& overrun : report_.overruns) {
       const ReportTask& task = report_.tasks[overrun.task];
-      out_ += fmt::format("{}{} {}: estimate {}, took {}\n", markdown_ ? "- **" : "  ",
-                          printable(task.id) + (markdown_ ? "**" : ""), variance_text(task),
-                          optional_took(task.estimate), optional_took(task.duration));
-      if (overrun.log_tail.empty()) continue;
-      if (markdown_) out_ += "\n  ```\n";
-      for (const std::string& line : overrun.log_tail) {
-        out_ += markdown_ ? fmt::format("  {}\n", printable(line))
-                          : fmt::format("    | {}\n", cut(printable(line), text_width - 6));
-      }
-      if (markdown_) out_ += "  ```\n";
+      item(fmt::format("{} {}: estimate {}, took {}", printable(task.id), variance_text(task),
+                       optional_estimate(task.estimate), optional_took(task.duration)));
+      if (!overrun.log_tail.empty()) verbatim(overrun.log_tail);
     }
   }
 
@@ -277,8 +263,7 @@ class ReportWriter {
       put(table);
     }
     if (!report_.decisions.empty()) {
-      if (!report_.checks.empty() && !markdown_) out_ += "\n";
-      if (!report_.checks.empty() && markdown_) out_ += "\n";
+      if (!report_.checks.empty()) gap();
       Table table({"gate", "decision", "by", "from", "time", "note"});
       for (const ReportDecision& decision : report_.decisions) {
         std::string by = printable(decision.person.by);
@@ -293,7 +278,7 @@ class ReportWriter {
     }
     if (report_.point_of_no_return) {
       const ReportTask& task = report_.tasks[*report_.point_of_no_return];
-      out_ += markdown_ ? "\n" : "";
+      if (dressing_ == Dressing::markdown) out_ += "\n";
       field("Point of no return",
             fmt::format("{}, started {}", printable(task.id), clock(*task.started)));
     }
@@ -312,18 +297,22 @@ class ReportWriter {
   }
 
   const RunReport& report_;
-  bool markdown_;
+  Dressing dressing_;
   std::string out_;
 };
 
 }  // namespace
 
 std::string render_report_text(const RunReport& report) {
-  return ReportWriter(report, false).render();
+  return ReportWriter(report, Dressing::text).render();
 }
 
 std::string render_report_markdown(const RunReport& report) {
-  return ReportWriter(report, true).render();
+  return ReportWriter(report, Dressing::markdown).render();
+}
+
+std::string render_report_tables_html(const RunReport& report) {
+  return ReportWriter(report, Dressing::html).render();
 }
 
 }  // namespace cutover

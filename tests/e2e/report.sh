@@ -54,7 +54,7 @@ expect_in report.txt "Differs   not on the planned path: freeze"
 expect_in report.txt "Largest overruns"
 expect_in report.txt "out frozen for good"
 expect_in report.txt "Point of no return"
-grep -qE "^  freeze \* +prepare +run +1\.0s +\+[0-9:]+ +1\.[5-9]s +\+0\.[5-9]s \(\+[5-9][0-9]%\) +succeeded" report.txt ||
+grep -qE "^  freeze \* +prepare +run +1s +\+[0-9:]+ +1\.[5-9]s +\+0\.[5-9]s \(\+[5-9][0-9]%\) +succeeded" report.txt ||
   fail "no freeze row with its overrun: $(cat report.txt)"
 grep -qE "^  go-no-go +ping +1 +passed" report.txt || fail "no passed check: $(cat report.txt)"
 grep -qE "^  go-no-go +approved +auto" report.txt || fail "no approval: $(cat report.txt)"
@@ -97,6 +97,33 @@ assert [p["name"] for p in r["phases"]] == ["prepare", "switch"], r["phases"]
 assert r["window_s"] == 14400 and r["counts"]["succeeded"] == 4, r
 PY
 
+# html: one self-contained page; every task in the chart, nothing fetched
+run_cutover 0 report "$run" --format html -o report.html
+/usr/bin/python3 - report.html <<'PY'
+import html.parser, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+assert text.startswith("<!DOCTYPE html>"), text[:40]
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tasks, self.external, self.scripts = set(), [], 0
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "data-task" in attrs:
+            self.tasks.add(attrs["data-task"])
+        for name in ("src", "href"):
+            if name in attrs:
+                self.external.append((tag, attrs[name]))
+        if tag in ("script", "link", "img", "iframe"):
+            self.scripts += 1
+page = Page()
+page.feed(text)
+assert page.tasks == {"freeze", "export", "go-no-go", "switch-dns"}, page.tasks
+assert not page.external and page.scripts == 0, (page.external, page.scripts)
+for part in ("<svg", "Timeline", "prepare", "Largest overruns", "frozen for good", "★ freeze"):
+    assert part in text, part
+PY
+
 # -o: written whole; an unwritable one is exit 5 and leaves nothing
 run_cutover 0 report "$run" --format json -o report.json
 [[ ! -s out.txt ]] || fail "-o also wrote to stdout"
@@ -119,6 +146,51 @@ run_cutover 0 report "$run"
 expect_in err.txt "hash chain is broken at line"
 expect_in out.txt "Warning   the journal's hash chain is broken at line"
 cp pristine.jsonl "$run/journal.jsonl"
+
+# several runs: rehearsals compared task by task; an edited runbook matched by id
+sed -i 's/sleep 1.5; //' billing.yaml
+cat >>billing.yaml <<'YAML'
+  - id: smoke-test
+    phase: switch
+    depends_on: [switch-dns]
+    estimate: 2s
+    run: "echo smoke"
+YAML
+sleep 1  # run directories are named by the second they start
+run_cutover 0 run billing.yaml --auto --label rehearsal-2
+run2=$(ls -d .cutover/runs/billing-move/*rehearsal-2)
+run_cutover 0 report "$run2" "$run"
+expect_in out.txt "Rehearsals compared: billing-move"
+grep -qE "^  task +rehearsal-1 +rehearsal-2 +trend +spread +estimate +suggested" out.txt ||
+  fail "no comparison header, runs oldest first: $(cat out.txt)"
+grep -qE "^  freeze +1\.[5-9]s +0\.[0-9]s +faster .* 1s +2s !" out.txt ||
+  fail "no freeze row faster with a suggestion: $(cat out.txt)"
+grep -qE "^  smoke-test +- +0\.[0-9]s" out.txt || fail "smoke-test not marked missing: $(cat out.txt)"
+expect_in out.txt "task 'smoke-test' is not in run billing-move/"
+expect_in out.txt "rehearsal-1: freeze -> go-no-go -> switch-dns"
+run_cutover 0 report "$run" "$run2" --format json
+/usr/bin/python3 - out.txt <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["format"] == "cutover-comparison" and [r["label"] for r in c["runs"]] == ["rehearsal-1", "rehearsal-2"], c["runs"]
+smoke = next(t for t in c["tasks"] if t["id"] == "smoke-test")
+assert smoke["durations_s"][0] == "missing" and smoke["durations_s"][1] >= 0, smoke
+PY
+run_cutover 0 report "$run" "$run2" --format csv
+head -1 out.txt | grep -q "^task,phase,estimate_s,run1_s,run2_s,fastest_s,slowest_s,suggested_s,trend" ||
+  fail "comparison csv header: $(head -1 out.txt)"
+run_cutover 0 report "$run" "$run2" --format markdown
+expect_in out.txt "# Rehearsals compared: billing-move"
+run_cutover 0 report "$run" "$run2" --format html
+expect_in out.txt "<!DOCTYPE html>"
+expect_in out.txt "Rehearsals compared: billing-move"
+expect_in out.txt "not in this run"
+# runs of another runbook are refused
+sed 's/^id: billing-move/id: other-move/' billing.yaml >other.yaml
+run_cutover 0 run other.yaml --auto
+other=$(ls -d .cutover/runs/other-move/*)
+run_cutover 2 report "$run" "$other"
+expect_in err.txt "only runs of one runbook can be compared"
 
 # a run cut off by a crash: what was running is in doubt
 crashed=.cutover/runs/billing-move/crashed
