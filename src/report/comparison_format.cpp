@@ -65,7 +65,11 @@ class ComparisonWriter {
     heading("Runs");
     Table table({"run", "label", "status", "started", "elapsed"}, "----r");
     for (const ComparedRun& run : comparison_.runs) {
-      table.add({printable(run.run_id), printable(run.label), run.status,
+      // The heading names the runbook: its id need not start every run's.
+      std::string_view id = run.run_id;
+      if (id.starts_with(comparison_.runbook_id + "/"))
+        id.remove_prefix(comparison_.runbook_id.size() + 1);
+      table.add({printable(id), printable(run.label), run.status,
                  status_clock(run.started, 0) + " UTC", format_took(run.elapsed)});
     }
     put(table);
@@ -94,7 +98,7 @@ class ComparisonWriter {
     const std::string legend =
         "durations of succeeded tasks; - not in that run; spread: slowest - fastest; suggested: "
         "P80, rounded; ! differs from the estimate";
-    out_ += markdown_ ? "\n" + legend + "\n" : "  " + legend + "\n";
+    out_ += markdown_ ? "\n" + legend + "\n" : "  " + wrap(legend, 2, 2, report_text_width) + "\n";
   }
 
   void phases() {
@@ -120,8 +124,9 @@ class ComparisonWriter {
     for (const ComparedRun& run : comparison_.runs) {
       std::string path;
       for (const std::string& id : run.critical_path) path += (path.empty() ? "" : " -> ") + id;
-      out_ += fmt::format("{}{}: {}\n", markdown_ ? "- " : "  ", printable(run_name(run)),
-                          path.empty() ? "(none)" : printable(path));
+      const std::string line = fmt::format("{}: {}", printable(run_name(run)),
+                                           path.empty() ? "(none)" : printable(path));
+      out_ += markdown_ ? "- " + line + "\n" : "  " + wrap(line, 2, 4, report_text_width) + "\n";
     }
   }
 
@@ -228,13 +233,13 @@ std::string render_comparison_html(const RunComparison& comparison) {
   // One row per task, a bar per run, scaled to the longest duration of all.
   std::string html = "<h2>Tasks</h2>\n<table class=\"compare\"><thead><tr><th>task</th>";
   for (const ComparedRun& run : comparison.runs) {
-    html += "<th>" + html_escape(run_name(run)) + "</th>";
+    html += "<th>" + markup_escape(run_name(run)) + "</th>";
   }
   html +=
       "<th>trend</th><th class=\"r\">estimate</th><th class=\"r\">suggested</th></tr></thead>"
       "<tbody>\n";
   for (const ComparedTask& task : comparison.tasks) {
-    html += "<tr><td>" + html_escape(task.id) + "</td>";
+    html += "<tr><td>" + markup_escape(task.id) + "</td>";
     for (std::size_t r = 0; r < comparison.runs.size(); ++r) {
       if (!task.present[r]) {
         html += "<td class=\"dim\">not in this run</td>";
@@ -256,7 +261,8 @@ std::string render_comparison_html(const RunComparison& comparison) {
   html += "</tbody></table>\n";
   if (!comparison.missing.empty()) {
     html += "<h2>Tasks missing from runs (edited runbook)</h2>\n";
-    for (const std::string& line : comparison.missing) html += "<p>" + html_escape(line) + "</p>\n";
+    for (const std::string& line : comparison.missing)
+      html += "<p>" + markup_escape(line) + "</p>\n";
   }
   page.raw(html);
   return page.finish();

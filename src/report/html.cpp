@@ -1,5 +1,7 @@
 #include "report/html.hpp"
 
+#include "base/markup.hpp"
+
 #include <fmt/format.h>
 
 namespace cutover {
@@ -49,62 +51,35 @@ g.task:hover text{text-decoration:underline}
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-HtmlPage::HtmlPage(std::string_view title) : title_(html_escape(title)) {}
+HtmlPage::HtmlPage(std::string_view title) : title_(markup_escape(title)) {}
 
 void HtmlPage::heading(std::string_view subtitle) {
-  body_ += fmt::format("<h1>{}</h1>\n<p class=\"sub\">{}</p>\n", title_, html_escape(subtitle));
+  body_ += fmt::format("<h1>{}</h1>\n<p class=\"sub\">{}</p>\n", title_, markup_escape(subtitle));
 }
 
 void HtmlPage::cards(const std::vector<std::pair<std::string, std::string>>& cards) {
   body_ += "<div class=\"cards\">";
   for (const auto& [caption, value] : cards) {
-    body_ += fmt::format("<div class=\"card\"><span>{}</span><b>{}</b></div>", html_escape(caption),
-                         html_escape(value));
+    body_ += fmt::format("<div class=\"card\"><span>{}</span><b>{}</b></div>",
+                         markup_escape(caption), markup_escape(value));
   }
   body_ += "</div>\n";
 }
 
 void HtmlPage::paragraph(std::string_view text) {
-  body_ += fmt::format("<p>{}</p>\n", html_escape(text));
+  body_ += fmt::format("<p>{}</p>\n", markup_escape(text));
 }
 
 void HtmlPage::warning(std::string_view text) {
-  body_ += fmt::format("<p class=\"warn\">⚠ {}</p>\n", html_escape(text));
+  body_ += fmt::format("<p class=\"warn\">⚠ {}</p>\n", markup_escape(text));
 }
 
 std::string HtmlPage::finish() {
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta "
       "name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n"
-      "<style>{}</style></head>\n<body>\n{}<p class=\"dim\">Made by cutover report from the run's "
-      "journal.</p>\n</body></html>\n",
+      "<style>{}</style></head>\n<body>\n{}<p class=\"dim\">Made by cutover report from the "
+      "journals.</p>\n</body></html>\n",
       title_, style, body_);
 }
 

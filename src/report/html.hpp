@@ -7,10 +7,9 @@
 #include <utility>
 #include <vector>
 
-namespace cutover {
+#include "base/markup.hpp"
 
-// &, <, >, " and ' as entities: safe in text and in quoted attributes.
-std::string html_escape(std::string_view text);
+namespace cutover {
 
 class HtmlPage {
  public:

@@ -16,7 +16,7 @@ namespace cutover {
 namespace {
 
 constexpr int label_width = 260;  // px, the task names left of the bars
-constexpr int chart_width = 900;  // px, the time axis
+constexpr int chart_width = 840;  // px, the time axis
 constexpr int row_height = 22;
 constexpr int axis_height = 24;
 
@@ -96,7 +96,7 @@ class GanttWriter {
       out += fmt::format(
           "<line class=\"ponr\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"0\" y2=\"{1}\"><title>Point of "
           "no return: {2}</title></line>\n",
-          x(*task.actual_start), height, html_escape(task.id));
+          x(*task.actual_start), height, markup_escape(task.id));
     }
     return out;
   }
@@ -122,12 +122,12 @@ class GanttWriter {
     std::string out = fmt::format(
         "<details{}><summary>{} <span class=\"dim\">{} tasks · planned {} · actual {}</span>"
         "</summary>\n<svg class=\"gantt\" width=\"{}\" height=\"{}\" role=\"img\">\n",
-        open ? " open" : "", phase.name.empty() ? "(no phase)" : html_escape(phase.name),
+        open ? " open" : "", phase.name.empty() ? "(no phase)" : markup_escape(phase.name),
         phase.tasks, format_duration(phase.planned_finish - phase.planned_start),
         phase.actual_start && phase.actual_finish
             ? format_took(*phase.actual_finish - *phase.actual_start)
             : "not ended",
-        label_width + chart_width + 10, height);
+        label_width + chart_width + 60, height);
     out += axis(height);
     int y = axis_height;
     for (const ReportTask* task : rows) {
@@ -140,11 +140,11 @@ class GanttWriter {
 
   std::string task_row(const ReportTask& task, int y) const {
     const BarLook look = look_of(task);
-    std::string out = fmt::format("<g class=\"task\" data-task=\"{}\">", html_escape(task.id));
+    std::string out = fmt::format("<g class=\"task\" data-task=\"{}\">", markup_escape(task.id));
     out += fmt::format("<title>{}</title>", tooltip(task, look));
     out += fmt::format("<text class=\"label{}\" x=\"4\" y=\"{}\">{}{}{}</text>",
                        task.actual_critical ? " crit" : "", y + 15, look.mark,
-                       task.actual_critical ? "★ " : "", html_escape(cut(task.id, 30)));
+                       task.actual_critical ? "★ " : "", markup_escape(cut(task.id, 30)));
     const double planned_x = x(task.planned_start);
     const double planned_w = std::max(1.0, x(task.planned_finish) - planned_x);
     out +=
@@ -177,7 +177,7 @@ class GanttWriter {
     if (task.attempts > 1) text += fmt::format("\nattempts: {}", task.attempts);
     if (!task.by.empty()) text += "\nby: " + task.by;
     if (!task.reason.empty()) text += "\n" + task.reason;
-    return html_escape(text);
+    return markup_escape(text);
   }
 
   const RunReport& report_;

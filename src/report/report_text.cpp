@@ -79,20 +79,22 @@ class ReportWriter {
         out_ += fmt::format("\n## {}\n\n", title);
         break;
       case Dressing::html:
-        out_ += fmt::format("<h2>{}</h2>\n", html_escape(title));
+        out_ += fmt::format("<h2>{}</h2>\n", markup_escape(title));
         break;
     }
   }
   void field(std::string_view name, const std::string& value) {
     switch (dressing_) {
-      case Dressing::text:
-        out_ += fmt::format("{:<{}}{}\n", name, std::max<std::size_t>(10, name.size() + 2), value);
-        break;
+      case Dressing::text: {
+        const std::size_t label = std::max<std::size_t>(10, name.size() + 2);
+        out_ +=
+            fmt::format("{:<{}}{}\n", name, label, wrap(value, label, label, report_text_width));
+      } break;
       case Dressing::markdown:
         out_ += fmt::format("- **{}**: {}\n", name, value);
         break;
       case Dressing::html:
-        out_ += fmt::format("<p><b>{}</b>: {}</p>\n", html_escape(name), html_escape(value));
+        out_ += fmt::format("<p><b>{}</b>: {}</p>\n", markup_escape(name), markup_escape(value));
         break;
     }
   }
@@ -119,7 +121,7 @@ class ReportWriter {
         out_ += "- " + text + "\n";
         break;
       case Dressing::html:
-        out_ += "<p>" + html_escape(text) + "</p>\n";
+        out_ += "<p>" + markup_escape(text) + "</p>\n";
         break;
     }
   }
@@ -138,7 +140,7 @@ class ReportWriter {
         break;
       case Dressing::html:
         out_ += "<pre>";
-        for (const std::string& line : lines) out_ += html_escape(printable(line)) + "\n";
+        for (const std::string& line : lines) out_ += markup_escape(printable(line)) + "\n";
         out_ += "</pre>\n";
         break;
     }

@@ -41,6 +41,8 @@ Trend trend_of(const std::vector<std::optional<Duration>>& durations) {
     if (duration) measured.push_back(*duration);
   }
   if (measured.size() < 2) return Trend::none;
+  const Duration difference = measured.back() - measured[measured.size() - 2];
+  if (difference < steady_below && difference > -steady_below) return Trend::steady;
   const double before = static_cast<double>(measured[measured.size() - 2].count());
   const double last = static_cast<double>(measured.back().count());
   if (last > before * (1 + steady_share)) return Trend::slower;

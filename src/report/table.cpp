@@ -42,6 +42,30 @@ std::string cut(std::string text, std::size_t width) {
   return text + "...";
 }
 
+std::string wrap(std::string_view text, std::size_t first, std::size_t indent, std::size_t width) {
+  std::string out;
+  std::size_t used = first;
+  bool line_empty = true;
+  while (!text.empty()) {
+    const std::size_t space = text.find(' ');
+    const std::string_view word = text.substr(0, space);
+    text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+    if (!line_empty && used + 1 + word.size() > width) {
+      out += "\n" + std::string(indent, ' ');
+      used = indent;
+      line_empty = true;
+    }
+    if (!line_empty) {
+      out += ' ';
+      ++used;
+    }
+    out += word;
+    used += word.size();
+    line_empty = false;
+  }
+  return out;
+}
+
 std::string Table::text(std::string_view indent) const {
   std::vector<std::size_t> widths(headers_.size());
   for (std::size_t c = 0; c < headers_.size(); ++c) widths[c] = headers_[c].size();
@@ -85,7 +109,7 @@ std::string Table::html() const {
     std::string out = "<tr>";
     for (std::size_t c = 0; c < row.size(); ++c) {
       out += fmt::format("<{0}{1}>{2}</{0}>", tag, right_aligned(c) ? " class=\"r\"" : "",
-                         html_escape(row[c]));
+                         markup_escape(row[c]));
     }
     return out + "</tr>\n";
   };

@@ -22,6 +22,9 @@ std::string optional_took(const std::optional<Duration>& value);
 std::string optional_estimate(const std::optional<Duration>& value);
 // At most `width` bytes, cut where no UTF-8 character is split, "..." saying so.
 std::string cut(std::string text, std::size_t width);
+// Broken at spaces into lines of at most `width` bytes, the first `first` bytes shorter; the
+// lines after the first start with `indent` spaces. A word longer than a line stays whole.
+std::string wrap(std::string_view text, std::size_t first, std::size_t indent, std::size_t width);
 
 class Table {
  public:

@@ -1,6 +1,8 @@
 #include "cutover/run/virtual_runner.hpp"
 
 #include <csignal>
+#include <utility>
+#include <variant>
 
 namespace cutover {
 
@@ -52,11 +54,15 @@ void VirtualRunner::terminate_all() {
     it = drop ? queue_.erase(it) : std::next(it);
   }
   for (const auto& [id, started] : running_) {
-    ProcessEnded ended{id};
+    // Built in place: a ProcessEnded copied into the variant draws a false
+    // -Wmaybe-uninitialized from g++ 12 at -O1.
+    Pending pending{Occurrence{std::in_place_type<ProcessEnded>}, id};
+    auto& ended = std::get<ProcessEnded>(pending.occurrence);
+    ended.id = id;
     ended.signal = SIGTERM;
     ended.terminated = true;
     ended.duration = std::chrono::duration_cast<Duration>(now_ - started);
-    schedule(now_, {ended, id});
+    schedule(now_, std::move(pending));
   }
 }
 

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "base/markup.hpp"
+
 namespace cutover {
 
 namespace {
@@ -310,36 +312,7 @@ std::string render_json(const std::vector<FileDiagnostics>& files) {
 namespace {
 
 std::string xml_escape(std::string_view raw) {
-  const std::string text = printable(raw, true);  // XML must be valid UTF-8, no control bytes
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 has no way to write other control characters at all.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
+  return markup_escape(printable(raw, true));  // XML must be valid UTF-8, no control bytes
 }
 
 std::string one_line(const std::string& file, const Diagnostic& item) {

@@ -168,6 +168,7 @@ grep -qE "^  freeze +1\.[5-9]s +0\.[0-9]s +faster .* 1s +2s !" out.txt ||
 grep -qE "^  smoke-test +- +0\.[0-9]s" out.txt || fail "smoke-test not marked missing: $(cat out.txt)"
 expect_in out.txt "task 'smoke-test' is not in run billing-move/"
 expect_in out.txt "rehearsal-1: freeze -> go-no-go -> switch-dns"
+awk 'length > 100 { exit 1 }' out.txt || fail "a line of the comparison is wider than 100 columns"
 run_cutover 0 report "$run" "$run2" --format json
 /usr/bin/python3 - out.txt <<'PY'
 import json, sys
@@ -212,3 +213,13 @@ rm "$crashed/runbook.yaml"
 run_cutover 5 report "$crashed"
 expect_in err.txt "runbook.yaml"
 run_cutover 2 report "$run" --format pdf
+# an empty journal, and one from a newer cutover
+mkdir -p odd/empty odd/newer
+cp "$run/runbook.yaml" odd/empty/ && : >odd/empty/journal.jsonl
+run_cutover 5 report odd/empty
+expect_in err.txt "odd/empty/journal.jsonl:1: the journal has no header"
+cp "$run/runbook.yaml" "$run/journal.jsonl" odd/newer/
+sed -i '1s/"version":1/"version":2/' odd/newer/journal.jsonl
+run_cutover 5 report odd/newer -o newer.txt
+expect_in err.txt "journal format version 2 is not the 1 this cutover reads"
+[[ ! -e newer.txt ]] || fail "a refused report left a file at -o"

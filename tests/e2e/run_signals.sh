@@ -31,9 +31,10 @@ poll() {
   shift
   local deadline=$((SECONDS + 20))
   until "$@"; do
-    # cutover gone: one last look, since it may have got there just before exiting.
-    if [[ -n $PID ]] && ! alive "$PID" && "$@"; then break; fi
     if ((SECONDS >= deadline)) || { [[ -n $PID ]] && ! alive "$PID"; }; then
+      # cutover gone (or time up): one last look, since it may have got there just before
+      # exiting, between the look above and this one.
+      "$@" && break
       echo "--- stdout" >&2; cat out.txt >&2 2>/dev/null || true
       echo "--- stderr" >&2; cat err.txt >&2 2>/dev/null || true
       fail "cutover exited or 20 s passed before: $what"

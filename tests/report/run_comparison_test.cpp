@@ -66,9 +66,8 @@ TEST_CASE("compare_runs: durations side by side - oldest run first - with spread
 }
 
 TEST_CASE("compare_runs: a failed task is not a measurement") {
-  const RunComparison comparison =
-      compare_runs({run("r1", 0, {{"load", 50}}), run("r2", 1, {{"load", 0}}),
-                    run("r3", 2, {{"load", 70}})});
+  const RunComparison comparison = compare_runs(
+      {run("r1", 0, {{"load", 50}}), run("r2", 1, {{"load", 0}}), run("r3", 2, {{"load", 70}})});
   const ComparedTask& load = task(comparison, "load");
   CHECK_FALSE(load.durations[1]);
   CHECK(load.present[1]);
@@ -77,14 +76,13 @@ TEST_CASE("compare_runs: a failed task is not a measurement") {
 }
 
 TEST_CASE("compare_runs: an edited runbook - tasks matched by id - the missing ones named") {
-  const RunComparison comparison = compare_runs(
-      {run("r1", 0, {{"load", 50}, {"old-step", 5}}), run("r2", 1, {{"load", 40}, {"new-step", 9}})});
+  const RunComparison comparison = compare_runs({run("r1", 0, {{"load", 50}, {"old-step", 5}}),
+                                                 run("r2", 1, {{"load", 40}, {"new-step", 9}})});
   CHECK(comparison.tasks.size() == 3);
   CHECK_FALSE(task(comparison, "new-step").present[0]);
   CHECK(task(comparison, "new-step").present[1]);
-  CHECK(comparison.missing ==
-        std::vector<std::string>{"task 'new-step' is not in run erp/r1",
-                                 "task 'old-step' is not in run erp/r2"});
+  CHECK(comparison.missing == std::vector<std::string>{"task 'new-step' is not in run erp/r1",
+                                                       "task 'old-step' is not in run erp/r2"});
   // The newest run's order first.
   CHECK(comparison.tasks[0].id == "load");
   CHECK(comparison.tasks[1].id == "new-step");
@@ -113,4 +111,12 @@ TEST_CASE("comparison formats: a column per run in text - csv and json") {
   CHECK(json["tasks"][0]["durations_s"] == nlohmann::ordered_json::array({100.0, 80.0}));
   CHECK(render_comparison_markdown(comparison).find("| load | 1m40s | 1m20s | faster |") !=
         std::string::npos);
+}
+
+TEST_CASE("compare_runs: under a second apart is steady - however large the share") {
+  RunReport first = run("r1", 0, {{"ping", 1}});
+  RunReport second = run("r2", 1, {{"ping", 1}});
+  first.tasks[0].duration = std::chrono::milliseconds(300);
+  second.tasks[0].duration = std::chrono::milliseconds(900);
+  CHECK(task(compare_runs({first, second}), "ping").trend == Trend::steady);
 }

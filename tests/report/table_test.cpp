@@ -39,3 +39,10 @@ TEST_CASE("signed_duration and optional_took: the texts of variances") {
   CHECK(optional_took(std::nullopt).empty());
   CHECK(optional_took(std::chrono::minutes(5)) == "5m");
 }
+
+TEST_CASE("wrap: lines broken at spaces - continuation indented - long words whole") {
+  CHECK(wrap("a -> b -> c", 0, 2, 20) == "a -> b -> c");
+  CHECK(wrap("alpha -> beta -> gamma", 4, 2, 16) == "alpha ->\n  beta -> gamma");
+  CHECK(wrap("supercalifragilistic x", 0, 2, 10) == "supercalifragilistic\n  x");
+  CHECK(wrap("", 0, 2, 10).empty());
+}

@@ -51,8 +51,9 @@ struct RunComparison {
   std::vector<std::string> missing;
 };
 
-// Within this share of the one before, a task's duration is steady.
+// Within this share of the one before, or this close to it, a task's duration is steady.
 inline constexpr double steady_share = 0.10;
+inline constexpr Duration steady_below = std::chrono::seconds(1);
 
 std::string_view to_string(Trend trend);
 
