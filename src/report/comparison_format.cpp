@@ -7,13 +7,14 @@
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 #include "report/html.hpp"
+#include "report/json_values.hpp"
 #include "report/table.hpp"
 
 namespace cutover {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using namespace json_values;
 
 // A run's column heading: its label, else its start.
 std::string run_name(const ComparedRun& run) {
@@ -23,11 +24,6 @@ std::string run_name(const ComparedRun& run) {
 std::string duration_cell(const ComparedTask& task, std::size_t run) {
   if (!task.present[run]) return "-";
   return optional_took(task.durations[run]);
-}
-
-json optional_seconds(const std::optional<Duration>& value) {
-  if (!value) return nullptr;
-  return static_cast<double>(value->count()) / 1000.0;
 }
 
 class ComparisonWriter {
@@ -186,7 +182,7 @@ json comparison_json(const RunComparison& comparison) {
                     {"label", run.label.empty() ? json(nullptr) : json(run.label)},
                     {"status", run.status},
                     {"started", format_utc_ms(run.started)},
-                    {"elapsed_s", optional_seconds(run.elapsed)},
+                    {"elapsed_s", seconds(run.elapsed)},
                     {"critical_path", run.critical_path}});
   }
   out["runs"] = std::move(runs);

@@ -4,12 +4,13 @@
 
 #include "base/csv.hpp"
 #include "cutover/report/report_format.hpp"
+#include "report/json_values.hpp"
 
 namespace cutover {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using namespace json_values;
 
 std::string csv_duration(const std::optional<Duration>& value) {
   return value ? csv_seconds(value->count()) : "";
@@ -17,21 +18,6 @@ std::string csv_duration(const std::optional<Duration>& value) {
 
 std::string csv_time(const std::optional<UtcTime>& value) {
   return value ? format_utc_ms(*value) : "";
-}
-
-json seconds(const std::optional<Duration>& value) {
-  if (!value) return nullptr;
-  return static_cast<double>(value->count()) / 1000.0;
-}
-
-json time(const std::optional<UtcTime>& value) {
-  if (!value) return nullptr;
-  return format_utc_ms(*value);
-}
-
-json text_or_null(const std::string& text) {
-  if (text.empty()) return nullptr;
-  return text;
 }
 
 json task_ids(const RunReport& report, const std::vector<TaskIndex>& tasks) {
@@ -46,15 +32,15 @@ json task_json(const ReportTask& task) {
           {"phase", task.phase},
           {"owner", task.owner},
           {"kind", task.kind},
-          {"estimate_s", seconds(task.estimate)},
+          {"estimate_s", optional_seconds(task.estimate)},
           {"planned_start_s", seconds(task.planned_start)},
           {"planned_finish_s", seconds(task.planned_finish)},
-          {"actual_start_s", seconds(task.actual_start)},
-          {"actual_finish_s", seconds(task.actual_finish)},
-          {"started", time(task.started)},
-          {"finished", time(task.finished)},
-          {"duration_s", seconds(task.duration)},
-          {"variance_s", seconds(task.variance)},
+          {"actual_start_s", optional_seconds(task.actual_start)},
+          {"actual_finish_s", optional_seconds(task.actual_finish)},
+          {"started", optional_time(task.started)},
+          {"finished", optional_time(task.finished)},
+          {"duration_s", optional_seconds(task.duration)},
+          {"variance_s", optional_seconds(task.variance)},
           {"variance_pct", task.variance_percent ? json(*task.variance_percent) : json(nullptr)},
           {"attempts", task.attempts},
           {"status", to_string(task.status)},
@@ -71,8 +57,8 @@ json phase_json(const ReportPhase& phase) {
           {"tasks", phase.tasks},
           {"planned_start_s", seconds(phase.planned_start)},
           {"planned_finish_s", seconds(phase.planned_finish)},
-          {"actual_start_s", seconds(phase.actual_start)},
-          {"actual_finish_s", seconds(phase.actual_finish)}};
+          {"actual_start_s", optional_seconds(phase.actual_start)},
+          {"actual_finish_s", optional_seconds(phase.actual_finish)}};
 }
 
 json person_json(const event::Person& person) {
@@ -146,12 +132,12 @@ json report_json(const RunReport& report) {
   out["runbook_title"] = text_or_null(report.runbook_title);
   out["status"] = report.status;
   out["started"] = format_utc_ms(report.started);
-  out["finished"] = time(report.finished);
+  out["finished"] = optional_time(report.finished);
   out["zone"] = zone_name(report.zone_offset_minutes);
   out["elapsed_s"] = seconds(report.elapsed);
   out["planned_s"] = seconds(report.planned_total);
-  out["window_s"] = seconds(report.window);
-  out["window_end"] = time(report.window_end);
+  out["window_s"] = optional_seconds(report.window);
+  out["window_end"] = optional_time(report.window_end);
   const ReportCounts& c = report.counts;
   out["counts"] = {{"total", c.total},       {"succeeded", c.succeeded},
                    {"failed", c.failed},     {"skipped", c.skipped},
@@ -169,7 +155,7 @@ json report_json(const RunReport& report) {
   json overruns = json::array();
   for (const ReportOverrun& overrun : report.overruns) {
     overruns.push_back({{"task", report.tasks[overrun.task].id},
-                        {"variance_s", seconds(report.tasks[overrun.task].variance)},
+                        {"variance_s", optional_seconds(report.tasks[overrun.task].variance)},
                         {"log_tail", overrun.log_tail}});
   }
   out["overruns"] = std::move(overruns);
@@ -194,7 +180,7 @@ json report_json(const RunReport& report) {
   out["decisions"] = std::move(decisions);
   if (report.point_of_no_return) {
     const ReportTask& task = report.tasks[*report.point_of_no_return];
-    out["point_of_no_return"] = {{"task", task.id}, {"started", time(task.started)}};
+    out["point_of_no_return"] = {{"task", task.id}, {"started", optional_time(task.started)}};
   } else {
     out["point_of_no_return"] = nullptr;
   }
@@ -202,8 +188,8 @@ json report_json(const RunReport& report) {
   for (const ReportRollbackStep& step : report.rollback) {
     rollback.push_back({{"task", step.task},
                         {"status", step.status},
-                        {"started", time(step.started)},
-                        {"finished", time(step.finished)},
+                        {"started", optional_time(step.started)},
+                        {"finished", optional_time(step.finished)},
                         {"by", text_or_null(step.by)},
                         {"reason", text_or_null(step.reason)}});
   }

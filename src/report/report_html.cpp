@@ -43,7 +43,7 @@ BarLook look_of(const ReportTask& task) {
 
 class GanttWriter {
  public:
-  GanttWriter(const RunReport& report) : report_(report) {
+  explicit GanttWriter(const RunReport& report) : report_(report) {
     span_ = std::max(report.planned_total, report.elapsed);
     for (const ReportTask& task : report.tasks) {
       if (task.actual_finish) span_ = std::max(span_, *task.actual_finish);

@@ -2,26 +2,11 @@
 
 #include "cutover/report/run_status.hpp"
 #include "cutover/run/inbox.hpp"
+#include "report/json_values.hpp"
 
 namespace cutover {
 
-namespace {
-
-using json = nlohmann::ordered_json;
-
-double seconds(Duration duration) {
-  return static_cast<double>(duration.count()) / 1000.0;
-}
-
-json optional_time(const std::optional<UtcTime>& time) {
-  return time ? json(format_utc_ms(*time)) : json(nullptr);
-}
-
-json optional_seconds(const std::optional<Duration>& duration) {
-  return duration ? json(seconds(*duration)) : json(nullptr);
-}
-
-}  // namespace
+using namespace json_values;
 
 json status_json(const RunStatus& status) {
   json out;

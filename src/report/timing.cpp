@@ -1,7 +1,5 @@
 #include "cutover/report/timing.hpp"
 
-#include <fmt/format.h>
-
 #include "base/csv.hpp"
 #include "cutover/plan/plan.hpp"
 
