@@ -21,6 +21,7 @@
 #include "cutover/run/recovery.hpp"
 #include "cutover/run/scheduler.hpp"
 #include "cutover/run/task_output.hpp"
+#include "run/write_failure.hpp"
 
 namespace cutover::detail {
 
@@ -63,7 +64,7 @@ struct Question {
 
 class Executor {
  public:
-  Executor(const ExecutorSetup& setup, const RunGraph& graph, ProcessRunner& runner,
+  Executor(const ExecutorSetup& setup, const RunGraph& graph, WatchedRunner& runner,
            EventSink& journal, Console& console, const ExecutorOptions& options)
       : setup_(setup),
         runbook_(setup.runbook),
@@ -206,7 +207,7 @@ class Executor {
   const ExecutorSetup& setup_;
   const Runbook& runbook_;
   const RunGraph& graph_;
-  ProcessRunner& runner_;
+  WatchedRunner& runner_;
   EventSink& journal_;
   Console& console_;
   const ExecutorOptions& options_;

@@ -160,12 +160,16 @@ void Executor::on(const ProcessEnded& ended) {
   activity.log.flush();
   switch (activity.purpose) {
     case Purpose::task:
-      return task_process_ended(activity, ended);
+      task_process_ended(activity, ended);
+      break;
     case Purpose::check:
-      return check_ended(activity, ended);
+      check_ended(activity, ended);
+      break;
     case Purpose::rollback:
-      return rollback_process_ended(activity, ended);
+      rollback_process_ended(activity, ended);
+      break;
   }
+  runner_.settled(ended.id);
 }
 
 void Executor::task_process_ended(const Activity& activity, const ProcessEnded& ended) {

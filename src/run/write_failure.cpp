@@ -18,12 +18,22 @@ void WatchedRunner::start(ProcessId id, const ProcessSpec& spec) {
 std::vector<Occurrence> WatchedRunner::wait() {
   std::vector<Occurrence> occurrences = inner_.wait();
   for (const Occurrence& occurrence : occurrences) {
-    if (const auto* ended = std::get_if<ProcessEnded>(&occurrence)) running_.erase(ended->id);
+    const auto* ended = std::get_if<ProcessEnded>(&occurrence);
+    if (!ended) continue;
+    const auto process = running_.find(ended->id);
+    if (process == running_.end()) continue;
+    ended_.try_emplace(ended->id, std::move(process->second), *ended);
+    running_.erase(process);
   }
   return occurrences;
 }
 
 namespace {
+
+void alert_in_doubt(Console& console, const std::string& name, const ProcessEnded& ended) {
+  console.alert(fmt::format("ended  {}: {} (not journaled: it is in doubt)", name,
+                            ended.succeeded() ? "succeeded" : describe_end(ended, {})));
+}
 
 std::string names(const std::map<ProcessId, std::string>& processes) {
   std::string text;
@@ -72,8 +82,7 @@ class Drain {
       splitter->second.finish(
           [&](std::string_view line) { console_.task_line(name->second, 0, line); });
     }
-    console_.alert(fmt::format("ended  {}: {} (not journaled: it is in doubt)", name->second,
-                               ended.succeeded() ? "succeeded" : describe_end(ended, {})));
+    alert_in_doubt(console_, name->second, ended);
   }
 
   void on(const SignalReceived& received, const Running&) {
@@ -102,13 +111,18 @@ void stop_after_write_failure(const WriteError& error, const ExecutorSetup& setu
   console.finish();
   const std::string dir = setup.run_dir.string();
   console.alert(fmt::format("STOP   {}", error.what()));
+  // Ended before the failure, but their ends were not journaled.
   std::map<ProcessId, std::string> ended;
+  for (const auto& [id, process] : runner.unsettled()) {
+    alert_in_doubt(console, process.first, process.second);
+    ended.emplace(id, process.first);
+  }
   if (!runner.running().empty()) {
     console.alert(fmt::format(
         "nothing new starts; waiting for what is running to end ({}), which is no longer "
         "journaled. Ctrl-C terminates them.",
         names(runner.running())));
-    ended = Drain(setup, runner, console).run();
+    ended.merge(Drain(setup, runner, console).run());
   }
   std::string message = fmt::format(
       "{}; the run stopped safely: nothing new was started and the journal holds everything "

@@ -16,7 +16,9 @@
 namespace cutover {
 
 // Hands everything through to another runner, and keeps which processes are running and what
-// they are for, so that they can be seen to their end after the executor itself has gone.
+// they are for, so that they can be seen to their end after the executor itself has gone. A
+// process whose end has been handed out stays known until the executor says it has settled
+// that end (journaled it): a write failure in between leaves that end in doubt.
 class WatchedRunner final : public ProcessRunner {
  public:
   explicit WatchedRunner(ProcessRunner& inner) : inner_(inner) {}
@@ -29,12 +31,19 @@ class WatchedRunner final : public ProcessRunner {
   std::vector<Occurrence> wait() override;
   std::chrono::steady_clock::time_point now() const override { return inner_.now(); }
 
+  void settled(ProcessId id) { ended_.erase(id); }
+
   // Running processes by id: their name ("task-id", "task-id: check", "task-id (rollback)").
   const std::map<ProcessId, std::string>& running() const { return running_; }
+  // Processes that ended but whose end the executor has not settled, with their names.
+  const std::map<ProcessId, std::pair<std::string, ProcessEnded>>& unsettled() const {
+    return ended_;
+  }
 
  private:
   ProcessRunner& inner_;
   std::map<ProcessId, std::string> running_;
+  std::map<ProcessId, std::pair<std::string, ProcessEnded>> ended_;
 };
 
 // Called once the executor has unwound from `error`: says so on the terminal, waits for the

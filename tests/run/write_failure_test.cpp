@@ -499,3 +499,26 @@ TEST_CASE("write faults: the drain waits for running processes - shows their out
   for (const ProcessSpec& spec : outcome.started) names.push_back(spec.name);
   CHECK(names == std::vector<std::string>{"a"});
 }
+
+TEST_CASE("write faults: a process whose end fails to be written is shown ended and in doubt") {
+  // The last append to a.log is its end marker, written as the executor takes up a's end: a
+  // has ended, but its end never reaches the journal.
+  const std::vector<Call>& calls = clean_calls();
+  std::size_t a_end = calls.size();
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].operation == Operation::append && calls[i].path.filename() == "a.log") a_end = i;
+  }
+  REQUIRE(a_end < calls.size());
+  Campaign campaign;
+  const Outcome outcome = campaign.run({{a_end, Fault::no_space}});
+  REQUIRE(outcome.error);
+  CHECK(outcome.terminal.find("ended  a: succeeded (not journaled: it is in doubt)") !=
+        std::string::npos);
+  CHECK(outcome.terminal.find("waiting for what is running to end") == std::string::npos);
+  CHECK(std::string(outcome.error->what()).find("(running when it stopped: a)") !=
+        std::string::npos);
+  const Journal journal = read_journal(campaign.journal_path());
+  for (const JournalEvent& event : journal.events) {
+    if (const auto* ended = event.as<event::TaskFinished>()) CHECK(ended->task != "a");
+  }
+}
