@@ -40,7 +40,7 @@ RunReport report_of(const std::string& given) {
   RunReport report = make_run_report(run, lock_holder(dir).has_value());
   report.run_dir = shown_path(dir);
   // A broken chain is said, and what can be read is still reported.
-  const ChainVerdict chain = verify_journal(dir / journal_file_name);
+  const ChainVerdict& chain = run.journal.chain;
   if (!chain.intact) {
     report.warnings.push_back(fmt::format("the journal's hash chain is broken at line {}: {}",
                                           chain.bad_line, chain.problem));

@@ -123,19 +123,30 @@ std::string event_problem(const std::optional<Json>& json) {
   return {};
 }
 
-JournalEvent parse_event(const Json& json) {
+// Whether event line `index` (0 is the header) links to the line before it. An event whose
+// fields are checked (event_problem).
+std::string link_problem(const Json& json, std::string_view previous_line, std::size_t index) {
+  if (*field<std::string>(json, "prev") != sha256_hex(previous_line)) {
+    return fmt::format(
+        "its prev is not the SHA-256 of line {}: line {} was changed, or lines were inserted or "
+        "removed before line {}",
+        index, index, index + 1);
+  }
+  if (const auto seq = *field<std::uint64_t>(json, "seq"); seq != index) {
+    return fmt::format("seq is {}, expected {}", seq, index);
+  }
+  return {};
+}
+
+// Takes the line's JSON apart: what is left after the framing keys are the event's fields.
+JournalEvent parse_event(Json json) {
   JournalEvent event;
   event.seq = *field<std::uint64_t>(json, "seq");
   event.time = parse_timestamp(*field<std::string>(json, "time"))->utc;
   event.elapsed_ms = *field<std::int64_t>(json, "elapsed_ms");
-  Json fields = Json::object();
-  for (const auto& [key, value] : json.items()) {
-    if (std::find(std::begin(framing_keys), std::end(framing_keys), key) ==
-        std::end(framing_keys)) {
-      fields[key] = value;
-    }
-  }
-  event.body = decode_event(*field<std::string>(json, "event"), fields);
+  const std::string name = *field<std::string>(json, "event");
+  for (const std::string_view key : framing_keys) json.erase(std::string(key));
+  event.body = decode_event(name, json);
   return event;
 }
 
@@ -283,16 +294,36 @@ Journal read_journal(const std::filesystem::path& path) {
     throw JournalError(path, 1, problem);
   }
   journal.header = parse_header(*header);
+  journal.chain.lines = lines.complete.size();
   journal.events.reserve(lines.complete.size() - 1);
   for (std::size_t i = 1; i < lines.complete.size(); ++i) {
-    const auto json = parse_object(lines.complete[i]);
+    auto json = parse_object(lines.complete[i]);
     if (const std::string problem = event_problem(json); !problem.empty()) {
       throw JournalError(path, i + 1, problem);
     }
-    journal.events.push_back(parse_event(*json));
+    if (journal.chain.intact) {
+      if (std::string problem = link_problem(*json, lines.complete[i - 1], i); !problem.empty()) {
+        journal.chain.intact = false;
+        journal.chain.bad_line = i + 1;
+        journal.chain.problem = std::move(problem);
+      }
+    }
+    journal.events.push_back(parse_event(std::move(*json)));
   }
   if (!lines.torn.empty()) journal.warning = torn_warning(lines.complete.size() + 1);
+  journal.chain.warning = journal.warning;
   return journal;
+}
+
+std::optional<event::RunStarted> read_run_started(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!std::getline(in, line) || !std::getline(in, line) || in.eof()) return std::nullopt;
+  auto json = parse_object(line);
+  if (!event_problem(json).empty()) return std::nullopt;
+  JournalEvent event = parse_event(std::move(*json));
+  if (const auto* started = event.as<event::RunStarted>()) return *started;
+  return std::nullopt;
 }
 
 ChainVerdict verify_journal(const std::filesystem::path& path) {
@@ -317,15 +348,8 @@ ChainVerdict verify_journal(const std::filesystem::path& path) {
     if (std::string problem = event_problem(json); !problem.empty()) {
       return broken(number, std::move(problem));
     }
-    if (*field<std::string>(*json, "prev") != sha256_hex(lines.complete[i - 1])) {
-      return broken(number, fmt::format("its prev is not the SHA-256 of line {}: line {} was "
-                                        "changed, or lines were inserted or removed before "
-                                        "line {}",
-                                        i, i, number));
-    }
-    if (*field<std::uint64_t>(*json, "seq") != i) {
-      return broken(number,
-                    fmt::format("seq is {}, expected {}", *field<std::uint64_t>(*json, "seq"), i));
+    if (std::string problem = link_problem(*json, lines.complete[i - 1], i); !problem.empty()) {
+      return broken(number, std::move(problem));
     }
   }
   if (!lines.torn.empty()) verdict.warning = torn_warning(lines.complete.size() + 1);

@@ -167,6 +167,7 @@ TEST_CASE("verify_journal finds an edited - a removed and an inserted line") {
   };
 
   CHECK(verify_journal(path).intact);
+  CHECK(read_journal(path).chain.intact);
 
   SUBCASE("edited") {
     auto lines = original;
@@ -178,6 +179,11 @@ TEST_CASE("verify_journal finds an edited - a removed and an inserted line") {
     CHECK(verdict.problem ==
           "its prev is not the SHA-256 of line 3: line 3 was changed, or lines were inserted or "
           "removed before line 4");
+    // read_journal checks the chain in the same pass, and finds the same break.
+    const ChainVerdict read = read_journal(path).chain;
+    CHECK_FALSE(read.intact);
+    CHECK(read.bad_line == 4);
+    CHECK(read.problem == verdict.problem);
   }
   SUBCASE("removed") {
     auto lines = original;
@@ -207,6 +213,7 @@ TEST_CASE("verify_journal finds an edited - a removed and an inserted line") {
     CHECK_FALSE(verdict.intact);
     CHECK(verdict.bad_line == 4);
     CHECK(verdict.problem == "seq is 7, expected 3");
+    CHECK(read_journal(path).chain.problem == verdict.problem);
   }
   SUBCASE("a header that is not a journal's") {
     auto lines = original;

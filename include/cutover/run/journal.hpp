@@ -101,15 +101,10 @@ class JournalWriter : public EventSink {
   JournalEvent last_;
 };
 
-struct Journal {
-  JournalHeader header;
-  std::vector<JournalEvent> events;
-  std::optional<std::string> warning;  // e.g. a torn last line that was ignored
-};
-
-// Reads a journal tolerantly: a torn last line is ignored with a warning; any other damage
-// throws JournalError. The chain is not checked here (see verify_journal).
-Journal read_journal(const std::filesystem::path& path);
+// The run_started event only (the line after the header), without reading further: enough to
+// load the frozen runbook (its vars) while the rest of the journal is read. Nothing when it is
+// not there or does not read; read_journal then says why.
+std::optional<event::RunStarted> read_run_started(const std::filesystem::path& path);
 
 struct ChainVerdict {
   bool intact = true;
@@ -118,6 +113,19 @@ struct ChainVerdict {
   std::string problem;
   std::optional<std::string> warning;
 };
+
+struct Journal {
+  JournalHeader header;
+  std::vector<JournalEvent> events;
+  std::optional<std::string> warning;  // e.g. a torn last line that was ignored
+  // The hash chain, checked in the same pass: readers that show it (report) need not read the
+  // file twice.
+  ChainVerdict chain;
+};
+
+// Reads a journal tolerantly: a torn last line is ignored with a warning; any other damage
+// throws JournalError. A broken chain does not throw: `chain` says where it breaks.
+Journal read_journal(const std::filesystem::path& path);
 
 // Checks the header, every line's JSON, seq and `prev`: an edited, inserted or removed line
 // is found at the first line whose chain no longer holds.
