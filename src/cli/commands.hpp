@@ -23,6 +23,7 @@ void add_verify(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
 void add_status(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
+void add_estimates(CLI::App& app, Action& action);
 void add_track(CLI::App& app, Action& action);
 void add_resume(CLI::App& app, Action& action);
 void add_rollback(CLI::App& app, Action& action);

@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   cli::add_verify(app, action);
   cli::add_status(app, action);
   cli::add_report(app, action);
+  cli::add_estimates(app, action);
 
   if (argc < 2) {
     cli::write(stderr, app.help());

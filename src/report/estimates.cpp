@@ -1,6 +1,12 @@
 #include "cutover/report/estimates.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "cutover/base/errors.hpp"
 
 namespace cutover {
 
@@ -36,6 +42,113 @@ std::optional<Duration> suggest_estimate(const std::vector<Duration>& measured, 
   const auto value = percentile(measured, p);
   if (!value) return std::nullopt;
   return round_up_estimate(*value);
+}
+
+std::optional<Duration> measured_duration(const TaskState& task) {
+  if (task.status != TaskStatus::succeeded || !task.started_ms || !task.finished_ms) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(*task.finished_ms - *task.started_ms);
+}
+
+MeasuredRun measure_run(const RecordedRun& run) {
+  MeasuredRun measured{run.dir.string(), run.journal.header.run_id, run.journal.header.label,
+                       run.runbook->id,  run.journal.header.time,   {}};
+  for (std::size_t i = 0; i < run.runbook->tasks.size(); ++i) {
+    if (const auto duration = measured_duration(run.state.tasks[i])) {
+      measured.durations.emplace_back(run.runbook->tasks[i].id, *duration);
+    }
+  }
+  return measured;
+}
+
+std::size_t LearnedEstimates::off_count() const {
+  return static_cast<std::size_t>(
+      std::count_if(tasks.begin(), tasks.end(), [](const TaskEstimate& task) { return task.off; }));
+}
+
+namespace {
+
+void require_runs_of(const std::vector<MeasuredRun>& runs, const Runbook& reference) {
+  for (const MeasuredRun& run : runs) {
+    if (run.runbook_id == reference.id) continue;
+    throw UsageError(fmt::format(
+        "{} is a run of runbook '{}', not of '{}': estimates are learned from runs of one runbook",
+        run.run_dir, run.runbook_id, reference.id));
+  }
+  const bool any = std::any_of(runs.begin(), runs.end(),
+                               [](const MeasuredRun& run) { return !run.durations.empty(); });
+  if (!any) {
+    throw UsageError(fmt::format(
+        "no task succeeded in {}: there is nothing to learn estimates from",
+        runs.size() == 1 ? runs.front().run_dir : fmt::format("any of the {} runs", runs.size())));
+  }
+}
+
+Duration median_of(std::vector<Duration> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t middle = values.size() / 2;
+  if (values.size() % 2 == 1) return values[middle];
+  return (values[middle - 1] + values[middle]) / 2;
+}
+
+void summarise(TaskEstimate& task, int p) {
+  std::vector<Duration> values;
+  for (const auto& duration : task.measured) {
+    if (duration) values.push_back(*duration);
+  }
+  if (values.empty()) return;
+  task.median = median_of(values);
+  task.fastest = *std::min_element(values.begin(), values.end());
+  task.slowest = *std::max_element(values.begin(), values.end());
+  task.suggested = suggest_estimate(values, p);
+  if (!task.current || task.current->count() == 0) {
+    task.off = true;
+  } else {
+    const double current = static_cast<double>(task.current->count());
+    const double away = static_cast<double>((*task.suggested - *task.current).count());
+    task.off = std::abs(away) > estimate_off_share * current;
+  }
+}
+
+}  // namespace
+
+LearnedEstimates learn_estimates(std::vector<MeasuredRun> runs, const Runbook& reference,
+                                 int percentile) {
+  require_runs_of(runs, reference);
+  std::stable_sort(runs.begin(), runs.end(), [](const MeasuredRun& a, const MeasuredRun& b) {
+    return a.started < b.started;
+  });
+  LearnedEstimates learned;
+  learned.runbook_id = reference.id;
+  learned.percentile = percentile;
+  std::unordered_map<std::string_view, std::size_t> position;
+  std::unordered_set<std::string> missing;
+  for (const Task& task : reference.tasks) {
+    position.emplace(task.id, learned.tasks.size());
+    learned.tasks.push_back({task.id,
+                             task.phase,
+                             std::vector<std::optional<Duration>>(runs.size()),
+                             {},
+                             {},
+                             {},
+                             task.estimate,
+                             {},
+                             false});
+  }
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    for (const auto& [id, duration] : runs[r].durations) {
+      const auto at = position.find(id);
+      if (at != position.end()) {
+        learned.tasks[at->second].measured[r] = duration;
+      } else if (missing.insert(id).second) {
+        learned.not_in_runbook.push_back(id);
+      }
+    }
+  }
+  for (TaskEstimate& task : learned.tasks) summarise(task, percentile);
+  learned.runs = std::move(runs);
+  return learned;
 }
 
 }  // namespace cutover

@@ -14,7 +14,7 @@ const MappingKeys task_keys = {
               "timeout", "retries", "retry_delay", "env", "workdir", "rollback", "on_failure",
               "idempotent", "point_of_no_return", "shell"},
     .belong_under_gate = {"checks", "approvals"}};
-const MappingKeys rollback_keys = {.names = {"run", "timeout", "manual"}};
+const MappingKeys rollback_keys = {.names = {"run", "timeout", "manual", "estimate"}};
 
 }  // namespace
 
@@ -52,6 +52,7 @@ std::optional<Task> Reader::read_task(NodeIndex index, std::size_t position) {
     if (auto id = read_id(*id_entry, "task id")) {
       task.id = *id;
       task.location = tree_.node(id_entry->value).location;
+      task.id_key_location = id_entry->key_location;
       has_id = true;
     }
   } else {
@@ -170,6 +171,11 @@ void Reader::read_task_field(const Entry& field, Task& task, const std::string& 
     }
   } else if (key == "estimate") {
     task.estimate = duration(field, max_duration);
+    // Through an alias the value is written elsewhere, perhaps for several tasks: not this
+    // task's own to edit.
+    if (task.estimate && !tree_.is_alias(field.value)) {
+      task.estimate_location = tree_.node(field.value).location;
+    }
   } else if (key == "depends_on") {
     read_dependencies(field, task);
   } else if (key == "rollback") {
@@ -197,7 +203,7 @@ std::optional<Rollback> Reader::read_rollback(const Entry& field, const std::str
   const Node& node = tree_.node(field.value);
   if (node.type == NodeType::scalar) {
     if (auto run = non_empty(field, template_text(field))) {
-      return CommandRollback{*run, std::nullopt};
+      return CommandRollback{*run, std::nullopt, std::nullopt};
     }
     return std::nullopt;
   }
@@ -211,6 +217,9 @@ std::optional<Rollback> Reader::read_rollback(const Entry& field, const std::str
   const Entry* run = find(fields, "run");
   const Entry* manual = find(fields, "manual");
   const Entry* timeout = find(fields, "timeout");
+  const Entry* estimate_entry = find(fields, "estimate");
+  const std::optional<Duration> estimate =
+      estimate_entry ? duration(*estimate_entry, max_duration) : std::nullopt;
   if (run && manual) {
     out_.error(manual->key_location, fmt::format("{} has both 'run' and 'manual'", context),
                "a rollback is a command or instructions for a person, not both");
@@ -222,7 +231,7 @@ std::optional<Rollback> Reader::read_rollback(const Entry& field, const std::str
                  fmt::format("{} is manual: 'timeout' applies only to commands", context));
     }
     if (auto instructions = non_empty(*manual, template_text(*manual))) {
-      return ManualRollback{*instructions};
+      return ManualRollback{*instructions, estimate};
     }
     return std::nullopt;
   }
@@ -233,6 +242,6 @@ std::optional<Rollback> Reader::read_rollback(const Entry& field, const std::str
   auto command = non_empty(*run, template_text(*run));
   std::optional<Duration> limit = timeout ? positive_duration(*timeout) : std::nullopt;
   if (!command) return std::nullopt;
-  return CommandRollback{*command, limit};
+  return CommandRollback{*command, limit, estimate};
 }
 }  // namespace cutover::reader

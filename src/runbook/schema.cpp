@@ -194,14 +194,14 @@ constexpr std::string_view schema_text = R"json({
       ]
     },
     "rollback": {
-      "description": "How to undo this task if the run rolls back: a shell command, { run: ..., timeout: ... }, or { manual: ... } for a person to do.",
+      "description": "How to undo this task if the run rolls back: a shell command, { run: ..., timeout: ..., estimate: ... }, or { manual: ..., estimate: ... } for a person to do.",
       "oneOf": [
         {
           "description": "A shell command that undoes the task.",
           "type": "string"
         },
         {
-          "description": "A shell command that undoes the task, with its own timeout.",
+          "description": "A shell command that undoes the task, with its own timeout and estimate.",
           "type": "object",
           "additionalProperties": false,
           "required": [
@@ -214,6 +214,10 @@ constexpr std::string_view schema_text = R"json({
             },
             "timeout": {
               "description": "How long the rollback command may run before it is killed, e.g. 10m.",
+              "$ref": "#/$defs/duration"
+            },
+            "estimate": {
+              "description": "How long the rollback step is expected to take, e.g. 10m: it sets how late a no-go can still be rolled back inside the window. Without it, the task's own estimate counts.",
               "$ref": "#/$defs/duration"
             }
           }
@@ -229,6 +233,10 @@ constexpr std::string_view schema_text = R"json({
             "manual": {
               "description": "What the person must do to undo the task. May use {{ NAME }} (never a secret: it would be shown).",
               "type": "string"
+            },
+            "estimate": {
+              "description": "How long the rollback step is expected to take, e.g. 10m: it sets how late a no-go can still be rolled back inside the window. Without it, the task's own estimate counts.",
+              "$ref": "#/$defs/duration"
             }
           }
         }
@@ -397,7 +405,7 @@ constexpr std::string_view schema_text = R"json({
           "type": "string"
         },
         "rollback": {
-          "description": "How to undo this task if the run rolls back: a command, { run: ..., timeout: ... }, or { manual: ... }.",
+          "description": "How to undo this task if the run rolls back: a command, { run: ..., timeout: ..., estimate: ... }, or { manual: ..., estimate: ... }.",
           "$ref": "#/$defs/rollback"
         },
         "on_failure": {

@@ -45,6 +45,7 @@ class Tree {
   // The node itself, or for an alias the node its anchor names.
   const Node& node(NodeIndex index) const;
   NodeIndex resolve(NodeIndex index) const;
+  bool is_alias(NodeIndex index) const { return nodes_[index].type == NodeType::alias; }
   std::string_view scalar(const Node& node) const;
   std::span<const NodeIndex> children(const Node& node) const;
   // Where the node after this one (in file order) starts: a bound for where it is written.

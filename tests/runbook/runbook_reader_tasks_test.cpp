@@ -198,7 +198,7 @@ TEST_CASE("unknown key in a rollback") {
     rollback: { run: x, timout: 1m, zzzzz: 1 }
 )")) == "error 7:25: unknown key 'timout' in the rollback of task 'a' [did you mean 'timeout'?]\n"
         "error 7:37: unknown key 'zzzzz' in the rollback of task 'a' "
-        "[known keys: run, timeout, manual]\n");
+        "[known keys: run, timeout, manual, estimate]\n");
 }
 
 TEST_CASE("rollback forms: a command - {run - timeout} - {manual}") {
@@ -224,6 +224,52 @@ TEST_CASE("rollback forms: a command - {run - timeout} - {manual}") {
   CHECK(b.run == "undo.sh");
   CHECK(b.timeout == 5min);
   CHECK(std::get<ManualRollback>(*task(result, "c").rollback).instructions == "do it by hand");
+}
+
+TEST_CASE("rollback steps take an estimate - a command's and a person's") {
+  const auto result = load(header + R"(tasks:
+  - id: a
+    run: echo
+    estimate: 1m
+    rollback: {run: undo.sh, estimate: 10m}
+  - id: b
+    run: echo
+    estimate: 1m
+    rollback: {manual: do it by hand, estimate: 45m}
+  - id: c
+    run: echo
+    estimate: 1m
+    rollback: {manual: m, estimate: soon}
+)");
+  CHECK(std::get<CommandRollback>(*task(result, "a").rollback).estimate == 10min);
+  CHECK(std::get<ManualRollback>(*task(result, "b").rollback).estimate == 45min);
+  CHECK(list(result) ==
+        "error 15:37: 'estimate' must be a duration, found 'soon' [whole numbers with units d, h, "
+        "m, s in that order: 45s, 15m, 1h30m, 2d]\n");
+}
+
+TEST_CASE("where a task's id key and estimate are written - not through an alias") {
+  const auto result = load(header + R"(tasks:
+  - id: a
+    run: echo
+    estimate: &e 1m
+  -   title: B
+      id: b
+      run: echo
+      estimate: *e
+  - {id: c, run: echo, estimate: "2m"}
+  - id: d
+    run: echo
+)");
+  CHECK(list(result).find("error") == std::string::npos);
+  CHECK(task(result, "a").id_key_location == Location{4, 5});
+  CHECK(task(result, "a").estimate_location == Location{6, 15});
+  CHECK(task(result, "b").id_key_location == Location{8, 7});
+  CHECK(task(result, "b").estimate_location == Location{});
+  CHECK(task(result, "b").estimate == 1min);
+  CHECK(task(result, "c").id_key_location == Location{11, 6});
+  CHECK(task(result, "c").estimate_location == Location{11, 34});
+  CHECK(task(result, "d").estimate_location == Location{});
 }
 
 TEST_CASE("rollback forms refused: both - neither - manual with timeout - list - nothing") {

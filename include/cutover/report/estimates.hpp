@@ -1,11 +1,15 @@
 #pragma once
 // Estimates learned from rehearsals (SPEC §4): one function for `report` comparisons and
-// `cutover estimates`, so both suggest the same number.
+// `cutover estimates`, so both suggest the same number, and the model `cutover estimates`
+// prints (estimates_format.cpp) and writes back into a runbook (runbook/estimate_edit.hpp).
 
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "cutover/base/time.hpp"
+#include "cutover/run/recorded_run.hpp"
 
 namespace cutover {
 
@@ -22,5 +26,54 @@ Duration round_up_estimate(Duration value);
 // round_up_estimate of the P-th percentile.
 std::optional<Duration> suggest_estimate(const std::vector<Duration>& measured,
                                          int p = default_estimate_percentile);
+
+// A task's measurement in one run: from its first attempt's start to its end, when it
+// succeeded (a task that was retried counts its whole time); nothing otherwise.
+std::optional<Duration> measured_duration(const TaskState& task);
+
+// An estimate further than this share from its suggestion is flagged.
+inline constexpr double estimate_off_share = 0.25;
+
+// One run's measurements, by task id.
+struct MeasuredRun {
+  std::string run_dir;
+  std::string run_id;
+  std::string label;
+  std::string runbook_id;
+  UtcTime started{};
+  std::vector<std::pair<std::string, Duration>> durations;  // succeeded tasks, runbook order
+};
+
+MeasuredRun measure_run(const RecordedRun& run);
+
+struct TaskEstimate {
+  std::string id;
+  std::string phase;
+  // Per run, in the runs' order: the measurement, if the task succeeded there.
+  std::vector<std::optional<Duration>> measured;
+  std::optional<Duration> median;
+  std::optional<Duration> fastest;
+  std::optional<Duration> slowest;
+  std::optional<Duration> current;    // the reference runbook's estimate
+  std::optional<Duration> suggested;  // the P-th percentile, rounded up
+  // current is missing, or further than estimate_off_share from the suggestion.
+  bool off = false;
+};
+
+struct LearnedEstimates {
+  std::string runbook_id;
+  int percentile = default_estimate_percentile;
+  std::vector<MeasuredRun> runs;    // oldest first
+  std::vector<TaskEstimate> tasks;  // the reference runbook's tasks, in its order
+  // Measured in the runs but no longer in the reference runbook (an edited runbook).
+  std::vector<std::string> not_in_runbook;
+
+  std::size_t off_count() const;
+};
+
+// Runs of another runbook id than the reference are refused (UsageError, exit 2), and so is a
+// set of runs in which no task succeeded: there is nothing to learn from.
+LearnedEstimates learn_estimates(std::vector<MeasuredRun> runs, const Runbook& reference,
+                                 int percentile);
 
 }  // namespace cutover

@@ -1,12 +1,13 @@
 #pragma once
 // The formats of `cutover report` for one run (docs/reports.md): text (report_text.cpp),
 // markdown (the same sections as tables), csv and json (report_data.cpp); several runs
-// compared in comparison_format.cpp.
+// compared in comparison_format.cpp; `cutover estimates` in estimates_format.cpp.
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cutover/report/estimates.hpp"
 #include "cutover/report/run_comparison.hpp"
 #include "cutover/report/run_report.hpp"
 
@@ -32,5 +33,9 @@ std::string render_comparison_markdown(const RunComparison& comparison);
 std::string comparison_csv(const RunComparison& comparison);
 nlohmann::ordered_json comparison_json(const RunComparison& comparison);
 std::string render_comparison_html(const RunComparison& comparison);
+
+// Estimates learned from runs (estimates_format.cpp): a row per measured task.
+std::string render_estimates_text(const LearnedEstimates& learned);
+nlohmann::ordered_json estimates_json(const LearnedEstimates& learned);
 
 }  // namespace cutover

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cutover/run/journal.hpp"
 #include "cutover/run/run_state.hpp"
@@ -15,10 +16,11 @@ namespace cutover {
 
 struct RecordedRun {
   std::filesystem::path dir;
-  std::unique_ptr<const Runbook> runbook;  // on the heap: the graph points into it
-  std::filesystem::path runbook_dir;       // where the original runbook was: relative workdirs
-  EnvVars vars;                            // as the run had them, --var included
-  std::size_t jobs = 4;                    // -j the run was started with
+  // On the heap: the graph points into it. Runs of one frozen runbook may share it.
+  std::shared_ptr<const Runbook> runbook;
+  std::filesystem::path runbook_dir;  // where the original runbook was: relative workdirs
+  EnvVars vars;                       // as the run had them, --var included
+  std::size_t jobs = 4;               // -j the run was started with
   RunGraph graph;
   Journal journal;
   RunState state;
@@ -30,5 +32,9 @@ inline constexpr std::string_view frozen_runbook_name = "runbook.yaml";
 // be read, or a frozen runbook that no longer loads, an Error (exit 5). A torn last line is
 // left out and reported in journal.warning.
 RecordedRun open_recorded_run(const std::filesystem::path& run_dir);
+
+// Several runs, as `estimates` reads them: journals read side by side, and each frozen runbook
+// (by SHA-256 and vars) parsed once. Errors as open_recorded_run's.
+std::vector<RecordedRun> open_recorded_runs(const std::vector<std::filesystem::path>& run_dirs);
 
 }  // namespace cutover

@@ -52,13 +52,16 @@ struct Gate {
 
 using TaskKind = std::variant<Command, Manual, Gate>;
 
+// A rollback step's estimate feeds the no-go deadline; without one it counts as its task's.
 struct CommandRollback {
   std::string run;
   std::optional<Duration> timeout;
+  std::optional<Duration> estimate{};
 };
 
 struct ManualRollback {
   std::string instructions;
+  std::optional<Duration> estimate{};
 };
 
 using Rollback = std::variant<CommandRollback, ManualRollback>;
@@ -77,7 +80,11 @@ struct Task {
   std::string phase;
   Location phase_location;
   std::string owner;
-  std::optional<Duration> estimate;
+  std::optional<Duration> estimate{};
+  // Where the file says it, for tools that edit the file in place (`estimates --write`): the
+  // `id` key (its column is the mapping's indentation) and the estimate's value (0 if none).
+  Location id_key_location;
+  Location estimate_location;
   std::vector<Dependency> depends_on;
   TaskKind kind;
   std::optional<Duration> timeout;

@@ -1,0 +1,168 @@
+// cutover estimates: what rehearsals measured, task by task, and the estimates they suggest;
+// --write puts them into the runbook file (runbook/estimate_edit.hpp).
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "commands.hpp"
+#include "cutover/base/errors.hpp"
+#include "cutover/base/file_system.hpp"
+#include "cutover/report/report_format.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/runbook/estimate_edit.hpp"
+#include "terminal.hpp"
+
+namespace cutover::cli {
+
+namespace {
+
+struct EstimatesArguments {
+  std::vector<std::string> run_dirs;
+  std::string runbook;
+  int percentile = default_estimate_percentile;
+  bool write = false;
+  std::string format = "text";
+  std::vector<std::string> vars;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw UsageError(fmt::format("{}: cannot be read", path));
+  return std::move(text).str();
+}
+
+// The suggestions that differ from the runbook's estimates.
+std::vector<std::pair<std::string, Duration>> wanted(const LearnedEstimates& learned) {
+  std::vector<std::pair<std::string, Duration>> values;
+  for (const TaskEstimate& task : learned.tasks) {
+    if (task.suggested && task.suggested != task.current) {
+      values.emplace_back(task.id, *task.suggested);
+    }
+  }
+  return values;
+}
+
+// The edited text must load as a valid runbook with exactly the new estimates, else nothing is
+// written.
+void require_edit_valid(const EditedRunbook& edited, const std::string& path, const EnvVars& vars) {
+  LoadResult reloaded = load_runbook_text(edited.text, path, LoadOptions{vars});
+  std::string problem;
+  if (reloaded.diagnostics.has_errors()) {
+    problem = fmt::format("it would not load ({} error{})", reloaded.diagnostics.error_count(),
+                          reloaded.diagnostics.error_count() == 1 ? "" : "s");
+  }
+  for (const EstimateChange& change : edited.changes) {
+    const auto index = reloaded.runbook.find_task(change.task);
+    if (problem.empty() && (!index || reloaded.runbook.tasks[*index].estimate != change.to)) {
+      problem = fmt::format("task '{}' would not read as estimate {}", change.task,
+                            format_duration(change.to));
+    }
+  }
+  if (!problem.empty()) {
+    throw Error(exit_invalid_runbook,
+                fmt::format("{}: the runbook with the new estimates is not right: {}; nothing was "
+                            "written",
+                            path, problem));
+  }
+}
+
+std::string written_summary(const EditedRunbook& edited, const std::string& path) {
+  if (edited.changes.empty())
+    return fmt::format("{}: every estimate already is its suggestion\n", path);
+  return fmt::format("{}: {} estimate{} written\n", path, edited.changes.size(),
+                     edited.changes.size() == 1 ? "" : "s");
+}
+
+int run_estimates(const EstimatesArguments& arguments) {
+  if (arguments.write && arguments.runbook.empty()) {
+    throw UsageError(
+        "--write needs --runbook FILE: the file to write the estimates into (a run's frozen "
+        "runbook is never changed)");
+  }
+  const EnvVars vars = parse_vars(arguments.vars);
+  std::vector<std::filesystem::path> dirs;
+  for (const std::string& dir : arguments.run_dirs) dirs.emplace_back(dir);
+  const std::vector<RecordedRun> runs = open_recorded_runs(dirs);
+  std::vector<MeasuredRun> measured;
+  const RecordedRun* newest = &runs.front();
+  for (const RecordedRun& run : runs) {
+    measured.push_back(measure_run(run));
+    measured.back().run_dir = shown_path(run.dir);
+    if (run.journal.header.time > newest->journal.header.time) newest = &run;
+  }
+  const Runbook reference =
+      arguments.runbook.empty() ? *newest->runbook : load_valid_runbook(arguments.runbook, vars);
+  const LearnedEstimates learned =
+      learn_estimates(std::move(measured), reference, arguments.percentile);
+  if (!arguments.write) {
+    write_output(arguments.format == "json" ? estimates_json(learned).dump(2) + "\n"
+                                            : render_estimates_text(learned));
+    return exit_success;
+  }
+  const EditedRunbook edited =
+      edit_estimates(read_text(arguments.runbook), reference, wanted(learned), arguments.runbook);
+  if (!edited.changes.empty()) {
+    require_edit_valid(edited, arguments.runbook, vars);
+    write_file_atomically(posix_file_system(), arguments.runbook, edited.text);
+  }
+  if (arguments.format == "json") {
+    auto json = estimates_json(learned);
+    json["written"] = edited.changes.size();
+    json["diff"] = edited.diff;
+    write_output(json.dump(2) + "\n");
+  } else {
+    write_output(render_estimates_text(learned) + "\n" + edited.diff +
+                 written_summary(edited, arguments.runbook));
+  }
+  return exit_success;
+}
+
+}  // namespace
+
+void add_estimates(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<EstimatesArguments>();
+  auto* command = app.add_subcommand(
+      "estimates",
+      "Estimates learned from rehearsals: each task's measured durations, their median and "
+      "spread, and a suggested estimate; --write puts them into the runbook");
+  command->add_option("run_dir", arguments->run_dirs, "Run directories of one runbook")
+      ->type_name("RUN_DIR...")
+      ->required();
+  command
+      ->add_option("--runbook", arguments->runbook,
+                   "The runbook file to compare with and to --write (default: the frozen runbook "
+                   "of the newest run given)")
+      ->type_name("FILE");
+  command
+      ->add_option("--percentile", arguments->percentile,
+                   "Suggest the P-th percentile of each task's measurements")
+      ->type_name("P")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  command->add_flag("--write", arguments->write,
+                    "Write the suggestions into --runbook FILE (only the estimate: values change; "
+                    "the diff is printed)");
+  command->add_option("--format", arguments->format, "Output: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  add_var_option(*command, arguments->vars);
+  command->footer(
+      "A measurement is a task's time from its first start to its end in a run where it\n"
+      "succeeded. The suggestion is the P-th percentile of a task's measurements, rounded up:\n"
+      "whole seconds below 1m, whole minutes below 1h, then 5-minute steps. Estimates more than\n"
+      "25% from their suggestion are marked off. Runs of an edited runbook count task by task,\n"
+      "by id. --write keeps the file byte for byte but for the estimates (comments, quoting,\n"
+      "order, line ends), adds a missing estimate after the task's id line, checks that the\n"
+      "result is a valid runbook and replaces the file whole. Statistics: docs/forecast.md.\n"
+      "Exit codes: 0 done, 2 bad arguments, runs of another runbook, nothing measured or an\n"
+      "estimate that cannot be placed, 3 --runbook is not valid, 5 a run cannot be read.");
+  command->callback(
+      [arguments, &action] { action = [arguments] { return run_estimates(*arguments); }; });
+}
+
+}  // namespace cutover::cli
