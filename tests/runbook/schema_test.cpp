@@ -223,6 +223,6 @@ TEST_CASE("schema: gates - checks and rollbacks") {
   const json& forms = def("rollback").at("oneOf");
   REQUIRE(forms.size() == 3);
   CHECK(forms[0].at("type") == "string");
-  CHECK(joined(keys_of(forms[1].at("properties"))) == "run, timeout");
-  CHECK(joined(keys_of(forms[2].at("properties"))) == "manual");
+  CHECK(joined(keys_of(forms[1].at("properties"))) == "estimate, run, timeout");
+  CHECK(joined(keys_of(forms[2].at("properties"))) == "estimate, manual");
 }
