@@ -23,6 +23,7 @@ void add_verify(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
 void add_status(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
+void add_forecast(CLI::App& app, Action& action);
 void add_estimates(CLI::App& app, Action& action);
 void add_track(CLI::App& app, Action& action);
 void add_resume(CLI::App& app, Action& action);
@@ -41,6 +42,10 @@ inline constexpr std::int64_t max_jobs = 1024;
 CLI::Validator jobs_range();
 
 void add_var_option(CLI::App& command, std::vector<std::string>& vars);
+
+// --start TIME|now (plan, forecast): nothing for "", else an RFC 3339 time or the present;
+// anything else is a usage error.
+std::optional<Timestamp> parse_start(const std::string& text);
 
 // Loads a runbook for a command that needs a valid one: diagnostics go to stderr, and an
 // invalid runbook throws (exit 3).

@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   cli::add_status(app, action);
   cli::add_report(app, action);
   cli::add_estimates(app, action);
+  cli::add_forecast(app, action);
 
   if (argc < 2) {
     cli::write(stderr, app.help());

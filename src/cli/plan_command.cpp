@@ -18,20 +18,6 @@ struct PlanOptions {
   std::vector<std::string> vars;
 };
 
-std::optional<Timestamp> parse_start(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  if (text == "now") {
-    const auto now =
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    return Timestamp{now, 0};
-  }
-  if (auto start = parse_timestamp(text)) return start;
-  throw UsageError(
-      fmt::format("--start {}: expected an RFC 3339 time such as "
-                  "2026-11-28T18:00:00+01:00, or 'now'",
-                  text));
-}
-
 int run_plan(const PlanOptions& options) {
   std::optional<Timestamp> start = parse_start(options.start);
   const Runbook runbook = load_valid_runbook(options.runbook, parse_vars(options.vars));
