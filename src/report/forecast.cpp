@@ -107,11 +107,14 @@ std::string render_forecast_text(const ForecastReport& report) {
   const std::size_t estimated = report.tasks.size() - measured;
   out += "Durations: ";
   if (measured > 0) {
-    out += fmt::format("{} task{} resampled from {} run{}; ", measured, measured == 1 ? "" : "s",
-                       report.runs, report.runs == 1 ? "" : "s");
+    out += fmt::format("{} task{} resampled from {} run{}{}", measured, measured == 1 ? "" : "s",
+                       report.runs, report.runs == 1 ? "" : "s", estimated > 0 ? "; " : "");
   }
-  out += fmt::format("{} drawn around {} estimate (0.8x to 1.5x, most likely the estimate)\n",
-                     estimated, estimated == 1 ? "its" : "their");
+  if (estimated > 0 || measured == 0) {
+    out += fmt::format("{} drawn around {} estimate (0.8x to 1.5x, most likely the estimate)",
+                       estimated, estimated == 1 ? "its" : "their");
+  }
+  out += "\n";
   if (report.start) {
     out += fmt::format("Start:     {} {}",
                        status_clock(report.start->utc, report.start->offset_minutes),
