@@ -100,8 +100,9 @@ std::vector<RecordedRun> open_recorded_runs(const std::vector<std::filesystem::p
   std::map<std::pair<std::string, EnvVars>, std::shared_future<std::shared_ptr<const Runbook>>>
       runbooks;
   for (const RecordedRun& run : runs) {
-    runbooks.try_emplace({run.journal.header.runbook_sha256, run.vars},
-                         std::async(std::launch::async, load_frozen, run.dir, run.vars).share());
+    const auto key = std::make_pair(run.journal.header.runbook_sha256, run.vars);
+    if (runbooks.contains(key)) continue;
+    runbooks.emplace(key, std::async(std::launch::async, load_frozen, run.dir, run.vars).share());
   }
   for (RecordedRun& run : runs) {
     complete(run, runbooks.at({run.journal.header.runbook_sha256, run.vars}).get());
