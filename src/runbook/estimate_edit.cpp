@@ -61,7 +61,6 @@ struct Splice {
   std::string replacement;
   std::size_t line = 0;  // 0-based: the line replaced, or the one inserted after
   bool inserts_line = false;
-  std::string new_line;  // the replaced or inserted line as it reads afterwards
 };
 
 class Editor {
@@ -101,8 +100,6 @@ class Editor {
     splice.length = written.size();
     splice.replacement = format_duration(to);
     splice.line = static_cast<std::size_t>(at.line - 1);
-    splice.new_line = std::string(line->substr(0, value_begin)) + splice.replacement +
-                      std::string(line->substr(value_end));
     splices_.push_back(std::move(splice));
   }
 
@@ -120,9 +117,10 @@ class Editor {
     const std::string_view line_end = id_line.end.empty() ? first_line_end() : id_line.end;
     Splice splice;
     splice.offset = id_line.begin + id_line.length + id_line.end.size();
-    splice.new_line = fmt::format("{}estimate: {}", std::string(*key, ' '), format_duration(to));
+    const std::string new_line =
+        fmt::format("{}estimate: {}", std::string(*key, ' '), format_duration(to));
     // A last line without a line end gets one before the new line.
-    splice.replacement = std::string(id_line.end.empty() ? line_end : "") + splice.new_line +
+    splice.replacement = std::string(id_line.end.empty() ? line_end : "") + new_line +
                          std::string(id_line.end.empty() ? "" : line_end);
     splice.line = static_cast<std::size_t>(at.line - 1);
     splice.inserts_line = true;
@@ -149,7 +147,7 @@ class Editor {
       copied = splice.offset + splice.length;
     }
     edited.text.append(text_.substr(copied));
-    edited.diff = diff();
+    edited.diff = diff(edited.text);
     edited.changes = std::move(changes);
     return edited;
   }
@@ -165,7 +163,8 @@ class Editor {
     return lines_.empty() || lines_.front().end.empty() ? "\n" : lines_.front().end;
   }
 
-  std::string diff() const;
+  // The unified diff from the text to `edited` (the splices applied).
+  std::string diff(std::string_view edited) const;
 
   std::string_view text_;
   std::string_view file_name_;
@@ -176,7 +175,7 @@ class Editor {
 
 // The unified diff of the splices (each replaces or adds one whole line): hunks with three
 // lines of context, merged when their context would touch.
-std::string Editor::diff() const {
+std::string Editor::diff(std::string_view edited) const {
   if (splices_.empty()) return {};
   constexpr std::size_t context = 3;
   struct Entry {
@@ -184,21 +183,32 @@ std::string Editor::diff() const {
     std::string text;
     std::size_t old_line;  // 0-based: the old line it is, or comes after
   };
-  std::vector<Entry> entries;
-  std::unordered_map<std::size_t, const Splice*> at_line;
-  for (const Splice& splice : splices_) at_line[splice.line] = &splice;
-  for (std::size_t i = 0; i < lines_.size(); ++i) {
-    const std::string old(text_.substr(lines_[i].begin, lines_[i].length));
-    const auto found = at_line.find(i);
-    if (found == at_line.end()) {
-      entries.push_back({' ', old, i});
-    } else if (found->second->inserts_line) {
-      entries.push_back({' ', old, i});
-      entries.push_back({'+', found->second->new_line, i});
+  // Old line i is followed, in the new text, by itself (changed or not) and then by the
+  // lines inserted after it; several splices may fall on one line.
+  std::vector<bool> changed(lines_.size(), false);
+  std::vector<std::size_t> inserted(lines_.size(), 0);
+  for (const Splice& splice : splices_) {
+    if (splice.inserts_line) {
+      ++inserted[splice.line];
     } else {
-      entries.push_back({'-', old, i});
-      entries.push_back({'+', found->second->new_line, i});
+      changed[splice.line] = true;
     }
+  }
+  const std::vector<Line> new_lines = split_lines(edited);
+  const auto new_text = [&](std::size_t j) {
+    return std::string(edited.substr(new_lines[j].begin, new_lines[j].length));
+  };
+  std::vector<Entry> entries;
+  for (std::size_t i = 0, j = 0; i < lines_.size(); ++i) {
+    const std::string old(text_.substr(lines_[i].begin, lines_[i].length));
+    if (changed[i]) {
+      entries.push_back({'-', old, i});
+      entries.push_back({'+', new_text(j++), i});
+    } else {
+      entries.push_back({' ', old, i});
+      ++j;
+    }
+    for (std::size_t k = 0; k < inserted[i]; ++k) entries.push_back({'+', new_text(j++), i});
   }
   std::string out = fmt::format("--- {}\n+++ {}\n", file_name_, file_name_);
   std::size_t i = 0;

@@ -185,3 +185,16 @@ TEST_CASE("estimate edit: a value merged into several tasks is refused") {
                        "is shared with other tasks (a merge key): change it by hand",
                        UsageError);
 }
+
+TEST_CASE("estimate edit: two estimates on one line - both changed and the diff shows the line") {
+  const std::string text =
+      "version: 1\nid: rb\ntasks: [{id: a, estimate: 1m, run: x}, {id: b, estimate: 2m, run: y}]\n";
+  const EditedRunbook edited = edit(text, {{"a", minutes(3)}, {"b", minutes(4)}});
+  CHECK(edited.text ==
+        "version: 1\nid: rb\ntasks: [{id: a, estimate: 3m, run: x}, {id: b, estimate: 4m, run: "
+        "y}]\n");
+  CHECK(edited.diff ==
+        "--- runbook.yaml\n+++ runbook.yaml\n@@ -1,3 +1,3 @@\n version: 1\n id: rb\n"
+        "-tasks: [{id: a, estimate: 1m, run: x}, {id: b, estimate: 2m, run: y}]\n"
+        "+tasks: [{id: a, estimate: 3m, run: x}, {id: b, estimate: 4m, run: y}]\n");
+}
