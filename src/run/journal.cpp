@@ -123,8 +123,8 @@ std::string event_problem(const std::optional<Json>& json) {
   return {};
 }
 
-// Whether event line `index` (0 is the header) links to the line before it. An event whose
-// fields are checked (event_problem).
+// Why event line `index` (0 is the header) does not link to the line before it, or "". Its
+// fields must have passed event_problem.
 std::string link_problem(const Json& json, std::string_view previous_line, std::size_t index) {
   if (*field<std::string>(json, "prev") != sha256_hex(previous_line)) {
     return fmt::format(

@@ -2,7 +2,9 @@
 """Applies each mutant of tests/mutants/mutants.txt to a scratch copy of the sources, rebuilds
 incrementally, runs the mutant's tests, and prints whether they noticed (killed) or not
 (survived). Run through scripts/mutants.sh; arguments name the mutants to try (default: all).
-Exit status: 0 every mutant killed, 1 one survived, 2 the list or the build is broken."""
+`--check` only checks the list against the checkout (each text found exactly once), quickly:
+the test suite runs it. Exit status: 0 every mutant killed (or the list is right), 1 one
+survived, 2 the list or the build is broken."""
 import pathlib
 import subprocess
 import sys
@@ -62,8 +64,23 @@ def tests_pass(regex):
     return result.returncode == 0, ran
 
 
+def misplaced(mutants, root):
+    """The mutants whose text is not found exactly once in their file under root."""
+    problems = []
+    for mutant in mutants:
+        found = (root / mutant["file"]).read_text().count(mutant["find"])
+        if found != 1:
+            problems.append(f"{mutant['name']}: its text is found {found} times in "
+                            f"{mutant['file']}, not once: update tests/mutants/mutants.txt")
+    return problems
+
+
 def main():
     mutants = read_mutants(ROOT / "tests/mutants/mutants.txt")
+    if sys.argv[1:] == ["--check"]:
+        problems = misplaced(mutants, ROOT)
+        print("\n".join(problems) or f"{len(mutants)} mutants, each found once", file=sys.stderr)
+        return 2 if problems else 0
     wanted = set(sys.argv[1:])
     unknown = wanted - {m["name"] for m in mutants}
     if unknown:
@@ -88,10 +105,9 @@ def main():
     for mutant in mutants:
         path = SOURCE / mutant["file"]
         original = path.read_text()
-        found = original.count(mutant["find"])
-        if found != 1:
-            print(f"{mutant['name']}: its text is found {found} times in {mutant['file']}, "
-                  "not once: update tests/mutants/mutants.txt", file=sys.stderr)
+        problems = misplaced([mutant], SOURCE)
+        if problems:
+            print(problems[0], file=sys.stderr)
             return 2
         started = time.monotonic()
         try:
