@@ -94,7 +94,7 @@ void add_forecast(CLI::App& app, Action& action) {
       ->add_option("--require", arguments->require,
                    "Exit 3 when this percentile's end is after the window (for CI)")
       ->check(CLI::IsMember({"P50", "P80", "P90", "P95", "P99"}))
-      ->type_name("P50|P80|P90|P95|P99");
+      ->type_name("P");
   command->add_option("--format", arguments->format, "Output: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
