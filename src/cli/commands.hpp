@@ -51,6 +51,9 @@ std::optional<Timestamp> parse_start(const std::string& text);
 // invalid runbook throws (exit 3).
 Runbook load_valid_runbook(const std::string& path, const EnvVars& vars);
 Runbook require_valid(LoadResult loaded, const std::string& path);
+// A runbook file's bytes as they are (to freeze, or to edit in place): a path that cannot be
+// read as a runbook is a UsageError, a failed read an EnvironmentError.
+std::string read_runbook_bytes(const std::string& path);
 
 // A path as a person wants to read it: relative to the current folder when it is under it
 // (".cutover/runs/..."), otherwise as given.

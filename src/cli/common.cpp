@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstdint>
+#include <fstream>
+#include <sstream>
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
@@ -43,6 +45,17 @@ std::optional<Timestamp> parse_start(const std::string& text) {
       fmt::format("--start {}: expected an RFC 3339 time such as "
                   "2026-11-28T18:00:00+01:00, or 'now'",
                   text));
+}
+
+std::string read_runbook_bytes(const std::string& path) {
+  if (const auto reason = unreadable_reason(path)) {
+    throw UsageError(fmt::format("{}: {}", path, *reason));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw EnvironmentError(fmt::format("{}: cannot be read", path));
+  return std::move(text).str();
 }
 
 CLI::Validator jobs_range() {

@@ -3,9 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
@@ -27,14 +25,6 @@ struct EstimatesArguments {
   std::string format = "text";
   std::vector<std::string> vars;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw UsageError(fmt::format("{}: cannot be read", path));
-  return std::move(text).str();
-}
 
 // The suggestions that differ from the runbook's estimates.
 std::vector<std::pair<std::string, Duration>> wanted(const LearnedEstimates& learned) {
@@ -104,8 +94,8 @@ int run_estimates(const EstimatesArguments& arguments) {
                                             : render_estimates_text(learned));
     return exit_success;
   }
-  const EditedRunbook edited =
-      edit_estimates(read_text(arguments.runbook), reference, wanted(learned), arguments.runbook);
+  const EditedRunbook edited = edit_estimates(read_runbook_bytes(arguments.runbook), reference,
+                                              wanted(learned), arguments.runbook);
   if (!edited.changes.empty()) {
     require_edit_valid(edited, arguments.runbook, vars);
     write_file_atomically(posix_file_system(), arguments.runbook, edited.text);

@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
@@ -31,17 +29,6 @@ struct RunArguments {
   bool non_interactive = false;
   bool track = false;
 };
-
-std::string read_runbook_bytes(const std::string& path) {
-  if (const auto reason = unreadable_reason(path)) {
-    throw UsageError(fmt::format("{}: {}", path, *reason));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw EnvironmentError(fmt::format("{}: cannot be read", path));
-  return std::move(text).str();
-}
 
 int dry_run(const Runbook& runbook, const RunGraph& graph, const RunArguments& arguments) {
   Console console(stdout, {colour_enabled(stdout), false});
