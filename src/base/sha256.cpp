@@ -9,7 +9,9 @@ namespace cutover {
 
 namespace {
 
-[[noreturn]] void fail() { throw std::runtime_error("SHA-256 failed in libcrypto"); }
+[[noreturn]] void fail() {
+  throw std::runtime_error("SHA-256 failed in libcrypto");
+}
 
 // OpenSSL 3 looks the algorithm up by name on every EVP_Digest call and allocates a context
 // each time: a journal hashes every line, so both are made once (per thread: the context

@@ -234,6 +234,16 @@ std::string format_timestamp(const Timestamp& timestamp) {
   return civil_date_time(split_civil(local)) + format_utc_offset(timestamp.offset_minutes);
 }
 
+std::string weekday_clock(const Timestamp& timestamp) {
+  static constexpr std::array<std::string_view, 7> names{"Sun", "Mon", "Tue", "Wed",
+                                                         "Thu", "Fri", "Sat"};
+  const auto local = floor<minutes>(timestamp.utc + minutes{timestamp.offset_minutes});
+  const auto day = floor<days>(local);
+  const hh_mm_ss<minutes> time_of_day{local - day};
+  return fmt::format("{} {:02}:{:02}", names[weekday{day}.c_encoding()],
+                     time_of_day.hours().count(), time_of_day.minutes().count());
+}
+
 std::string format_utc_ms(UtcTime time) {
   const CivilTime civil = split_civil(time);
   return fmt::format("{}.{:03}Z", civil_date_time(civil), civil.time_of_day.subseconds().count());

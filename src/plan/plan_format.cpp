@@ -1,6 +1,7 @@
 #include "cutover/plan/plan_format.hpp"
 
 #include "base/csv.hpp"
+#include "plan/gate_format.hpp"
 
 #include <algorithm>
 #include <array>
@@ -26,21 +27,6 @@ constexpr std::size_t max_listed_unestimated = 10;
 
 std::int64_t whole_seconds(Duration duration) {
   return duration_cast<seconds>(duration).count();
-}
-
-Timestamp at_offset(const Timestamp& start, Duration offset) {
-  return {start.utc + offset, start.offset_minutes};
-}
-
-// "Sat 19:30" in the timestamp's own offset: what people on the bridge call say.
-std::string weekday_clock(const Timestamp& timestamp) {
-  static constexpr std::array<std::string_view, 7> names{"Sun", "Mon", "Tue", "Wed",
-                                                         "Thu", "Fri", "Sat"};
-  const auto local = floor<minutes>(timestamp.utc + minutes{timestamp.offset_minutes});
-  const auto day = floor<days>(local);
-  const hh_mm_ss<minutes> time_of_day{local - day};
-  return fmt::format("{} {:02}:{:02}", names[weekday{day}.c_encoding()],
-                     time_of_day.hours().count(), time_of_day.minutes().count());
 }
 
 std::string timestamp_with_clock(const Timestamp& timestamp) {
@@ -168,8 +154,8 @@ std::vector<std::string> start_cells(const Plan& plan) {
   std::vector<std::string> cells;
   for (std::size_t row = 0; row < plan.order.size(); ++row) {
     const Duration offset = plan.tasks[plan.order[row]].earliest_start;
-    cells.push_back(fmt::format("{:>{}} {}", offsets[row], width,
-                                weekday_clock(at_offset(*plan.start, offset))));
+    cells.push_back(
+        fmt::format("{:>{}} {}", offsets[row], width, weekday_clock(plan.start->later_by(offset))));
   }
   return cells;
 }
@@ -246,7 +232,8 @@ std::string text_row(const std::vector<std::string>& cells, const Table& table,
   return trim_right(std::move(line));
 }
 
-std::string render_text(const Runbook& runbook, const Dag& dag, const Plan& plan, bool colour) {
+std::string render_text(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                        const std::vector<GateDeadline>& gates, bool colour) {
   const auto alarm = fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
   std::string out;
   for (const SummaryLine& line : summary_lines(runbook, plan)) {
@@ -272,6 +259,7 @@ std::string render_text(const Runbook& runbook, const Dag& dag, const Plan& plan
   if (const auto unestimated = unestimated_text(runbook, plan); !unestimated.empty()) {
     out += fmt::format("{} {}\n", unestimated_label, unestimated);
   }
+  if (!gates.empty()) out += '\n' + gates_text(runbook, plan, gates, colour);
   return out;
 }
 
@@ -306,7 +294,8 @@ std::string markdown_rule(const std::vector<std::size_t>& widths, const Table& t
   return line;
 }
 
-std::string render_markdown(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+std::string render_markdown(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                            const std::vector<GateDeadline>& gates) {
   std::string out = fmt::format("## Cutover plan: {}\n\n", markdown_cell(runbook.heading()));
   for (const SummaryLine& line : summary_lines(runbook, plan)) {
     if (line.label == "Runbook") continue;  // already the heading
@@ -336,23 +325,46 @@ std::string render_markdown(const Runbook& runbook, const Dag& dag, const Plan& 
   if (const auto unestimated = unestimated_text(runbook, plan); !unestimated.empty()) {
     out += fmt::format("\n**{}** {}\n", unestimated_label, markdown_cell(unestimated));
   }
+  if (!gates.empty()) out += '\n' + gates_markdown(runbook, plan, gates);
   return out;
 }
 
 // ---------------------------------------------------------------------------------------
 // csv (RFC 4180)
 
-std::string render_csv(const Runbook& runbook, const Dag& dag, const Plan& plan) {
-  std::string out = csv_record(
-      {"level", "id", "title", "phase", "owner", "kind", "estimate", "estimate_s", "earliest_start",
-       "earliest_start_s", "earliest_finish_s", "latest_start_s", "latest_finish_s", "slack",
-       "slack_s", "critical", "planned_start", "planned_finish", "depends_on"});
+// A gate's row ends with its no-go deadline; other rows leave those cells empty.
+std::string render_csv(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                       const std::vector<GateDeadline>& gates) {
+  std::vector<std::optional<Duration>> deadline(runbook.tasks.size());
+  for (const GateDeadline& gate : gates) deadline[gate.gate] = gate.no_go_deadline;
+  std::string out = csv_record({"level",
+                                "id",
+                                "title",
+                                "phase",
+                                "owner",
+                                "kind",
+                                "estimate",
+                                "estimate_s",
+                                "earliest_start",
+                                "earliest_start_s",
+                                "earliest_finish_s",
+                                "latest_start_s",
+                                "latest_finish_s",
+                                "slack",
+                                "slack_s",
+                                "critical",
+                                "planned_start",
+                                "planned_finish",
+                                "depends_on",
+                                "no_go_deadline_s",
+                                "no_go_deadline"});
   for (const TaskIndex index : plan.order) {
     const Task& task = runbook.tasks[index];
     const TaskSchedule& s = plan.tasks[index];
     const auto planned = [&](Duration offset) {
-      return plan.start ? format_timestamp(at_offset(*plan.start, offset)) : std::string{};
+      return plan.start ? format_timestamp(plan.start->later_by(offset)) : std::string{};
     };
+    const std::optional<Duration>& no_go = deadline[index];
     out += csv_record({
         std::to_string(dag.level[index]),
         task.id,
@@ -373,6 +385,8 @@ std::string render_csv(const Runbook& runbook, const Dag& dag, const Plan& plan)
         planned(s.earliest_start),
         planned(s.earliest_finish),
         fmt::format("{}", fmt::join(ids_of(runbook, dag.dependencies[index]), " ")),
+        no_go ? std::to_string(whole_seconds(*no_go)) : std::string{},
+        no_go ? planned(*no_go) : std::string{},
     });
   }
   return out;
@@ -423,7 +437,8 @@ Json task_json(const Runbook& runbook, const Dag& dag, const Plan& plan, TaskInd
   return out;
 }
 
-std::string render_json(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+std::string render_json(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                        const std::vector<GateDeadline>& gates) {
   Json out;
   out["runbook"] = {{"id", runbook.id}, {"title", string_or_null(runbook.title)}};
   out["start"] = timestamp_or_null(plan.start);
@@ -437,6 +452,7 @@ std::string render_json(const Runbook& runbook, const Dag& dag, const Plan& plan
   Json tasks = Json::array();
   for (const TaskIndex index : plan.order) tasks.push_back(task_json(runbook, dag, plan, index));
   out["tasks"] = std::move(tasks);
+  out["gates"] = gates_json(runbook, gates);
   return out.dump(2) + '\n';
 }
 
@@ -444,15 +460,16 @@ std::string render_json(const Runbook& runbook, const Dag& dag, const Plan& plan
 
 std::string render_plan(const Runbook& runbook, const Dag& dag, const Plan& plan, PlanFormat format,
                         bool colour) {
+  const std::vector<GateDeadline> gates = gate_deadlines(runbook, dag, plan);
   switch (format) {
     case PlanFormat::text:
-      return render_text(runbook, dag, plan, colour);
+      return render_text(runbook, dag, plan, gates, colour);
     case PlanFormat::markdown:
-      return render_markdown(runbook, dag, plan);
+      return render_markdown(runbook, dag, plan, gates);
     case PlanFormat::csv:
-      return render_csv(runbook, dag, plan);
+      return render_csv(runbook, dag, plan, gates);
     case PlanFormat::json:
-      return render_json(runbook, dag, plan);
+      return render_json(runbook, dag, plan, gates);
   }
   return {};
 }

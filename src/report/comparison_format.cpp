@@ -3,12 +3,12 @@
 #include <fmt/format.h>
 
 #include "base/csv.hpp"
+#include "base/table.hpp"
 #include "cutover/report/report_format.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 #include "report/html.hpp"
 #include "report/json_values.hpp"
-#include "report/table.hpp"
 
 namespace cutover {
 

@@ -5,11 +5,11 @@
 
 #include <cmath>
 
+#include "base/table.hpp"
 #include "cutover/report/report_format.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 #include "report/json_values.hpp"
-#include "report/table.hpp"
 
 namespace cutover {
 

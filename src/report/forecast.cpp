@@ -8,11 +8,11 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "base/table.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 #include "report/json_values.hpp"
-#include "report/table.hpp"
 
 namespace cutover {
 

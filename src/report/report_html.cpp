@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
+#include "base/table.hpp"
 #include "cutover/report/report_format.hpp"
 #include "cutover/report/run_status.hpp"
 #include "report/html.hpp"
-#include "report/table.hpp"
 
 namespace cutover {
 

@@ -6,11 +6,11 @@
 
 #include <algorithm>
 
+#include "base/table.hpp"
 #include "cutover/report/report_format.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 #include "report/html.hpp"
-#include "report/table.hpp"
 
 namespace cutover {
 

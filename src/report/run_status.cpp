@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "cutover/plan/forecast.hpp"
+#include "cutover/plan/run_forecast.hpp"
 #include "cutover/run/inbox.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 
@@ -15,6 +15,41 @@ namespace {
 
 UtcTime last_heard_of(const Journal& journal) {
   return journal.events.empty() ? journal.header.time : journal.events.back().time;
+}
+
+// A status is drawn once, but may be of a 10,000-task run: about 2M task draws.
+constexpr std::size_t forecast_draws = 2'000'000;
+
+StatusForecast forecast_of(const Runbook& runbook, const Dag& dag, const RunState& state,
+                           const RunStatus& status, std::int64_t now_ms) {
+  // A task cut off by a crash runs again or is decided by a person before anything after it
+  // starts: all of it is still ahead.
+  RunState ahead = state;
+  for (const TaskStatusView& view : status.tasks) {
+    if (view.in_doubt) ahead.tasks[view.index].status = TaskStatus::in_doubt;
+  }
+  std::optional<Duration> window_left;
+  if (runbook.window) window_left = runbook.window->end().utc - status.now;
+  const RunForecast run = forecast_run(runbook, dag, ahead, now_ms, window_left,
+                                       run_forecast_samples(runbook.tasks.size(), forecast_draws));
+  StatusForecast forecast;
+  forecast.samples = run.samples;
+  forecast.p50_remaining = run.p50;
+  forecast.p90_remaining = run.p90;
+  forecast.p50_end = status.now + run.p50;
+  forecast.p90_end = status.now + run.p90;
+  if (runbook.window) forecast.window_end = runbook.window->end();
+  forecast.p_fit = run.p_fit;
+  return forecast;
+}
+
+std::optional<StatusGate> next_gate_of(const Runbook& runbook, const Dag& dag,
+                                       const RunState& state, UtcTime now) {
+  if (!runbook.window) return std::nullopt;
+  const auto gate =
+      next_gate(runbook, gate_deadlines(runbook, dag, make_plan(runbook, dag)), state);
+  if (!gate) return std::nullopt;
+  return StatusGate{runbook.tasks[gate->gate].id, gate->no_go_deadline, gate->no_go_deadline - now};
 }
 
 }  // namespace
@@ -154,20 +189,8 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
   // A forecast only while the run starts tasks: a stopping or rolling-back run has no
   // estimates for what it does, and a finished one has a duration instead.
   if (state.phase == RunPhase::running) {
-    Duration remaining = forecast_remaining(runbook, graph, state, now_ms);
-    // A task in doubt is run again or decided by a person before anything after it starts:
-    // its whole remaining path is still ahead.
-    for (const TaskStatusView& view : status.tasks) {
-      if (view.in_doubt) remaining = std::max(remaining, graph.remaining[view.index]);
-    }
-    StatusForecast forecast;
-    forecast.remaining = remaining;
-    forecast.end = now + remaining;
-    if (runbook.window) {
-      forecast.window_end = runbook.window->end();
-      forecast.overrun = forecast.end - forecast.window_end->utc;
-    }
-    status.forecast = forecast;
+    status.forecast = forecast_of(runbook, graph.dag, state, status, now_ms);
+    status.next_gate = next_gate_of(runbook, graph.dag, state, now);
   }
   return status;
 }

@@ -73,14 +73,24 @@ json status_json(const RunStatus& status) {
   if (status.forecast) {
     const StatusForecast& forecast = *status.forecast;
     out["forecast"] = {
-        {"remaining_s", seconds(forecast.remaining)},
-        {"end", format_utc_ms(forecast.end)},
+        {"samples", forecast.samples},
+        {"p50_remaining_s", seconds(forecast.p50_remaining)},
+        {"p90_remaining_s", seconds(forecast.p90_remaining)},
+        {"p50_end", format_utc_ms(forecast.p50_end)},
+        {"p90_end", format_utc_ms(forecast.p90_end)},
         {"window_end",
          forecast.window_end ? json(format_utc_ms(forecast.window_end->utc)) : json(nullptr)},
-        {"overrun_s", optional_seconds(forecast.overrun)},
+        {"p_fit", forecast.p_fit ? json(*forecast.p_fit) : json(nullptr)},
     };
   } else {
     out["forecast"] = nullptr;
+  }
+  if (const auto& gate = status.next_gate) {
+    out["next_gate"] = {{"id", gate->id},
+                        {"no_go_deadline", format_utc_ms(gate->no_go_deadline)},
+                        {"left_s", seconds(gate->left)}};
+  } else {
+    out["next_gate"] = nullptr;
   }
   out["warning"] = status.warning ? json(*status.warning) : json(nullptr);
   json queued = json::array();

@@ -324,19 +324,30 @@ class TextWriter {
     if (!status_.forecast) return;
     const StatusForecast& forecast = *status_.forecast;
     line("");
-    std::string text = fmt::format("{} end {} ({} from now)", bold("forecast:"),
-                                   clock(forecast.end), format_duration(forecast.remaining));
-    if (forecast.window_end && forecast.overrun) {
-      text += fmt::format("; the window ends {}: ", clock(forecast.window_end->utc));
-      if (*forecast.overrun > Duration{0}) {
-        text += red(fmt::format("overruns it by {}", format_duration(*forecast.overrun)));
-      } else {
-        text += green(fmt::format("fits with {} to spare", format_duration(-*forecast.overrun)));
-      }
+    line(fmt::format("{} P50 end {} ({} from now), P90 {} ({})", bold("forecast:"),
+                     clock(forecast.p50_end), format_duration(forecast.p50_remaining),
+                     clock(forecast.p90_end), format_duration(forecast.p90_remaining)));
+    if (forecast.window_end && forecast.p_fit) {
+      const Duration spare = forecast.window_end->utc - forecast.p90_end;
+      line(fmt::format(
+          "  the window ends {}: {:.0f}% chance to fit; {}", clock(forecast.window_end->utc),
+          *forecast.p_fit * 100,
+          spare < Duration{0}
+              ? red(fmt::format("P90 overruns it by {}", format_duration(-spare)))
+              : green(fmt::format("P90 fits with {} to spare", format_duration(spare)))));
     } else {
-      text += "; no window";
+      line("  no window");
     }
-    line(text);
+    if (const auto& gate = status_.next_gate) {
+      const std::string left =
+          gate->left < Duration{0}
+              ? red(fmt::format("passed {} ago: a no-go there could no longer be rolled back "
+                                "inside the window",
+                                format_duration(-gate->left)))
+              : fmt::format("{} left", format_duration(gate->left));
+      line(fmt::format("  next gate {}: no-go deadline {} ({})", printable(gate->id),
+                       clock(gate->no_go_deadline), left));
+    }
     if (!status_.executor) line("  (if the run is resumed now)");
   }
 

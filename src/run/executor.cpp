@@ -8,7 +8,6 @@
 #include <csignal>
 
 #include "cutover/base/errors.hpp"
-#include "cutover/plan/forecast.hpp"
 #include "cutover/run/inbox.hpp"
 #include "cutover/run/process_end.hpp"
 #include "cutover/runbook/template.hpp"

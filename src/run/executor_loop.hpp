@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cutover/plan/run_forecast.hpp"
 #include "cutover/run/decision.hpp"
 #include "cutover/run/executor.hpp"
 #include "cutover/run/questions.hpp"
@@ -75,7 +76,8 @@ class Executor {
         options_(options),
         state_(setup.history ? fold(runbook_, graph_, *setup.history)
                              : initial_state(runbook_, graph_)),
-        attempt_base_(runbook_.tasks.size(), 0) {
+        attempt_base_(runbook_.tasks.size(), 0),
+        gates_(gate_deadlines(runbook_, graph_.dag, make_plan(runbook_, graph_.dag))) {
     for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
   }
 
@@ -196,6 +198,7 @@ class Executor {
   bool console_live() const;
   void show_status();
   std::string waited_on(TaskIndex index) const;
+  void refresh_outlook();
   std::string status_line() const;
 
   // ----- stalls ------------------------------------------------------------------------
@@ -225,6 +228,14 @@ class Executor {
   bool terminating_ = false;
   bool terminal_closed_ = false;
   SteadyTime last_status_{};
+  // The live view's forecast and next gate, simulated again at most once a second.
+  struct Outlook {
+    SteadyTime at{};
+    RunForecast forecast;
+    std::optional<NextGate> next_gate;
+  };
+  std::optional<Outlook> outlook_;
+  std::vector<GateDeadline> gates_;  // the plan's, for the next gate's deadline
 };
 
 }  // namespace cutover::detail

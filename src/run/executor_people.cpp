@@ -4,7 +4,6 @@
 #include <csignal>
 
 #include "cutover/base/errors.hpp"
-#include "cutover/plan/forecast.hpp"
 #include "cutover/run/inbox.hpp"
 #include "cutover/run/process_end.hpp"
 #include "cutover/runbook/template.hpp"
@@ -60,7 +59,7 @@ void Executor::introduce(const OpenQuestion& question) {
     case WaitingFor::manual:
       note(fmt::format(
           "{} {} {}: {}{}{}", stamp(), state_.track ? "do    " : "manual", task.id,
-          task.display_name(), owner,
+          shown(task.display_name()), owner,
           task.estimate ? fmt::format(", estimate {}", format_duration(*task.estimate)) : ""));
       show_instructions(task);
       break;
@@ -75,7 +74,7 @@ void Executor::introduce(const OpenQuestion& question) {
     case WaitingFor::approval:
       if (state_.track) show_instructions(task);
       note(fmt::format("{} gate   {}: {} waits for approval by {}", stamp(), task.id,
-                       task.display_name(), fmt::join(question.waiting_on, ", ")));
+                       shown(task.display_name()), fmt::join(question.waiting_on, ", ")));
       break;
     case WaitingFor::decision:
     case WaitingFor::rollback_decision:

@@ -6,7 +6,6 @@
 #include <csignal>
 
 #include "cutover/base/errors.hpp"
-#include "cutover/plan/forecast.hpp"
 #include "cutover/run/inbox.hpp"
 #include "cutover/run/process_end.hpp"
 #include "cutover/runbook/template.hpp"
@@ -57,7 +56,22 @@ void Executor::show_status() {
   const SteadyTime now = runner_.now();
   if (now - last_status_ < std::chrono::milliseconds(200)) return;
   last_status_ = now;
+  refresh_outlook();
   console_.status(status_line());
+}
+
+// The live view is redrawn often and on large runs; the forecast is drawn from fewer samples
+// than `status` draws, and at most once a second.
+void Executor::refresh_outlook() {
+  constexpr std::size_t draws = 200'000;
+  const SteadyTime now = runner_.now();
+  if (outlook_ && now - outlook_->at < std::chrono::seconds(1)) return;
+  std::optional<Duration> window_left;
+  if (runbook_.window) window_left = runbook_.window->end().utc - now_utc();
+  outlook_ = Outlook{now,
+                     forecast_run(runbook_, graph_.dag, state_, elapsed().count(), window_left,
+                                  run_forecast_samples(runbook_.tasks.size(), draws)),
+                     next_gate(runbook_, gates_, state_)};
 }
 
 // Who a waiting task waits on, for the live view.
@@ -85,13 +99,21 @@ std::string Executor::status_line() const {
     running += fmt::format(" {} {}{}{}", own.id, format_duration(spent),
                            own.estimate ? "/" + format_duration(*own.estimate) : "", waits);
   }
-  const Duration left = forecast_remaining(runbook_, graph_, state_, elapsed().count());
-  std::string forecast = fmt::format(" | forecast end {}", clock_time(now_utc() + left));
-  if (runbook_.window) {
-    forecast += fmt::format(", window ends {}", clock_time(runbook_.window->end().utc));
+  std::string outlook;
+  if (outlook_) {
+    const RunForecast& forecast = outlook_->forecast;
+    outlook = fmt::format(" | forecast end {} (P90 {})", clock_time(now_utc() + forecast.p50),
+                          clock_time(now_utc() + forecast.p90));
+    if (runbook_.window) {
+      outlook += fmt::format(", window ends {}", clock_time(runbook_.window->end().utc));
+    }
+    if (const auto& gate = outlook_->next_gate) {
+      outlook += fmt::format(" | no-go at {} by {}", runbook_.tasks[gate->gate].id,
+                             clock_time(gate->no_go_deadline));
+    }
   }
   return fmt::format("[{}/{} done]{}{}{}", done, runbook_.tasks.size(),
-                     running.empty() ? "" : " running:", running, forecast);
+                     running.empty() ? "" : " running:", running, outlook);
 }
 
 }  // namespace cutover::detail

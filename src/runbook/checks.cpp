@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cutover/plan/deadline.hpp"
 #include "cutover/plan/plan.hpp"
 #include "cutover/runbook/template.hpp"
 
@@ -222,6 +223,7 @@ class Checker {
   void check_window(const Dag& dag) {
     if (!runbook_.window) return;
     const Plan plan = make_plan(runbook_, dag);
+    check_gate_deadlines(dag, plan);
     if (plan.total <= runbook_.window->duration) return;
     out_.warning(
         runbook_.window->location,
@@ -229,6 +231,21 @@ class Checker {
                     format_duration(plan.total), format_duration(runbook_.window->duration)),
         fmt::format("it overruns by {}; see `cutover plan`",
                     format_duration(plan.total - runbook_.window->duration)));
+  }
+
+  void check_gate_deadlines(const Dag& dag, const Plan& plan) {
+    for (const GateDeadline& gate : gate_deadlines(runbook_, dag, plan)) {
+      if (!gate.too_late()) continue;
+      const Task& task = runbook_.tasks[gate.gate];
+      out_.warning(
+          task.location,
+          fmt::format("a no-go at gate '{}' could not be rolled back inside the window", task.id),
+          fmt::format("it is planned at {}, {} after its no-go deadline {} (rolling back what "
+                      "comes before it takes {}); see `cutover plan`",
+                      format_offset(gate.planned_start),
+                      format_duration(gate.planned_start - *gate.no_go_deadline),
+                      format_offset(*gate.no_go_deadline), format_duration(gate.rollback)));
+    }
   }
 
   const Runbook& runbook_;

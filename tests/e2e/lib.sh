@@ -47,3 +47,8 @@ expect_not_in() {
 runbook() {
   cat >"$1"
 }
+
+json_check() {  # json_check FILE PYTHON-EXPRESSION-ON-d
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert eval(sys.argv[2]), d' "$1" "$2" ||
+    fail "$1: $2"
+}

@@ -186,9 +186,11 @@ def wait_for_file(name):
 def answered_run():
     os.mkdir("answered")
     os.chdir("answered")
+    window_start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write("rb.yaml", f"""\
 version: 1
 id: prompts
+window: {{ start: "{window_start}", duration: 2h }}
 tasks:
   - id: build
     estimate: 1s
@@ -216,6 +218,11 @@ tasks:
         # The live view: task output with its prefix, and a status line under it.
         term.expect(f"[build] hello {MARK}", "build's first line, prefixed [build]")
         term.expect("done]", "the live status line ([0/4 done] ...)")
+        # ... ending with the forecast (P50 and P90), the window and the next gate's deadline.
+        term.expect("| no-go at go-no-go by ", "the next gate's deadline in the live view")
+        check(re.search(r"\| forecast end [0-9:]{8} \(P90 [0-9:]{8}\), window ends [0-9:]{8} "
+                        r"\| no-go at go-no-go by [0-9:]{8}", plain(term.output)),
+              f"the live view's forecast:\n{term.output!r}")
         check(re.search(r"\x1b\[[0-9;]*3[0-9]m\[build\]", term.output),
               f"no colour on [build] on a terminal without NO_COLOR:\n{term.output!r}")
         write("release", "")

@@ -24,11 +24,6 @@ poll() {
   fail "timed out waiting for: $what"
 }
 
-json_check() {  # json_check FILE PYTHON-EXPRESSION-ON-d
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert eval(sys.argv[2]), d' "$1" "$2" ||
-    fail "$1: $2"
-}
-
 # ----- a finished run ---------------------------------------------------------------------------
 runbook quick.yaml <<'EOF2'
 version: 1
@@ -96,12 +91,12 @@ shows_running() {
 poll "status to show the executor" shows_running
 expect_in out.txt "progress: 1/2 done, 1 running"
 grep -qE '^  hold  [0-9.]+s of 10m' out.txt || fail "running task line: $(cat out.txt)"
-expect_in out.txt "forecast: end "
-expect_in out.txt "; no window"
+expect_in out.txt "forecast: P50 end "
+expect_in out.txt "  no window"
 run_cutover 0 status --format json live-run
 json_check out.txt "d['executor']['pid'] == $live and d['phase'] == 'running' and d['outcome'] is None"
 json_check out.txt '[t["status"] for t in d["tasks"]] == ["succeeded", "running"]'
-json_check out.txt 'd["tasks"][1]["in_doubt"] is False and d["forecast"]["remaining_s"] > 0'
+json_check out.txt 'd["tasks"][1]["in_doubt"] is False and d["forecast"]["p50_remaining_s"] > 0'
 
 # status took no lock: the run finishes normally.
 touch release

@@ -31,6 +31,7 @@ Runbook demo() {
   runbook.phases = {"prep", "switch"};
   Task backup = with(make_task("backup", 1h), "prep", "dba");
   backup.title = "Back up \"prod\", then verify";
+  backup.rollback = CommandRollback{"restore", std::nullopt, 20min};
   Task notify = with(make_task("notify", std::nullopt), "prep", "comms");
   notify.kind = Manual{"Tell everyone."};
   Task go = with(make_task("go", std::nullopt, {"backup", "notify"}), "switch", "");
@@ -81,7 +82,27 @@ TEST_CASE("text: summary - aligned table - critical path and the unestimated not
         "  2  switch  cutover.db  dba    +01:00 Sat 19:00     1h30m     0s  *\n"
         "\n"
         "Critical path: backup -> go -> cutover.db (total 2h30m)\n"
-        "Without an estimate, counted as 0: notify, go\n");
+        "Without an estimate, counted as 0: notify, go\n"
+        "\n"
+        "No-go deadlines (the latest moment a no-go can still be rolled back inside the window):\n"
+        "  gate  planned start     no-go deadline    rollback  margin\n"
+        "  go    +01:00 Sat 19:00  +02:40 Sat 20:40       20m  1h40m to spare\n");
+}
+
+TEST_CASE("text: a gate planned after its no-go deadline is LATE - in red") {
+  Runbook runbook = demo();
+  runbook.tasks[0].rollback = CommandRollback{"restore", std::nullopt, 2h + 30min};
+  const auto text = plan_output(runbook, PlanFormat::text);
+  CHECK(contains(text, "  go    +01:00 Sat 19:00  +00:30 Sat 18:30     2h30m  LATE by 30m\n"));
+  const auto coloured = plan_output(runbook, PlanFormat::text, true);
+  CHECK(contains(coloured, "\x1b[1m\x1b[31m  go    +01:00 Sat 19:00"));
+}
+
+TEST_CASE("text: no gate - no deadline table") {
+  Runbook runbook = demo();
+  runbook.tasks[2].kind = Manual{"Decide."};
+  CHECK_FALSE(contains(plan_output(runbook, PlanFormat::text), "No-go deadlines"));
+  CHECK(nlohmann::json::parse(plan_output(runbook, PlanFormat::json))["gates"].empty());
 }
 
 TEST_CASE("text: an overrun is said plainly") {
@@ -108,6 +129,7 @@ TEST_CASE("text: without a window - offsets only and no verdict") {
   const auto lines = lines_of(plan_output(runbook, PlanFormat::text));
   REQUIRE(lines.size() >= 6);
   CHECK(lines[1] == "Start:          not set (the runbook has no window; use --start)");
+  CHECK(lines.back() == "  go    +01:00         no window            20m");
   CHECK(lines[2] == "Duration:       2h30m");
   CHECK(lines[3] == "");
   CHECK(lines[4] == "lvl  phase   task        owner  start   estimate  slack  critical");
@@ -191,7 +213,14 @@ TEST_CASE("markdown: heading - summary list and a GitHub table") {
         "\n"
         "**Critical path:** backup -> go -> cutover.db (total 2h30m)\n"
         "\n"
-        "**Without an estimate, counted as 0:** notify, go\n");
+        "**Without an estimate, counted as 0:** notify, go\n"
+        "\n"
+        "**No-go deadlines (the latest moment a no-go can still be rolled back inside the "
+        "window):**\n"
+        "\n"
+        "| gate | planned start | no-go deadline | rollback | margin |\n"
+        "| --- | --- | --- | ---: | --- |\n"
+        "| go | +01:00 Sat 19:00 | +02:40 Sat 20:40 | 20m | 1h40m to spare |\n");
 }
 
 TEST_CASE("markdown: pipes in cells are escaped and an overrun is bold") {
@@ -208,15 +237,15 @@ TEST_CASE("csv: RFC 4180 with a header - seconds and timestamps") {
   CHECK(csv ==
         "level,id,title,phase,owner,kind,estimate,estimate_s,earliest_start,earliest_start_s,"
         "earliest_finish_s,latest_start_s,latest_finish_s,slack,slack_s,critical,planned_start,"
-        "planned_finish,depends_on\r\n"
+        "planned_finish,depends_on,no_go_deadline_s,no_go_deadline\r\n"
         "0,backup,\"Back up \"\"prod\"\", then verify\",prep,dba,run,1h,3600,+00:00,0,3600,0,3600,"
-        "0s,0,true,2026-11-28T18:00:00+01:00,2026-11-28T19:00:00+01:00,\r\n"
+        "0s,0,true,2026-11-28T18:00:00+01:00,2026-11-28T19:00:00+01:00,,,\r\n"
         "0,notify,,prep,comms,manual,,,+00:00,0,0,3600,3600,1h,3600,false,"
-        "2026-11-28T18:00:00+01:00,2026-11-28T18:00:00+01:00,\r\n"
+        "2026-11-28T18:00:00+01:00,2026-11-28T18:00:00+01:00,,,\r\n"
         "1,go,,switch,,gate,,,+01:00,3600,3600,3600,3600,0s,0,true,2026-11-28T19:00:00+01:00,"
-        "2026-11-28T19:00:00+01:00,backup notify\r\n"
+        "2026-11-28T19:00:00+01:00,backup notify,9600,2026-11-28T20:40:00+01:00\r\n"
         "2,cutover.db,,switch,dba,run,1h30m,5400,+01:00,3600,9000,3600,9000,0s,0,true,"
-        "2026-11-28T19:00:00+01:00,2026-11-28T20:30:00+01:00,go\r\n");
+        "2026-11-28T19:00:00+01:00,2026-11-28T20:30:00+01:00,go,,\r\n");
 }
 
 TEST_CASE("csv: line breaks inside a field are quoted - no start leaves timestamps empty") {
@@ -225,7 +254,8 @@ TEST_CASE("csv: line breaks inside a field are quoted - no start leaves timestam
   runbook.tasks[1].title = "first line\nsecond line";
   const auto csv = plan_output(runbook, PlanFormat::csv);
   CHECK(contains(csv, "0,notify,\"first line\nsecond line\",prep,comms,manual,"));
-  CHECK(contains(csv, ",0s,0,true,,,\r\n"));  // backup: no planned start or finish
+  CHECK(contains(csv, ",0s,0,true,,,,,\r\n"));   // backup: no planned start or finish
+  CHECK(contains(csv, ",backup notify,,\r\n"));  // go: no window, no deadline
 }
 
 TEST_CASE("json: the plan with stable key order") {
@@ -258,6 +288,9 @@ TEST_CASE("json: the plan with stable key order") {
                                          "estimate_s", "earliest_start_s", "earliest_finish_s",
                                          "latest_start_s", "latest_finish_s", "slack_s", "critical",
                                          "depends_on"});
+  CHECK(json["gates"] == nlohmann::ordered_json::parse(
+                             R"([{"id": "go", "planned_start_s": 3600, "no_go_deadline_s": 9600,
+                                  "rollback_s": 1200, "too_late": false}])"));
 }
 
 TEST_CASE("json: no window means nulls - not zeros") {
@@ -269,6 +302,8 @@ TEST_CASE("json: no window means nulls - not zeros") {
   CHECK(json["estimated_end"].is_null());
   CHECK(json["overrun_s"].is_null());
   CHECK(json["total_s"] == 9000);
+  CHECK(json["gates"][0]["no_go_deadline_s"].is_null());
+  CHECK(json["gates"][0]["too_late"] == false);
 }
 
 TEST_CASE("dot: phases as clusters - shapes by kind - the critical path in red") {

@@ -209,42 +209,80 @@ TEST_CASE("status: a running task's elapsed time against its estimate") {
 }
 
 TEST_CASE("status: the forecast end against the window in the window's zone") {
+  // a (30m) has run for 50m: it ends no sooner than now, so b (45m, drawn between 36m and
+  // 67.5m) is what is left: median 67.5 - sqrt(31.5 * 22.5 / 2) = 48.68m, P90
+  // 67.5 - sqrt(31.5 * 22.5 / 10) = 59.08m.
   Runbook runbook = make_runbook({make_task("a", minutes(30)), make_task("b", minutes(45), {"a"})});
   Events events;
   events.add(0, "run_started").started(0, "a");
-  const auto now = utc_at(0) + std::chrono::minutes(10);
+  const auto now = utc_at(0) + std::chrono::minutes(50);
+  const auto in_minutes = [](Duration d) { return static_cast<double>(d.count()) / 60'000; };
 
   SUBCASE("it overruns") {
     runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(1));
     const Run run(runbook, events);
     const RunStatus status = run.status(now, live);
     REQUIRE(status.forecast);
-    // 20 minutes left of a, then b's 45.
-    CHECK(status.forecast->remaining == minutes(65));
-    CHECK(status.forecast->end == utc_at(0) + minutes(75));
-    REQUIRE(status.forecast->overrun);
-    CHECK(*status.forecast->overrun == minutes(15));
-    // 18:15 UTC is 19:15 in the window's +01:00.
+    CHECK(in_minutes(status.forecast->p50_remaining) == doctest::Approx(48.68).epsilon(0.02));
+    CHECK(in_minutes(status.forecast->p90_remaining) == doctest::Approx(59.08).epsilon(0.02));
+    CHECK(status.forecast->p50_end == now + status.forecast->p50_remaining);
+    CHECK(status.forecast->p90_end == now + status.forecast->p90_remaining);
+    CHECK(status.forecast->p_fit == 0.0);  // 10 minutes of window left
+    // 17:50 UTC is 18:50 in the window's +01:00.
     const std::string text = render_status_text(status, false);
+    CHECK(contains(text, "forecast: P50 end 2026-11-28 19:3"));
     CHECK(contains(text,
-                   "forecast: end 2026-11-28 19:15:00 (1h5m from now); the window ends "
-                   "2026-11-28 19:00:00: overruns it by 15m"));
+                   "the window ends 2026-11-28 19:00:00: 0% chance to fit; P90 overruns it "
+                   "by "));
     CHECK(contains(text, "times in UTC+01:00"));
   }
   SUBCASE("it fits") {
-    runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(2));
+    runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(3));
     const Run run(runbook, events);
     const std::string text = render_status_text(run.status(now, live), false);
-    CHECK(contains(text, "fits with 45m to spare"));
+    CHECK(contains(text, "100% chance to fit; P90 fits with 1h"));
   }
   SUBCASE("a task in doubt still has its whole path ahead") {
     events.finished(60'000, "a", "interrupted");
     const Run run(runbook, events);
     const RunStatus status = run.status(utc_at(60'000), live);
     REQUIRE(status.forecast);
-    CHECK(status.forecast->remaining == minutes(75));
-    CHECK(contains(render_status_text(status, false), "; no window"));
+    // a (24m..45m) then b (36m..67.5m), from now.
+    CHECK(status.forecast->p50_remaining > minutes(60));
+    CHECK(status.forecast->p90_remaining < minutes(113));
+    CHECK_FALSE(status.forecast->p_fit);
+    CHECK(contains(render_status_text(status, false), "\n  no window\n"));
   }
+}
+
+TEST_CASE("status: the next gate's no-go deadline - and once it has passed") {
+  // a (1h, undone in 20m) -> go -> b: a no-go at go must come by 2h40m into a 3h window.
+  Task a = make_task("a", minutes(60));
+  a.rollback = CommandRollback{"undo", std::nullopt, minutes(20)};
+  Runbook runbook =
+      make_runbook({a, approval_gate("go", {"lead"}, {"a"}), make_task("b", minutes(5), {"go"})});
+  runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(3));
+  Events events;
+  events.add(0, "run_started").started(0, "a");
+  const Run run(runbook, events);
+
+  const RunStatus early = run.status(utc_at(0) + minutes(10), live);
+  REQUIRE(early.next_gate);
+  CHECK(early.next_gate->id == "go");
+  CHECK(early.next_gate->no_go_deadline == utc_at(0) + minutes(160));
+  CHECK(early.next_gate->left == minutes(150));
+  CHECK(contains(render_status_text(early, false),
+                 "  next gate go: no-go deadline 2026-11-28 20:40:00 (2h30m left)\n"));
+
+  const RunStatus late = run.status(utc_at(0) + minutes(170), live);
+  REQUIRE(late.next_gate);
+  CHECK(late.next_gate->left == -minutes(10));
+  CHECK(contains(render_status_text(late, false),
+                 "(passed 10m ago: a no-go there could no longer be rolled back inside the "
+                 "window)"));
+
+  runbook.window.reset();
+  CHECK_FALSE(Run(runbook, events).status(utc_at(0), live).next_gate);
 }
 
 TEST_CASE("status: a finished run shows its outcome and duration and no forecast") {
@@ -348,10 +386,13 @@ TEST_CASE("status --format json: the documented fields") {
   CHECK(waiting["finished"].is_null());
   CHECK(waiting["commands"][0] == "cutover mark " + dir + " load done|failed|skipped --by NAME");
 
-  // 29 minutes of load left from 17:11: 17:40, against a window ending 18:00.
-  CHECK(out["forecast"]["end"] == "2026-11-28T17:40:00.000Z");
+  // load (30m, drawn between 24m and 45m) started at 17:10: it ends by 17:55, before the
+  // window's end at 18:00 in every sample.
+  CHECK(out["forecast"]["samples"] == 2000);
   CHECK(out["forecast"]["window_end"] == "2026-11-28T18:00:00.000Z");
-  CHECK(out["forecast"]["overrun_s"] == -1200.0);
+  CHECK(out["forecast"]["p_fit"] == 1.0);
+  CHECK(out["forecast"]["p90_end"] <= "2026-11-28T17:55:00.000Z");
+  CHECK(out["forecast"]["p50_end"] >= "2026-11-28T17:34:00.000Z");
   CHECK(out["warning"].is_null());
 }
 

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,9 @@ const Keys status_keys = {"format",      "version",
                           "track",       "executor",
                           "elapsed_s",   "finished",
                           "counts",      "tasks",
-                          "forecast",    "warning",
-                          "queued",      "refused"};
+                          "forecast",    "next_gate",
+                          "warning",     "queued",
+                          "refused"};
 const Keys task_keys = {"id",          "kind",       "status",    "in_doubt",   "attempts",
                         "started",     "finished",   "elapsed_s", "estimate_s", "overrun",
                         "waiting_for", "waiting_on", "since",     "commands",   "resume_reruns",
@@ -80,11 +82,13 @@ TEST_CASE("status json: every documented field is there - null when it does not 
   CHECK(out["last_event"] == "2026-11-28T17:00:00.000Z");
   CHECK(out["point_of_no_return_passed"] == false);
   CHECK(out["track"] == false);
-  // Without a window the forecast has no window end and no overrun.
+  // Without a window the forecast has no window end and no chance to fit, and no gate has a
+  // deadline.
   REQUIRE(out["forecast"].is_object());
   CHECK(out["forecast"]["window_end"].is_null());
-  CHECK(out["forecast"]["overrun_s"].is_null());
-  CHECK(out["forecast"]["remaining_s"] == 0.0);
+  CHECK(out["forecast"]["p_fit"].is_null());
+  CHECK(out["forecast"]["p50_remaining_s"] == 0.0);
+  CHECK(out["next_gate"].is_null());
 }
 
 TEST_CASE("status json: a finished run - outcome - exit code - stop reason and no forecast") {
@@ -183,7 +187,7 @@ TEST_CASE("status json: the journal's warning - and queued decisions as their in
   CHECK(out["queued"][0]["by"] == "ann");
 }
 
-TEST_CASE("status json: durations are seconds with milliseconds - a fit is a negative overrun") {
+TEST_CASE("status json: durations are seconds with milliseconds - the chance to fit") {
   Runbook runbook = make_runbook({make_task("a", Duration{90'500})});
   runbook.window = make_window({utc_at(0), 60}, minutes(2));
   JournalBuilder events;
@@ -194,9 +198,12 @@ TEST_CASE("status json: durations are seconds with milliseconds - a fit is a neg
   CHECK(task["estimate_s"] == 90.5);
   CHECK(task["elapsed_s"] == 10.0);
   CHECK(out["elapsed_s"] == 10.25);
-  // 80.5 s of a left from 17:00:10.250: 17:01:30.750; the window ends at 17:02:00 UTC.
-  CHECK(out["forecast"]["remaining_s"] == 80.5);
-  CHECK(out["forecast"]["end"] == "2026-11-28T17:01:30.750Z");
+  // a is drawn between 72.4 s and 135.75 s from 0.25 s; the window ends at 120 s: it fits in
+  // 1 - (135.75 - 119.75)^2 / (63.35 * 45.25) = 91% of the samples.
+  CHECK(out["forecast"]["p_fit"].get<double>() == doctest::Approx(0.911).epsilon(0.04));
   CHECK(out["forecast"]["window_end"] == "2026-11-28T17:02:00.000Z");
-  CHECK(out["forecast"]["overrun_s"] == -29.25);
+  const double p50 = out["forecast"]["p50_remaining_s"].get<double>();
+  CHECK(p50 > 62.0);
+  CHECK(p50 < 125.75);
+  CHECK(p50 * 1000 == std::round(p50 * 1000));  // whole milliseconds
 }

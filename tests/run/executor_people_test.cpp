@@ -303,6 +303,27 @@ TEST_CASE("track: nothing runs and people mark every task") {
   CHECK(result.outcome() == "succeeded");
 }
 
+TEST_CASE("people see titles with vars filled in and secrets hidden") {
+  TempDir dir;
+  Task manual = manual_task("announce", minutes(1));
+  manual.title = "Tell {{ TEAM }} about {{ HOST }}";
+  Task gate = approval_gate("g", {"lead"}, {"announce"});
+  gate.title = "Promote {{ HOST }} with {{ TOKEN }}?";
+  Harness harness({manual, gate});
+  harness.runbook.vars = {{"HOST", "db-new"}, {"TEAM", "finance"}};
+  harness.secrets = {{"TOKEN", "s3cr3t"}};
+  harness.options.non_interactive = true;
+  harness.run_dir = dir.path();
+  harness.decide(minutes(1), marked("d-0", "announce", Verdict::done, "alice"));
+  harness.decide(minutes(2), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  const Result result = harness.run();
+  CHECK(result.console.find("manual announce: Tell finance about db-new, estimate 1m") !=
+        std::string::npos);
+  CHECK(result.console.find("gate   g: Promote db-new with ***? waits for approval by lead") !=
+        std::string::npos);
+  CHECK(result.console.find("s3cr3t") == std::string::npos);
+}
+
 TEST_CASE("track: a gate with approvals waits for them") {
   TempDir dir;
   Harness harness({gate_task("g", {make_check("recon")}, {"lead", "owner"}),

@@ -273,6 +273,23 @@ TEST_CASE("checks: the estimated critical path longer than the window - at the w
   CHECK(check(runbook) == "");
 }
 
+TEST_CASE("checks: a gate planned after its no-go deadline - at the gate") {
+  // a (20m, undone in 25m) -> g (1m) -> b (5m): a no-go at +20m needs 25m to roll back.
+  Task a = quiet("a");
+  a.estimate = minutes(20);
+  a.rollback = CommandRollback{"./undo", {}, minutes(25)};
+  Runbook runbook = make_runbook({a, at(gate("g", {"a"}), 7), quiet("b", {"g"})});
+  runbook.window = make_window({utc_at(0), 60}, minutes(40));
+  CHECK(check(runbook) ==
+        "warning 7:9: a no-go at gate 'g' could not be rolled back inside the window [it is "
+        "planned at +00:20, 5m after its no-go deadline +00:15 (rolling back what comes before "
+        "it takes 25m); see `cutover plan`]\n");
+  runbook.window->duration = minutes(45);  // the deadline is the gate's start: in time
+  CHECK(check(runbook) == "");
+  runbook.window.reset();  // no window, no deadline
+  CHECK(check(runbook) == "");
+}
+
 TEST_CASE("checks: a secret in a text shown to people - not in a command") {
   Task manual = at(manual_task("m", minutes(1)), 5);
   manual.owner = "o";

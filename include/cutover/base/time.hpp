@@ -18,6 +18,9 @@ struct Timestamp {
   int offset_minutes = 0;
 
   friend bool operator==(const Timestamp&, const Timestamp&) = default;
+
+  // The same zone, `offset` later: a plan's start plus a task's offset.
+  Timestamp later_by(Duration offset) const { return {utc + offset, offset_minutes}; }
 };
 
 // "45s", "15m", "1h30m", "2d", "1d12h": units d/h/m/s in that order, each at most once.
@@ -45,6 +48,9 @@ std::optional<Timestamp> parse_timestamp(std::string_view text);
 
 // RFC 3339 in the timestamp's own offset, whole seconds: 2026-11-28T18:00:00+01:00.
 std::string format_timestamp(const Timestamp& timestamp);
+
+// "Sat 19:30" in the timestamp's own offset: what people on the bridge call say.
+std::string weekday_clock(const Timestamp& timestamp);
 
 // UTC with milliseconds, as journals record: 2026-11-28T17:00:00.123Z.
 std::string format_utc_ms(UtcTime time);

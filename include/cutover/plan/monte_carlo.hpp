@@ -50,6 +50,14 @@ struct Simulation {
   // share in which it is that last task.
   std::vector<double> criticality;
   std::vector<double> ends_last;
+
+  // end_ms at one of forecast_percentiles.
+  std::int64_t end_at(int percentile) const {
+    for (std::size_t i = 0; i < forecast_percentiles.size(); ++i) {
+      if (forecast_percentiles[i] == percentile) return end_ms[i];
+    }
+    return end_ms.back();
+  }
 };
 
 // `samples` must be at least 1.

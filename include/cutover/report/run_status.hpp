@@ -52,11 +52,23 @@ struct TaskStatusView {
   bool rollback_in_doubt = false;
 };
 
+// The forecast end of what is left (plan/run_forecast.hpp), from `now`.
 struct StatusForecast {
-  Duration remaining{0};  // the longest estimated path through what is left
-  UtcTime end{};
+  std::size_t samples = 0;
+  Duration p50_remaining{0};
+  Duration p90_remaining{0};
+  UtcTime p50_end{};
+  UtcTime p90_end{};
   std::optional<Timestamp> window_end;
-  std::optional<Duration> overrun;  // end - window end: positive overruns, negative fits
+  std::optional<double> p_fit;  // the chance of ending inside the window
+};
+
+// The next gate's no-go deadline: after it, a no-go there could not be rolled back inside the
+// window (docs/forecast.md).
+struct StatusGate {
+  std::string id;
+  UtcTime no_go_deadline{};
+  Duration left{0};  // from now; negative once it has passed
 };
 
 struct StatusCounts {
@@ -96,6 +108,7 @@ struct RunStatus {
   StatusCounts counts;
   std::vector<TaskStatusView> tasks;       // every task, in file order
   std::optional<StatusForecast> forecast;  // only while the run starts tasks
+  std::optional<StatusGate> next_gate;     // the same, and only with a window and a gate ahead
   std::optional<std::string> warning;      // the journal's (a torn last line)
   // Decisions waiting in RUN_DIR/inbox/ for the executor, or for the next `resume`.
   std::vector<Decision> queued;

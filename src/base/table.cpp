@@ -1,10 +1,10 @@
-#include "report/table.hpp"
+#include "base/table.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "report/html.hpp"
+#include "base/markup.hpp"
 
 namespace cutover {
 

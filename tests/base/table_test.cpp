@@ -1,4 +1,4 @@
-#include "report/table.hpp"
+#include "base/table.hpp"
 
 #include <doctest/doctest.h>
 
