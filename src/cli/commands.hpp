@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cutover/report/estimates.hpp"
 #include "cutover/runbook/loader.hpp"
 
 namespace cutover::cli {
@@ -54,6 +55,10 @@ Runbook require_valid(LoadResult loaded, const std::string& path);
 // A runbook file's bytes as they are (to freeze, or to edit in place): a path that cannot be
 // read as a runbook is a UsageError, a failed read an EnvironmentError.
 std::string read_runbook_bytes(const std::string& path);
+
+// The rehearsals in RUN_DIRs (estimates, forecast --runs), measured task by task and named as
+// shown_path shows them; read side by side (open_recorded_runs).
+std::vector<MeasuredRun> measure_run_dirs(const std::vector<std::string>& run_dirs);
 
 // A path as a person wants to read it: relative to the current folder when it is under it
 // (".cutover/runs/..."), otherwise as given.

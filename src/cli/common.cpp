@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/run/recorded_run.hpp"
 #include "cutover/runbook/template.hpp"
 #include "terminal.hpp"
 
@@ -79,6 +80,16 @@ std::string shown_path(const std::filesystem::path& path) {
   const auto relative = path.lexically_relative(here);
   const bool under = !relative.empty() && *relative.begin() != "..";
   return under ? relative.string() : path.string();
+}
+
+std::vector<MeasuredRun> measure_run_dirs(const std::vector<std::string>& run_dirs) {
+  const std::vector<std::filesystem::path> dirs(run_dirs.begin(), run_dirs.end());
+  std::vector<MeasuredRun> runs;
+  for (const RecordedRun& run : open_recorded_runs(dirs)) {
+    runs.push_back(measure_run(run));
+    runs.back().run_dir = shown_path(run.dir);
+  }
+  return runs;
 }
 
 Runbook load_valid_runbook(const std::string& path, const EnvVars& vars) {

@@ -3,13 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/base/file_system.hpp"
 #include "cutover/report/report_format.hpp"
-#include "cutover/run/recorded_run.hpp"
 #include "cutover/runbook/estimate_edit.hpp"
 #include "terminal.hpp"
 
@@ -75,16 +75,10 @@ int run_estimates(const EstimatesArguments& arguments) {
         "runbook is never changed)");
   }
   const EnvVars vars = parse_vars(arguments.vars);
-  std::vector<std::filesystem::path> dirs;
-  for (const std::string& dir : arguments.run_dirs) dirs.emplace_back(dir);
-  const std::vector<RecordedRun> runs = open_recorded_runs(dirs);
-  std::vector<MeasuredRun> measured;
-  const RecordedRun* newest = &runs.front();
-  for (const RecordedRun& run : runs) {
-    measured.push_back(measure_run(run));
-    measured.back().run_dir = shown_path(run.dir);
-    if (run.journal.header.time > newest->journal.header.time) newest = &run;
-  }
+  std::vector<MeasuredRun> measured = measure_run_dirs(arguments.run_dirs);
+  const auto newest = std::max_element(
+      measured.begin(), measured.end(),
+      [](const MeasuredRun& a, const MeasuredRun& b) { return a.started < b.started; });
   const Runbook reference =
       arguments.runbook.empty() ? *newest->runbook : load_valid_runbook(arguments.runbook, vars);
   const LearnedEstimates learned =

@@ -7,7 +7,6 @@
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/report/forecast.hpp"
-#include "cutover/run/recorded_run.hpp"
 #include "terminal.hpp"
 
 namespace cutover::cli {
@@ -28,16 +27,6 @@ struct ForecastArguments {
 // More samples than this add nothing a cutover lead could see, and take minutes.
 constexpr std::size_t max_samples = 10'000'000;
 
-std::vector<MeasuredRun> measured_runs(const std::vector<std::string>& run_dirs) {
-  std::vector<std::filesystem::path> dirs(run_dirs.begin(), run_dirs.end());
-  std::vector<MeasuredRun> runs;
-  for (const RecordedRun& run : open_recorded_runs(dirs)) {
-    runs.push_back(measure_run(run));
-    runs.back().run_dir = shown_path(run.dir);
-  }
-  return runs;
-}
-
 int run_forecast(const ForecastArguments& arguments) {
   ForecastOptions options;
   options.start = parse_start(arguments.start);
@@ -53,7 +42,7 @@ int run_forecast(const ForecastArguments& arguments) {
   }
   const Dag dag = build_dag(runbook);
   const ForecastReport report =
-      make_forecast(runbook, dag, measured_runs(arguments.run_dirs), options);
+      make_forecast(runbook, dag, measure_run_dirs(arguments.run_dirs), options);
   write_output(arguments.format == "json" ? forecast_json(report).dump(2) + "\n"
                                           : render_forecast_text(report));
   if (arguments.require.empty()) return exit_success;

@@ -53,13 +53,22 @@ std::optional<Duration> measured_duration(const TaskState& task) {
 
 MeasuredRun measure_run(const RecordedRun& run) {
   MeasuredRun measured{run.dir.string(), run.journal.header.run_id, run.journal.header.label,
-                       run.runbook->id,  run.journal.header.time,   {}};
+                       run.runbook->id,  run.journal.header.time,   {},
+                       run.runbook};
   for (std::size_t i = 0; i < run.runbook->tasks.size(); ++i) {
     if (const auto duration = measured_duration(run.state.tasks[i])) {
       measured.durations.emplace_back(run.runbook->tasks[i].id, *duration);
     }
   }
   return measured;
+}
+
+void require_runs_of(const std::vector<MeasuredRun>& runs, const Runbook& runbook) {
+  for (const MeasuredRun& run : runs) {
+    if (run.runbook_id == runbook.id) continue;
+    throw UsageError(fmt::format("{} is a run of runbook '{}', not of '{}'", run.run_dir,
+                                 run.runbook_id, runbook.id));
+  }
 }
 
 std::size_t LearnedEstimates::off_count() const {
@@ -69,13 +78,7 @@ std::size_t LearnedEstimates::off_count() const {
 
 namespace {
 
-void require_runs_of(const std::vector<MeasuredRun>& runs, const Runbook& reference) {
-  for (const MeasuredRun& run : runs) {
-    if (run.runbook_id == reference.id) continue;
-    throw UsageError(fmt::format(
-        "{} is a run of runbook '{}', not of '{}': estimates are learned from runs of one runbook",
-        run.run_dir, run.runbook_id, reference.id));
-  }
+void require_something_succeeded(const std::vector<MeasuredRun>& runs) {
   const bool any = std::any_of(runs.begin(), runs.end(),
                                [](const MeasuredRun& run) { return !run.durations.empty(); });
   if (!any) {
@@ -116,6 +119,7 @@ void summarise(TaskEstimate& task, int p) {
 LearnedEstimates learn_estimates(std::vector<MeasuredRun> runs, const Runbook& reference,
                                  int percentile) {
   require_runs_of(runs, reference);
+  require_something_succeeded(runs);
   std::stable_sort(runs.begin(), runs.end(), [](const MeasuredRun& a, const MeasuredRun& b) {
     return a.started < b.started;
   });

@@ -35,11 +35,8 @@ std::vector<DurationModel> duration_models(const Runbook& runbook,
     index.emplace(runbook.tasks[i].id, i);
     models[i].estimate_ms = runbook.tasks[i].estimate ? ms(*runbook.tasks[i].estimate) : 0;
   }
+  require_runs_of(runs, runbook);
   for (const MeasuredRun& run : runs) {
-    if (run.runbook_id != runbook.id) {
-      throw UsageError(fmt::format("{} is a run of runbook '{}', not of '{}'", run.run_dir,
-                                   run.runbook_id, runbook.id));
-    }
     for (const auto& [id, duration] : run.durations) {
       const auto at = index.find(id);
       if (at != index.end()) models[at->second].measured_ms.push_back(ms(duration));

@@ -3,6 +3,7 @@
 // `cutover estimates`, so both suggest the same number, and the model `cutover estimates`
 // prints (estimates_format.cpp) and writes back into a runbook (runbook/estimate_edit.hpp).
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -42,9 +43,14 @@ struct MeasuredRun {
   std::string runbook_id;
   UtcTime started{};
   std::vector<std::pair<std::string, Duration>> durations;  // succeeded tasks, runbook order
+  std::shared_ptr<const Runbook> runbook;                   // as frozen at its start
 };
 
 MeasuredRun measure_run(const RecordedRun& run);
+
+// What a run of another runbook id measured is of other tasks: such a run is refused
+// (UsageError, exit 2). Runs of an edited runbook of the same id are used task by task.
+void require_runs_of(const std::vector<MeasuredRun>& runs, const Runbook& runbook);
 
 struct TaskEstimate {
   std::string id;
@@ -71,8 +77,8 @@ struct LearnedEstimates {
   std::size_t off_count() const;
 };
 
-// Runs of another runbook id than the reference are refused (UsageError, exit 2), and so is a
-// set of runs in which no task succeeded: there is nothing to learn from.
+// Runs of another runbook id than the reference are refused (require_runs_of), and so is a set
+// of runs in which no task succeeded: there is nothing to learn from.
 LearnedEstimates learn_estimates(std::vector<MeasuredRun> runs, const Runbook& reference,
                                  int percentile);
 
