@@ -76,8 +76,7 @@ class Executor {
         options_(options),
         state_(setup.history ? fold(runbook_, graph_, *setup.history)
                              : initial_state(runbook_, graph_)),
-        attempt_base_(runbook_.tasks.size(), 0),
-        gates_(gate_deadlines(runbook_, graph_.dag, make_plan(runbook_, graph_.dag))) {
+        attempt_base_(runbook_.tasks.size(), 0) {
     for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
   }
 
@@ -235,7 +234,8 @@ class Executor {
     std::optional<NextGate> next_gate;
   };
   std::optional<Outlook> outlook_;
-  std::vector<GateDeadline> gates_;  // the plan's, for the next gate's deadline
+  // The plan's gate deadlines, for the next gate's: worked out once the live view needs them.
+  std::optional<std::vector<GateDeadline>> gates_;
 };
 
 }  // namespace cutover::detail

@@ -68,10 +68,11 @@ void Executor::refresh_outlook() {
   if (outlook_ && now - outlook_->at < std::chrono::seconds(1)) return;
   std::optional<Duration> window_left;
   if (runbook_.window) window_left = runbook_.window->end().utc - now_utc();
+  if (!gates_) gates_ = gate_deadlines(runbook_, graph_.dag, make_plan(runbook_, graph_.dag));
   outlook_ = Outlook{now,
                      forecast_run(runbook_, graph_.dag, state_, elapsed().count(), window_left,
                                   run_forecast_samples(runbook_.tasks.size(), draws)),
-                     next_gate(runbook_, gates_, state_)};
+                     next_gate(runbook_, *gates_, state_)};
 }
 
 // Who a waiting task waits on, for the live view.
