@@ -48,7 +48,9 @@ void add_plan(CLI::App& app, Action& action) {
   auto options = std::make_shared<PlanOptions>();
   options->format = "text";
   auto* command = app.add_subcommand(
-      "plan", "Order, parallel levels, slack and the critical path against the window");
+      "plan",
+      "Order, parallel levels, slack and the critical path against the window, and each gate's "
+      "no-go deadline");
   command->add_option("runbook", options->runbook, "Runbook file")
       ->required()
       ->type_name("RUNBOOK");
@@ -61,7 +63,11 @@ void add_plan(CLI::App& app, Action& action) {
                    "window's end stays the deadline")
       ->type_name("TIME");
   add_var_option(*command, options->vars);
-  command->footer("Exit codes: 0 planned, 2 usage error or missing file, 3 invalid runbook.");
+  command->footer(
+      "A gate's no-go deadline is the latest moment a no-go there can still be rolled back\n"
+      "inside the window: the window's end minus rolling back what is planned before it\n"
+      "(docs/forecast.md).\n"
+      "Exit codes: 0 planned, 2 usage error or missing file, 3 invalid runbook.");
   command->callback([options, &action] { action = [options] { return run_plan(*options); }; });
 }
 

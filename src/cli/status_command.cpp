@@ -182,8 +182,8 @@ void add_status(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<StatusArguments>();
   auto* command = app.add_subcommand(
       "status",
-      "Show a run's progress: running tasks, what waits on people, failures, tasks in doubt "
-      "and the forecast end against the window");
+      "Show a run's progress: running tasks, what waits on people, failures, tasks in doubt, "
+      "the forecast end (P50, P90) against the window and the next gate's no-go deadline");
   command->add_option("run_dir", arguments->run_dir, "Run directory (default: the latest run)")
       ->type_name("RUN_DIR");
   command->add_flag("--watch", arguments->watch,
@@ -196,7 +196,8 @@ void add_status(CLI::App& app, Action& action) {
       "Works while the executor runs, after it crashed and after it finished: it reads the\n"
       "journal and never takes the run's lock. A task is in doubt when it was interrupted, or\n"
       "was running when the executor stopped; a person settles it with 'cutover mark'.\n"
-      "The JSON format is documented in docs/journal-format.md.\n"
+      "The forecast plays what is left through up to 2,000 times around the estimates\n"
+      "(docs/forecast.md). The JSON format is documented in docs/journal-format.md.\n"
       "Exit codes: 0 shown (whatever the run's outcome), 2 no such run, 5 an unreadable\n"
       "journal; with --watch, 0 once the run has finished, 130 when stopped with Ctrl-C.");
   command->callback(
