@@ -103,8 +103,7 @@ Plan make_plan(const Runbook& runbook, const Dag& dag, std::optional<Timestamp> 
 
   if (runbook.window) plan.window_end = runbook.window->end();
   plan.start = start ? start : runbook.window ? std::optional{runbook.window->start} : std::nullopt;
-  if (plan.start)
-    plan.estimated_end = plan.start->later_by(plan.total);
+  if (plan.start) plan.estimated_end = plan.start->later_by(plan.total);
   return plan;
 }
 
