@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "commands.hpp"
+#include "cutover/base/clock.hpp"
 #include "cutover/report/timing.hpp"
 #include "cutover/run/inbox.hpp"
 #include "cutover/run/run_dir.hpp"
@@ -48,6 +49,9 @@ std::string summary(const Runbook& runbook, const ExecutorResult& result, Durati
                                 format_took(took), done, runbook.tasks.size())
                   : fmt::format("run {}: {} of {} tasks done in {}", outcome, done,
                                 runbook.tasks.size(), format_took(took));
+  if (result.state.executor_down > Duration{0}) {
+    text += fmt::format(" (executor down {})", format_took(result.state.executor_down));
+  }
   if (!not_undone.empty()) {
     text += fmt::format("; rollback step failed: {}", fmt::join(not_undone, ", "));
   }
@@ -81,11 +85,10 @@ RunOutcome execute_run(const Execution& execution, EventSink& journal, Console& 
       execution.runbook,     execution.runbook_dir, execution.run_dir, execution.run_id,
       current_environment(), execution.secrets,     os_user(),         host_name()};
   setup.history = execution.history;
-  const auto began = std::chrono::steady_clock::now();
   const ExecutorResult result =
       execute(setup, execution.graph, *runner, journal, console, execution.options);
   console.finish();
-  const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - began);
+  const Duration took = std::max(system_clocks().utc_now() - execution.started, Duration{0});
   console.note(summary(execution.runbook, result, took));
   console.note(fmt::format("journal: {}", shown_path(execution.run_dir / journal_file_name)));
   try {

@@ -21,6 +21,7 @@ struct Execution {
   NamedValues secrets;
   ExecutorOptions options;
   const std::vector<JournalEvent>* history = nullptr;  // resume, rollback
+  UtcTime started{};  // the run's start (its journal header's time): the summary's durations
 };
 
 // Colour and the live view, decided once from stdout and TERM.

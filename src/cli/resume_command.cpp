@@ -75,9 +75,10 @@ int take_up(const TakeUpArguments& arguments, Start start) {
   options.live_view = console_style().live;
   options.start = start;
   options.forced = arguments.force;
-  const RunOutcome outcome = execute_run({*run.runbook, run.graph, dir, run.journal.header.run_id,
-                                          run.runbook_dir, secrets, options, &run.journal.events},
-                                         journal, console);
+  const RunOutcome outcome =
+      execute_run({*run.runbook, run.graph, dir, run.journal.header.run_id, run.runbook_dir,
+                   secrets, options, &run.journal.events, run.journal.header.time},
+                  journal, console);
   // The contract: a rollback asked for and completed cleanly is a success.
   if (start == Start::rollback && outcome == RunOutcome::rolled_back) return exit_success;
   return exit_code_of(outcome);

@@ -94,10 +94,10 @@ int run(const RunArguments& arguments) {
   options.non_interactive = !ask_here(arguments.non_interactive, arguments.auto_people);
   options.track = arguments.track;
   options.live_view = console_style().live;
-  return exit_code_of(
-      execute_run({runbook, graph, dir, run_dir.run_id,
-                   std::filesystem::absolute(runbook.file).parent_path(), secrets, options},
-                  journal, console));
+  return exit_code_of(execute_run(
+      {runbook, graph, dir, run_dir.run_id, std::filesystem::absolute(runbook.file).parent_path(),
+       secrets, options, nullptr, start},
+      journal, console));
 }
 
 }  // namespace

@@ -45,10 +45,8 @@ std::optional<Duration> suggest_estimate(const std::vector<Duration>& measured, 
 }
 
 std::optional<Duration> measured_duration(const TaskState& task) {
-  if (task.status != TaskStatus::succeeded || !task.started_ms || !task.finished_ms) {
-    return std::nullopt;
-  }
-  return std::chrono::milliseconds(*task.finished_ms - *task.started_ms);
+  if (task.status != TaskStatus::succeeded) return std::nullopt;
+  return task.took();
 }
 
 MeasuredRun measure_run(const RecordedRun& run) {

@@ -135,6 +135,7 @@ json report_json(const RunReport& report) {
   out["finished"] = optional_time(report.finished);
   out["zone"] = zone_name(report.zone_offset_minutes);
   out["elapsed_s"] = seconds(report.elapsed);
+  out["executor_down_s"] = seconds(report.executor_down);
   out["planned_s"] = seconds(report.planned_total);
   out["window_s"] = optional_seconds(report.window);
   out["window_end"] = optional_time(report.window_end);

@@ -164,8 +164,11 @@ class ReportWriter {
     field("Status", report_.status);
     field("Started", clock_and_utc(report_.started));
     if (report_.finished) field("Ended", clock_and_utc(*report_.finished));
-    std::string elapsed = fmt::format("{} against a plan of {}", format_took(report_.elapsed),
-                                      format_duration(report_.planned_total));
+    std::string elapsed = format_took(report_.elapsed);
+    if (report_.executor_down > Duration::zero()) {
+      elapsed += fmt::format(" (executor down {})", format_took(report_.executor_down));
+    }
+    elapsed += fmt::format(" against a plan of {}", format_duration(report_.planned_total));
     if (report_.planned_total > Duration::zero()) {
       const Duration over = report_.elapsed - report_.planned_total;
       elapsed += fmt::format(" ({})", signed_duration(over));

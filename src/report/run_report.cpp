@@ -11,9 +11,10 @@ namespace cutover {
 
 namespace {
 
-std::optional<Duration> ms(const std::optional<std::int64_t>& value) {
-  if (!value) return std::nullopt;
-  return Duration{*value};
+// How long after the run's start, by the clock.
+std::optional<Duration> offset_from(UtcTime run_start, const std::optional<UtcTime>& time) {
+  if (!time) return std::nullopt;
+  return std::max(*time - run_start, Duration{0});
 }
 
 std::string run_status_word(const RunState& state, bool executor_alive) {
@@ -23,7 +24,7 @@ std::string run_status_word(const RunState& state, bool executor_alive) {
 }
 
 ReportTask make_task(const Runbook& runbook, const Plan& plan, const RunState& state,
-                     TaskIndex index, bool executor_alive) {
+                     TaskIndex index, bool executor_alive, UtcTime run_start) {
   const Task& task = runbook.tasks[index];
   const TaskState& own = state.tasks[index];
   ReportTask row;
@@ -45,18 +46,18 @@ ReportTask make_task(const Runbook& runbook, const Plan& plan, const RunState& s
   const bool ended = own.finished() || own.status == TaskStatus::in_doubt;
   if (own.status != TaskStatus::pending) {
     row.started = own.started_at;
-    row.actual_start = ms(own.started_ms);
+    row.actual_start = offset_from(run_start, own.started_at);
   }
   if (ended) {
     row.finished = own.finished_at;
-    row.actual_finish = ms(own.finished_ms);
+    row.actual_finish = offset_from(run_start, own.finished_at);
   }
   // Cut off by a crash, as `status` says it: running with no executor and no retry due.
   row.in_doubt = own.status == TaskStatus::in_doubt ||
                  (!executor_alive && state.phase != RunPhase::finished &&
                   own.status == TaskStatus::running && !own.between_attempts);
-  if (row.actual_start && row.actual_finish) {
-    row.duration = *row.actual_finish - *row.actual_start;
+  if (ended) row.duration = own.took();
+  if (row.duration) {
     if (row.estimate) {
       row.variance = *row.duration - *row.estimate;
       if (row.estimate->count() > 0) {
@@ -254,7 +255,10 @@ RunReport make_run_report(const Runbook& runbook, const RunGraph& graph, const J
   if (state.phase == RunPhase::finished && !journal.events.empty()) {
     report.finished = journal.events.back().time;
   }
-  report.elapsed = Duration{state.last_elapsed_ms};
+  const UtcTime last_heard =
+      journal.events.empty() ? journal.header.time : journal.events.back().time;
+  report.elapsed = std::max(last_heard - journal.header.time, Duration{0});
+  report.executor_down = state.executor_down;
   if (runbook.window) {
     report.zone_offset_minutes = runbook.window->start.offset_minutes;
     report.window = runbook.window->duration;
@@ -268,7 +272,8 @@ RunReport make_run_report(const Runbook& runbook, const RunGraph& graph, const J
   report.order = plan.order;
   report.tasks.reserve(runbook.tasks.size());
   for (TaskIndex index = 0; index < runbook.tasks.size(); ++index) {
-    report.tasks.push_back(make_task(runbook, plan, state, index, executor_alive));
+    report.tasks.push_back(
+        make_task(runbook, plan, state, index, executor_alive, journal.header.time));
     count(report.counts, report.tasks.back());
   }
   report.actual_critical_path = actual_critical_path(graph.dag, state.tasks);

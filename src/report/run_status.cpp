@@ -95,9 +95,10 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
   const bool finished = state.phase == RunPhase::finished;
   const bool absent = !executor && !finished;  // the executor crashed or was killed
   const std::int64_t now_ms = finished ? state.last_elapsed_ms : status_now_ms(journal, state, now);
-  status.elapsed = Duration{now_ms};
   status.last_event = last_heard_of(journal);
   if (finished) status.finished = last_heard_of(journal);
+  status.elapsed = std::max(status.finished.value_or(now) - journal.header.time, Duration{0});
+  status.executor_down = state.executor_down;
 
   for (const JournalEvent& event : journal.events) {
     if (const auto* refusal = event.as<event::DecisionRefused>()) {
@@ -133,11 +134,11 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
         absent && own.status == TaskStatus::running && !view.between_attempts;
     view.in_doubt = own.status == TaskStatus::in_doubt || crashed_running;
 
-    if (own.started_ms && own.status != TaskStatus::pending) {
-      std::int64_t until = now_ms;
-      if (ended && own.finished_ms) until = *own.finished_ms;
-      if (crashed_running) until = state.last_elapsed_ms;
-      view.elapsed = Duration{std::max<std::int64_t>(until - *own.started_ms, 0)};
+    if (own.started_at && own.status != TaskStatus::pending) {
+      UtcTime until = now;
+      if (ended && own.finished_at) until = *own.finished_at;
+      if (crashed_running) until = status.last_event;
+      view.elapsed = std::max(until - *own.started_at, Duration{0});
       view.overrun = task.estimate && *view.elapsed > *task.estimate;
     }
 

@@ -33,6 +33,7 @@ json status_json(const RunStatus& status) {
     out["executor"] = nullptr;
   }
   out["elapsed_s"] = seconds(status.elapsed);
+  out["executor_down_s"] = seconds(status.executor_down);
   out["finished"] = optional_time(status.finished);
   const StatusCounts& counts = status.counts;
   out["counts"] = {{"total", counts.total},

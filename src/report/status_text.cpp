@@ -79,6 +79,11 @@ class TextWriter {
     return paint(text, fmt::fg(fmt::terminal_color::cyan));
   }
 
+  // " (executor down 2m12s)" after a run's time, when an executor was ever down.
+  std::string down() const {
+    if (status_.executor_down <= Duration{0}) return {};
+    return fmt::format(" (executor down {})", format_took(status_.executor_down));
+  }
   std::string clock(UtcTime when) const { return status_clock(when, status_.zone_offset_minutes); }
 
   // "since 2026-11-28 18:40:02 (15m ago)"
@@ -136,7 +141,7 @@ class TextWriter {
       line(fmt::format("executor: not running; the run finished: {} (exit {}) at {}, took {}",
                        painted, exit_code_of(outcome),
                        status_.finished ? clock(*status_.finished) : "?",
-                       format_took(status_.elapsed)));
+                       format_took(status_.elapsed) + down()));
       if (outcome == RunOutcome::failed || outcome == RunOutcome::interrupted) {
         line(fmt::format("  'cutover resume {}' continues it; 'cutover rollback {}' rolls it back",
                          dir, dir));
@@ -159,7 +164,7 @@ class TextWriter {
     add(counts.in_doubt, "in doubt");
     add(counts.skipped, "skipped");
     if (!status_.finished_run()) {
-      progress += fmt::format("; elapsed {}", format_duration(status_.elapsed));
+      progress += fmt::format("; elapsed {}{}", format_duration(status_.elapsed), down());
     }
     line(progress);
     if (status_.phase == RunPhase::draining) {

@@ -9,10 +9,9 @@ namespace {
 
 std::vector<std::string> row(const Task& task, const TaskState& state) {
   std::string duration, variance;
-  if (state.started_ms && state.finished_ms) {
-    const std::int64_t took = *state.finished_ms - *state.started_ms;
-    duration = csv_seconds(took);
-    if (task.estimate) variance = csv_seconds(took - task.estimate->count());
+  if (const auto took = state.took()) {
+    duration = csv_seconds(took->count());
+    if (task.estimate) variance = csv_seconds((*took - *task.estimate).count());
   }
   return {task.id,
           task.title,

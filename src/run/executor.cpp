@@ -312,6 +312,8 @@ const JournalEvent& MemoryJournal::append(EventBody body, Durability) {
   JournalEvent event;
   event.seq = events_.size() + 1;
   event.elapsed_ms = elapsed_ms_();
+  // A dry run's clock is its simulated time, so that durations come out as simulated.
+  event.time = UtcTime{Duration{event.elapsed_ms}};
   event.body = std::move(body);
   events_.push_back(std::move(event));
   return events_.back();

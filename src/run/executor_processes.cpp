@@ -201,8 +201,7 @@ void Executor::finish_task(TaskIndex index, TaskStatus status, const std::string
   // Nothing starts before the next sync, so dependents never outrun this event.
   record(std::move(finished), by.empty() ? Durability::batched : Durability::now);
   const TaskState& own = state_.tasks[index];
-  const std::string took = format_took(
-      Duration{own.finished_ms.value_or(0) - own.started_ms.value_or(own.finished_ms.value_or(0))});
+  const std::string took = format_took(own.took().value_or(Duration{0}));
   if (status == TaskStatus::succeeded) {
     note(fmt::format("{} ok     {} in {}{}", stamp(), task.id, took,
                      by.empty() ? "" : fmt::format(" (by {})", by)));

@@ -351,9 +351,13 @@ RunState initial_state(const Runbook& runbook, const RunGraph& graph) {
 void apply(RunState& state, const Runbook& runbook, const RunGraph& graph,
            const JournalEvent& event) {
   if (const std::string* decision = decision_of(event.body)) state.decisions.insert(*decision);
+  if (std::holds_alternative<event::RunResumed>(event.body) && state.last_event_at) {
+    state.executor_down += std::max(event.time - *state.last_event_at, Duration{0});
+  }
   std::visit(EventApplier(state, runbook, graph, event), event.body);
   state.last_elapsed_ms = event.elapsed_ms;
   state.last_seq = event.seq;
+  state.last_event_at = event.time;
 }
 
 RunState fold(const Runbook& runbook, const RunGraph& graph,

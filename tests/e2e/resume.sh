@@ -151,6 +151,18 @@ in_order first:slow-idem first:slow-once slow-idem:after-idem slow-once:after-on
   after-idem:last after-once:last
 in_journal run event=run_finished outcome=succeeded exit_code=0 || fail "(a) run_finished"
 verified run
+# Durations are by the clock: slow-once's runs from its start before the crash to its end
+# after the resume, the time no executor ran included, and the summary tells that time apart.
+grep -qE "run succeeded: 6 of 6 tasks done in [0-9.ms]+ \(executor down [0-9.ms]+\)" resume.out ||
+  { show_outputs; fail "(a) the summary does not tell the executor's downtime"; }
+python3 - run/timing.csv <<'PY' || fail "(a) timing.csv: a duration is not end - start"
+import csv, datetime, sys
+rows = {r["task"]: r for r in csv.DictReader(open(sys.argv[1]))}
+at = lambda t: datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
+once = rows["slow-once"]
+took = (at(once["end"]) - at(once["start"])).total_seconds()
+assert abs(float(once["duration_s"]) - took) < 0.002, (once, took)
+PY
 cd ..
 
 # ----- (b) crash; resume while the orphans still run; a second resume is refused ---------------

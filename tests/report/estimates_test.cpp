@@ -147,8 +147,11 @@ TEST_CASE("learn_estimates refuses runs of another runbook - and runs where noth
 TEST_CASE("measured_duration: a succeeded task from its first start to its end - else nothing") {
   TaskState task;
   task.status = TaskStatus::succeeded;
+  task.started_at = UtcTime{milliseconds(1'000)};
+  task.finished_at = UtcTime{milliseconds(61'500)};
+  // The executor was down in between: elapsed_ms leaves that out, the measurement does not.
   task.started_ms = 1'000;
-  task.finished_ms = 61'500;
+  task.finished_ms = 31'500;
   CHECK(measured_duration(task) == Duration{milliseconds(60'500)});
   task.status = TaskStatus::failed;
   CHECK_FALSE(measured_duration(task));

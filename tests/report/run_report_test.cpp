@@ -60,6 +60,27 @@ TEST_CASE("report: durations and variances against the estimates") {
   CHECK(report.planned_total == minutes(11));
 }
 
+TEST_CASE("report: durations by the clock - a crash's downtime included and told apart") {
+  // a ran 5m, then no executor ran for 3m while b ran; b went on for 4m more.
+  JournalBuilder events;
+  events.add(0, "run_started").started(0, "a").started(0, "b").finished(300'000, "a", "succeeded");
+  events.down_for(minutes(3))
+      .add(300'000, "run_resumed", {{"mode", "resume"}})
+      .started(300'000, "b", "run", 2)
+      .finished(540'000, "b", "succeeded", "", 2)
+      .started(540'000, "c")
+      .finished(600'000, "c", "succeeded");
+  const FoldedRun run(diamond(), events);
+  const RunReport report = report_of(run);
+  CHECK(row(report, "b").duration == Duration{720'000});
+  CHECK(row(report, "c").actual_start == Duration{720'000});
+  CHECK(report.elapsed == Duration{780'000});
+  CHECK(report.executor_down == minutes(3));
+  CHECK(render_report_text(report).find("13m (executor down 3m) against a plan") !=
+        std::string::npos);
+  CHECK(report_json(report)["executor_down_s"] == 180.0);
+}
+
 TEST_CASE("report: the actual critical path follows the dependency that finished last") {
   JournalBuilder events;
   // a overran past b: a, not the planned b, set c's start.

@@ -305,6 +305,30 @@ TEST_CASE("status: a finished run shows its outcome and duration and no forecast
   CHECK(contains(text, "progress: 0/1 done, 1 failed\n"));
 }
 
+TEST_CASE("status: durations by the clock - a crash's downtime included and told apart") {
+  // a ran 5 s; the executor was killed while b ran and came back 2m after its last event
+  // (elapsed_ms goes on from there); b ran again for 10 s.
+  Events events;
+  events.add(0, "run_started")
+      .started(0, "a")
+      .finished(5'000, "a", "succeeded")
+      .started(5'000, "b")
+      .down_for(std::chrono::minutes(2))
+      .add(5'000, "run_resumed", {{"mode", "resume"}})
+      .started(5'000, "b", "run", 2)
+      .finished(15'000, "b", "succeeded", "", 2)
+      .add(15'000, "run_finished", {{"outcome", "succeeded"}, {"exit_code", 0}});
+  const Run run(make_runbook({make_task("a", minutes(1)), make_task("b", minutes(1), {"a"})}),
+                events);
+  const RunStatus status = run.status(utc_at(3'600'000));
+  CHECK(view(status, "a").elapsed == Duration{5'000});
+  CHECK(view(status, "b").elapsed == Duration{130'000});  // from its first start
+  CHECK(status.elapsed == Duration{135'000});
+  CHECK(status.executor_down == Duration{120'000});
+  CHECK(contains(render_status_text(status, false), "took 2m15s (executor down 2m)"));
+  CHECK(status_json(status)["executor_down_s"] == 120.0);
+}
+
 TEST_CASE("status: rollback steps are manual ones waiting or automated ones cut off") {
   Task manual_back = make_task("load", minutes(1));
   manual_back.rollback = ManualRollback{"Reverse the entries."};

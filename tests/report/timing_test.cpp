@@ -97,6 +97,18 @@ TEST_CASE("timing_csv: a row per task in the plan's order - times - durations an
   CHECK(lines[5] == "later,,,run,,300.000,,,,,pending,0");
 }
 
+TEST_CASE("timing_csv: a duration is by the clock - a crash's downtime included") {
+  JournalBuilder events;
+  events.add(0, "run_started").started(1'000, "copy");
+  events.down_for(minutes(2)).add(1'000, "run_resumed", {{"mode", "resume"}});
+  events.started(1'000, "copy", "run", 2).finished(11'000, "copy", "succeeded", "", 2);
+  const FoldedRun run(small_runbook(), events);
+  const Lines lines = lines_of(timing_csv(run.runbook, run.graph, run.state));
+  CHECK(lines[1] ==
+        "copy,\"Copy, then check\",prepare,run,dba,600.000,2026-11-28T17:00:01.000Z,"
+        "2026-11-28T17:02:11.000Z,130.000,-470.000,succeeded,2");
+}
+
 TEST_CASE("timing_csv: the rows follow the plan - earliest start first - not the file") {
   // b needs a; c needs nothing. The plan starts c with a, before b.
   const Runbook runbook = make_runbook(

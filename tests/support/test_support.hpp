@@ -103,8 +103,14 @@ class JournalBuilder {
   }
   JournalBuilder& add(std::int64_t elapsed_ms, std::string type,
                       nlohmann::ordered_json fields = nlohmann::ordered_json::object()) {
-    journal_.events.push_back(
-        journal_event(journal_.events.size() + 1, elapsed_ms, type, fields, utc_at(elapsed_ms)));
+    journal_.events.push_back(journal_event(journal_.events.size() + 1, elapsed_ms, type, fields,
+                                            utc_at(elapsed_ms) + down_));
+    return *this;
+  }
+  // No executor ran for `time`: the events after this are that much later by the clock than
+  // their elapsed_ms says (elapsed_ms leaves a crash's downtime out).
+  JournalBuilder& down_for(Duration time) {
+    down_ += time;
     return *this;
   }
   JournalBuilder& started(std::int64_t ms, const std::string& task, const std::string& kind = "run",
@@ -121,6 +127,7 @@ class JournalBuilder {
 
  private:
   Journal journal_;
+  Duration down_{0};
 };
 
 // A runbook with its graph and its journal folded, as `open_recorded_run` makes them. Not

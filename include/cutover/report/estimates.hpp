@@ -28,8 +28,9 @@ Duration round_up_estimate(Duration value);
 std::optional<Duration> suggest_estimate(const std::vector<Duration>& measured,
                                          int p = default_estimate_percentile);
 
-// A task's measurement in one run: from its first attempt's start to its end, when it
-// succeeded (a task that was retried counts its whole time); nothing otherwise.
+// A task's measurement in one run: from its first attempt's start to its end by the clock
+// (TaskState::took), when it succeeded (a task that was retried counts its whole time); nothing
+// otherwise.
 std::optional<Duration> measured_duration(const TaskState& task);
 
 // An estimate further than this share from its suggestion is flagged.

@@ -104,7 +104,8 @@ struct RunReport {
   UtcTime started{};
   std::optional<UtcTime> finished;
   int zone_offset_minutes = 0;        // the window's zone; UTC without a window
-  Duration elapsed{0};                // as the journal counts it
+  Duration elapsed{0};                // by the clock, from the start to the last event
+  Duration executor_down{0};          // of that, the time no executor ran (RunState)
   Duration planned_total{0};          // the plan's estimated length
   std::optional<Duration> window;     // the window's length
   std::optional<UtcTime> window_end;  // the window's end

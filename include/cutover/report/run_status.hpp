@@ -36,7 +36,7 @@ struct TaskStatusView {
   int attempts = 0;
   std::optional<UtcTime> started;
   std::optional<UtcTime> finished;
-  std::optional<Duration> elapsed;  // finished: its duration; active: so far
+  std::optional<Duration> elapsed;  // by the clock: finished, its duration; active, so far
   std::optional<Duration> estimate;
   bool overrun = false;  // elapsed beyond the estimate
   WaitingFor waiting_for = WaitingFor::nothing;
@@ -100,9 +100,10 @@ struct RunStatus {
   bool point_of_no_return_passed = false;
   bool track = false;
   std::optional<LockHolder> executor;  // the live executor, if any
-  // The run's elapsed time as the journal counts it (a crash's downtime left out): now for a
-  // live run, at its end for a finished one.
+  // By the clock, from the run's start to now (a live or crashed run) or to its end: the time no
+  // executor ran included, and also told apart.
   Duration elapsed{0};
+  Duration executor_down{0};        // RunState::executor_down
   std::optional<UtcTime> finished;  // the run_finished event's time
   UtcTime last_event{};             // the last journal event's time (the header's without one)
   StatusCounts counts;

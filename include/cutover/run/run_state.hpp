@@ -3,6 +3,7 @@
 // alone. The executor applies each event as it appends it; `resume`, `status` and reports
 // fold a journal read from disk. The events are in events.hpp.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -23,8 +24,11 @@ enum class RollbackStatus { none, running, succeeded, failed, in_doubt };
 struct TaskState {
   TaskStatus status = TaskStatus::pending;
   int attempts = 0;
-  std::optional<std::int64_t> started_ms;   // elapsed_ms of the first attempt's start
-  std::optional<std::int64_t> finished_ms;  // elapsed_ms of the end
+  // elapsed_ms of the first attempt's start and of the end: for ordering within the run (the
+  // time no executor ran is left out of elapsed_ms).
+  std::optional<std::int64_t> started_ms;
+  std::optional<std::int64_t> finished_ms;
+  // The journal's clock times of the same: durations are measured with these.
   std::optional<UtcTime> started_at;
   std::optional<UtcTime> finished_at;
   std::optional<UtcTime> waiting_since;  // on a person: a manual task, approvals, in doubt
@@ -39,6 +43,12 @@ struct TaskState {
   RollbackStatus rollback = RollbackStatus::none;
 
   bool active() const { return status == TaskStatus::running || status == TaskStatus::waiting; }
+  // From the first attempt's start to the end, by the clock: what it took, retries and a crash's
+  // downtime included. Nothing until it has ended.
+  std::optional<Duration> took() const {
+    if (!started_at || !finished_at) return std::nullopt;
+    return std::max(*finished_at - *started_at, Duration{0});
+  }
   bool finished() const {
     return status == TaskStatus::succeeded || status == TaskStatus::failed ||
            status == TaskStatus::skipped;
@@ -89,6 +99,10 @@ struct RunState {
   std::set<std::string, std::less<>> decisions;
   std::int64_t last_elapsed_ms = 0;
   std::uint64_t last_seq = 0;
+  std::optional<UtcTime> last_event_at;
+  // The time between the last event before each resume and the resume: no executor ran (or
+  // one ran but journaled nothing before it died).
+  Duration executor_down{0};
 
   // Maintained incrementally so that each decision costs the ready tasks, not the runbook.
   // A dependency is done when it succeeded, was skipped, or failed with on_failure: continue.
