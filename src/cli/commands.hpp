@@ -56,6 +56,13 @@ Runbook require_valid(LoadResult loaded, const std::string& path);
 // read as a runbook is a UsageError, a failed read an EnvironmentError.
 std::string read_runbook_bytes(const std::string& path);
 
+// RUN as a command gets it (resolve_run): a run directory or a label; "" for the newest run
+// whose executor is alive, else the newest run.
+std::filesystem::path run_argument(const std::string& given);
+inline constexpr const char* run_help =
+    "A run directory, or a run's label (the newest run with it); left out: the newest run whose "
+    "executor is alive, else the newest run";
+
 // The rehearsals in RUN_DIRs (estimates, forecast --runs), measured task by task and named as
 // shown_path shows them; read side by side (open_recorded_runs).
 std::vector<MeasuredRun> measure_run_dirs(const std::vector<std::string>& run_dirs);

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
 #include "cutover/runbook/template.hpp"
 #include "terminal.hpp"
 
@@ -80,6 +81,10 @@ std::string shown_path(const std::filesystem::path& path) {
   const auto relative = path.lexically_relative(here);
   const bool under = !relative.empty() && *relative.begin() != "..";
   return under ? relative.string() : path.string();
+}
+
+std::filesystem::path run_argument(const std::string& given) {
+  return resolve_run(given.empty() ? std::nullopt : std::optional<std::string>(given));
 }
 
 std::vector<MeasuredRun> measure_run_dirs(const std::vector<std::string>& run_dirs) {

@@ -26,11 +26,20 @@ constexpr auto answer_wait = std::chrono::seconds(10);
 constexpr auto poll_interval = std::chrono::milliseconds(50);
 
 struct DecideArguments {
-  std::string run_dir;
+  std::vector<std::string> words;  // [RUN] TASK, and VERDICT for mark
+  std::string run;                 // empty: resolve_run's choice
   std::string task;
   std::string verdict;
   std::string by;
   std::string note;
+
+  // The words in their places: RUN only when one more than `needed` was given.
+  void place(std::size_t needed) {
+    std::size_t next = 0;
+    if (words.size() > needed) run = words[next++];
+    task = words[next++];
+    if (next < words.size()) verdict = words[next];
+  }
 };
 
 void check_name(const std::string& by) {
@@ -110,7 +119,8 @@ int await_executor(const std::filesystem::path& dir, const Decision& decision) {
 
 int decide(const DecideArguments& arguments, DecisionKind kind) {
   check_name(arguments.by);
-  const auto dir = std::filesystem::weakly_canonical(std::filesystem::absolute(arguments.run_dir));
+  const auto dir =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(run_argument(arguments.run)));
   const RecordedRun run = open_recorded_run(dir);
   const auto executor = lock_holder(dir);
   const Decision decision = make_decision(arguments, kind, run);
@@ -128,15 +138,15 @@ int decide(const DecideArguments& arguments, DecisionKind kind) {
   return exit_success;
 }
 
+// `words`: what follows the optional RUN, e.g. "TASK VERDICT".
 CLI::App* add_decision(CLI::App& app, const std::string& name, const std::string& description,
-                       DecideArguments& arguments, const std::string& task_name) {
+                       DecideArguments& arguments, const std::string& words,
+                       std::size_t word_count) {
   auto* command = app.add_subcommand(name, description);
-  command->add_option("run_dir", arguments.run_dir, "The run directory")
+  command->add_option("run_and_words", arguments.words, std::string(run_help) + "; then " + words)
       ->required()
-      ->type_name("RUN_DIR");
-  command->add_option("task", arguments.task, "The " + task_name)
-      ->required()
-      ->type_name(task_name == "gate" ? "GATE" : "TASK");
+      ->expected(static_cast<int>(word_count), static_cast<int>(word_count) + 1)
+      ->type_name("[RUN] " + words);
   return command;
 }
 
@@ -149,7 +159,7 @@ void add_person(CLI::App& command, DecideArguments& arguments) {
 }
 
 constexpr const char* decision_footer =
-    "The decision goes to RUN_DIR/inbox/ and the executor, the journal's only writer, takes it\n"
+    "The decision goes to RUN/inbox/ and the executor, the journal's only writer, takes it\n"
     "in: with an executor running this waits (up to 10 s) for its verdict; without one the\n"
     "decision waits for `cutover resume`. At the executor's terminal the same question may be\n"
     "answered at the prompt: whichever comes first wins, and the other is refused.\n"
@@ -162,10 +172,7 @@ void add_mark(CLI::App& app, Action& action) {
   auto arguments = std::make_shared<DecideArguments>();
   auto* command = add_decision(
       app, "mark", "Say how a manual task, a manual rollback step or a task in doubt ended",
-      *arguments, "task");
-  command->add_option("verdict", arguments->verdict, "done, failed, skipped or retry")
-      ->required()
-      ->type_name("done|failed|skipped|retry");
+      *arguments, "TASK done|failed|skipped|retry", 2);
   add_person(*command, *arguments);
   command->footer(
       std::string("done: it happened; failed: it did not (the task's on_failure applies);\n"
@@ -174,6 +181,7 @@ void add_mark(CLI::App& app, Action& action) {
                   "run).\n") +
       decision_footer);
   command->callback([arguments, &action] {
+    arguments->place(2);
     action = [arguments] { return decide(*arguments, DecisionKind::mark); };
   });
 }
@@ -185,10 +193,11 @@ void add_approve_reject(CLI::App& app, Action& action) {
     auto* command = add_decision(app, std::string(to_string(kind)),
                                  approve ? "Approve a gate (go): every approver it names must"
                                          : "Reject a gate (no-go): its on_failure applies",
-                                 *arguments, "gate");
+                                 *arguments, "GATE", 1);
     add_person(*command, *arguments);
     command->footer(std::string("--by must be one of the gate's approvers.\n") + decision_footer);
     command->callback([arguments, kind, &action] {
+      arguments->place(1);
       action = [arguments, kind] { return decide(*arguments, kind); };
     });
   }

@@ -34,8 +34,7 @@ std::string render(const RunReport& report, const std::string& format) {
 
 // One run's report, warnings on stderr and in the report.
 RunReport report_of(const std::string& given) {
-  const auto dir =
-      resolve_run_dir(given.empty() ? std::nullopt : std::optional<std::filesystem::path>(given));
+  const auto dir = run_argument(given);
   const RecordedRun run = open_recorded_run(dir);
   RunReport report = make_run_report(run, lock_holder(dir).has_value());
   report.run_dir = shown_path(dir);
@@ -87,9 +86,9 @@ void add_report(CLI::App& app, Action& action) {
       "A run's timings against its plan (tasks, phases, critical paths, overruns, gates), or "
       "several runs of one runbook compared");
   command
-      ->add_option("run_dir", arguments->run_dirs,
-                   "Run directory (default: the latest run); several: compared, task by task")
-      ->type_name("RUN_DIR...");
+      ->add_option("run", arguments->run_dirs,
+                   std::string(run_help) + ". Several: compared, task by task")
+      ->type_name("RUN...");
   command->add_option("--format", arguments->format, "Output: text, markdown, csv, json or html")
       ->check(CLI::IsMember({"text", "markdown", "csv", "json", "html"}))
       ->capture_default_str();

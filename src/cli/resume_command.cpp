@@ -45,9 +45,7 @@ void confirm_rollback(const RecordedRun& run, bool force) {
 }
 
 int take_up(const TakeUpArguments& arguments, Start start) {
-  const auto dir = std::filesystem::weakly_canonical(resolve_run_dir(
-      arguments.run_dir.empty() ? std::nullopt
-                                : std::optional<std::filesystem::path>(arguments.run_dir)));
+  const auto dir = std::filesystem::weakly_canonical(run_argument(arguments.run_dir));
   open_recorded_run(dir);  // a folder that is not a run is refused before it is locked
   const RunLock lock = RunLock::acquire(dir, system_clocks().utc_now());
   const RecordedRun run = open_recorded_run(dir);  // as it is now that nobody else writes
@@ -87,8 +85,7 @@ int take_up(const TakeUpArguments& arguments, Start start) {
 CLI::App* add_take_up(CLI::App& app, const std::string& name, const std::string& description,
                       TakeUpArguments& arguments) {
   auto* command = app.add_subcommand(name, description);
-  command->add_option("run_dir", arguments.run_dir, "Run directory (default: the latest run)")
-      ->type_name("RUN_DIR");
+  command->add_option("run", arguments.run_dir, run_help)->type_name("RUN");
   command
       ->add_option("-j,--jobs", arguments.jobs, "Automated tasks at once (default: as the run had)")
       ->type_name("N")
@@ -114,7 +111,7 @@ void add_resume(CLI::App& app, Action& action) {
       "decisions queued with mark / approve / reject are applied first. Finished tasks never run\n"
       "again. A task that failed and stopped the run runs again (mark it done or skipped first\n"
       "if it must not). A task in doubt (started, never finished) runs again only when it is\n"
-      "idempotent; otherwise a person decides with `cutover mark RUN_DIR TASK done|failed|retry`\n"
+      "idempotent; otherwise a person decides with `cutover mark RUN TASK done|failed|retry`\n"
       "before anything that depends on it starts. Processes of it still alive are reported and\n"
       "never started twice.\n"
       "Exit codes: as `cutover run`; 2 when there is nothing to resume, 5 when another executor\n"
@@ -137,7 +134,7 @@ void add_rollback(CLI::App& app, Action& action) {
       "A task is rolled back only after all its succeeded dependents were. Every step is\n"
       "journaled; an interrupted rollback continues with `cutover rollback` (or `resume`), and\n"
       "rollback steps that failed run again. A task in doubt that has a rollback step waits for a\n"
-      "person: `cutover mark RUN_DIR TASK done` (then it is rolled back) or `failed`.\n"
+      "person: `cutover mark RUN TASK done` (then it is rolled back) or `failed`.\n"
       "Exit codes: 0 rolled back, 2 refused (the reason is given), 4 a rollback step failed,\n"
       "5 another executor holds the run or a write failed (full disk), 130 interrupted.");
   command->callback([arguments, &action] {

@@ -28,6 +28,7 @@ struct RunArguments {
   bool auto_people = false;
   bool non_interactive = false;
   bool track = false;
+  bool concurrent = false;
 };
 
 int dry_run(const Runbook& runbook, const RunGraph& graph, const RunArguments& arguments) {
@@ -74,8 +75,10 @@ int run(const RunArguments& arguments) {
       arguments.track ? read_secrets(runbook, "***") : read_secrets(runbook);
 
   const UtcTime start = system_clocks().utc_now();
-  StartedRun started = start_run({text, runbook.id, arguments.label, arguments.run_dir, runs_root(),
-                                  start, host_name(), os_user()});
+  RunStart run_start{text,        runbook.id, arguments.label, arguments.run_dir,
+                     runs_root(), start,      host_name(),     os_user()};
+  run_start.concurrent = arguments.concurrent;
+  StartedRun started = start_run(run_start);
   const NewRunDir& run_dir = started.dir;
   const RunLock& lock = started.lock;
   JournalWriter& journal = started.journal;
@@ -120,6 +123,9 @@ CLI::App* add_run_like(CLI::App& app, const std::string& name, const std::string
       ->add_option("--run-dir", arguments.run_dir,
                    "Run here instead of .cutover/runs/<runbook-id>/<UTC time>[-<label>]")
       ->type_name("DIR");
+  command->add_flag("--concurrent", arguments.concurrent,
+                    "Start even while another run of this runbook has a live executor (refused "
+                    "otherwise, exit 5)");
   command->add_flag("--non-interactive", arguments.non_interactive,
                     "Never prompt: people answer with cutover mark / approve / reject from any "
                     "terminal (the default when stdin is not a terminal)");

@@ -164,9 +164,7 @@ int watch(StatusSource& source, const StatusArguments& arguments) {
 }
 
 int run_status(const StatusArguments& arguments) {
-  const auto dir = resolve_run_dir(arguments.run_dir.empty()
-                                       ? std::nullopt
-                                       : std::optional<std::filesystem::path>(arguments.run_dir));
+  const auto dir = run_argument(arguments.run_dir);
   StatusSource source(dir);
   if (arguments.watch) return watch(source, arguments);
   bool changed = false;
@@ -184,8 +182,7 @@ void add_status(CLI::App& app, Action& action) {
       "status",
       "Show a run's progress: running tasks, what waits on people, failures, tasks in doubt, "
       "the forecast end (P50, P90) against the window and the next gate's no-go deadline");
-  command->add_option("run_dir", arguments->run_dir, "Run directory (default: the latest run)")
-      ->type_name("RUN_DIR");
+  command->add_option("run", arguments->run_dir, run_help)->type_name("RUN");
   command->add_flag("--watch", arguments->watch,
                     "Keep showing it: redrawn every second on a terminal; otherwise a new "
                     "snapshot whenever the journal changes. Ends when the run finishes");

@@ -12,8 +12,7 @@ namespace cutover::cli {
 namespace {
 
 int run_verify(const std::string& given) {
-  const auto run_dir =
-      resolve_run_dir(given.empty() ? std::nullopt : std::optional<std::filesystem::path>(given));
+  const auto run_dir = run_argument(given);
   const auto journal = run_dir / journal_file_name;
   const ChainVerdict verdict = verify_journal(journal);
   if (verdict.warning)
@@ -34,8 +33,7 @@ void add_verify(CLI::App& app, Action& action) {
   auto run_dir = std::make_shared<std::string>();
   auto* command = app.add_subcommand(
       "verify", "Check a run's journal: every line's JSON, sequence and SHA-256 chain");
-  command->add_option("run_dir", *run_dir, "Run directory (default: the latest run)")
-      ->type_name("RUN_DIR");
+  command->add_option("run", *run_dir, run_help)->type_name("RUN");
   command->footer(
       "Exit codes: 0 intact, 1 broken (the first bad line is named), 2 no such run.\n"
       "An incomplete last line, left by a crash during a write, is ignored with a warning.");

@@ -93,7 +93,6 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
   status.warning = journal.warning;
 
   const bool finished = state.phase == RunPhase::finished;
-  const bool absent = !executor && !finished;  // the executor crashed or was killed
   const std::int64_t now_ms = finished ? state.last_elapsed_ms : status_now_ms(journal, state, now);
   status.last_event = last_heard_of(journal);
   if (finished) status.finished = last_heard_of(journal);
@@ -128,11 +127,10 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
     if (own.status != TaskStatus::pending) view.started = own.started_at;
     if (ended) view.finished = own.finished_at;
 
-    // Cut off by a crash: a command's process may or may not have finished, a gate's checks
-    // were cut short. A command between two attempts had no process: `resume` goes on.
-    const bool crashed_running =
-        absent && own.status == TaskStatus::running && !view.between_attempts;
-    view.in_doubt = own.status == TaskStatus::in_doubt || crashed_running;
+    const ExecutorPresence presence =
+        executor ? ExecutorPresence::running : ExecutorPresence::absent;
+    view.in_doubt = task_in_doubt(own, presence);
+    const bool crashed_running = view.in_doubt && own.status == TaskStatus::running;
 
     if (own.started_at && own.status != TaskStatus::pending) {
       UtcTime until = now;
@@ -142,8 +140,6 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
       view.overrun = task.estimate && *view.elapsed > *task.estimate;
     }
 
-    const ExecutorPresence presence =
-        executor ? ExecutorPresence::running : ExecutorPresence::absent;
     if (const auto question = open_question(runbook, state, index, presence)) {
       view.waiting_for = question->waiting_for;
       view.waiting_on = question->waiting_on;
@@ -154,9 +150,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
       view.resume_reruns = question->resume_settles;
       view.commands = answer_commands(runbook, *question, run_dir);
     }
-    view.rollback_in_doubt =
-        own.rollback == RollbackStatus::in_doubt ||
-        (own.rollback == RollbackStatus::running && absent && !state.people_undo(runbook, index));
+    view.rollback_in_doubt = rollback_step_in_doubt(runbook, state, index, presence);
 
     StatusCounts& counts = status.counts;
     switch (own.status) {

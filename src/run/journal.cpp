@@ -315,6 +315,15 @@ Journal read_journal(const std::filesystem::path& path) {
   return journal;
 }
 
+std::optional<JournalHeader> read_journal_header(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  if (!std::getline(in, line)) return std::nullopt;
+  const auto json = parse_object(line);
+  if (!header_problem(json).empty()) return std::nullopt;
+  return parse_header(*json);
+}
+
 std::optional<event::RunStarted> read_run_started(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::string line;

@@ -9,7 +9,26 @@
 
 namespace cutover {
 
+namespace {
+
+void require_no_live_run(const std::filesystem::path& root, std::string_view runbook_id) {
+  const std::string prefix = std::string(runbook_id) + "/";
+  for (const ListedRun& run : list_runs(root)) {
+    if (!run.header.run_id.starts_with(prefix)) continue;
+    const auto holder = lock_holder(run.dir);
+    if (!holder) continue;
+    const std::string name = run.header.label.empty() ? run.dir.string() : run.header.label;
+    throw EnvironmentError(fmt::format(
+        "runbook '{}' already has a run in progress: {} (executor pid {} on {} since {}); follow "
+        "it with `cutover status {}`, or start another one anyway with --concurrent",
+        runbook_id, run.header.run_id, holder->pid, holder->host, holder->started, name));
+  }
+}
+
+}  // namespace
+
 StartedRun start_run(const RunStart& start) {
+  if (!start.concurrent) require_no_live_run(start.runs_root, start.runbook_id);
   FileSystem& fs = *start.file_system;
   // Until the journal's header is on disk there is no run to resume: a failed write says so.
   const auto nothing_started = [](const WriteError& error) {

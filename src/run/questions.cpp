@@ -15,14 +15,6 @@ std::vector<std::string> owner_of(const Task& task) {
   return {task.owner};
 }
 
-// A task started and nobody knows how it ended: cut off (in doubt), or running while no
-// executor works on the run (it crashed). A command between two attempts had no process.
-bool task_in_doubt(const TaskState& own, ExecutorPresence executor) {
-  const bool crashed_running = executor == ExecutorPresence::absent &&
-                               own.status == TaskStatus::running && !own.between_attempts;
-  return own.status == TaskStatus::in_doubt || crashed_running;
-}
-
 std::optional<OpenQuestion> task_question(const Runbook& runbook, const RunState& state,
                                           TaskIndex index, ExecutorPresence executor) {
   const Task& task = runbook.tasks[index];
@@ -34,11 +26,9 @@ std::optional<OpenQuestion> task_question(const Runbook& runbook, const RunState
     if (backwards && !task.rollback) return std::nullopt;
     question.waiting_for = WaitingFor::decision;
     if (!question.since && own.status == TaskStatus::in_doubt) question.since = own.finished_at;
-    // As `resume` decides (find_in_doubt): going forward, a person's task is asked again, a
-    // gate's checks and an idempotent command run again. With an executor at work, what is
-    // still in doubt is what it could not settle: a person decides.
-    const bool resume_reruns = state.people_do(runbook, index) || task.is_gate() || task.idempotent;
-    if (executor == ExecutorPresence::absent && !backwards && resume_reruns) {
+    // With an executor at work, what is still in doubt is what it could not settle: a person
+    // decides.
+    if (executor == ExecutorPresence::absent && resume_reruns(runbook, state, index, false)) {
       question.resume_settles = true;
     } else if (backwards) {
       question.answers = {done, failed};  // done: it is rolled back
@@ -64,17 +54,17 @@ std::optional<OpenQuestion> task_question(const Runbook& runbook, const RunState
 std::optional<OpenQuestion> rollback_question(const Runbook& runbook, const RunState& state,
                                               TaskIndex index, ExecutorPresence executor) {
   const TaskState& own = state.tasks[index];
-  const bool by_people = state.people_undo(runbook, index);
-  const bool in_doubt = own.rollback == RollbackStatus::in_doubt ||
-                        (own.rollback == RollbackStatus::running &&
-                         executor == ExecutorPresence::absent && !by_people);
   OpenQuestion question{index, WaitingFor::nothing, {}, own.waiting_since, {}, false};
-  if (in_doubt) {
+  if (rollback_step_in_doubt(runbook, state, index, executor)) {
     question.waiting_for = WaitingFor::rollback_decision;
-    question.answers = {done, failed, retry};
+    if (executor == ExecutorPresence::absent && resume_reruns(runbook, state, index, true)) {
+      question.resume_settles = true;
+    } else {
+      question.answers = {done, failed, retry};
+    }
     return question;
   }
-  if (own.rollback == RollbackStatus::running && by_people) {
+  if (own.rollback == RollbackStatus::running && state.people_undo(runbook, index)) {
     question.waiting_for = WaitingFor::rollback_step;
     question.waiting_on = owner_of(runbook.tasks[index]);
     question.answers = {done, failed};
@@ -84,6 +74,29 @@ std::optional<OpenQuestion> rollback_question(const Runbook& runbook, const RunS
 }
 
 }  // namespace
+
+bool task_in_doubt(const TaskState& task, ExecutorPresence executor) {
+  const bool crashed_running = executor == ExecutorPresence::absent &&
+                               task.status == TaskStatus::running && !task.between_attempts;
+  return task.status == TaskStatus::in_doubt || crashed_running;
+}
+
+bool rollback_step_in_doubt(const Runbook& runbook, const RunState& state, TaskIndex task,
+                            ExecutorPresence executor) {
+  const RollbackStatus step = state.tasks[task].rollback;
+  return step == RollbackStatus::in_doubt ||
+         (step == RollbackStatus::running && executor == ExecutorPresence::absent &&
+          !state.people_undo(runbook, task));
+}
+
+bool resume_reruns(const Runbook& runbook, const RunState& state, TaskIndex task,
+                   bool rollback_step) {
+  const Task& own = runbook.tasks[task];
+  if (rollback_step) return own.idempotent;
+  if (state.rolling_back()) return false;
+  return state.people_do(runbook, task) || own.is_gate() || state.tasks[task].between_attempts ||
+         own.idempotent;
+}
 
 std::string_view to_string(WaitingFor waiting_for) {
   switch (waiting_for) {

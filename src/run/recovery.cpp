@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "cutover/run/questions.hpp"
+
 namespace cutover {
 
 namespace {
@@ -16,22 +18,19 @@ InDoubt forward_task(const Runbook& runbook, const RunState& state, TaskIndex in
                      std::vector<int> alive) {
   const Task& task = runbook.tasks[index];
   InDoubt found{index, false, false, {}, std::move(alive), true};
+  found.rerun = found.alive.empty() && resume_reruns(runbook, state, index, false);
   if (!found.alive.empty()) {
     found.why = "its processes are still running from the executor that stopped";
+  } else if (!found.rerun) {
+    found.why = "it is not idempotent: a person decides whether it finished";
   } else if (state.people_do(runbook, index)) {
-    found.rerun = true;
     found.why = "a person is asked again";
-  } else if (std::holds_alternative<Gate>(task.kind)) {
-    found.rerun = true;
+  } else if (task.is_gate()) {
     found.why = "a gate's checks run again";
   } else if (state.tasks[index].between_attempts) {
-    found.rerun = true;
     found.why = "it was waiting to retry";
-  } else if (task.idempotent) {
-    found.rerun = true;
-    found.why = "it is idempotent: it runs again";
   } else {
-    found.why = "it is not idempotent: a person decides whether it finished";
+    found.why = "it is idempotent: it runs again";
   }
   return found;
 }
@@ -68,7 +67,7 @@ std::vector<InDoubt> find_in_doubt(const Runbook& runbook, const RunState& state
     InDoubt step{index, true, false, {}, std::move(alive), true};
     if (!step.alive.empty()) {
       step.why = "its rollback command is still running from the executor that stopped";
-    } else if (task.idempotent) {
+    } else if (resume_reruns(runbook, state, index, true)) {
       step.rerun = true;
       step.why = "it is idempotent: its rollback step runs again";
     } else {

@@ -2,15 +2,16 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <thread>
 #include <utility>
 
@@ -19,19 +20,6 @@
 namespace cutover {
 
 namespace {
-
-// The header's time: RFC 3339 UTC with milliseconds, so it sorts as text.
-std::string start_time(const std::filesystem::path& journal) {
-  std::ifstream in(journal);
-  std::string header;
-  if (!std::getline(in, header)) return {};
-  const auto json = nlohmann::json::parse(header, nullptr, false);
-  if (json.is_discarded() || !json.is_object() || !json.contains("time") ||
-      !json["time"].is_string()) {
-    return {};
-  }
-  return json["time"].get<std::string>();
-}
 
 // Closes a descriptor on every way out of a function until a RunLock takes it over.
 class FileDescriptor {
@@ -145,40 +133,74 @@ std::filesystem::path runs_root() {
   return std::filesystem::path(".cutover") / "runs";
 }
 
-std::optional<std::filesystem::path> latest_run(const std::filesystem::path& root) {
+std::vector<ListedRun> list_runs(const std::filesystem::path& root) {
   std::error_code error;
-  std::optional<std::filesystem::path> latest;
-  std::string latest_time;
+  std::vector<ListedRun> runs;
   for (const auto& runbook : std::filesystem::directory_iterator(root, error)) {
     if (!runbook.is_directory(error)) continue;
     for (const auto& run : std::filesystem::directory_iterator(runbook.path(), error)) {
-      const auto journal = run.path() / journal_file_name;
-      if (!std::filesystem::is_regular_file(journal, error)) continue;
-      const std::string time = start_time(journal);
-      if (!latest || time > latest_time || (time == latest_time && run.path() > *latest)) {
-        latest = run.path();
-        latest_time = time;
+      if (auto header = read_journal_header(run.path() / journal_file_name)) {
+        runs.push_back({run.path(), std::move(*header)});
       }
     }
   }
-  return latest;
+  std::sort(runs.begin(), runs.end(), [](const ListedRun& a, const ListedRun& b) {
+    return a.header.time != b.header.time ? a.header.time > b.header.time : a.dir > b.dir;
+  });
+  return runs;
 }
 
-std::filesystem::path resolve_run_dir(const std::optional<std::filesystem::path>& given) {
-  if (!given) {
-    if (auto latest = latest_run(runs_root())) return *latest;
-    throw UsageError(
-        fmt::format("no runs under {} in this folder; give RUN_DIR", runs_root().string()));
-  }
+std::optional<std::filesystem::path> latest_run(const std::filesystem::path& root) {
+  const auto runs = list_runs(root);
+  if (runs.empty()) return std::nullopt;
+  return runs.front().dir;
+}
+
+namespace {
+
+std::filesystem::path checked_run_dir(const std::filesystem::path& dir) {
   std::error_code error;
-  if (!std::filesystem::is_directory(*given, error)) {
-    throw UsageError(fmt::format("{}: not a run directory", given->string()));
-  }
-  if (!std::filesystem::is_regular_file(*given / journal_file_name, error)) {
+  if (!std::filesystem::is_regular_file(dir / journal_file_name, error)) {
     throw UsageError(
-        fmt::format("{}: no {} in it; not a run directory", given->string(), journal_file_name));
+        fmt::format("{}: no {} in it; not a run directory", dir.string(), journal_file_name));
   }
-  return *given;
+  return dir;
+}
+
+std::filesystem::path run_labelled(const std::string& label, const std::filesystem::path& root) {
+  const auto runs = list_runs(root);
+  for (const ListedRun& run : runs) {
+    if (run.header.label == label) return run.dir;
+  }
+  std::vector<std::string> labels;
+  for (const ListedRun& run : runs) {
+    if (!run.header.label.empty() &&
+        std::find(labels.begin(), labels.end(), run.header.label) == labels.end()) {
+      labels.push_back(run.header.label);
+    }
+  }
+  throw UsageError(fmt::format(
+      "{}: neither a run directory nor the label of a run under {}{}", label, root.string(),
+      labels.empty() ? "" : fmt::format(" (labels: {})", fmt::join(labels, ", "))));
+}
+
+}  // namespace
+
+std::filesystem::path resolve_run(const std::optional<std::string>& given,
+                                  const std::filesystem::path& root) {
+  if (given) {
+    std::error_code error;
+    if (std::filesystem::is_directory(*given, error)) return checked_run_dir(*given);
+    return run_labelled(*given, root);
+  }
+  const auto runs = list_runs(root);
+  if (runs.empty()) {
+    throw UsageError(fmt::format("no runs under {} in this folder; give RUN", root.string()));
+  }
+  for (const ListedRun& run : runs) {
+    if (lock_holder(run.dir)) return run.dir;
+  }
+  return runs.front().dir;
 }
 
 // The lock file is written with raw POSIX calls, not through the FileSystem seam: the lock is

@@ -20,34 +20,12 @@ for line in sys.stdin:
 }
 trap 'cleanup || true' EXIT
 
-# alive PID: the process exists and is not a zombie.
-alive() {
-  local stat
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-  stat=${stat##*) }
-  [[ ${stat%% *} != Z ]]
-}
-
 show_outputs() {
   local file
   for file in *.out *.err; do
     [[ -e $file ]] || continue
     echo "--- $file" >&2
     cat "$file" >&2
-  done
-}
-
-# poll DESCRIPTION COMMAND...: runs COMMAND until it succeeds; fails after 30 s.
-poll() {
-  local what=$1
-  shift
-  local deadline=$((SECONDS + 30))
-  until "$@"; do
-    if ((SECONDS >= deadline)); then
-      show_outputs
-      fail "30 s passed before: $what"
-    fi
-    sleep 0.05
   done
 }
 
@@ -107,4 +85,18 @@ expect_events() {
   shift
   got=$(events "$@")
   [[ $got == "$n" ]] || fail "$1/journal.jsonl: $got events with ${*:2}, expected $n"
+}
+
+# gone PID...: none of them runs any more.
+gone() {
+  local pid
+  for pid in "$@"; do
+    if kill -0 "$pid" 2>/dev/null && alive "$pid"; then return 1; fi
+  done
+}
+
+# verified DIR: `cutover verify` finds the run's journal intact.
+verified() {
+  run_cutover 0 verify "$1"
+  expect_in out.txt "intact"
 }

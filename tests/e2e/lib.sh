@@ -52,3 +52,26 @@ json_check() {  # json_check FILE PYTHON-EXPRESSION-ON-d
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert eval(sys.argv[2]), d' "$1" "$2" ||
     fail "$1: $2"
 }
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
+# poll WHAT COMMAND...: runs COMMAND until it succeeds; after 30 s it fails, naming WHAT (and
+# showing the background cutover's outputs where the script defines show_outputs).
+poll() {
+  local what=$1
+  shift
+  local deadline=$((SECONDS + 30))
+  until "$@"; do
+    if ((SECONDS >= deadline)); then
+      if declare -F show_outputs >/dev/null; then show_outputs; fi
+      fail "30 s passed before: $what"
+    fi
+    sleep 0.05
+  done
+}

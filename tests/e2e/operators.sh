@@ -17,17 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# poll DESCRIPTION COMMAND...: runs COMMAND until it succeeds; fails after 20 s.
-poll() {
-  local what=$1
-  shift
-  for _ in $(seq 400); do
-    if "$@"; then return 0; fi
-    sleep 0.05
-  done
-  fail "timed out waiting for: $what"
-}
-
 # journal_check JOURNAL <<'PY' ... PY: Python asserts over the journal's `events`, with
 # find(**fields), expect(N, **fields), and USER and HOST (the OS user and host name).
 journal_check() {

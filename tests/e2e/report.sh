@@ -208,7 +208,7 @@ expect_in out.txt "1 in doubt"
 
 # bad input
 run_cutover 2 report nowhere
-expect_in err.txt "nowhere: not a run directory"
+expect_in err.txt "nowhere: neither a run directory nor the label of a run"
 rm "$crashed/runbook.yaml"
 run_cutover 5 report "$crashed"
 expect_in err.txt "runbook.yaml"

@@ -22,14 +22,6 @@ for line in list(open(sys.argv[1]))[1:]:
 PY
 }
 
-# gone PID...: none of them runs any more.
-gone() {
-  local pid
-  for pid in "$@"; do
-    if kill -0 "$pid" 2>/dev/null && alive "$pid"; then return 1; fi
-  done
-}
-
 # count NAME: how many times NAME's side effect happened.
 count() { grep -cx -- "$1" effects || true; }
 
@@ -52,11 +44,6 @@ for pair in sys.argv[2:]:
     first = min(i for i, l in enumerate(lines) if l == after)
     assert last < first, f"{after} (line {first + 1}) before {before} (line {last + 1})"
 PY
-}
-
-verified() {
-  run_cutover 0 verify "$1"
-  expect_in out.txt "intact"
 }
 
 # A command that waits for the test to create `release`.

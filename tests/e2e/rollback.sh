@@ -23,23 +23,11 @@ for line in list(open(sys.argv[1]))[1:]:
 PY
 }
 
-gone() {
-  local pid
-  for pid in "$@"; do
-    if kill -0 "$pid" 2>/dev/null && alive "$pid"; then return 1; fi
-  done
-}
-
 count() { grep -cx -- "$1" effects || true; }
 expect_count() {
   local got
   got=$(count "$1")
   [[ $got == "$2" ]] || { cat effects >&2; fail "side effect $1 happened $got times, expected $2"; }
-}
-
-verified() {
-  run_cutover 0 verify "$1"
-  expect_in out.txt "intact"
 }
 
 WAIT='while [ ! -e release ]; do sleep 0.05; done'

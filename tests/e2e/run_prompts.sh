@@ -14,17 +14,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# poll DESCRIPTION COMMAND...: runs COMMAND until it succeeds; fails after 20 s.
-poll() {
-  local what=$1
-  shift
-  for _ in $(seq 400); do
-    if "$@"; then return 0; fi
-    sleep 0.05
-  done
-  fail "timed out waiting for: $what"
-}
-
 # --- stdin is not a terminal: the questions wait for cutover mark / approve ------------------
 mkdir waiting && cd waiting
 runbook rb.yaml <<EOF2

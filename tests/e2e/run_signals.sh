@@ -17,14 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# alive PID: the process exists and is not a zombie waiting for us to reap it.
-alive() {
-  local stat
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-  stat=${stat##*) }
-  [[ ${stat%% *} != Z ]]
-}
-
 # poll DESCRIPTION COMMAND...: runs COMMAND until it succeeds; fails after 20 s.
 poll() {
   local what=$1

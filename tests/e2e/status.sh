@@ -13,17 +13,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# poll DESCRIPTION COMMAND...: runs COMMAND until it succeeds; fails after 20 s.
-poll() {
-  local what=$1
-  shift
-  for _ in $(seq 400); do
-    if "$@"; then return 0; fi
-    sleep 0.05
-  done
-  fail "timed out waiting for: $what"
-}
-
 # ----- a finished run ---------------------------------------------------------------------------
 runbook quick.yaml <<'EOF2'
 version: 1

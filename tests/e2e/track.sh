@@ -12,17 +12,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# poll DESCRIPTION COMMAND...: runs COMMAND until it succeeds; fails after 20 s.
-poll() {
-  local what=$1
-  shift
-  for _ in $(seq 400); do
-    if "$@"; then return 0; fi
-    sleep 0.05
-  done
-  fail "timed out waiting for: $what"
-}
-
 # waits_for OUTPUT TEXT: polls until the executor's output shows TEXT.
 waits_for() {
   poll "$2" grep -qsF -- "$2" "$1"

@@ -46,7 +46,7 @@ run_cutover 0 verify "$run"
 expect_in err.txt "warning: $journal: line 6 is incomplete (a write cut short by a crash) and is ignored"
 
 run_cutover 2 verify nowhere
-expect_in err.txt "nowhere: not a run directory"
+expect_in err.txt "nowhere: neither a run directory nor the label of a run"
 mkdir empty-dir
 run_cutover 2 verify empty-dir
 expect_in err.txt "no journal.jsonl in it"

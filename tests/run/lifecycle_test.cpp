@@ -74,6 +74,30 @@ TEST_CASE("start_run never overwrites a run that is already there") {
   CHECK(read_journal(dir / journal_file_name).events.empty());
 }
 
+TEST_CASE("a second run of a runbook with a live executor is refused - unless concurrent") {
+  TempDir temp;
+  const auto root = temp.path() / "runs";
+  const auto in_root = [&](std::string label, std::string id = "cutover-db") {
+    return RunStart{std::string(runbook_text), std::move(id), std::move(label), {}, root,
+                    UtcTime{std::chrono::hours(1)}, "jump-1", "ops"};
+  };
+  StartedRun live = start_run(in_root("go-live"));
+  try {
+    start_run(in_root("rehearsal-9"));
+    FAIL("a second run started");
+  } catch (const EnvironmentError& error) {
+    const std::string message = error.what();
+    CHECK(message.starts_with("runbook 'cutover-db' already has a run in progress: " +
+                              live.dir.run_id + " (executor pid "));
+    CHECK(message.ends_with("follow it with `cutover status go-live`, or start another one "
+                            "anyway with --concurrent"));
+  }
+  RunStart concurrent = in_root("rehearsal-9");
+  concurrent.concurrent = true;
+  CHECK_NOTHROW(start_run(concurrent));
+  CHECK_NOTHROW(start_run(in_root("other", "payroll")));  // another runbook
+}
+
 TEST_CASE("resume takes up a run that stopped - not one that succeeded or was rolled back") {
   TempDir temp;
   const RecordedRun stopped = recorded(temp.path() / "stopped", {event::RunStarted{}});

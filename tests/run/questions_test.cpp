@@ -134,6 +134,19 @@ TEST_CASE("a manual rollback step asks its owner - a rollback command cut off is
   CHECK(run.commands(*cut_off) == Lines{"cutover mark runs/r1 db done|failed|retry --by NAME"});
 }
 
+TEST_CASE("an idempotent task's rollback command cut off: resume runs it again - as it says") {
+  Task db = with_rollback(make_task("db"), CommandRollback{"restore", {}});
+  db.idempotent = true;
+  Run run({db});
+  run.add("rollback_started", json::object());
+  run.add("rollback_step_started", {{"task", "db"}, {"kind", "run"}});
+  const auto cut_off = run.question("db", ExecutorPresence::absent);
+  REQUIRE(cut_off);
+  CHECK(cut_off->waiting_for == WaitingFor::rollback_decision);
+  CHECK(cut_off->resume_settles);
+  CHECK(run.commands(*cut_off) == Lines{"cutover resume runs/r1"});
+}
+
 TEST_CASE("shell_word leaves plain words alone and quotes the rest") {
   CHECK(shell_word("runs/erp-1:go_live@x") == "runs/erp-1:go_live@x");
   CHECK(shell_word("a b") == "'a b'");

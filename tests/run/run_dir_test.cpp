@@ -21,10 +21,11 @@ using cutover::testing::write_text;
 
 namespace {
 
-void make_run(const std::filesystem::path& dir, const std::string& time) {
+void make_run(const std::filesystem::path& dir, const std::string& time,
+              const std::string& label = "") {
   std::filesystem::create_directories(dir);
-  write_text(dir / "journal.jsonl",
-             R"({"format":"cutover-journal","version":1,"time":")" + time + "\"}\n");
+  write_text(dir / "journal.jsonl", R"({"format":"cutover-journal","version":1,"label":")" + label +
+                                        R"(","time":")" + time + "\"}\n");
 }
 
 UtcTime at(std::string_view text) {
@@ -114,13 +115,38 @@ TEST_CASE("latest_run is the most recently started run - across runbooks") {
   CHECK(latest_run(root.path()) == root / "erp/20261129T080000Z");
 }
 
-TEST_CASE("resolve_run_dir refuses what is not a run directory") {
-  TempDir dir;
-  CHECK_THROWS_WITH_AS(resolve_run_dir(dir / "missing"),
-                       ((dir / "missing").string() + ": not a run directory").c_str(), UsageError);
-  CHECK_THROWS_AS(resolve_run_dir(dir.path()), UsageError);
-  make_run(dir / "run", "2026-11-28T17:00:00.000Z");
-  CHECK(resolve_run_dir(dir / "run") == dir / "run");
+TEST_CASE("resolve_run: a run directory - a label - or the newest run") {
+  TempDir root;
+  CHECK_THROWS_WITH_AS(
+      resolve_run(std::nullopt, root.path()),
+      ("no runs under " + root.path().string() + " in this folder; give RUN").c_str(), UsageError);
+  make_run(root / "erp/20261128T170000Z-rehearsal-1", "2026-11-28T17:00:00.000Z", "rehearsal-1");
+  make_run(root / "erp/20261129T080000Z-rehearsal-1", "2026-11-29T08:00:00.000Z", "rehearsal-1");
+  make_run(root / "erp/20261130T080000Z-go-live", "2026-11-30T08:00:00.000Z", "go-live");
+  make_run(root / "dns/20261201T080000Z", "2026-12-01T08:00:00.000Z");
+  // A label: the newest run with it.
+  CHECK(resolve_run("rehearsal-1", root.path()) == root / "erp/20261129T080000Z-rehearsal-1");
+  CHECK(resolve_run("go-live", root.path()) == root / "erp/20261130T080000Z-go-live");
+  // A directory, as it is.
+  const auto dir = root / "erp/20261128T170000Z-rehearsal-1";
+  CHECK(resolve_run(dir.string(), root.path()) == dir);
+  // Left out, with no executor alive: the newest run; else the newest with a live executor.
+  CHECK(resolve_run(std::nullopt, root.path()) == root / "dns/20261201T080000Z");
+  {
+    const auto lock =
+        RunLock::acquire(root / "erp/20261129T080000Z-rehearsal-1", at("2026-11-29T08:00:00Z"));
+    CHECK(resolve_run(std::nullopt, root.path()) == root / "erp/20261129T080000Z-rehearsal-1");
+  }
+  CHECK_THROWS_WITH_AS(resolve_run("dress-rehearsal", root.path()),
+                       ("dress-rehearsal: neither a run directory nor the label of a run under " +
+                        root.path().string() + " (labels: go-live, rehearsal-1)")
+                           .c_str(),
+                       UsageError);
+  std::filesystem::create_directories(root / "empty");
+  CHECK_THROWS_WITH_AS(
+      resolve_run((root / "empty").string(), root.path()),
+      ((root / "empty").string() + ": no journal.jsonl in it; not a run directory").c_str(),
+      UsageError);
 }
 
 TEST_CASE("RunLock records pid - host and start time in RUN_DIR/lock and empties it on release") {

@@ -29,6 +29,10 @@ struct JournalHeader {
   UtcTime time{};
 };
 
+// The header alone (the journal's first line), for listing runs; nothing when the file is not
+// a journal.
+std::optional<JournalHeader> read_journal_header(const std::filesystem::path& path);
+
 // A journal that cannot be read as one: a line in the middle that is not a journal line.
 class JournalError : public Error {
  public:

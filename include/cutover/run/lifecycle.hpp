@@ -25,6 +25,8 @@ struct RunStart {
   std::string host;
   std::string user;
   FileSystem* file_system = &posix_file_system();  // the folder, the frozen runbook, the header
+  // Start even while another run of the same runbook under `runs_root` has a live executor.
+  bool concurrent = false;
 };
 
 // A run that exists on disk and whose lock this process holds, for as long as it lives.
@@ -34,7 +36,10 @@ struct StartedRun {
   JournalWriter journal;
 };
 
-// The folder, then the lock (a second executor is refused here, naming the holder), then a
+// Unless `concurrent`: first a refusal (EnvironmentError) when a run of the same runbook under
+// `runs_root` has a live executor, naming it: two executors of one runbook at once is a mistake
+// on a go-live night (a second terminal, a forgotten tmux window) far more often than a plan.
+// Then the folder, then the lock (a second executor is refused here, naming the holder), then a
 // check that nothing ran there before, then the frozen runbook, then the journal's header: a
 // journal exists only for a run whose runbook is frozen beside it. A write that fails before
 // the header is on disk is an EnvironmentError saying that nothing was started: no journal and

@@ -37,10 +37,26 @@ struct OpenQuestion {
   std::optional<UtcTime> since;  // when the waiting began, when the journal says
   // The verdicts a person may give: done, failed, skipped, retry; go and no-go for approvals.
   std::vector<std::string_view> answers;
-  // In doubt while no executor works on the run, but `resume` settles it by itself (a
-  // person's task is asked again, a gate's checks and an idempotent command run again).
+  // In doubt while no executor works on the run, but `resume` settles it by itself
+  // (resume_reruns).
   bool resume_settles = false;
 };
+
+// A task started and nobody knows how it ended: cut off (in doubt), or running while no
+// executor works on the run (it crashed). A command between two attempts had no process.
+bool task_in_doubt(const TaskState& task, ExecutorPresence executor);
+
+// The same for a task's rollback step: cut off, or an automated one running while no
+// executor works on the run.
+bool rollback_step_in_doubt(const Runbook& runbook, const RunState& state, TaskIndex task,
+                            ExecutorPresence executor);
+
+// What `resume` runs (or asks) again by itself when it finds it in doubt, unless a process of
+// it is still alive (only `resume` can see that): going forward, a person's task, a gate (its
+// checks), a command between two attempts or an idempotent one; while rolling back, the
+// rollback step of an idempotent task. Anything else a person decides.
+bool resume_reruns(const Runbook& runbook, const RunState& state, TaskIndex task,
+                   bool rollback_step);
 
 // The approvers of a gate not yet heard from, in the runbook's order.
 std::vector<std::string> missing_approvals(const Runbook& runbook, const RunState& state,

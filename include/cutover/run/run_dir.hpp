@@ -5,8 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cutover/base/time.hpp"
+#include "cutover/run/journal.hpp"
 
 namespace cutover {
 
@@ -15,13 +17,24 @@ inline constexpr std::string_view journal_file_name = "journal.jsonl";
 // The default root of run directories, relative to the current folder.
 std::filesystem::path runs_root();
 
-// The most recently started run under `root` (by its journal header's time; across runbooks),
-// if there is any.
+// A run under the runs root, with its journal's header.
+struct ListedRun {
+  std::filesystem::path dir;
+  JournalHeader header;
+};
+
+// Every run under `root` (across runbooks), the most recently started first (by the header's
+// time; the folder name breaks ties). Folders without a journal header are not runs.
+std::vector<ListedRun> list_runs(const std::filesystem::path& root);
+
+// The most recently started run under `root`, if there is any.
 std::optional<std::filesystem::path> latest_run(const std::filesystem::path& root);
 
-// RUN_DIR as given on a command line, or the latest run when it is left out; throws
-// UsageError when there is no such run.
-std::filesystem::path resolve_run_dir(const std::optional<std::filesystem::path>& given);
+// RUN as a command line gives it: a run directory, or else a label (the newest run with that
+// label). Left out: the newest run whose executor is alive, else the newest run. UsageError
+// when there is no such run.
+std::filesystem::path resolve_run(const std::optional<std::string>& given,
+                                  const std::filesystem::path& root = runs_root());
 
 inline constexpr std::string_view lock_file_name = "lock";
 
