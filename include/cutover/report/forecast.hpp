@@ -2,7 +2,8 @@
 // `cutover forecast`: the Monte-Carlo simulation (plan/monte_carlo.hpp) of a runbook, its
 // durations learned from rehearsals where there are some, as a cutover lead reads it: when the
 // cutover ends at P50 ... P99, the chance of fitting the window, and the tasks that decide the
-// end. Formats in forecast_format.cpp; the statistics in plain words in docs/forecast.md.
+// end. Its text and JSON are made beside it (forecast.cpp); the statistics in plain words are
+// in docs/forecast.md.
 
 #include <array>
 #include <cstdint>
