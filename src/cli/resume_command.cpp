@@ -31,8 +31,7 @@ struct TakeUpArguments {
 
 // Rolling back past a point of no return undoes what the runbook says cannot be undone
 // safely: besides --force, a person types the task's id at a terminal.
-void confirm_rollback(const RecordedRun& run, bool force) {
-  const std::string_view point = require_rollback_allowed(run, force);
+void confirm_rollback(std::string_view point) {
   if (point.empty()) return;
   if (isatty(STDIN_FILENO) != 1) {
     throw UsageError("--force past a point of no return must be confirmed at a terminal");
@@ -46,11 +45,11 @@ void confirm_rollback(const RecordedRun& run, bool force) {
 
 int take_up(const TakeUpArguments& arguments, Start start) {
   const auto dir = std::filesystem::weakly_canonical(run_argument(arguments.run_dir));
-  open_recorded_run(dir);  // a folder that is not a run is refused before it is locked
-  const RunLock lock = RunLock::acquire(dir, system_clocks().utc_now());
-  const RecordedRun run = open_recorded_run(dir);  // as it is now that nobody else writes
-  if (start == Start::resume) require_resumable(run);
-  if (start == Start::rollback) confirm_rollback(run, arguments.force);
+  TakenUpRun taken = take_up_run(dir, start, arguments.force, system_clocks().utc_now());
+  confirm_rollback(taken.point_to_confirm);
+  const RunLock& lock = taken.lock;
+  const RecordedRun& run = taken.run;
+  JournalWriter& journal = taken.journal;
   if (run.journal.warning) {
     write(stderr, fmt::format("warning: {}: {}\n", (dir / journal_file_name).string(),
                               *run.journal.warning));
@@ -58,7 +57,6 @@ int take_up(const TakeUpArguments& arguments, Start start) {
   // Nothing runs in a tracked run: its secrets are not needed, and shown as *** anyway.
   const NamedValues secrets =
       run.state.track ? read_secrets(*run.runbook, "***") : read_secrets(*run.runbook);
-  JournalWriter journal = JournalWriter::reopen(dir / journal_file_name);
 
   Console console(stdout, console_style());
   if (const auto stale = lock.stale()) {

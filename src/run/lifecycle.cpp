@@ -109,4 +109,15 @@ std::string_view require_rollback_allowed(const RecordedRun& run, bool force) {
   return points.front();
 }
 
+TakenUpRun take_up_run(const std::filesystem::path& dir, Start start, bool force, UtcTime now) {
+  open_recorded_run(dir);  // a folder that is not a run is refused before it is locked
+  RunLock lock = RunLock::acquire(dir, now);
+  RecordedRun run = open_recorded_run(dir);  // as it is now that nobody else writes
+  std::string point;
+  if (start == Start::resume) require_resumable(run);
+  if (start == Start::rollback) point = std::string(require_rollback_allowed(run, force));
+  JournalWriter journal = JournalWriter::reopen(dir / journal_file_name);
+  return {std::move(lock), std::move(run), std::move(journal), std::move(point)};
+}
+
 }  // namespace cutover

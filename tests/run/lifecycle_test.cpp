@@ -134,6 +134,26 @@ TEST_CASE("rollback past a started point of no return needs force - and names th
 
 namespace cutover {
 
+TEST_CASE("take_up_run locks - checks - and opens the journal - or refuses first") {
+  TempDir temp;
+  const UtcTime now{std::chrono::hours(2)};
+  CHECK_THROWS_AS(take_up_run(temp.path(), Start::resume, false, now), Error);  // not a run
+  recorded(temp.path() / "stopped", {event::RunStarted{}, succeeded("freeze")});
+  {
+    TakenUpRun taken = take_up_run(temp.path() / "stopped", Start::resume, false, now);
+    CHECK(taken.point_to_confirm.empty());
+    CHECK(taken.run.state.tasks[0].status == TaskStatus::succeeded);
+    // Held: a second executor is refused while this one has it.
+    CHECK_THROWS_AS(take_up_run(temp.path() / "stopped", Start::resume, false, now),
+                    EnvironmentError);
+  }
+  recorded(temp.path() / "past",
+           {event::RunStarted{}, succeeded("freeze"), event::TaskStarted{"switch", 1, "run", {}}});
+  CHECK_THROWS_AS(take_up_run(temp.path() / "past", Start::rollback, false, now), UsageError);
+  CHECK(take_up_run(temp.path() / "past", Start::rollback, true, now).point_to_confirm ==
+        "switch");
+}
+
 TEST_CASE("a write error at the start of a run leaves no journal and no half runbook behind") {
   // The run directory, the frozen runbook and the journal's header: each call failed in turn.
   using namespace testing;

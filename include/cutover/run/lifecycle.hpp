@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cutover/run/executor.hpp"
 #include "cutover/run/journal.hpp"
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/recorded_run.hpp"
@@ -49,6 +50,22 @@ StartedRun start_run(const RunStart& start);
 // `resume` continues a run that failed, stopped or was interrupted; anything else is refused
 // (UsageError) with what to do instead.
 void require_resumable(const RecordedRun& run);
+
+// A run taken up by `resume` or `rollback`: locked, read again as it is now that nobody else
+// writes, checked (require_resumable, require_rollback_allowed), and its journal open for
+// appending. Nothing is appended here.
+struct TakenUpRun {
+  RunLock lock;
+  RecordedRun run;
+  JournalWriter journal;
+  // A rollback past a point of no return (with `force`): the point a person must confirm at a
+  // terminal before anything is rolled back; empty when nothing needs confirming.
+  std::string point_to_confirm;
+};
+
+// A folder that is not a run is refused before it is locked; a run another executor holds is
+// refused naming it (RunLock), one that may not be taken up with the reason.
+TakenUpRun take_up_run(const std::filesystem::path& dir, Start start, bool force, UtcTime now);
 
 // The points of no return that have started, in file order.
 std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run);
