@@ -17,16 +17,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using Lines = std::vector<std::string>;
 
-Task with_rollback(Task task) {
-  task.rollback = CommandRollback{"undo-" + task.id, {}};
-  return task;
-}
-
-Task with_manual_rollback(Task task) {
-  task.rollback = ManualRollback{"Undo " + task.id + " by hand."};
-  return task;
-}
-
 // A runbook, its graph and a journal written by hand, folded into the state judge() sees.
 class Run {
  public:

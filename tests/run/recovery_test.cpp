@@ -30,16 +30,6 @@ Task idempotent(Task task) {
   return task;
 }
 
-Task with_rollback(Task task) {
-  task.rollback = CommandRollback{"undo-" + task.id, {}};
-  return task;
-}
-
-Task with_manual_rollback(Task task) {
-  task.rollback = ManualRollback{"Undo " + task.id + " by hand."};
-  return task;
-}
-
 // A runbook and a journal written by hand; find_in_doubt() on the folded journal, with the
 // processes still alive given per task id.
 class Run {

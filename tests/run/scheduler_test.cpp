@@ -28,16 +28,6 @@ Task gate_task(std::string id, std::optional<Duration> estimate = {},
   return task;
 }
 
-Task with_rollback(Task task) {
-  task.rollback = CommandRollback{"undo-" + task.id, {}};
-  return task;
-}
-
-Task with_manual_rollback(Task task) {
-  task.rollback = ManualRollback{"Undo " + task.id + " by hand."};
-  return task;
-}
-
 // A runbook, its graph and a journal written by hand; decide() on the folded journal.
 class Run {
  public:

@@ -43,11 +43,6 @@ Task needs(Task task, std::string id, Location location = {}) {
   return task;
 }
 
-Task with_rollback(Task task) {
-  task.rollback = CommandRollback{"./undo", {}};
-  return task;
-}
-
 Task point_of_no_return(Task task) {
   task.point_of_no_return = true;
   return task;

@@ -51,11 +51,6 @@ inline Task gate_task(std::string id, std::vector<GateCheck> checks,
   return task;
 }
 
-inline Task with_rollback(Task task) {
-  task.rollback = CommandRollback{"undo-" + task.id, {}};
-  return task;
-}
-
 inline VirtualOutcome exits(int code) {
   VirtualOutcome outcome;
   outcome.exit_code = code;

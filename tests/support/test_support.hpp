@@ -27,6 +27,16 @@ inline Task make_task(std::string id, std::optional<Duration> estimate = {},
   return task;
 }
 
+// The task with a rollback command ("undo-<id>"), or a rollback step for a person.
+inline Task with_rollback(Task task) {
+  task.rollback = CommandRollback{"undo-" + task.id, {}};
+  return task;
+}
+inline Task with_manual_rollback(Task task) {
+  task.rollback = ManualRollback{"Undo " + task.id + " by hand."};
+  return task;
+}
+
 // A manual task, otherwise like make_task.
 inline Task manual_task(std::string id, std::optional<Duration> estimate = {},
                         std::vector<std::string> depends_on = {}) {
