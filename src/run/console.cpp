@@ -2,6 +2,10 @@
 
 #include <fmt/color.h>
 #include <fmt/format.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <vector>
 
 namespace cutover {
 
@@ -14,7 +18,52 @@ constexpr fmt::terminal_color task_colours[] = {
     fmt::terminal_color::bright_blue, fmt::terminal_color::green,
 };
 
+// The visible pieces of a line: each code point with the bytes that draw it, ANSI escape
+// sequences (which draw nothing) attached to the code point after them.
+std::vector<std::string> glyphs(std::string_view line) {
+  std::vector<std::string> out;
+  std::string pending;
+  for (std::size_t i = 0; i < line.size();) {
+    if (line[i] == '\033' && i + 1 < line.size() && line[i + 1] == '[') {
+      std::size_t end = i + 2;
+      while (end < line.size() && !(line[end] >= '@' && line[end] <= '~')) ++end;
+      pending.append(line.substr(i, end + 1 - i));
+      i = end + 1;
+      continue;
+    }
+    std::size_t end = i + 1;
+    while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) ++end;
+    out.push_back(pending + std::string(line.substr(i, end - i)));
+    pending.clear();
+    i = end;
+  }
+  if (!pending.empty()) {  // a trailing reset: no column of its own
+    if (out.empty()) out.emplace_back();
+    out.back() += pending;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string fit_to_columns(std::string_view line, std::size_t columns) {
+  if (columns == 0) return std::string(line);
+  const std::vector<std::string> pieces = glyphs(line);
+  const std::size_t room = columns - 1;
+  if (pieces.size() <= room) return std::string(line);
+  constexpr std::string_view dots = "...";
+  if (room <= dots.size()) return std::string(dots.substr(0, room));
+  const std::size_t keep = room - dots.size();
+  const std::size_t head = keep - keep / 2;
+  const std::size_t tail = keep / 2;
+  std::string out;
+  for (std::size_t i = 0; i < head; ++i) out += pieces[i];
+  out += dots;
+  for (std::size_t i = pieces.size() - tail; i < pieces.size(); ++i) out += pieces[i];
+  // A colour cut off in the middle must not run on.
+  if (line.find('\033') != std::string_view::npos) out += "\033[0m";
+  return out;
+}
 
 Console::Console(std::FILE* out, ConsoleStyle style) : out_(out), style_(style) {}
 
@@ -35,10 +84,19 @@ void Console::draw_bottom() {
     write(question_);
     bottom_shown_ = style_.live;
   } else if (style_.live && !status_.empty()) {
-    write(status_);
+    // Wider than the terminal, the line would wrap, and "\r" would clear only its last row:
+    // every redraw would leave a half line behind.
+    write(fit_to_columns(status_, columns()));
     bottom_shown_ = true;
   }
   std::fflush(out_);
+}
+
+std::size_t Console::columns() const {
+  if (style_.columns > 0) return style_.columns;
+  winsize size{};
+  if (::ioctl(::fileno(out_), TIOCGWINSZ, &size) != 0) return 0;
+  return size.ws_col;
 }
 
 void Console::print_line(std::string_view line) {

@@ -227,6 +227,7 @@ class Executor {
   bool terminating_ = false;
   bool terminal_closed_ = false;
   SteadyTime last_status_{};
+  std::uint64_t status_seq_ = 0;  // the journal's last seq when the status line was drawn
   // The live view's forecast and next gate, simulated again at most once a second.
   struct Outlook {
     SteadyTime at{};

@@ -28,14 +28,21 @@ std::string Executor::stamp() const {
   return clock_time(now_utc());
 }
 
-// The time of day in the window's zone (UTC without a window).
+// The time of day in the window's zone (UTC without a window), with the date before it when
+// it is not today's.
 std::string Executor::clock_time(UtcTime when) const {
   const int offset = runbook_.window ? runbook_.window->start.offset_minutes : 0;
   const auto local = when + std::chrono::minutes(offset);
   const auto day = std::chrono::floor<std::chrono::days>(local);
   const std::chrono::hh_mm_ss of_day{std::chrono::floor<std::chrono::seconds>(local - day)};
-  return fmt::format("{:02}:{:02}:{:02}", of_day.hours().count(), of_day.minutes().count(),
-                     of_day.seconds().count());
+  std::string time = fmt::format("{:02}:{:02}:{:02}", of_day.hours().count(),
+                                 of_day.minutes().count(), of_day.seconds().count());
+  const auto today =
+      std::chrono::floor<std::chrono::days>(now_utc() + std::chrono::minutes(offset));
+  if (day == today) return time;
+  const std::chrono::year_month_day date{day};
+  return fmt::format("{:04}-{:02}-{:02} {}", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), time);
 }
 
 std::string Executor::estimate_note(const Task& task) const {
@@ -54,8 +61,12 @@ bool Executor::console_live() const {
 void Executor::show_status() {
   if (!console_live()) return;
   const SteadyTime now = runner_.now();
-  if (now - last_status_ < std::chrono::milliseconds(200)) return;
+  // A change of state is shown at once (a rejected gate must not go on showing as waiting);
+  // the clock's ticking at most five times a second.
+  const bool changed = state_.last_seq != status_seq_;
+  if (!changed && now - last_status_ < std::chrono::milliseconds(200)) return;
   last_status_ = now;
+  status_seq_ = state_.last_seq;
   refresh_outlook();
   console_.status(status_line());
 }

@@ -6,6 +6,7 @@ directory. Every wait polls with a deadline; every process started here is gone 
 
 import codecs
 import errno
+import fcntl
 import json
 import os
 import pty
@@ -16,7 +17,9 @@ import select
 import signal
 import socket
 import subprocess
+import struct
 import sys
+import termios
 import time
 
 CUTOVER = os.path.abspath(sys.argv[1])
@@ -37,6 +40,13 @@ def plain(text):
     return ANSI.sub("", text).replace("\r", "")
 
 
+def status_draws(output):
+    """Each drawing of the live status line (it starts "[n/N done"), without escape sequences:
+    a carriage return or a line end comes before and after each."""
+    pieces = (ANSI.sub("", piece) for piece in re.split(r"[\r\n]+", output))
+    return [piece for piece in pieces if re.match(r"\[\d+/\d+ done", piece)]
+
+
 class Terminal:
     """cutover on the slave side of a pseudo-terminal (its controlling terminal, in a session
     of its own); the test reads and types on the master side."""
@@ -52,6 +62,10 @@ class Terminal:
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.cursor = 0  # expect() looks only after this, in plain(output)
         self.status = None
+
+    def resize(self, columns, rows=24):
+        """The window's size, as a terminal emulator sets it when its window is resized."""
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 
     def read_some(self, timeout):
         """Reads what is there within timeout; False once the terminal is closed."""
@@ -214,12 +228,21 @@ tasks:
     run: echo "switched {MARK}"
 """)
     term = Terminal(["run", "rb.yaml"], terminal_env(colour=True))
+    term.resize(80)
     try:
         # The live view: task output with its prefix, and a status line under it.
         term.expect(f"[build] hello {MARK}", "build's first line, prefixed [build]")
         term.expect("done]", "the live status line ([0/4 done] ...)")
-        # ... ending with the forecast (P50 and P90), the window and the next gate's deadline.
+        # ... ending with the next gate's deadline; its middle elided to fit 80 columns, so that
+        # a redraw never wraps and leaves a half line behind.
         term.expect("| no-go at go-no-go by ", "the next gate's deadline in the live view")
+        draws = status_draws(term.output)
+        check(draws and all(len(draw) <= 79 for draw in draws),
+              f"a status line wider than 79 columns: {draws!r}")
+        check(any("..." in draw for draw in draws), f"no elided status line: {draws!r}")
+        # Resized wider, the whole line: the forecast (P50 and P90), the window, the deadline.
+        term.resize(200)
+        term.expect("window ends", "the whole status line once the window is wider")
         check(re.search(r"\| forecast end [0-9:]{8} \(P90 [0-9:]{8}\), window ends [0-9:]{8} "
                         r"\| no-go at go-no-go by [0-9:]{8}", plain(term.output)),
               f"the live view's forecast:\n{term.output!r}")

@@ -173,3 +173,24 @@ TEST_CASE("console: after the terminal is lost nothing more is written") {
   screen.console().finish();
   CHECK(screen.text() == "before\n");
 }
+
+TEST_CASE(
+    "fit_to_columns: a line wider than the terminal loses its middle - colour codes take no "
+    "column") {
+  CHECK(fit_to_columns("[3/10 done] running: a b", 0) == "[3/10 done] running: a b");
+  CHECK(fit_to_columns("[3/10 done]", 12) == "[3/10 done]");  // 11 columns fit in 12
+  CHECK(fit_to_columns("[3/10 done] running: load 2m/5m | forecast end 21:30", 21) ==
+        "[3/10 don...nd 21:30");
+  CHECK(fit_to_columns("Prüfung läuft noch", 10) == "Prü...och");  // by characters, not bytes
+  CHECK(fit_to_columns("\033[31mred and rather long\033[0m", 11) ==
+        "\033[31mred ...ong\033[0m\033[0m");
+  CHECK(fit_to_columns("abcdef", 3) == "..");
+}
+
+TEST_CASE("console: the status line is cut to the terminal's width") {
+  ConsoleStyle style{false, true};
+  style.columns = 20;
+  Screen screen(style);
+  screen.console().status("[1/4 done] running: extract 1m/5m load 2m/5m | forecast end 21:30");
+  CHECK(screen.fresh() == "[1/4 don...nd 21:30");
+}

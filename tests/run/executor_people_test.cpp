@@ -324,6 +324,30 @@ TEST_CASE("people see titles with vars filled in and secrets hidden") {
   CHECK(result.console.find("s3cr3t") == std::string::npos);
 }
 
+TEST_CASE(
+    "live view: the window's end with its date when not today - a rejected gate not shown "
+    "waiting") {
+  TempDir dir;
+  Harness harness({approval_gate("g", {"lead"}), make_task("after", minutes(1), {"g"})});
+  harness.runbook.window =
+      make_window(*parse_timestamp("2026-11-28T18:00:00+01:00"), std::chrono::hours(3));
+  harness.options.live_view = true;
+  harness.options.non_interactive = true;
+  harness.console_style = {false, true, 500};
+  harness.run_dir = dir.path();
+  // Just after a redraw of the live view (one a second): too soon for the next by the clock.
+  harness.decide(Duration{59'100}, gate_decision("d-1", DecisionKind::reject, "g", "lead"));
+  const Result result = harness.run();
+  CHECK(result.console.find(", window ends 2026-11-28 21:00:00") != std::string::npos);
+  // The last status line drawn, after the rejection: g no longer waits.
+  const std::size_t last = result.console.rfind("/2 done]");
+  REQUIRE(last != std::string::npos);
+  const std::string line = result.console.substr(last - 2, result.console.find('\n', last) - last);
+  CHECK(line.starts_with("[1/2 done]"));
+  CHECK(result.console.find("(waits for lead since") != std::string::npos);  // while it waited
+  CHECK(line.find("waits for") == std::string::npos);
+}
+
 TEST_CASE("track: a gate with approvals waits for them") {
   TempDir dir;
   Harness harness({gate_task("g", {make_check("recon")}, {"lead", "owner"}),

@@ -201,6 +201,7 @@ class Harness {
 
   Runbook runbook;
   ExecutorOptions options;
+  ConsoleStyle console_style;  // live: the live view's status lines are in Result::console
   std::map<std::string, std::vector<VirtualOutcome>> outcomes;
   std::vector<std::pair<std::string, std::string>> secrets;
   std::filesystem::path run_dir;
@@ -257,7 +258,7 @@ class Harness {
     REQUIRE(out != nullptr);
     Result result;
     try {
-      Console console(out, {});
+      Console console(out, console_style);
       ExecutorSetup setup{runbook, {}, run_dir, std::string(run_id), {}, secrets, "ops", "host-1"};
       setup.history = history;
       setup.leftovers = leftovers;

@@ -13,7 +13,14 @@ namespace cutover {
 struct ConsoleStyle {
   bool colour = false;
   bool live = false;  // a status line at the bottom; only on a terminal
+  // The terminal's width for the status line; 0: asked of the terminal at every redraw, so that
+  // a resized window is followed.
+  std::size_t columns = 0;
 };
+
+// `line` in at most `columns` - 1 columns (the last one would make some terminals wrap), the
+// middle elided as "..." when it is longer; ANSI colour codes take no column. 0: unlimited.
+std::string fit_to_columns(std::string_view line, std::size_t columns);
 
 class Console {
  public:
@@ -43,6 +50,7 @@ class Console {
   void clear_bottom();
   void draw_bottom();
   void print_line(std::string_view line);
+  std::size_t columns() const;
 
   std::FILE* out_;
   ConsoleStyle style_;
