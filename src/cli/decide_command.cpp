@@ -119,6 +119,11 @@ int await_executor(const std::filesystem::path& dir, const Decision& decision) {
 
 int decide(const DecideArguments& arguments, DecisionKind kind) {
   check_name(arguments.by);
+  if (kind == DecisionKind::reject &&
+      arguments.note.find_first_not_of(" \t") == std::string::npos) {
+    throw UsageError(
+        "a no-go needs its reason: --note REASON (it goes into the journal and the report)");
+  }
   const auto dir =
       std::filesystem::weakly_canonical(std::filesystem::absolute(run_argument(arguments.run)));
   const RecordedRun run = open_recorded_run(dir);
@@ -195,7 +200,9 @@ void add_approve_reject(CLI::App& app, Action& action) {
                                          : "Reject a gate (no-go): its on_failure applies",
                                  *arguments, "GATE", 1);
     add_person(*command, *arguments);
-    command->footer(std::string("--by must be one of the gate's approvers.\n") + decision_footer);
+    command->footer(std::string("--by must be one of the gate's approvers") +
+                    (approve ? ".\n" : "; --note REASON is required: a no-go says why.\n") +
+                    decision_footer);
     command->callback([arguments, kind, &action] {
       arguments->place(1);
       action = [arguments, kind] { return decide(*arguments, kind); };

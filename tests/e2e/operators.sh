@@ -125,8 +125,11 @@ run_cutover 2 mark r1 go-no-go done --by lead
 expect_in err.txt "cutover: go-no-go is a gate: approve or reject it"
 run_cutover 2 approve r1 go-no-go --by bob
 expect_in err.txt "cutover: 'bob' is not an approver of go-no-go; its approvers are: lead, owner"
-run_cutover 2 reject r1 go-no-go --by bob
+run_cutover 2 reject r1 go-no-go --by bob --note "not ready"
 expect_in err.txt "'bob' is not an approver of go-no-go"
+# A no-go says why: without --note it is refused before anything is sent.
+run_cutover 2 reject r1 go-no-go --by lead
+expect_in err.txt "a no-go needs its reason: --note REASON (it goes into the journal and the report)"
 
 status_lead=0 status_owner=0
 timeout 60 "$CUTOVER" approve r1 go-no-go --by lead >lead.out 2>lead.err &
