@@ -18,11 +18,28 @@ struct PlanOptions {
   std::vector<std::string> vars;
 };
 
+// A plan from a start outside the window (`--start now` the day before) is still drawn, but
+// nobody should read it as the night's plan by mistake.
+void warn_outside_window(const Timestamp& start, const Window& window) {
+  const Timestamp end = window.end();
+  std::string_view where;
+  if (start.utc < window.start.utc) where = "before the window opens";
+  if (start.utc >= end.utc) where = "after the window has closed";
+  if (where.empty()) return;
+  write(stderr, fmt::format("warning: --start {} is {} ({} to {}): this plan starts outside the "
+                            "window\n",
+                            format_timestamp(start), where, format_timestamp(window.start),
+                            format_timestamp(end)));
+}
+
 int run_plan(const PlanOptions& options) {
   std::optional<Timestamp> start = parse_start(options.start);
   const Runbook runbook = load_valid_runbook(options.runbook, parse_vars(options.vars));
   // One zone for every time shown: the one the team planned the window in.
-  if (start && runbook.window) start->offset_minutes = runbook.window->start.offset_minutes;
+  if (start && runbook.window) {
+    start->offset_minutes = runbook.window->start.offset_minutes;
+    warn_outside_window(*start, *runbook.window);
+  }
   const Dag dag = build_dag(runbook);
   const Plan plan = make_plan(runbook, dag, start);
   static const std::map<std::string, PlanFormat> formats = {{"text", PlanFormat::text},

@@ -72,8 +72,8 @@ std::string window_verdict(Duration overrun) {
   return fmt::format("fits the window with {} to spare", format_duration(-overrun));
 }
 
-// "Estimated end:" and a space: the values line up under each other.
-constexpr std::size_t summary_label_width = 16;
+// "Estimated length:" and two spaces: the values line up under each other.
+constexpr std::size_t summary_label_width = 19;
 
 std::vector<SummaryLine> summary_lines(const Runbook& runbook, const Plan& plan) {
   std::vector<SummaryLine> lines;
@@ -85,7 +85,9 @@ std::vector<SummaryLine> summary_lines(const Runbook& runbook, const Plan& plan)
   }
   if (plan.window_end)
     lines.push_back({"Window end", timestamp_with_clock(*plan.window_end), {}, false});
-  lines.push_back({"Duration", format_duration(plan.total), {}, false});
+  // Said to be the critical path's, so that it is not read as the window's length.
+  lines.push_back(
+      {"Estimated length", format_duration(plan.total) + " (the critical path)", {}, false});
   if (plan.estimated_end) {
     SummaryLine end{"Estimated end", timestamp_with_clock(*plan.estimated_end), {}, false};
     if (const auto overrun = plan.overrun()) {

@@ -68,11 +68,11 @@ bool contains(const std::string& text, std::string_view part) {
 
 TEST_CASE("text: summary - aligned table - critical path and the unestimated note") {
   CHECK(plan_output(demo(), PlanFormat::text) ==
-        "Runbook:        demo — Demo cutover\n"
-        "Start:          2026-11-28T18:00:00+01:00 (Sat 18:00)\n"
-        "Window end:     2026-11-28T21:00:00+01:00 (Sat 21:00)\n"
-        "Duration:       2h30m\n"
-        "Estimated end:  2026-11-28T20:30:00+01:00 (Sat 20:30) — fits the window with 30m to "
+        "Runbook:           demo — Demo cutover\n"
+        "Start:             2026-11-28T18:00:00+01:00 (Sat 18:00)\n"
+        "Window end:        2026-11-28T21:00:00+01:00 (Sat 21:00)\n"
+        "Estimated length:  2h30m (the critical path)\n"
+        "Estimated end:     2026-11-28T20:30:00+01:00 (Sat 20:30) — fits the window with 30m to "
         "spare\n"
         "\n"
         "lvl  phase   task        owner  start             estimate  slack  critical\n"
@@ -110,15 +110,15 @@ TEST_CASE("text: an overrun is said plainly") {
   runbook.window->duration = 30min;
   const auto text = plan_output(runbook, PlanFormat::text);
   CHECK(contains(text,
-                 "Estimated end:  2026-11-28T20:30:00+01:00 (Sat 20:30) — OVERRUNS the window "
+                 "Estimated end:     2026-11-28T20:30:00+01:00 (Sat 20:30) — OVERRUNS the window "
                  "by 2h\n"));
 }
 
 TEST_CASE("text: --start moves the clock times - not the window's end") {
   const auto text =
       plan_output(demo(), PlanFormat::text, false, parse_timestamp("2026-11-28T20:00:00+01:00"));
-  CHECK(contains(text, "Start:          2026-11-28T20:00:00+01:00 (Sat 20:00)\n"));
-  CHECK(contains(text, "Window end:     2026-11-28T21:00:00+01:00 (Sat 21:00)\n"));
+  CHECK(contains(text, "Start:             2026-11-28T20:00:00+01:00 (Sat 20:00)\n"));
+  CHECK(contains(text, "Window end:        2026-11-28T21:00:00+01:00 (Sat 21:00)\n"));
   CHECK(contains(text, "— OVERRUNS the window by 1h30m\n"));
   CHECK(contains(text, "  2  switch  cutover.db  dba    +01:00 Sat 21:00     1h30m     0s  *\n"));
 }
@@ -128,9 +128,9 @@ TEST_CASE("text: without a window - offsets only and no verdict") {
   runbook.window.reset();
   const auto lines = lines_of(plan_output(runbook, PlanFormat::text));
   REQUIRE(lines.size() >= 6);
-  CHECK(lines[1] == "Start:          not set (the runbook has no window; use --start)");
+  CHECK(lines[1] == "Start:             not set (the runbook has no window; use --start)");
   CHECK(lines.back() == "  go    +01:00         no window            20m");
-  CHECK(lines[2] == "Duration:       2h30m");
+  CHECK(lines[2] == "Estimated length:  2h30m (the critical path)");
   CHECK(lines[3] == "");
   CHECK(lines[4] == "lvl  phase   task        owner  start   estimate  slack  critical");
   CHECK(lines[5] == "  0  prep    backup      dba    +00:00        1h     0s  *");
@@ -142,7 +142,7 @@ TEST_CASE("text: empty phase and owner columns are left out") {
   runbook.tasks = {make_task("only", 45s)};
   const auto lines = lines_of(plan_output(runbook, PlanFormat::text));
   REQUIRE(lines.size() == 8);
-  CHECK(lines[0] == "Runbook:        bare");
+  CHECK(lines[0] == "Runbook:           bare");
   CHECK(lines[4] == "lvl  task  start   estimate  slack  critical");
   CHECK(lines[5] == "  0  only  +00:00       45s     0s  *");
   CHECK(lines[7] == "Critical path: only (total 45s)");
@@ -200,7 +200,7 @@ TEST_CASE("markdown: heading - summary list and a GitHub table") {
         "\n"
         "- **Start:** 2026-11-28T18:00:00+01:00 (Sat 18:00)\n"
         "- **Window end:** 2026-11-28T21:00:00+01:00 (Sat 21:00)\n"
-        "- **Duration:** 2h30m\n"
+        "- **Estimated length:** 2h30m (the critical path)\n"
         "- **Estimated end:** 2026-11-28T20:30:00+01:00 (Sat 20:30) — fits the window with 30m "
         "to spare\n"
         "\n"
