@@ -31,6 +31,7 @@ void add_resume(CLI::App& app, Action& action);
 void add_rollback(CLI::App& app, Action& action);
 void add_mark(CLI::App& app, Action& action);
 void add_approve_reject(CLI::App& app, Action& action);
+void add_logs(CLI::App& app, Action& action);
 
 // Shared by the commands that read a runbook.
 

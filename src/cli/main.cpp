@@ -33,6 +33,7 @@ int run(int argc, char** argv) {
   cli::add_approve_reject(app, action);
   cli::add_verify(app, action);
   cli::add_status(app, action);
+  cli::add_logs(app, action);
   cli::add_report(app, action);
   cli::add_estimates(app, action);
   cli::add_forecast(app, action);

@@ -1,11 +1,11 @@
 #include "cutover/report/run_report.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "cutover/plan/plan.hpp"
+#include "cutover/run/task_output.hpp"
 
 namespace cutover {
 
@@ -297,19 +297,7 @@ RunReport make_run_report(const RecordedRun& run, bool executor_alive) {
 
 void read_log_tails(RunReport& report, const std::filesystem::path& run_dir) {
   for (ReportOverrun& overrun : report.overruns) {
-    std::ifstream log(run_dir / "logs" / (report.tasks[overrun.task].id + ".log"));
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(log, line);) {
-      lines.push_back(std::move(line));
-      if (lines.size() > 4 * report_log_tail_lines) {
-        lines.erase(lines.begin(),
-                    lines.end() - static_cast<std::ptrdiff_t>(report_log_tail_lines));
-      }
-    }
-    if (lines.size() > report_log_tail_lines) {
-      lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(report_log_tail_lines));
-    }
-    overrun.log_tail = std::move(lines);
+    overrun.log_tail = read_log_tail(run_dir, report.tasks[overrun.task].id, report_log_tail_lines);
   }
 }
 

@@ -62,14 +62,7 @@ class Judge {
   }
 
  private:
-  Effect unknown_task() const {
-    std::vector<std::string_view> ids;
-    for (const Task& task : runbook_.tasks) ids.push_back(task.id);
-    const std::string closest = closest_match(decision_.task, ids);
-    return Refused{
-        fmt::format("runbook {} has no task '{}'{}", runbook_.id, decision_.task,
-                    closest.empty() ? "" : fmt::format("; did you mean '{}'?", closest))};
-  }
+  Effect unknown_task() const { return Refused{no_such_task(runbook_, decision_.task)}; }
 
   bool absent() const { return executor_ == ExecutorPresence::absent; }
 

@@ -113,7 +113,7 @@ void Executor::spawn_pending() {
 // Opened per attempt and closed at its end, so that 10,000 tasks do not hold 10,000 files.
 std::filesystem::path Executor::log_path(TaskIndex task) const {
   if (setup_.run_dir.empty() || options_.dry_run) return {};
-  return setup_.run_dir / "logs" / (runbook_.tasks[task].id + ".log");
+  return task_log_path(setup_.run_dir, runbook_.tasks[task].id);
 }
 
 void Executor::on(const ProcessStarted& started) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <deque>
+#include <fstream>
 #include <iterator>
 #include <utility>
 
@@ -50,7 +52,16 @@ TaskLog::~TaskLog() {
 
 void TaskLog::line(UtcTime time, std::string_view stream, std::string_view text) {
   if (!file_) return;
-  fmt::format_to(std::back_inserter(buffer_), "{} {} {}\n", format_utc_ms(time), stream, text);
+  fmt::format_to(std::back_inserter(buffer_), "{} {} ", format_utc_ms(time), stream);
+  // One entry, one line: a marker quoting a multi-line command keeps its line breaks as "\n".
+  for (const char c : text) {
+    if (c == '\n') {
+      buffer_ += "\\n";
+    } else {
+      buffer_ += c;
+    }
+  }
+  buffer_ += '\n';
 }
 
 void TaskLog::flush() {
@@ -67,6 +78,21 @@ void TaskLog::flush() {
     }
     throw;
   }
+}
+
+std::filesystem::path task_log_path(const std::filesystem::path& run_dir, std::string_view task) {
+  return run_dir / "logs" / (std::string(task) + ".log");
+}
+
+std::vector<std::string> read_log_tail(const std::filesystem::path& run_dir, std::string_view task,
+                                       std::size_t count) {
+  std::ifstream log(task_log_path(run_dir, task));
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(log, line);) {
+    lines.push_back(std::move(line));
+    if (lines.size() > count) lines.pop_front();
+  }
+  return {std::make_move_iterator(lines.begin()), std::make_move_iterator(lines.end())};
 }
 
 }  // namespace cutover

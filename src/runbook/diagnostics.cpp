@@ -459,4 +459,13 @@ std::string closest_match(std::string_view word, const std::vector<std::string_v
   return std::string(best);
 }
 
+std::string no_such_task(const Runbook& runbook, std::string_view id) {
+  std::vector<std::string_view> ids;
+  ids.reserve(runbook.tasks.size());
+  for (const Task& task : runbook.tasks) ids.push_back(task.id);
+  const std::string closest = closest_match(id, ids);
+  return fmt::format("runbook {} has no task '{}'{}", runbook.id, id,
+                     closest.empty() ? "" : fmt::format("; did you mean '{}'?", closest));
+}
+
 }  // namespace cutover

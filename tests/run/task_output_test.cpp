@@ -70,3 +70,22 @@ TEST_CASE("a log that cannot be opened is a WriteError naming it") {
     CHECK(error.path() == dir / "a.log");
   }
 }
+
+TEST_CASE("a task log keeps one entry a line - a multi-line command's breaks as \\n") {
+  TempDir dir;
+  const auto path = task_log_path(dir.path(), "load");
+  CHECK(path == dir / "logs" / "load.log");
+  std::filesystem::create_directories(path.parent_path());
+  {
+    TaskLog log(path);
+    log.marker(noon, "attempt 1: sh -c echo one\necho two");
+    for (int i = 1; i <= 5; ++i) log.line(noon, "out", "line " + std::to_string(i));
+    log.flush();
+  }
+  CHECK(read_log_tail(dir.path(), "load", 2) ==
+        std::vector<std::string>{"2026-11-28T12:00:00.000Z out line 4",
+                                 "2026-11-28T12:00:00.000Z out line 5"});
+  CHECK(read_log_tail(dir.path(), "load", 10).front() ==
+        "2026-11-28T12:00:00.000Z --- attempt 1: sh -c echo one\\necho two");
+  CHECK(read_log_tail(dir.path(), "never", 10).empty());
+}

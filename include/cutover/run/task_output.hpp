@@ -32,6 +32,14 @@ class LineSplitter {
   std::string partial_;
 };
 
+// Where a task's log is: RUN_DIR/logs/<task-id>.log.
+std::filesystem::path task_log_path(const std::filesystem::path& run_dir, std::string_view task);
+
+// The last `count` lines of a task's log (already redacted when written); none when it has no
+// log yet.
+std::vector<std::string> read_log_tail(const std::filesystem::path& run_dir, std::string_view task,
+                                       std::size_t count);
+
 // logs/<task-id>.log: one line per output line, `<UTC ms> <out|err> <text>`, and cutover's own
 // markers (`<UTC ms> --- attempt 2: ...`). Log lines are not part of the write-ahead contract:
 // they are buffered and written once per read (flush), not synced. A write that fails throws

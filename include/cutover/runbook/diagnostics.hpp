@@ -93,4 +93,8 @@ std::string printable(std::string_view text, bool keep_newlines = false);
 // Edit-distance suggestion among candidates, or empty when nothing is close enough.
 std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates);
 
+// "runbook erp has no task 'lod'; did you mean 'load'?": a task named on a command line that is
+// not in the runbook.
+std::string no_such_task(const Runbook& runbook, std::string_view id);
+
 }  // namespace cutover
