@@ -77,7 +77,9 @@ class StatusSource {
       run_ = std::make_unique<RecordedRun>(open_recorded_run(dir_));
     }
     seen_ = now_seen;
-    return make_run_status(*run_, read_inbox(dir_), system_clocks().utc_now(), holder);
+    RunStatus status = make_run_status(*run_, read_inbox(dir_), system_clocks().utc_now(), holder);
+    read_status_log_tails(status, dir_);
+    return status;
   }
 
  private:

@@ -7,6 +7,7 @@
 
 #include "cutover/plan/run_forecast.hpp"
 #include "cutover/run/inbox.hpp"
+#include "cutover/run/task_output.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 
 namespace cutover {
@@ -199,6 +200,15 @@ RunStatus make_run_status(const RecordedRun& run, const std::vector<InboxItem>& 
     if (decision && !run.state.decisions.contains(decision->id)) status.queued.push_back(*decision);
   }
   return status;
+}
+
+void read_status_log_tails(RunStatus& status, const std::filesystem::path& run_dir) {
+  for (TaskStatusView& task : status.tasks) {
+    const bool running_over = task.status == TaskStatus::running && task.overrun;
+    if (task.status != TaskStatus::failed && !running_over) continue;
+    task.log_tail = read_log_tail(run_dir, task.id, status_log_tail_lines);
+    if (!task.log_tail.empty()) task.log_path = task_log_path(run_dir, task.id).string();
+  }
 }
 
 }  // namespace cutover

@@ -68,6 +68,7 @@ json status_json(const RunStatus& status) {
     row["reason"] = task.reason.empty() ? json(nullptr) : json(task.reason);
     row["rollback"] =
         task.rollback == RollbackStatus::none ? json(nullptr) : json(to_string(task.rollback));
+    row["log_tail"] = task.log_tail.empty() ? json(nullptr) : json(task.log_tail);
     tasks.push_back(std::move(row));
   }
   out["tasks"] = std::move(tasks);

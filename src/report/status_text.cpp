@@ -3,6 +3,7 @@
 #include <fmt/color.h>
 #include <fmt/format.h>
 
+#include "base/table.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 
@@ -214,8 +215,18 @@ class TextWriter {
             text += fmt::format("  attempt {}", task.attempts);
           }
           if (absent) more.push_back("the executor is not running: 'cutover resume' goes on");
+          log_tail(task, more);
           return text;
         });
+  }
+
+  // "log: PATH (last lines)" and the lines, indented, each on one terminal line.
+  void log_tail(const TaskStatusView& task, std::vector<std::string>& more) const {
+    if (task.log_tail.empty()) return;
+    more.push_back(fmt::format("log: {} (last lines)", printable(task.log_path)));
+    for (const std::string& entry : task.log_tail) {
+      more.push_back("  " + cut(printable(entry), report_text_width));
+    }
   }
 
   void commands(const TaskStatusView& task, std::vector<std::string>& more) const {
@@ -295,10 +306,11 @@ class TextWriter {
   void failed() {
     section(
         "failed", [](const TaskStatusView& task) { return task.status == TaskStatus::failed; },
-        [&](const TaskStatusView& task, std::vector<std::string>&) {
+        [&](const TaskStatusView& task, std::vector<std::string>& more) {
           std::string text = red(task.reason.empty() ? "failed" : printable(task.reason));
           if (task.attempts > 1) text += fmt::format(" (attempt {})", task.attempts);
           if (task.finished) text += fmt::format(" at {}", clock(*task.finished));
+          log_tail(task, more);
           return text;
         });
   }

@@ -75,6 +75,11 @@ tasks:
     run: "true"
 YAML
 run_cutover 1 run other.yaml --label broken
+# status shows the last lines of a failed task's log, and where the log is.
+run_cutover 0 status broken
+expect_in out.txt "log: .cutover/runs/other/"
+expect_in out.txt "/logs/first.log (last lines)"
+expect_in out.txt "--- task attempt 1: /bin/sh -c false"
 run_cutover 2 logs broken never
 expect_in err.txt "never has no log yet: it has not run (looked for .cutover/runs/other/"
 run_cutover 2 logs nosuch first

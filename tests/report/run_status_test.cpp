@@ -1,10 +1,13 @@
 #include "cutover/report/run_status.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include "cutover/run/task_output.hpp"
 
 #include "support/test_support.hpp"
 
@@ -327,6 +330,38 @@ TEST_CASE("status: durations by the clock - a crash's downtime included and told
   CHECK(status.executor_down == Duration{120'000});
   CHECK(contains(render_status_text(status, false), "took 2m15s (executor down 2m)"));
   CHECK(status_json(status)["executor_down_s"] == 120.0);
+}
+
+TEST_CASE("status: the last lines of a failed task's log - and of one running past its estimate") {
+  TempDir run_dir;
+  std::filesystem::create_directories(run_dir / "logs");
+  for (const std::string task : {"broke", "slow", "fine"}) {
+    std::string log;
+    for (int i = 1; i <= 7; ++i)
+      log += fmt::format("2026-11-28T17:00:0{}.000Z out {} {}\n", i, task, i);
+    write_text(task_log_path(run_dir.path(), task), log);
+  }
+  Events events;
+  events.add(0, "run_started")
+      .started(0, "broke")
+      .started(0, "slow")
+      .started(0, "fine")
+      .finished(1'000, "broke", "failed", "exit code 2");
+  const Run run(make_runbook({make_task("broke", minutes(1)), make_task("slow", minutes(1)),
+                              make_task("fine", minutes(10))}),
+                events);
+  RunStatus status = run.status(utc_at(0) + minutes(2), live);
+  read_status_log_tails(status, run_dir.path());
+  CHECK(view(status, "broke").log_tail.size() == status_log_tail_lines);
+  CHECK(view(status, "broke").log_tail.back() == "2026-11-28T17:00:07.000Z out broke 7");
+  CHECK(view(status, "slow").log_tail.front() == "2026-11-28T17:00:03.000Z out slow 3");
+  CHECK(view(status, "fine").log_tail.empty());  // running, inside its estimate
+  const std::string text = render_status_text(status, false);
+  CHECK(contains(text,
+                 "log: " + task_log_path(run_dir.path(), "broke").string() + " (last lines)\n"));
+  CHECK(contains(text, "    2026-11-28T17:00:07.000Z out broke 7\n"));
+  CHECK(status_json(status)["tasks"][0]["log_tail"].size() == status_log_tail_lines);
+  CHECK(status_json(status)["tasks"][2]["log_tail"].is_null());
 }
 
 TEST_CASE("status: rollback steps are manual ones waiting or automated ones cut off") {

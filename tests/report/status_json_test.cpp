@@ -45,7 +45,7 @@ const Keys status_keys = {"format",      "version",
 const Keys task_keys = {"id",          "kind",       "status",    "in_doubt",   "attempts",
                         "started",     "finished",   "elapsed_s", "estimate_s", "overrun",
                         "waiting_for", "waiting_on", "since",     "commands",   "resume_reruns",
-                        "reason",      "rollback"};
+                        "reason",      "rollback",   "log_tail"};
 const Keys count_keys = {"total",     "done",   "pending", "running",     "waiting",
                          "succeeded", "failed", "skipped", "interrupted", "in_doubt"};
 

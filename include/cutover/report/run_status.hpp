@@ -50,6 +50,10 @@ struct TaskStatusView {
   std::string reason;  // why it failed (or the last attempt did)
   RollbackStatus rollback = RollbackStatus::none;
   bool rollback_in_doubt = false;
+  // A failed task's, or a running one's past its estimate: the last lines of its log and where
+  // the log is (read_status_log_tails).
+  std::vector<std::string> log_tail;
+  std::string log_path;
 };
 
 // The forecast end of what is left (plan/run_forecast.hpp), from `now`.
@@ -131,6 +135,12 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
 // With the decisions read from the run's inbox (read_inbox), for `queued`.
 RunStatus make_run_status(const RecordedRun& run, const std::vector<InboxItem>& inbox, UtcTime now,
                           const std::optional<LockHolder>& executor);
+
+inline constexpr std::size_t status_log_tail_lines = 5;
+
+// Fills the log tails of failed tasks and of running ones past their estimate from
+// RUN_DIR/logs/ (a missing log leaves them empty): the one read of files beside the journal.
+void read_status_log_tails(RunStatus& status, const std::filesystem::path& run_dir);
 
 // A time as people read it in the status: "2026-11-28 18:00:05" in the given zone.
 std::string status_clock(UtcTime when, int offset_minutes);
