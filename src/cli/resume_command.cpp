@@ -54,9 +54,13 @@ int take_up(const TakeUpArguments& arguments, Start start) {
     write(stderr, fmt::format("warning: {}: {}\n", (dir / journal_file_name).string(),
                               *run.journal.warning));
   }
-  // Nothing runs in a tracked run: its secrets are not needed, and shown as *** anyway.
+  // Nothing runs in a tracked run: its secrets are not needed, and shown as *** anyway. A
+  // rollback needs only those its steps still to run use.
   const NamedValues secrets =
-      run.state.track ? read_secrets(*run.runbook, "***") : read_secrets(*run.runbook);
+      run.state.track ? read_secrets(*run.runbook, "***")
+      : start == Start::rollback || run.state.rolling_back()
+          ? read_needed_secrets(*run.runbook, secrets_for_rollback(*run.runbook, run.state))
+          : read_secrets(*run.runbook);
 
   Console console(stdout, console_style());
   if (const auto stale = lock.stale()) {

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <set>
 
 #include "base/sha256.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/runbook/template.hpp"
 
 namespace cutover {
 
@@ -118,6 +120,29 @@ TakenUpRun take_up_run(const std::filesystem::path& dir, Start start, bool force
   if (start == Start::rollback) point = std::string(require_rollback_allowed(run, force));
   JournalWriter journal = JournalWriter::reopen(dir / journal_file_name);
   return {std::move(lock), std::move(run), std::move(journal), std::move(point)};
+}
+
+std::vector<std::string> secrets_for_rollback(const Runbook& runbook, const RunState& state) {
+  std::set<std::string, std::less<>> secrets(runbook.secrets.begin(), runbook.secrets.end());
+  std::set<std::string> needed;
+  const auto refer = [&](std::string_view text) {
+    for (const TemplateReference& reference : find_references(text)) {
+      if (secrets.contains(reference.name)) needed.emplace(reference.name);
+    }
+  };
+  for (TaskIndex index = 0; index < runbook.tasks.size(); ++index) {
+    const Task& task = runbook.tasks[index];
+    const TaskState& own = state.tasks[index];
+    const auto* command = task.rollback ? std::get_if<CommandRollback>(&*task.rollback) : nullptr;
+    if (!command || own.status != TaskStatus::succeeded ||
+        own.rollback == RollbackStatus::succeeded) {
+      continue;
+    }
+    refer(command->run);
+    refer(task.workdir);
+    for (const auto& [name, value] : task.env) refer(value);
+  }
+  return {needed.begin(), needed.end()};
 }
 
 }  // namespace cutover

@@ -127,6 +127,13 @@ NamedValues read_secrets(const Runbook& runbook, std::optional<std::string> plac
   return values;
 }
 
+NamedValues read_needed_secrets(const Runbook& runbook, const std::vector<std::string>& needed) {
+  Runbook required;
+  required.secrets = needed;
+  read_secrets(required);  // throws, naming every needed one that is missing
+  return read_secrets(runbook, "***");
+}
+
 NamedValues current_environment() {
   NamedValues values;
   for (char** entry = environ; *entry; ++entry) {

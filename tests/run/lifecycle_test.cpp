@@ -78,8 +78,14 @@ TEST_CASE("a second run of a runbook with a live executor is refused - unless co
   TempDir temp;
   const auto root = temp.path() / "runs";
   const auto in_root = [&](std::string label, std::string id = "cutover-db") {
-    return RunStart{std::string(runbook_text), std::move(id), std::move(label), {}, root,
-                    UtcTime{std::chrono::hours(1)}, "jump-1", "ops"};
+    return RunStart{std::string(runbook_text),
+                    std::move(id),
+                    std::move(label),
+                    {},
+                    root,
+                    UtcTime{std::chrono::hours(1)},
+                    "jump-1",
+                    "ops"};
   };
   StartedRun live = start_run(in_root("go-live"));
   try {
@@ -89,8 +95,9 @@ TEST_CASE("a second run of a runbook with a live executor is refused - unless co
     const std::string message = error.what();
     CHECK(message.starts_with("runbook 'cutover-db' already has a run in progress: " +
                               live.dir.run_id + " (executor pid "));
-    CHECK(message.ends_with("follow it with `cutover status go-live`, or start another one "
-                            "anyway with --concurrent"));
+    CHECK(
+        message.ends_with("follow it with `cutover status go-live`, or start another one "
+                          "anyway with --concurrent"));
   }
   RunStart concurrent = in_root("rehearsal-9");
   concurrent.concurrent = true;
@@ -150,8 +157,7 @@ TEST_CASE("take_up_run locks - checks - and opens the journal - or refuses first
   recorded(temp.path() / "past",
            {event::RunStarted{}, succeeded("freeze"), event::TaskStarted{"switch", 1, "run", {}}});
   CHECK_THROWS_AS(take_up_run(temp.path() / "past", Start::rollback, false, now), UsageError);
-  CHECK(take_up_run(temp.path() / "past", Start::rollback, true, now).point_to_confirm ==
-        "switch");
+  CHECK(take_up_run(temp.path() / "past", Start::rollback, true, now).point_to_confirm == "switch");
 }
 
 TEST_CASE("a write error at the start of a run leaves no journal and no half runbook behind") {
@@ -199,6 +205,46 @@ TEST_CASE("a write error at the start of a run leaves no journal and no half run
       }
     }
   }
+}
+
+TEST_CASE("a rollback needs only the secrets its steps still to run use") {
+  using testing::make_runbook;
+  using testing::make_task;
+  Task wire = make_task("wire");
+  wire.rollback = CommandRollback{"unwire --token {{ API_TOKEN }}", {}};
+  wire.env = {{"DB_PASS", "{{ DB_PASSWORD }}"}};
+  Task undone = make_task("undone");
+  undone.rollback = CommandRollback{"undo {{ SSH_KEY }}", {}};
+  Task later = make_task("later");
+  later.rollback = CommandRollback{"undo {{ SSH_KEY }} {{ OTHER }}", {}};
+  Task by_hand = make_task("by-hand");
+  by_hand.rollback = ManualRollback{"Call the bank."};
+  Runbook runbook = make_runbook({wire, undone, later, by_hand});
+  runbook.secrets = {"API_TOKEN", "DB_PASSWORD", "SSH_KEY", "OTHER"};
+  const RunGraph graph = make_run_graph(runbook);
+  RunState state = initial_state(runbook, graph);
+  state.tasks[0].status = TaskStatus::succeeded;
+  state.tasks[1].status = TaskStatus::succeeded;
+  state.tasks[1].rollback = RollbackStatus::succeeded;  // already rolled back
+  state.tasks[3].status = TaskStatus::succeeded;
+  CHECK(secrets_for_rollback(runbook, state) ==
+        std::vector<std::string>{"API_TOKEN", "DB_PASSWORD"});
+
+  ::setenv("API_TOKEN", "t0k3n", 1);
+  ::setenv("DB_PASSWORD", "pw", 1);
+  ::unsetenv("SSH_KEY");
+  ::setenv("OTHER", "other-value", 1);
+  const NamedValues read = read_needed_secrets(runbook, {"API_TOKEN", "DB_PASSWORD"});
+  CHECK(read == NamedValues{{"API_TOKEN", "t0k3n"},
+                            {"DB_PASSWORD", "pw"},
+                            {"SSH_KEY", "***"},
+                            {"OTHER", "other-value"}});
+  ::unsetenv("DB_PASSWORD");
+  CHECK_THROWS_WITH_AS(read_needed_secrets(runbook, {"API_TOKEN", "DB_PASSWORD"}),
+                       "secret not set in the environment: DB_PASSWORD; nothing was started",
+                       EnvironmentError);
+  ::unsetenv("API_TOKEN");
+  ::unsetenv("OTHER");
 }
 
 }  // namespace cutover

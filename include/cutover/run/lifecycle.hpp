@@ -67,6 +67,10 @@ struct TakenUpRun {
 // refused naming it (RunLock), one that may not be taken up with the reason.
 TakenUpRun take_up_run(const std::filesystem::path& dir, Start start, bool force, UtcTime now);
 
+// The secrets the rollback steps still to run refer to (in their commands, their task's env or
+// workdir), sorted: a rollback needs those and no others.
+std::vector<std::string> secrets_for_rollback(const Runbook& runbook, const RunState& state);
+
 // The points of no return that have started, in file order.
 std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run);
 

@@ -47,6 +47,11 @@ void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text,
 // that are missing, unless `placeholder` is given (a dry run shows secrets as *** anyway).
 NamedValues read_secrets(const Runbook& runbook, std::optional<std::string> placeholder = {});
 
+// Only the secrets named in `needed` are required (the same EnvironmentError for those that are
+// missing); any other is read when it is set, so that its value is still redacted from output,
+// and else stands as ***.
+NamedValues read_needed_secrets(const Runbook& runbook, const std::vector<std::string>& needed);
+
 // This process's environment, in order.
 NamedValues current_environment();
 
