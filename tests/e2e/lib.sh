@@ -5,7 +5,17 @@ set -euo pipefail
 CUTOVER=$1
 SRC=$2
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# cutovers a test starts in the background: their pids go into PIDS, and they are killed at
+# the end, after the test's own before_cleanup if it defines one (releasing what its tasks
+# wait for, killing task process groups).
+PIDS=()
+cleanup() {
+  if declare -F before_cleanup >/dev/null; then before_cleanup || true; fi
+  local pid
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  cd / && rm -rf "$WORK"
+}
+trap cleanup EXIT
 cd "$WORK"
 export NO_COLOR=1
 

@@ -3,14 +3,7 @@
 # usage errors.
 source "$(dirname "$0")/lib.sh"
 
-PIDS=()
-cleanup() {
-  touch release 2>/dev/null || true
-  local pid
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  cd / && rm -rf "$WORK"
-}
-trap cleanup EXIT
+before_cleanup() { touch release 2>/dev/null; }
 
 runbook rb.yaml <<'YAML'
 version: 1

@@ -5,17 +5,13 @@
 # question answered from elsewhere before anyone types, and a typed answer that wins the race.
 source "$(dirname "$0")/lib.sh"
 
-PIDS=()
-cleanup() {
+before_cleanup() {
   touch release 2>/dev/null || true
-  local pid
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   # The task processes (each in its own process group, journaled as process_started).
+  local pid
   for pid in $(sed -n 's/.*"event":"process_started".*"pid":\([0-9]*\).*/\1/p' r1/journal.jsonl \
     2>/dev/null); do kill -KILL -- "-$pid" 2>/dev/null || true; done
-  cd / && rm -rf "$WORK"
 }
-trap cleanup EXIT
 
 # journal_check JOURNAL <<'PY' ... PY: Python asserts over the journal's `events`, with
 # find(**fields), expect(N, **fields), and USER and HOST (the OS user and host name).

@@ -3,13 +3,6 @@
 # executor is alive is refused (exit 5) unless --concurrent.
 source "$(dirname "$0")/lib.sh"
 
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  cd / && rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 runbook quick.yaml <<'YAML'
 version: 1

@@ -5,14 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 MARK=marker-$$-$RANDOM
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  pkill -KILL -f -- "$MARK" 2>/dev/null || true
-  cd / && rm -rf "$WORK"
-}
-trap cleanup EXIT
+before_cleanup() { pkill -KILL -f -- "$MARK" 2>/dev/null; }
 
 # --- stdin is not a terminal: the questions wait for cutover mark / approve ------------------
 mkdir waiting && cd waiting

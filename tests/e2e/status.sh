@@ -2,16 +2,12 @@
 # --format json, --watch, a torn journal, a folder that is not a run, --help.
 source "$(dirname "$0")/lib.sh"
 
-PIDS=()
 GROUPS_TO_KILL=()
-cleanup() {
+before_cleanup() {
   touch release crash-release 2>/dev/null || true
   local pid
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   for pid in "${GROUPS_TO_KILL[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
-  cd / && rm -rf "$WORK"
 }
-trap cleanup EXIT
 
 # ----- a finished run ---------------------------------------------------------------------------
 runbook quick.yaml <<'EOF2'

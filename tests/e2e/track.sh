@@ -4,13 +4,6 @@
 # as manual steps. And track --help.
 source "$(dirname "$0")/lib.sh"
 
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  cd / && rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 # waits_for OUTPUT TEXT: polls until the executor's output shows TEXT.
 waits_for() {
