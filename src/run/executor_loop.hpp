@@ -61,6 +61,9 @@ struct Delayed {
 struct Question {
   TaskIndex task = 0;
   std::optional<std::string> verdict{};  // the first answer, before the name
+  // A no-go at the prompt is not taken at one keystroke: who, then why, then a confirmation.
+  std::optional<std::string> by{};
+  std::optional<std::string> reason{};
 };
 
 class Executor {
@@ -159,6 +162,8 @@ class Executor {
   void ask_front();
   std::vector<std::string> deciders(const Question& question) const;
   void on(const TerminalLine& line);
+  void confirm_no_go(Question& question, const OpenQuestion& open_now, const std::string& answer);
+  void decide_at_terminal(Question& question, const OpenQuestion& open_now, const std::string& by);
   Decision decision_at_terminal(const Question& question, const OpenQuestion& open_now,
                                 const std::string& by) const;
 
@@ -224,6 +229,7 @@ class Executor {
   std::deque<Question> questions_;
   std::vector<int> attempt_base_;       // per task: attempts before this executor started it
   const Decision* deciding_ = nullptr;  // the inbox decision being carried out
+  std::string terminal_note_;           // the note of one typed at the prompt, meanwhile
   bool terminating_ = false;
   bool terminal_closed_ = false;
   SteadyTime last_status_{};

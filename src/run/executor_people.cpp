@@ -130,6 +130,13 @@ void Executor::ask_front() {
   const OpenQuestion open_now = *open(question.task);
   const std::string& id = runbook_.tasks[question.task].id;
   if (!question.verdict) return console_.ask(prompt(runbook_, state_, open_now));
+  if (question.reason) {
+    return console_.ask(fmt::format(
+        "[{}] a no-go fails the gate and its on_failure applies (by default, the run rolls "
+        "back). Type no-go to confirm: ",
+        id));
+  }
+  if (question.by) return console_.ask(fmt::format("[{}] why no-go? ", id));
   if (open_now.waiting_for == WaitingFor::approval) {
     return console_.ask(
         fmt::format("[{}] who decides? ({}): ", id, fmt::join(deciders(question), ", ")));
@@ -159,6 +166,15 @@ void Executor::on(const TerminalLine& line) {
     }
     return ask_front();
   }
+  if (question.reason) return confirm_no_go(question, open_now, answer);
+  if (question.by) {
+    if (answer.empty()) {
+      note("a no-go needs its reason, for the journal and the report");
+    } else {
+      question.reason = answer;
+    }
+    return ask_front();
+  }
   if (answer.empty()) return ask_front();
   if (open_now.waiting_for == WaitingFor::approval) {
     const auto names = deciders(question);
@@ -166,14 +182,37 @@ void Executor::on(const TerminalLine& line) {
       note(fmt::format("'{}' is not one of: {}", answer, fmt::join(names, ", ")));
       return ask_front();
     }
+    if (question.verdict == "no-go") {
+      question.by = answer;
+      return ask_front();
+    }
   }
+  decide_at_terminal(question, open_now, answer);
+}
+
+// The last step of a no-go at the prompt: "no-go" confirms it; anything else takes it back,
+// and the gate goes on waiting.
+void Executor::confirm_no_go(Question& question, const OpenQuestion& open_now,
+                             const std::string& answer) {
+  if (answer != "no-go") {
+    note(fmt::format("not confirmed: {} goes on waiting", runbook_.tasks[question.task].id));
+    question = Question{question.task};
+    return ask_front();
+  }
+  decide_at_terminal(question, open_now, *question.by);
+}
+
+void Executor::decide_at_terminal(Question& question, const OpenQuestion& open_now,
+                                  const std::string& by) {
   const TaskIndex task = question.task;
-  const Decision decision = decision_at_terminal(question, open_now, answer);
+  const Decision decision = decision_at_terminal(question, open_now, by);
   // Unless the decision settles the question (withdrawing it), it is asked again afresh:
   // the next approver of a gate.
-  question.verdict.reset();
+  question = Question{task};
+  terminal_note_ = decision.note;
   settle(task, decision, judge(runbook_, graph_, state_, decision, ExecutorPresence::running),
          false);
+  terminal_note_.clear();
   ask_front();
 }
 
@@ -188,6 +227,7 @@ Decision Executor::decision_at_terminal(const Question& question, const OpenQues
   decision.time = now_utc();
   if (open_now.waiting_for == WaitingFor::approval) {
     decision.kind = *question.verdict == "go" ? DecisionKind::approve : DecisionKind::reject;
+    if (question.reason) decision.note = *question.reason;
   } else {
     decision.verdict = *parse_verdict(*question.verdict);
   }

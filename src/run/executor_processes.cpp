@@ -301,9 +301,11 @@ void Executor::approve(TaskIndex task, const std::string& approver, std::string_
 }
 
 void Executor::reject(TaskIndex task, const std::string& approver) {
-  record(event::GateRejected{id_of(task), person(approver), approver}, Durability::now);
-  finish_task(task, TaskStatus::failed, fmt::format("no-go: rejected by {}", approver), nullptr,
-              approver);
+  const event::Person who = person(approver);
+  record(event::GateRejected{id_of(task), who, approver}, Durability::now);
+  std::string reason = fmt::format("no-go: rejected by {}", approver);
+  if (!who.note.empty()) reason += ": " + who.note;
+  finish_task(task, TaskStatus::failed, reason, nullptr, approver);
 }
 
 void Executor::rollback_process_ended(const Activity& activity, const ProcessEnded& ended) {

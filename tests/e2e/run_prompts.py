@@ -337,6 +337,25 @@ tasks:
         term.type("n")
         term.expect("[go-no-go] who decides? (lead, owner): ", "the approvers listed")
         term.type("lead")
+        # A no-go is not one keystroke: a reason, then a confirmation; anything else takes it
+        # back and the gate goes on waiting.
+        term.expect("[go-no-go] why no-go? ", "the question for a reason")
+        term.type("")
+        term.expect("a no-go needs its reason", "a reason asked again")
+        term.expect("[go-no-go] why no-go? ", "the question for a reason again")
+        term.type("smoke test failed")
+        term.expect("Type no-go to confirm: ", "the confirmation")
+        term.type("n")
+        term.expect("not confirmed: go-no-go goes on waiting", "a no-go taken back")
+        check(not events(the_run("prompts"), event="gate_rejected"), "an unconfirmed no-go counted")
+        term.expect("[go-no-go] go or no-go? [g/n]: ", "the gate's question again")
+        term.type("n")
+        term.expect("[go-no-go] who decides? (lead, owner): ", "the approvers listed again")
+        term.type("lead")
+        term.expect("[go-no-go] why no-go? ", "the reason, asked again")
+        term.type("smoke test failed")
+        term.expect("Type no-go to confirm: ", "the confirmation again")
+        term.type("no-go")
         status = term.finish()
     finally:
         term.kill()
@@ -351,7 +370,8 @@ tasks:
     rejected = events(run_dir, event="gate_rejected", task="go-no-go")
     check(len(rejected) == 1 and rejected[0].get("approver") == "lead"
           and rejected[0].get("by") == "lead" and rejected[0].get("user") == user
-          and rejected[0].get("host") == host, f"gate_rejected: {rejected}")
+          and rejected[0].get("host") == host and rejected[0].get("note") == "smoke test failed",
+          f"gate_rejected: {rejected}")
     check(not events(run_dir, event="gate_approved"), "a gate_approved")
     check(events(run_dir, event="task_finished", task="go-no-go", status="failed"),
           "the gate is not failed")

@@ -144,7 +144,7 @@ TEST_CASE("a rejection from the inbox is a no-go") {
   CHECK(rejected["note"] == "numbers do not reconcile");
   const json finished = result.one("task_finished", "g");
   CHECK(finished["status"] == "failed");
-  CHECK(finished["reason"] == "no-go: rejected by owner");
+  CHECK(finished["reason"] == "no-go: rejected by owner: numbers do not reconcile");
   CHECK(result.outcome() == "failed");
 }
 

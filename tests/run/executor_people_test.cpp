@@ -121,15 +121,17 @@ TEST_CASE("a rejection typed at the terminal is a no-go and the failure policy a
   Harness harness({with_rollback(make_task("prep", minutes(1))),
                    gate_task("g", {}, {"lead", "owner"}, {"prep"}),
                    make_task("after", minutes(1), {"g"})});
-  harness.type(minutes(5), {"n", "owner"});
+  // Who, why, then the confirmation: a no-go is not one keystroke.
+  harness.type(minutes(5), {"n", "owner", "recon is off", "no-go"});
   const Result result = harness.run();
   const json rejected = result.one("gate_rejected", "g");
   CHECK(rejected["by"] == "owner");
   CHECK(rejected["approver"] == "owner");
   CHECK(rejected["user"] == "ops");
+  CHECK(rejected["note"] == "recon is off");
   const json finished = result.one("task_finished", "g");
   CHECK(finished["status"] == "failed");
-  CHECK(finished["reason"] == "no-go: rejected by owner");
+  CHECK(finished["reason"] == "no-go: rejected by owner: recon is off");
   CHECK(finished["by"] == "owner");
   CHECK(result.tasks("task_started") == Lines{"prep", "g"});
   CHECK(result.tasks("rollback_step_started") == Lines{"prep"});
