@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <system_error>
 
 #include "cutover/base/errors.hpp"
@@ -107,14 +108,20 @@ void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text,
   }
 }
 
-NamedValues read_secrets(const Runbook& runbook, std::optional<std::string> placeholder) {
+namespace {
+
+// Every secret's value from the environment: one that `required` names and is not set is an
+// EnvironmentError (naming all such), any other that is not set stands as `placeholder`.
+NamedValues secret_values(const Runbook& runbook,
+                          const std::function<bool(const std::string&)>& required,
+                          const std::string& placeholder) {
   NamedValues values;
   std::vector<std::string> missing;
   for (const std::string& name : runbook.secrets) {
     if (const char* value = std::getenv(name.c_str())) {
       values.emplace_back(name, value);
-    } else if (placeholder) {
-      values.emplace_back(name, *placeholder);
+    } else if (!required(name)) {
+      values.emplace_back(name, placeholder);
     } else {
       missing.push_back(name);
     }
@@ -127,11 +134,20 @@ NamedValues read_secrets(const Runbook& runbook, std::optional<std::string> plac
   return values;
 }
 
+}  // namespace
+
+NamedValues read_secrets(const Runbook& runbook, std::optional<std::string> placeholder) {
+  return secret_values(
+      runbook, [&](const std::string&) { return !placeholder; }, placeholder.value_or(""));
+}
+
 NamedValues read_needed_secrets(const Runbook& runbook, const std::vector<std::string>& needed) {
-  Runbook required;
-  required.secrets = needed;
-  read_secrets(required);  // throws, naming every needed one that is missing
-  return read_secrets(runbook, "***");
+  return secret_values(
+      runbook,
+      [&](const std::string& name) {
+        return std::find(needed.begin(), needed.end(), name) != needed.end();
+      },
+      "***");
 }
 
 NamedValues current_environment() {
