@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -28,14 +29,32 @@ struct LogsArguments {
 };
 
 // Whether more can still come into the task's log: it has not ended and an executor works on
-// the run (a rollback step writes into its task's log too).
-bool may_grow(const std::filesystem::path& dir, TaskIndex task) {
-  if (!lock_holder(dir)) return false;
-  const RecordedRun run = open_recorded_run(dir);
-  const TaskState& own = run.state.tasks[task];
-  return own.status == TaskStatus::pending || own.active() ||
-         own.rollback == RollbackStatus::running || run.state.rolling_back();
-}
+// the run (a rollback step writes into its task's log too). The run is read again only when
+// its journal has grown: following must not re-read a 10,000-task run five times a second.
+class TaskWatch {
+ public:
+  TaskWatch(std::filesystem::path dir, TaskIndex task) : dir_(std::move(dir)), task_(task) {}
+
+  bool may_grow() {
+    if (!lock_holder(dir_)) return false;
+    std::error_code error;
+    const auto size = std::filesystem::file_size(dir_ / journal_file_name, error);
+    if (error || size != journal_size_) {
+      journal_size_ = error ? 0 : size;
+      const RecordedRun run = open_recorded_run(dir_);
+      const TaskState& own = run.state.tasks[task_];
+      open_ = own.status == TaskStatus::pending || own.active() ||
+              own.rollback == RollbackStatus::running || run.state.rolling_back();
+    }
+    return open_;
+  }
+
+ private:
+  std::filesystem::path dir_;
+  TaskIndex task_;
+  std::uintmax_t journal_size_ = static_cast<std::uintmax_t>(-1);
+  bool open_ = true;
+};
 
 // Writes what the log holds from `offset` on, whole lines only; returns the new offset.
 std::streamoff copy_from(const std::filesystem::path& log, std::streamoff offset) {
@@ -65,8 +84,9 @@ int run_logs(const LogsArguments& arguments) {
   }
   std::streamoff offset = copy_from(log, 0);
   if (!arguments.follow) return exit_success;
+  TaskWatch watch(dir, *task);
   for (;;) {
-    const bool growing = may_grow(dir, *task);
+    const bool growing = watch.may_grow();
     offset = copy_from(log, offset);
     if (!growing) return exit_success;  // read once more after the end: nothing is lost
     std::this_thread::sleep_for(follow_interval);
