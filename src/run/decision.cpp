@@ -108,7 +108,12 @@ class Judge {
       return Refused{fmt::format("'{}' is not an approver of {}; its approvers are: {}",
                                  decision_.by, task.id, fmt::join(names, ", "))};
     }
-    if (own.status != TaskStatus::waiting) return not_waiting(index, "approvals");
+    // A gate cut off while it waited for its approvers (or ran its checks) takes their
+    // decisions as they come: an approval counts, and once every approver is heard from the
+    // gate is through.
+    if (own.status != TaskStatus::waiting && !task_in_doubt(own, executor_)) {
+      return not_waiting(index, "approvals");
+    }
     const bool approved = std::find(own.approved_by.begin(), own.approved_by.end(), decision_.by) !=
                           own.approved_by.end();
     if (decision_.kind == DecisionKind::reject) return effect::Reject{};
@@ -184,9 +189,6 @@ class Judge {
         return Refused{fmt::format("{} has not started yet{}", task.id, waiting_for(index))};
       case TaskStatus::running:
         return Refused{fmt::format("{} is running, not waiting for {}", task.id, what)};
-      case TaskStatus::in_doubt:
-        return Refused{fmt::format(
-            "{} is in doubt (cut off before it finished): mark it done, failed or retry", task.id)};
       default:
         return Refused{fmt::format("{} already finished: {}{}", task.id, to_string(own.status),
                                    own.by.empty() ? "" : fmt::format(" (by {})", own.by))};

@@ -287,7 +287,10 @@ void Executor::terminate_everything() {
     }
   }
   delayed_.clear();
-  drop_questions(TaskStatus::in_doubt, "interrupted before anyone answered");
+  // Open questions stay open in the journal: nothing was executing, so the task (or rollback
+  // step) still waits for its person, and `mark`, `approve` or the next executor settles it.
+  questions_.clear();
+  console_.answered();
 }
 
 // The runner has nothing left to report (no process, timer, terminal or inbox) but the

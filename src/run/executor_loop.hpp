@@ -184,7 +184,6 @@ class Executor {
   void withdraw(TaskIndex task, const Decision& decision);
   static std::string trim(std::string_view text);
   void on(const TerminalClosed&);
-  void drop_questions(TaskStatus status, const std::string& reason);
 
   // ----- signals -----------------------------------------------------------------------
 

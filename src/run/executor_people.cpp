@@ -372,25 +372,4 @@ void Executor::on(const TerminalClosed&) {
   }
 }
 
-void Executor::drop_questions(TaskStatus status, const std::string& reason) {
-  while (!questions_.empty()) {
-    const Question question = questions_.front();
-    questions_.pop_front();
-    const auto open_now = open(question.task);
-    if (!open_now || open_now->waiting_for == WaitingFor::decision ||
-        open_now->waiting_for == WaitingFor::rollback_decision) {
-      continue;  // still in doubt, as before
-    }
-    if (open_now->waiting_for == WaitingFor::rollback_step) {
-      // Nobody said whether the step happened: it is in doubt, not failed, and `resume`
-      // (or `rollback`) asks again.
-      record(event::TaskInDoubt{id_of(question.task), false, true, reason, std::nullopt, {}},
-             Durability::now);
-    } else {
-      finish_task(question.task, status, reason, nullptr);
-    }
-  }
-  console_.answered();
-}
-
 }  // namespace cutover::detail

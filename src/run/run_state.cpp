@@ -127,6 +127,7 @@ class EventApplier {
   // a rollback (or one the failure policy asked for), the run goes back to starting tasks.
   void operator()(const event::RunResumed&) {
     state_.outcome.reset();
+    state_.terminating = false;
     if (state_.rollback_performed) {
       state_.phase = RunPhase::rolling_back;
       return;
@@ -155,7 +156,9 @@ class EventApplier {
       task.rollback = RollbackStatus::in_doubt;
       return;
     }
-    if (e.rerun) return reset_task(index);
+    // Approvals given while the gate was in doubt stand: its checks run again, and only the
+    // approvers not yet heard from are asked.
+    if (e.rerun) return reset_task(index, Approvals::keep);
     leave_active(index);
     task.status = TaskStatus::in_doubt;
     task.waiting_since = event_.time;
@@ -278,7 +281,9 @@ class EventApplier {
   // check_finished, signal_received, decision_refused and event types of later versions of
   // this format change nothing a scheduler needs.
   void operator()(const event::CheckFinished&) {}
-  void operator()(const event::SignalReceived&) {}
+  void operator()(const event::SignalReceived& e) {
+    if (e.action == "terminate") state_.terminating = true;
+  }
   void operator()(const event::DecisionRefused&) {}
   void operator()(const event::Unknown&) {}
 
@@ -304,14 +309,16 @@ class EventApplier {
   }
 
   // Back to pending, to run again: a task in doubt, or one that failed and stopped the run.
-  void reset_task(TaskIndex index) {
+  enum class Approvals { clear, keep };
+
+  void reset_task(TaskIndex index, Approvals approvals = Approvals::clear) {
     TaskState& task = state_.tasks[index];
     leave_active(index);
     task.status = TaskStatus::pending;
     task.between_attempts = false;
     task.person_verdict = false;
     task.waiting_since.reset();
-    task.approved_by.clear();
+    if (approvals == Approvals::clear) task.approved_by.clear();
     if (state_.first_failure == index) state_.first_failure.reset();
     if (state_.unmet[index] == 0) make_ready(state_, runbook_, graph_, index);
   }

@@ -64,7 +64,9 @@ std::vector<Action> decide_running(const Runbook& runbook, const RunGraph& graph
 }
 
 std::vector<Action> decide_draining(const RunState& state) {
-  if (state.anything_active()) return {};
+  const bool people_hold = !state.terminating;
+  if (state.active_automated + state.rollback_active_automated > 0) return {};
+  if (people_hold && state.active_people + state.rollback_active_people > 0) return {};
   if (state.interrupted) return {FinishRun{RunOutcome::interrupted}};
   if (state.rollback_wanted) return {BeginRollback{}};
   return {FinishRun{RunOutcome::failed}};

@@ -217,6 +217,11 @@ wait "$stopped" || status=$?
 [[ $status == 130 ]] || fail "the interrupted run exited $status: $(cat r2.out)"
 [[ ! -e after.ran ]] || fail "a task started after Ctrl-C"
 
+# Nothing was executing: confirm still waits for its person, it is not in doubt.
+run_cutover 0 status r2
+expect_not_in out.txt "in doubt"
+expect_in out.txt "cutover mark r2 confirm done|failed|skipped --by NAME"
+
 run_cutover 0 mark r2 confirm done --by alice --note "checked by phone"
 expect_in out.txt "queued: confirm done by alice; no executor runs: \`cutover resume $R2\` applies it"
 [[ $(inbox_files r2) == 1 ]] || fail "the queued decision is not in the inbox: $(ls -A r2/inbox)"
@@ -236,7 +241,7 @@ expect_in out.txt "refused decisions"
 expect_in out.txt "mark failed confirm by bob"
 expect_in out.txt "confirm already finished: succeeded (by alice)"
 journal_check r2/journal.jsonl <<'PY'
-expect(1, event="task_finished", task="confirm", status="interrupted")
+expect(0, event="task_finished", task="confirm", status="interrupted")
 expect(1, event="run_resumed", mode="resume")
 [marked] = expect(1, event="task_finished", task="confirm", status="succeeded")
 assert (marked["by"], marked["user"], marked["host"], marked["note"]) == (
@@ -248,6 +253,41 @@ run_cutover 2 mark r2 confirm done --by alice
 expect_in err.txt "the run already finished (succeeded)"
 run_cutover 0 verify r2
 expect_in out.txt "intact"
+
+# ----- a gate interrupted while it waited: approvals still count, resume goes on -------------------
+runbook gate.yaml <<'EOF2'
+version: 1
+id: gated
+tasks:
+  - id: go-no-go
+    gate:
+      approvals: [lead, owner]
+  - id: after
+    estimate: 1s
+    depends_on: go-no-go
+    run: touch gated.ran
+EOF2
+"$CUTOVER" run --non-interactive --run-dir r3 gate.yaml >r3.out 2>&1 </dev/null &
+gated=$!
+PIDS+=("$gated")
+poll "the gate to wait for its approvers" grep -qsF "approve $PWD/r3 go-no-go --by lead" r3.out
+kill -INT "$gated"
+poll "the first Ctrl-C to be taken" grep -qsF "interrupted: no new tasks start" r3.out
+kill -INT "$gated"
+status=0
+wait "$gated" || status=$?
+[[ $status == 130 ]] || fail "the interrupted gate's run exited $status: $(cat r3.out)"
+run_cutover 0 approve r3 go-no-go --by lead
+expect_in out.txt "queued: go-no-go approved by lead"
+run_cutover 0 approve r3 go-no-go --by owner
+run_cutover 0 resume r3 </dev/null
+expect_in out.txt "run succeeded"
+[[ -e gated.ran ]] || fail "the task after the approved gate did not run"
+journal_check r3/journal.jsonl <<'PY'
+assert [e["approver"] for e in find(event="gate_approved")] == ["lead", "owner"]
+expect(0, event="task_in_doubt", task="go-no-go")
+expect(1, event="task_finished", task="go-no-go", status="succeeded")
+PY
 
 # ----- at a terminal: answered from elsewhere, and the reverse race ------------------------------
 /usr/bin/python3 "$SRC/tests/e2e/operators.py" "$CUTOVER"

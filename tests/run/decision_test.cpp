@@ -297,6 +297,27 @@ TEST_CASE("judge refuses approvals for a gate that does not wait for them yet or
   CHECK(run.verdict(reject("g", "lead")) == "refused: g already finished: succeeded");
 }
 
+TEST_CASE("judge takes approvals and rejections for a gate in doubt") {
+  Run run({approval_gate("g", {"lead", "owner"})});
+  run.started("g");  // its checks ran when the executor died
+  CHECK(run.verdict(approve("g", "lead"), absent) == "approve");
+  CHECK(run.verdict(reject("g", "owner"), absent) == "reject");
+  run.gate_waiting("g").approved("g", "lead").finished("g", "interrupted");
+  CHECK(run.verdict(approve("g", "owner")) == "approve");
+  CHECK(run.verdict(approve("g", "lead")) == "refused: lead already approved g");
+  CHECK(run.verdict(mark("g", Verdict::retry)) == "run again");
+}
+
+TEST_CASE("an approval given while a gate is in doubt stands when resume runs its checks again") {
+  Run run({approval_gate("g", {"lead", "owner"})});
+  run.started("g").approved("g", "lead");
+  run.add("task_in_doubt", {{"task", "g"}, {"action", "rerun"}});
+  CHECK(run.state().tasks[0].status == TaskStatus::pending);
+  CHECK(run.state().tasks[0].approved_by == Lines{"lead"});
+  run.add("task_reset", {{"task", "g"}});  // retry: its approvers see the checks anew
+  CHECK(run.state().tasks[0].approved_by.empty());
+}
+
 TEST_CASE("judge refuses an approval for a task that is not a gate with approvals") {
   Task checks_only = make_task("checks");
   checks_only.kind = Gate{{GateCheck{"holds", "true", {}, 0, Duration{0}, {}, {}}}, {}};

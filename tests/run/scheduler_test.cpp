@@ -241,6 +241,20 @@ TEST_CASE("draining after an interrupt finishes interrupted") {
   CHECK(run.decide() == Lines{"finish interrupted"});
 }
 
+TEST_CASE("terminating waits for processes but not for people") {
+  Run run({make_task("a"), manual_task("m"), make_task("b", {}, {"m"})});
+  run.started("a").started("m").add(
+      "run_stopping",
+      {{"reason", "interrupted by SIGINT"}, {"rollback", false}, {"interrupt", true}});
+  run.add("signal_received", {{"signal", "SIGINT"}, {"action", "drain"}});
+  CHECK(run.decide() == Lines{});  // a first Ctrl-C: m's person may still answer
+  run.add("signal_received", {{"signal", "SIGINT"}, {"action", "terminate"}});
+  CHECK(run.decide() == Lines{});  // a is still being terminated
+  run.finished("a", "interrupted");
+  CHECK(run.decide() == Lines{"finish interrupted"});
+  CHECK(run.state().tasks[1].status == TaskStatus::waiting);
+}
+
 TEST_CASE("a finished run decides nothing") {
   Run run({make_task("a")});
   run.succeeded("a").add("run_finished", {{"outcome", "succeeded"}});

@@ -90,6 +90,9 @@ struct RunState {
   std::string stop_reason;
   bool rollback_wanted = false;  // a failure whose policy is rollback
   bool interrupted = false;
+  // A second Ctrl-C or a SIGTERM: the run ends once its processes have; questions to people
+  // stay open in the journal for the next executor.
+  bool terminating = false;
   bool point_of_no_return_passed = false;
   std::optional<RunOutcome> outcome;
   bool rollback_performed = false;  // a rollback began: resuming continues it
