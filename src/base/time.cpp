@@ -170,7 +170,7 @@ std::string format_duration(Duration duration) {
     ms = -ms;
   }
   std::int64_t seconds_left = ms / ms_per_second;  // sub-second parts are rounded down
-  if (seconds_left == 0) return out + "0s";
+  if (seconds_left == 0) return "0s";
   for (const auto& unit : duration_units) {
     const std::int64_t unit_seconds = unit.ms / ms_per_second;
     const std::int64_t amount = seconds_left / unit_seconds;

@@ -31,6 +31,7 @@ void add_resume(CLI::App& app, Action& action);
 void add_rollback(CLI::App& app, Action& action);
 void add_mark(CLI::App& app, Action& action);
 void add_approve_reject(CLI::App& app, Action& action);
+void add_hold(CLI::App& app, Action& action);
 void add_logs(CLI::App& app, Action& action);
 
 // Shared by the commands that read a runbook.
@@ -44,6 +45,12 @@ inline constexpr std::int64_t max_jobs = 1024;
 CLI::Validator jobs_range();
 
 void add_var_option(CLI::App& command, std::vector<std::string>& vars);
+
+// --by NAME: a person's name as the journal records it, 1 to 100 printable characters.
+CLI::Validator person_name();
+
+// --by on the commands that run an executor: who answers at its prompts.
+void add_operator_option(CLI::App& command, std::string& by);
 
 // --start TIME|now (plan, forecast): nothing for "", else an RFC 3339 time or the present;
 // anything else is a usage error.

@@ -60,6 +60,27 @@ std::string read_runbook_bytes(const std::string& path) {
   return std::move(text).str();
 }
 
+CLI::Validator person_name() {
+  return CLI::Validator(
+      [](std::string& name) -> std::string {
+        const bool blank = name.find_first_not_of(" \t") == std::string::npos;
+        if (blank || name.size() > 100 || printable(name) != name) {
+          return "must be a name of 1 to 100 printable characters";
+        }
+        return {};
+      },
+      "NAME");
+}
+
+void add_operator_option(CLI::App& command, std::string& by) {
+  command
+      .add_option("--by", by,
+                  "Your name for the answers typed here (the journal records it); left out: "
+                  "asked at the first answer")
+      ->check(person_name())
+      ->type_name("NAME");
+}
+
 CLI::Validator jobs_range() {
   return CLI::Validator(
       [](std::string& value) -> std::string {

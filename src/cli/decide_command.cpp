@@ -1,5 +1,5 @@
-// cutover mark, approve and reject: a person's decision, from any terminal, delivered to the
-// run's inbox for the executor (the journal's only writer) to take in.
+// cutover mark, approve, reject and hold: a person's decision, from any terminal, delivered to
+// the run's inbox for the executor (the journal's only writer) to take in.
 
 #include <fmt/format.h>
 
@@ -42,13 +42,6 @@ struct DecideArguments {
   }
 };
 
-void check_name(const std::string& by) {
-  const bool blank = by.find_first_not_of(" \t") == std::string::npos;
-  if (blank || by.size() > 100 || printable(by) != by) {
-    throw UsageError("--by must be a name: 1 to 100 printable characters");
-  }
-}
-
 Decision make_decision(const DecideArguments& arguments, DecisionKind kind,
                        const RecordedRun& run) {
   Decision decision;
@@ -80,6 +73,8 @@ std::string describe(const Decision& decision) {
       return fmt::format("{} approved by {}", decision.task, decision.by);
     case DecisionKind::reject:
       return fmt::format("{} rejected by {}", decision.task, decision.by);
+    case DecisionKind::hold:
+      return fmt::format("{} held by {}", decision.task, decision.by);
   }
   return decision.task;
 }
@@ -118,11 +113,14 @@ int await_executor(const std::filesystem::path& dir, const Decision& decision) {
 }
 
 int decide(const DecideArguments& arguments, DecisionKind kind) {
-  check_name(arguments.by);
-  if (kind == DecisionKind::reject &&
-      arguments.note.find_first_not_of(" \t") == std::string::npos) {
+  const bool no_note = arguments.note.find_first_not_of(" \t") == std::string::npos;
+  if (kind == DecisionKind::reject && no_note) {
     throw UsageError(
         "a no-go needs its reason: --note REASON (it goes into the journal and the report)");
+  }
+  if (kind == DecisionKind::hold && no_note) {
+    throw UsageError(
+        "a hold needs its reason: --note REASON (it goes into the journal and the report)");
   }
   const auto dir =
       std::filesystem::weakly_canonical(std::filesystem::absolute(run_argument(arguments.run)));
@@ -158,6 +156,7 @@ CLI::App* add_decision(CLI::App& app, const std::string& name, const std::string
 void add_person(CLI::App& command, DecideArguments& arguments) {
   command.add_option("--by", arguments.by, "Your name, as the journal records it")
       ->required()
+      ->check(person_name())
       ->type_name("NAME");
   command.add_option("--note", arguments.note, "Why, for the journal and the report")
       ->type_name("TEXT");
@@ -208,6 +207,22 @@ void add_approve_reject(CLI::App& app, Action& action) {
       action = [arguments, kind] { return decide(*arguments, kind); };
     });
   }
+}
+
+void add_hold(CLI::App& app, Action& action) {
+  auto arguments = std::make_shared<DecideArguments>();
+  auto* command =
+      add_decision(app, "hold", "Keep a gate waiting (neither go nor no-go yet), saying why",
+                   *arguments, "GATE", 1);
+  add_person(*command, *arguments);
+  command->footer(std::string("--by must be one of the gate's approvers; --note REASON is "
+                              "required. The gate goes on\nwaiting for its approvals; `status` "
+                              "shows who holds it and why until that approver's go.\n") +
+                  decision_footer);
+  command->callback([arguments, &action] {
+    arguments->place(1);
+    action = [arguments] { return decide(*arguments, DecisionKind::hold); };
+  });
 }
 
 }  // namespace cutover::cli

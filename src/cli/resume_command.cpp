@@ -27,6 +27,7 @@ struct TakeUpArguments {
   bool non_interactive = false;
   bool auto_people = false;
   bool force = false;
+  std::string by;
 };
 
 // Rolling back past a point of no return undoes what the runbook says cannot be undone
@@ -75,6 +76,7 @@ int take_up(const TakeUpArguments& arguments, Start start) {
   options.live_view = console_style().live;
   options.start = start;
   options.forced = arguments.force;
+  options.operator_name = arguments.by;
   const RunOutcome outcome =
       execute_run({*run.runbook, run.graph, dir, run.journal.header.run_id, run.runbook_dir,
                    secrets, options, &run.journal.events, run.journal.header.time},
@@ -98,6 +100,7 @@ CLI::App* add_take_up(CLI::App& app, const std::string& name, const std::string&
   command->add_flag("--auto", arguments.auto_people,
                     "Take manual tasks and approvals as done, by 'auto' (not tasks in doubt: "
                     "whether they finished is for a person to say)");
+  add_operator_option(*command, arguments.by);
   return command;
 }
 

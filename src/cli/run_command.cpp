@@ -29,6 +29,7 @@ struct RunArguments {
   bool non_interactive = false;
   bool track = false;
   bool concurrent = false;
+  std::string by;
 };
 
 int dry_run(const Runbook& runbook, const RunGraph& graph, const RunArguments& arguments) {
@@ -97,6 +98,7 @@ int run(const RunArguments& arguments) {
   options.non_interactive = !ask_here(arguments.non_interactive, arguments.auto_people);
   options.track = arguments.track;
   options.live_view = console_style().live;
+  options.operator_name = arguments.by;
   return exit_code_of(execute_run(
       {runbook, graph, dir, run_dir.run_id, std::filesystem::absolute(runbook.file).parent_path(),
        secrets, options, nullptr, start},
@@ -129,6 +131,7 @@ CLI::App* add_run_like(CLI::App& app, const std::string& name, const std::string
   command->add_flag("--non-interactive", arguments.non_interactive,
                     "Never prompt: people answer with cutover mark / approve / reject from any "
                     "terminal (the default when stdin is not a terminal)");
+  add_operator_option(*command, arguments.by);
   return command;
 }
 

@@ -178,6 +178,10 @@ class EventReader {
     report_.decisions.push_back(
         {rejected.task, "rejected", rejected.approver, rejected.person, event.time});
   }
+  void on(const JournalEvent& event, const event::GateHeld& held) {
+    add_person(held.person.by);
+    report_.decisions.push_back({held.task, "held", held.approver, held.person, event.time});
+  }
   void on(const JournalEvent&, const event::TaskFinished& finished) { add_person(finished.person); }
   void on(const JournalEvent&, const event::TaskReset& reset) { add_person(reset.person); }
   void on(const JournalEvent&, const event::RollbackStarted& started) {

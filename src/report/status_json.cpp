@@ -64,6 +64,10 @@ json status_json(const RunStatus& status) {
     row["waiting_on"] = waits ? json(task.waiting_on) : json(nullptr);
     row["since"] = optional_time(task.since);
     row["commands"] = task.commands;
+    row["held"] = task.held ? json{{"by", task.held->approver},
+                                   {"note", task.held->note},
+                                   {"at", format_utc_ms(task.held->at)}}
+                            : json(nullptr);
     row["resume_reruns"] = task.resume_reruns;
     row["reason"] = task.reason.empty() ? json(nullptr) : json(task.reason);
     row["rollback"] =

@@ -13,7 +13,8 @@ namespace {
 constexpr std::pair<DecisionKind, std::string_view> kind_names[] = {
     {DecisionKind::mark, "mark"},
     {DecisionKind::approve, "approve"},
-    {DecisionKind::reject, "reject"}};
+    {DecisionKind::reject, "reject"},
+    {DecisionKind::hold, "hold"}};
 constexpr std::pair<Verdict, std::string_view> verdict_names[] = {{Verdict::done, "done"},
                                                                   {Verdict::failed, "failed"},
                                                                   {Verdict::skipped, "skipped"},
@@ -117,6 +118,10 @@ class Judge {
     const bool approved = std::find(own.approved_by.begin(), own.approved_by.end(), decision_.by) !=
                           own.approved_by.end();
     if (decision_.kind == DecisionKind::reject) return effect::Reject{};
+    if (decision_.kind == DecisionKind::hold) {
+      if (own.status != TaskStatus::waiting) return not_waiting(index, "approvals");
+      return effect::Hold{};
+    }
     if (approved) return Refused{fmt::format("{} already approved {}", decision_.by, task.id)};
     return effect::Approve{};
   }
@@ -188,6 +193,11 @@ class Judge {
       case TaskStatus::pending:
         return Refused{fmt::format("{} has not started yet{}", task.id, waiting_for(index))};
       case TaskStatus::running:
+      case TaskStatus::in_doubt:
+        if (task_in_doubt(own, executor_)) {
+          return Refused{fmt::format(
+              "{} is in doubt (cut off before it finished), not waiting for {}", task.id, what)};
+        }
         return Refused{fmt::format("{} is running, not waiting for {}", task.id, what)};
       default:
         return Refused{fmt::format("{} already finished: {}{}", task.id, to_string(own.status),

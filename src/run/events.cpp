@@ -71,6 +71,7 @@ CUTOVER_EVENT_NAME(CheckFinished, "check_finished")
 CUTOVER_EVENT_NAME(GateWaiting, "gate_waiting")
 CUTOVER_EVENT_NAME(GateApproved, "gate_approved")
 CUTOVER_EVENT_NAME(GateRejected, "gate_rejected")
+CUTOVER_EVENT_NAME(GateHeld, "gate_held")
 CUTOVER_EVENT_NAME(TaskFinished, "task_finished")
 CUTOVER_EVENT_NAME(SignalReceived, "signal_received")
 CUTOVER_EVENT_NAME(RunStopping, "run_stopping")
@@ -174,6 +175,12 @@ json encode(const event::GateApproved& e) {
 }
 
 json encode(const event::GateRejected& e) {
+  json fields = with_task(e.task, e.person);
+  fields["approver"] = e.approver;
+  return fields;
+}
+
+json encode(const event::GateHeld& e) {
   json fields = with_task(e.task, e.person);
   fields["approver"] = e.approver;
   return fields;
@@ -384,6 +391,9 @@ EventBody decode_known(std::string_view type, const Fields& f, const json& raw) 
   if (type == Name<GateRejected>::value) {
     return GateRejected{f.text("task"), f.person(), f.text("approver")};
   }
+  if (type == Name<GateHeld>::value) {
+    return GateHeld{f.text("task"), f.person(), f.text("approver")};
+  }
   if (type == Name<TaskFinished>::value) {
     const auto status = parse_task_status(f.text("status"));
     // A status this version cannot apply (a typo, a later version's) is not a finish.
@@ -462,7 +472,8 @@ const std::string* decision_of(const EventBody& body) {
         if constexpr (std::is_same_v<T, event::DecisionRefused>) {
           return e.person.decision.empty() ? nullptr : &e.person.decision;
         } else if constexpr (std::is_same_v<T, event::GateApproved> ||
-                             std::is_same_v<T, event::GateRejected>) {
+                             std::is_same_v<T, event::GateRejected> ||
+                             std::is_same_v<T, event::GateHeld>) {
           return e.person.decision.empty() ? nullptr : &e.person.decision;
         } else if constexpr (std::is_same_v<T, event::TaskFinished> ||
                              std::is_same_v<T, event::RollbackStepFinished> ||

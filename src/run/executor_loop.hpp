@@ -61,7 +61,9 @@ struct Delayed {
 struct Question {
   TaskIndex task = 0;
   std::optional<std::string> verdict{};  // the first answer, before the name
+  std::string note{};                    // typed after the verdict: "d checked by phone"
   // A no-go at the prompt is not taken at one keystroke: who, then why, then a confirmation.
+  // A hold asks who and why.
   std::optional<std::string> by{};
   std::optional<std::string> reason{};
 };
@@ -79,6 +81,7 @@ class Executor {
         options_(options),
         state_(setup.history ? fold(runbook_, graph_, *setup.history)
                              : initial_state(runbook_, graph_)),
+        operator_(options.operator_name),
         attempt_base_(runbook_.tasks.size(), 0) {
     for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
   }
@@ -141,6 +144,7 @@ class Executor {
   void ask_approvals(TaskIndex task);
   void approve(TaskIndex task, const std::string& approver, std::string_view by);
   void reject(TaskIndex task, const std::string& approver);
+  void hold(TaskIndex task, const std::string& approver);
 
   // ----- rollback ----------------------------------------------------------------------
 
@@ -162,6 +166,10 @@ class Executor {
   void ask_front();
   std::vector<std::string> deciders(const Question& question) const;
   void on(const TerminalLine& line);
+  void take_verdict(Question& question, const OpenQuestion& open_now, const std::string& answer);
+  void take_decider(Question& question, const OpenQuestion& open_now, const std::string& answer);
+  void take_reason(Question& question, const OpenQuestion& open_now, const std::string& answer);
+  void take_operator(Question& question, const OpenQuestion& open_now, const std::string& answer);
   void confirm_no_go(Question& question, const OpenQuestion& open_now, const std::string& answer);
   void decide_at_terminal(Question& question, const OpenQuestion& open_now, const std::string& by);
   Decision decision_at_terminal(const Question& question, const OpenQuestion& open_now,
@@ -181,6 +189,7 @@ class Executor {
   void carry_out(TaskIndex task, const Decision& decision, const effect::RunRollbackStepAgain&);
   void carry_out(TaskIndex task, const Decision& decision, const effect::Approve&);
   void carry_out(TaskIndex task, const Decision& decision, const effect::Reject&);
+  void carry_out(TaskIndex task, const Decision& decision, const effect::Hold&);
   void withdraw(TaskIndex task, const Decision& decision);
   static std::string trim(std::string_view text);
   void on(const TerminalClosed&);
@@ -226,6 +235,8 @@ class Executor {
   std::vector<std::pair<ProcessId, ProcessSpec>> pending_spawns_;
   std::map<std::uint64_t, Delayed> delayed_;
   std::deque<Question> questions_;
+  std::string operator_;  // who answers at this terminal: --by, or asked once
+  bool notes_explained_ = false;
   std::vector<int> attempt_base_;       // per task: attempts before this executor started it
   const Decision* deciding_ = nullptr;  // the inbox decision being carried out
   std::string terminal_note_;           // the note of one typed at the prompt, meanwhile

@@ -18,6 +18,17 @@
 
 namespace cutover::detail {
 
+namespace {
+
+// A failure a person declared, and why when they said.
+std::string marked_failed(const Decision& decision) {
+  std::string reason = "marked failed by " + decision.by;
+  if (!decision.note.empty()) reason += ": " + decision.note;
+  return reason;
+}
+
+}  // namespace
+
 bool Executor::asking_here() const {
   return !options_.non_interactive && !terminal_closed_;
 }
@@ -129,65 +140,108 @@ void Executor::ask_front() {
   const Question& question = questions_.front();
   const OpenQuestion open_now = *open(question.task);
   const std::string& id = runbook_.tasks[question.task].id;
-  if (!question.verdict) return console_.ask(prompt(runbook_, state_, open_now));
+  if (!question.verdict) {
+    if (!notes_explained_) {
+      notes_explained_ = true;
+      note("    (a note may follow the answer, for the journal: d checked by phone)");
+    }
+    return console_.ask(prompt(runbook_, state_, open_now));
+  }
   if (question.reason) {
     return console_.ask(fmt::format(
         "[{}] a no-go fails the gate and its on_failure applies (by default, the run rolls "
         "back). Type no-go to confirm: ",
         id));
   }
-  if (question.by) return console_.ask(fmt::format("[{}] why no-go? ", id));
+  if (question.by) return console_.ask(fmt::format("[{}] why {}? ", id, *question.verdict));
   if (open_now.waiting_for == WaitingFor::approval) {
     return console_.ask(
         fmt::format("[{}] who decides? ({}): ", id, fmt::join(deciders(question), ", ")));
   }
-  console_.ask(fmt::format("[{}] your name: ", id));
+  console_.ask(fmt::format("[{}] your name (asked once): ", id));
 }
 
 // Who may answer an approval question: the approvers still missing for a go, any of them
-// for a no-go.
+// for a no-go or a hold.
 std::vector<std::string> Executor::deciders(const Question& question) const {
   if (question.verdict == "go") return missing_approvals(runbook_, state_, question.task);
   return std::get<Gate>(runbook_.tasks[question.task].kind).approvals;
 }
 
+// A line typed at the prompt answers what the front question asks now: a verdict, then (for
+// approvals) who decides, then (for a no-go or a hold) why, then (for a no-go) a confirmation;
+// a person's verdict needs the operator's name, once.
 void Executor::on(const TerminalLine& line) {
   if (questions_.empty() || !asking_here()) return;
   console_.answered();
   Question& question = questions_.front();
   const OpenQuestion open_now = *open(question.task);
   const std::string answer = trim(line.text);
-  if (!question.verdict) {
-    if (const auto verdict = parse_answer(open_now, answer)) {
-      question.verdict = std::string(*verdict);
-    } else if (!answer.empty()) {
-      note(
-          fmt::format("'{}' is not an answer here: {}", answer, fmt::join(open_now.answers, ", ")));
-    }
-    return ask_front();
-  }
+  if (!question.verdict) return take_verdict(question, open_now, answer);
   if (question.reason) return confirm_no_go(question, open_now, answer);
-  if (question.by) {
-    if (answer.empty()) {
-      note("a no-go needs its reason, for the journal and the report");
-    } else {
-      question.reason = answer;
-    }
-    return ask_front();
-  }
+  if (question.by) return take_reason(question, open_now, answer);
   if (answer.empty()) return ask_front();
   if (open_now.waiting_for == WaitingFor::approval) {
-    const auto names = deciders(question);
-    if (std::find(names.begin(), names.end(), answer) == names.end()) {
-      note(fmt::format("'{}' is not one of: {}", answer, fmt::join(names, ", ")));
-      return ask_front();
-    }
-    if (question.verdict == "no-go") {
-      question.by = answer;
-      return ask_front();
-    }
+    return take_decider(question, open_now, answer);
   }
-  decide_at_terminal(question, open_now, answer);
+  take_operator(question, open_now, answer);
+}
+
+void Executor::take_verdict(Question& question, const OpenQuestion& open_now,
+                            const std::string& answer) {
+  const std::size_t space = answer.find_first_of(" \t");
+  const auto verdict = parse_answer(open_now, answer.substr(0, space));
+  if (!verdict) {
+    if (!answer.empty()) {
+      note(fmt::format("'{}' is not an answer here: {}", answer, answer_words(open_now)));
+    }
+    return ask_front();
+  }
+  question.verdict = std::string(*verdict);
+  if (space != std::string::npos) question.note = trim(answer.substr(space));
+  if (open_now.waiting_for != WaitingFor::approval && !operator_.empty()) {
+    return decide_at_terminal(question, open_now, operator_);
+  }
+  ask_front();
+}
+
+void Executor::take_decider(Question& question, const OpenQuestion& open_now,
+                            const std::string& answer) {
+  const auto names = deciders(question);
+  if (std::find(names.begin(), names.end(), answer) == names.end()) {
+    note(fmt::format("'{}' is not one of: {}", answer, fmt::join(names, ", ")));
+    return ask_front();
+  }
+  if (question.verdict == "go") return decide_at_terminal(question, open_now, answer);
+  question.by = answer;
+  if (!question.note.empty()) return take_reason(question, open_now, question.note);
+  ask_front();
+}
+
+// Why a no-go (which is then confirmed) or a hold (which is then taken).
+void Executor::take_reason(Question& question, const OpenQuestion& open_now,
+                           const std::string& answer) {
+  if (answer.empty()) {
+    note(fmt::format("a {} needs its reason, for the journal and the report", *question.verdict));
+    return ask_front();
+  }
+  question.reason = answer;
+  if (question.verdict == "hold") return decide_at_terminal(question, open_now, *question.by);
+  ask_front();
+}
+
+// The operator's name, asked at the first answer that needs one and kept for the rest of the
+// run (`--by` gives it up front).
+void Executor::take_operator(Question& question, const OpenQuestion& open_now,
+                             const std::string& answer) {
+  if (answer.size() > 100) {
+    note("a name is at most 100 characters");
+    return ask_front();
+  }
+  operator_ = answer;
+  note(fmt::format("    answers here are by {} from now on (--by NAME sets it at the start)",
+                   operator_));
+  decide_at_terminal(question, open_now, operator_);
 }
 
 // The last step of a no-go at the prompt: "no-go" confirms it; anything else takes it back,
@@ -225,11 +279,13 @@ Decision Executor::decision_at_terminal(const Question& question, const OpenQues
   decision.user = setup_.user;
   decision.host = setup_.host;
   decision.time = now_utc();
-  if (open_now.waiting_for == WaitingFor::approval) {
-    decision.kind = *question.verdict == "go" ? DecisionKind::approve : DecisionKind::reject;
-    if (question.reason) decision.note = *question.reason;
-  } else {
+  decision.note = question.reason.value_or(question.note);
+  if (open_now.waiting_for != WaitingFor::approval) {
     decision.verdict = *parse_verdict(*question.verdict);
+  } else if (question.verdict == "go") {
+    decision.kind = DecisionKind::approve;
+  } else {
+    decision.kind = question.verdict == "hold" ? DecisionKind::hold : DecisionKind::reject;
   }
   return decision;
 }
@@ -292,7 +348,7 @@ void Executor::carry_out(TaskIndex task, const Decision& decision,
                          const effect::FinishTask& finish) {
   withdraw(task, decision);
   finish_task(task, finish.status,
-              finish.status == TaskStatus::failed ? "marked failed by " + decision.by : "", nullptr,
+              finish.status == TaskStatus::failed ? marked_failed(decision) : "", nullptr,
               decision.by);
 }
 
@@ -317,7 +373,7 @@ void Executor::carry_out(TaskIndex task, const Decision& decision, const effect:
 void Executor::carry_out(TaskIndex task, const Decision& decision,
                          const effect::FinishRollbackStep& finish) {
   withdraw(task, decision);
-  finish_rollback(task, finish.ok, "marked failed by " + decision.by, decision.by, nullptr);
+  finish_rollback(task, finish.ok, marked_failed(decision), decision.by, nullptr);
 }
 
 void Executor::carry_out(TaskIndex task, const Decision& decision,
@@ -336,6 +392,10 @@ void Executor::carry_out(TaskIndex task, const Decision& decision, const effect:
 void Executor::carry_out(TaskIndex task, const Decision& decision, const effect::Reject&) {
   withdraw(task, decision);
   reject(task, decision.by);
+}
+
+void Executor::carry_out(TaskIndex task, const Decision& decision, const effect::Hold&) {
+  hold(task, decision.by);
 }
 
 // The task's open questions are settled: the one being asked here is taken back, saying by

@@ -308,6 +308,14 @@ void Executor::reject(TaskIndex task, const std::string& approver) {
   finish_task(task, TaskStatus::failed, reason, nullptr, approver);
 }
 
+// The gate goes on waiting, and its question stays open; the journal says who held it and why.
+void Executor::hold(TaskIndex task, const std::string& approver) {
+  const event::Person who = person(approver);
+  record(event::GateHeld{id_of(task), who, approver}, Durability::now);
+  note(fmt::format("{} hold   {}: held by {}: {}", stamp(), runbook_.tasks[task].id, approver,
+                   shown(who.note)));
+}
+
 void Executor::rollback_process_ended(const Activity& activity, const ProcessEnded& ended) {
   finish_rollback(activity.task, ended.succeeded(), describe_end(ended, activity.timeout), {},
                   &ended);

@@ -103,7 +103,9 @@ std::string Executor::status_line() const {
     const bool in_doubt = task.status == TaskStatus::in_doubt;
     if ((!task.active() && !in_doubt) || running.size() > 100) continue;
     const Task& own = runbook_.tasks[index];
-    const Duration spent{elapsed().count() - task.started_ms.value_or(elapsed().count())};
+    // The journal's clock and this one start a moment apart: never less than nothing.
+    const Duration spent{
+        std::max<std::int64_t>(elapsed().count() - task.started_ms.value_or(0), 0)};
     const std::string waits = task.waiting_since
                                   ? fmt::format(" (waits for {} since {})", waited_on(index),
                                                 clock_time(*task.waiting_since))

@@ -42,7 +42,7 @@ std::optional<OpenQuestion> task_question(const Runbook& runbook, const RunState
   if (std::vector<std::string> due = missing_approvals(runbook, state, index); !due.empty()) {
     question.waiting_for = WaitingFor::approval;
     question.waiting_on = std::move(due);
-    question.answers = {"go", "no-go"};
+    question.answers = {"go", "no-go", "hold"};
     return question;
   }
   question.waiting_for = WaitingFor::manual;
@@ -160,6 +160,8 @@ std::vector<std::string> answer_commands(const Runbook& runbook, const OpenQuest
     }
     // A no-go is as much an answer as a go, and any approver may give it.
     commands.push_back(fmt::format("cutover reject {} {} --by NAME --note REASON", dir, id));
+    // Not yet: the gate goes on waiting, and the journal says who holds it and why.
+    commands.push_back(fmt::format("cutover hold {} {} --by NAME --note REASON", dir, id));
     return commands;
   }
   if (question.answers.empty()) return {};

@@ -204,7 +204,13 @@ class EventApplier {
   }
 
   void operator()(const event::GateApproved& e) {
-    state_.tasks[task_index(e.task)].approved_by.push_back(e.approver);
+    TaskState& task = state_.tasks[task_index(e.task)];
+    task.approved_by.push_back(e.approver);
+    if (task.held && task.held->approver == e.approver) task.held.reset();
+  }
+
+  void operator()(const event::GateHeld& e) {
+    state_.tasks[task_index(e.task)].held = GateHold{e.approver, e.person.note, event_.time};
   }
 
   void operator()(const event::GateRejected& e) {
@@ -319,6 +325,7 @@ class EventApplier {
     task.person_verdict = false;
     task.waiting_since.reset();
     if (approvals == Approvals::clear) task.approved_by.clear();
+    task.held.reset();
     if (state_.first_failure == index) state_.first_failure.reset();
     if (state_.unmet[index] == 0) make_ready(state_, runbook_, graph_, index);
   }

@@ -63,6 +63,7 @@ TEST_CASE("format_duration writes the shortest form") {
   CHECK(format_duration(1500ms) == "1s");  // sub-second parts are rounded down
   CHECK(format_duration(999ms) == "0s");
   CHECK(format_duration(-2h) == "-2h");
+  CHECK(format_duration(-400ms) == "0s");  // no "-0s"
 }
 
 TEST_CASE("format_duration reads back through parse_duration") {

@@ -75,11 +75,11 @@ tasks:
         term.expect("ok     confirm", "confirm done")
 
         # The gate: lead approves from elsewhere; the terminal asks the one still missing.
-        term.expect("[go-no-go] go or no-go? [g/n]: ", "the gate's question")
+        term.expect("[go-no-go] go, no-go or hold? [g/n/h]: ", "the gate's question")
         approved = cutover("approve", run_dir, "go-no-go", "--by", "lead")
         expect_exit(approved, 0, "recorded: go-no-go approved by lead", "cutover approve")
         term.expect("go-no-go: approved by lead", "lead's approval shown")
-        term.expect("[go-no-go] go or no-go? [g/n]: ", "the gate's question again")
+        term.expect("[go-no-go] go, no-go or hold? [g/n/h]: ", "the gate's question again")
         term.type("g")
         term.expect("[go-no-go] who decides? (owner): ", "only the approver still missing")
         term.type("owner")
@@ -128,7 +128,7 @@ tasks:
         term.expect("[confirm] done, failed or skipped? [d/f/s]: ", "confirm's question")
         run_dir = os.path.abspath(the_run("operators"))
         term.type("d")
-        term.expect("[confirm] your name: ", "the question for a name")
+        term.expect("[confirm] your name (asked once): ", "the question for a name")
         # The executor is held still while bob types his name and then carol, who still sees
         # the task waiting, marks it: both reach it at once, bob's answer first.
         os.kill(term.pid, signal.SIGSTOP)

@@ -86,7 +86,7 @@ expect_in err.txt "cutover: 'finished' is not a verdict: done, failed, skipped o
 run_cutover 2 mark r1 confirm-backup done
 expect_in err.txt "--by is required"
 run_cutover 2 mark r1 confirm-backup done --by " "
-expect_in err.txt "cutover: --by must be a name"
+expect_in err.txt "--by: must be a name of 1 to 100 printable characters"
 run_cutover 2 approve r1 go-no-go
 expect_in err.txt "--by is required"
 [[ $(inbox_files r1) == 0 ]] || fail "a refused decision was left in the inbox: $(ls r1/inbox)"
@@ -271,6 +271,18 @@ EOF2
 gated=$!
 PIDS+=("$gated")
 poll "the gate to wait for its approvers" grep -qsF "approve $PWD/r3 go-no-go --by lead" r3.out
+# A hold keeps the gate waiting; it says who and why, and needs an approver and a reason.
+run_cutover 2 hold r3 go-no-go --by owner
+expect_in err.txt "a hold needs its reason: --note REASON"
+run_cutover 2 hold r3 go-no-go --by mallory --note "not sure"
+expect_in err.txt "'mallory' is not an approver of go-no-go; its approvers are: lead, owner"
+run_cutover 0 hold r3 go-no-go --by owner --note "the bank has not confirmed"
+expect_in out.txt "recorded: go-no-go held by owner"
+poll "the hold on the executor's terminal" grep -qsF "held by owner: the bank has not confirmed" r3.out
+run_cutover 0 status r3
+expect_in out.txt "held by owner at "
+expect_in out.txt ": the bank has not confirmed"
+expect_in out.txt "cutover hold r3 go-no-go --by NAME --note REASON"
 kill -INT "$gated"
 poll "the first Ctrl-C to be taken" grep -qsF "interrupted: no new tasks start" r3.out
 kill -INT "$gated"
@@ -285,6 +297,9 @@ expect_in out.txt "run succeeded"
 [[ -e gated.ran ]] || fail "the task after the approved gate did not run"
 journal_check r3/journal.jsonl <<'PY'
 assert [e["approver"] for e in find(event="gate_approved")] == ["lead", "owner"]
+[held] = expect(1, event="gate_held", task="go-no-go")
+assert (held["by"], held["note"], held["user"]) == ("owner", "the bank has not confirmed", USER), held
+assert held["decision"], held
 expect(0, event="task_in_doubt", task="go-no-go")
 expect(1, event="task_finished", task="go-no-go", status="succeeded")
 PY

@@ -259,13 +259,13 @@ tasks:
         term.expect("[confirm] done, failed or skipped? [d/f/s]: ", "confirm's question again after 'x'")
         check(not events(the_run("prompts"), event="task_finished", task="confirm"),
               "'x' was taken as an answer")
-        term.type("d")
-        term.expect("[confirm] your name: ", "the question for a name")
+        term.type("d dashboard is green")
+        term.expect("[confirm] your name (asked once): ", "the question for a name")
         term.type("alice")
         term.expect("ok     confirm", "confirm done")
 
         # The gate: every approver in turn; a name not on the list is asked again.
-        term.expect("[go-no-go] go or no-go? [g/n]: ", "the gate's question")
+        term.expect("[go-no-go] go, no-go or hold? [g/n/h]: ", "the gate's question")
         term.type("g")
         term.expect("[go-no-go] who decides? (lead, owner): ", "the approvers listed")
         term.type("mallory")
@@ -273,7 +273,7 @@ tasks:
         term.expect("'mallory' is not one of: lead, owner", "the refusal of an unknown name")
         term.expect("[go-no-go] who decides? (lead, owner): ", "the approvers listed again")
         term.type("lead")
-        term.expect("[go-no-go] go or no-go? [g/n]: ", "the gate's question for the second approver")
+        term.expect("[go-no-go] go, no-go or hold? [g/n/h]: ", "the gate's question for the second approver")
         term.type("g")
         term.expect("[go-no-go] who decides? (owner): ", "the approver still missing")
         term.type("owner")
@@ -291,7 +291,8 @@ tasks:
     confirm = events(run_dir, event="task_finished", task="confirm")
     check(len(confirm) == 1 and confirm[0].get("status") == "succeeded"
           and confirm[0].get("by") == "alice" and confirm[0].get("user") == user
-          and confirm[0].get("host") == host, f"confirm's task_finished: {confirm}")
+          and confirm[0].get("host") == host and confirm[0].get("note") == "dashboard is green",
+          f"confirm's task_finished: {confirm}")
     approved = events(run_dir, event="gate_approved", task="go-no-go")
     check([(e.get("approver"), e.get("by")) for e in approved] == [("lead", "lead"), ("owner", "owner")],
           f"gate_approved events: {approved}")
@@ -333,7 +334,7 @@ tasks:
     term = Terminal(["run", "rb.yaml"], terminal_env(colour=False))
     try:
         term.expect(f"[prepare] prepared {MARK}", "prepare's output, prefixed [prepare]")
-        term.expect("[go-no-go] go or no-go? [g/n]: ", "the gate's question")
+        term.expect("[go-no-go] go, no-go or hold? [g/n/h]: ", "the gate's question")
         term.type("n")
         term.expect("[go-no-go] who decides? (lead, owner): ", "the approvers listed")
         term.type("lead")
@@ -348,7 +349,7 @@ tasks:
         term.type("n")
         term.expect("not confirmed: go-no-go goes on waiting", "a no-go taken back")
         check(not events(the_run("prompts"), event="gate_rejected"), "an unconfirmed no-go counted")
-        term.expect("[go-no-go] go or no-go? [g/n]: ", "the gate's question again")
+        term.expect("[go-no-go] go, no-go or hold? [g/n/h]: ", "the gate's question again")
         term.type("n")
         term.expect("[go-no-go] who decides? (lead, owner): ", "the approvers listed again")
         term.type("lead")
@@ -425,11 +426,89 @@ tasks:
     os.chdir("..")
 
 
+# --- --by, and task output while a question waits -----------------------------------------------
+
+def screen_lines(output):
+    """The lines as a terminal leaves them: a carriage return goes back to the line's start,
+    ESC[K erases to its end, and other escape sequences draw nothing."""
+    lines = []
+    for raw in output.split("\n"):
+        line, column = [], 0
+        for piece in re.split(r"(\r|\x1b\[[0-9;?]*[A-Za-z])", raw):
+            if piece == "\r":
+                column = 0
+            elif piece == "\x1b[K":
+                del line[column:]
+            elif piece.startswith("\x1b["):
+                continue
+            else:
+                for char in piece:
+                    if column < len(line):
+                        line[column] = char
+                    else:
+                        line.append(char)
+                    column += 1
+        lines.append("".join(line))
+    return lines
+
+
+def busy_run(term_name):
+    """A person answers while a task writes output: the output never lands in the middle of the
+    question's line, with the live view or without (TERM=dumb)."""
+    os.mkdir(f"busy-{term_name}")
+    os.chdir(f"busy-{term_name}")
+    write("rb.yaml", f"""\
+version: 1
+id: busy
+tasks:
+  - id: ticker
+    estimate: 2s
+    run: |
+      {wait_for_file("go")}
+      for i in 1 2 3 4 5; do echo "tick $i {MARK}"; sleep 0.1; done
+  - id: confirm
+    estimate: 5m
+    manual: Check the dashboard.
+  - id: second
+    estimate: 5m
+    depends_on: confirm
+    manual: Check it again.
+""")
+    env = terminal_env(colour=True)
+    env["TERM"] = term_name
+    term = Terminal(["run", "--by", "dana", "rb.yaml"], env)
+    try:
+        term.expect("[confirm] done, failed or skipped? [d/f/s]: ", "confirm's question")
+        write("go", "")
+        term.expect(f"tick 5 {MARK}", "the ticker's last line")
+        term.type("d")
+        term.expect("[second] done, failed or skipped? [d/f/s]: ", "second's question")
+        term.type("s not needed today")
+        status = term.finish()
+    finally:
+        term.kill()
+    check(status == 0, f"exit {status}, expected 0:\n{plain(term.output)}")
+    lines = screen_lines(term.output)
+    ticks = [line for line in lines if "tick " in line]
+    check(len(ticks) == 5 and all(line.startswith("[ticker] tick ") for line in ticks),
+          f"task output not at the start of its own line (TERM={term_name}):\n" + "\n".join(lines))
+    check("your name" not in plain(term.output), "a name was asked despite --by")
+    run_dir = the_run("busy")
+    finished = {e["task"]: e for e in events(run_dir, event="task_finished")}
+    check(finished["confirm"].get("by") == "dana" and finished["second"].get("by") == "dana"
+          and finished["second"].get("status") == "skipped"
+          and finished["second"].get("note") == "not needed today",
+          f"the answers' task_finished: {finished}")
+    os.chdir("..")
+
+
 def main():
     try:
         answered_run()
         rejected_run()
         closed_terminal_run()
+        busy_run("xterm")
+        busy_run("dumb")
         if LATE_FAILURES:
             raise Failure("\n".join(LATE_FAILURES))
     except Failure as failure:

@@ -100,8 +100,43 @@ TEST_CASE("status: a gate with one approval given waits on the other approvers")
   REQUIRE(task.since);
   CHECK(*task.since == utc_at(2'000));  // since its checks held, not since it started
   CHECK(task.commands == Names{"cutover approve " + dir + " go --by 'finance owner'",
-                               "cutover reject " + dir + " go --by NAME --note REASON"});
+                               "cutover reject " + dir + " go --by NAME --note REASON",
+                               "cutover hold " + dir + " go --by NAME --note REASON"});
   CHECK(contains(render_status_text(status, false), "go  approval by finance owner, since"));
+  CHECK_FALSE(task.held);
+}
+
+TEST_CASE("status: a held gate shows who holds it and why until that approver's go") {
+  Events events;
+  events.add(0, "run_started")
+      .started(1'000, "go", "gate")
+      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "owner"}}})
+      .add(3'000, "gate_held",
+           {{"task", "go"},
+            {"by", "lead"},
+            {"user", "u"},
+            {"host", "h"},
+            {"note", "bank has not confirmed"},
+            {"approver", "lead"}});
+  const Runbook runbook = make_runbook({gate_task("go", {"lead", "owner"})});
+  const RunStatus held = Run(runbook, events).status(utc_at(10'000), live);
+  REQUIRE(view(held, "go").held);
+  CHECK(view(held, "go").held->approver == "lead");
+  CHECK(view(held, "go").held->note == "bank has not confirmed");
+  CHECK(view(held, "go").held->at == utc_at(3'000));
+  CHECK(contains(render_status_text(held, false), "held by lead at "));
+  CHECK(contains(render_status_text(held, false), ": bank has not confirmed"));
+  const auto json = status_json(held);
+  CHECK(json["tasks"][0]["held"]["by"] == "lead");
+  CHECK(json["tasks"][0]["held"]["note"] == "bank has not confirmed");
+
+  events.add(
+      4'000, "gate_approved",
+      {{"task", "go"}, {"approver", "owner"}, {"by", "owner"}, {"user", "u"}, {"host", "h"}});
+  CHECK(view(Run(runbook, events).status(utc_at(10'000), live), "go").held);  // not lead's go
+  events.add(5'000, "gate_approved",
+             {{"task", "go"}, {"approver", "lead"}, {"by", "lead"}, {"user", "u"}, {"host", "h"}});
+  CHECK_FALSE(view(Run(runbook, events).status(utc_at(10'000), live), "go").held);
 }
 
 TEST_CASE("status: a task running when no executor holds the lock is in doubt") {

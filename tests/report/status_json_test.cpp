@@ -42,10 +42,10 @@ const Keys status_keys = {"format",      "version",
                           "tasks",       "forecast",
                           "next_gate",   "warning",
                           "queued",      "refused"};
-const Keys task_keys = {"id",          "kind",       "status",    "in_doubt",   "attempts",
-                        "started",     "finished",   "elapsed_s", "estimate_s", "overrun",
-                        "waiting_for", "waiting_on", "since",     "commands",   "resume_reruns",
-                        "reason",      "rollback",   "log_tail"};
+const Keys task_keys = {
+    "id",        "kind",          "status",  "in_doubt",    "attempts",   "started", "finished",
+    "elapsed_s", "estimate_s",    "overrun", "waiting_for", "waiting_on", "since",   "commands",
+    "held",      "resume_reruns", "reason",  "rollback",    "log_tail"};
 const Keys count_keys = {"total",     "done",   "pending", "running",     "waiting",
                          "succeeded", "failed", "skipped", "interrupted", "in_doubt"};
 

@@ -78,6 +78,7 @@ class Run {
     }
     if (std::holds_alternative<effect::RunRollbackStepAgain>(effect)) return "rollback again";
     if (std::holds_alternative<effect::Approve>(effect)) return "approve";
+    if (std::holds_alternative<effect::Hold>(effect)) return "hold";
     return "reject";
   }
 
@@ -124,7 +125,7 @@ constexpr ExecutorPresence absent = ExecutorPresence::absent;
 
 TEST_CASE("decision kinds and verdicts have names that parse back") {
   for (const DecisionKind kind :
-       {DecisionKind::mark, DecisionKind::approve, DecisionKind::reject}) {
+       {DecisionKind::mark, DecisionKind::approve, DecisionKind::reject, DecisionKind::hold}) {
     CHECK(parse_decision_kind(to_string(kind)) == kind);
   }
   for (const Verdict verdict : all_verdicts) CHECK(parse_verdict(to_string(verdict)) == verdict);
@@ -295,6 +296,23 @@ TEST_CASE("judge refuses approvals for a gate that does not wait for them yet or
   CHECK(run.verdict(reject("g", "lead")) == "refused: g is running, not waiting for approvals");
   run.gate_waiting("g").approved("g", "lead").finished("g", "succeeded");
   CHECK(run.verdict(reject("g", "lead")) == "refused: g already finished: succeeded");
+}
+
+TEST_CASE("judge takes a hold from an approver of a gate that waits for approvals") {
+  Run run({make_task("prep"), approval_gate("g", {"lead", "owner"}, {"prep"})});
+  Decision hold = approve("g", "owner");
+  hold.kind = DecisionKind::hold;
+  CHECK(run.verdict(hold) == "refused: g has not started yet (it waits for prep)");
+  run.succeeded("prep").started("g");
+  CHECK(run.verdict(hold, absent) ==
+        "refused: g is in doubt (cut off before it finished), not "
+        "waiting for approvals");
+  run.gate_waiting("g");
+  CHECK(run.verdict(hold) == "hold");
+  CHECK(run.verdict(hold, absent) == "hold");
+  hold.by = "bob";
+  CHECK(run.verdict(hold) ==
+        "refused: 'bob' is not an approver of g; its approvers are: lead, owner");
 }
 
 TEST_CASE("judge takes approvals and rejections for a gate in doubt") {

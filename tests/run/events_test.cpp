@@ -30,6 +30,7 @@ std::vector<EventBody> one_of_each() {
       event::GateWaiting{"gate", {"cfo", "cio"}},
       event::GateApproved{"gate", alice(), "cfo"},
       event::GateRejected{"gate", alice(), "cio"},
+      event::GateHeld{"gate", alice(), "cio"},
       event::TaskFinished{"backup", alice(), TaskStatus::in_doubt, 3, "marked", killed()},
       event::SignalReceived{"SIGINT", "drain"},
       event::RunStopping{"interrupted by SIGINT", false, false, true},

@@ -231,7 +231,7 @@ TEST_CASE("the inbox answers first: the question at the terminal is withdrawn") 
   const auto withdrawn = result.console.find("[m1] answered at another terminal");
   CHECK(result.console.find("[m2] done, failed or skipped? [d/f/s]: ", withdrawn) !=
         std::string::npos);
-  CHECK(count(result.console, "[m2] your name: ") == 1);
+  CHECK(count(result.console, "[m2] your name (asked once): ") == 1);
   CHECK(result.of("decision_refused").empty());
   CHECK(result.outcome() == "succeeded");
 }

@@ -60,7 +60,7 @@ TEST_CASE("a manual task answered at the terminal is done by the name typed") {
   CHECK(finished["host"] == "host-1");
   CHECK(result.tasks("task_started") == Lines{"m", "after"});
   CHECK(result.console.find("[m] done, failed or skipped? [d/f/s]: ") != std::string::npos);
-  CHECK(result.console.find("[m] your name: ") != std::string::npos);
+  CHECK(result.console.find("[m] your name (asked once): ") != std::string::npos);
   CHECK(result.console.find("    Do it by hand.\n") != std::string::npos);
   CHECK(result.outcome() == "succeeded");
 }
@@ -114,7 +114,7 @@ TEST_CASE("each approval prompt is shown once") {
   Harness harness({gate_task("g", {}, {"lead", "owner"})});
   harness.type(minutes(1), {"g", "lead", "g", "owner"});
   const Result result = harness.run();
-  CHECK(count(result.console, "[g] go or no-go? [g/n]: ") == 2);
+  CHECK(count(result.console, "[g] go, no-go or hold? [g/n/h]: ") == 2);
 }
 
 TEST_CASE("a rejection typed at the terminal is a no-go and the failure policy applies") {
@@ -140,6 +140,35 @@ TEST_CASE("a rejection typed at the terminal is a no-go and the failure policy a
   CHECK(result.run.state.tasks[1].by == "owner");
 }
 
+TEST_CASE("a rejection's reason may follow the answer: it is still confirmed") {
+  Harness harness({gate_task("g", {}, {"lead"}), make_task("after", minutes(1), {"g"})});
+  harness.type(minutes(5), {"n recon is off", "lead", "no-go"});
+  const Result result = harness.run();
+  CHECK(result.one("gate_rejected", "g")["note"] == "recon is off");
+  CHECK(result.console.find("why no-go?") == std::string::npos);
+  CHECK(result.one("task_finished", "g")["reason"] == "no-go: rejected by lead: recon is off");
+}
+
+TEST_CASE("a hold at the terminal keeps the gate waiting and journals who and why") {
+  Harness harness({gate_task("g", {}, {"lead", "owner"}), make_task("after", minutes(1), {"g"})});
+  harness.type(minutes(1), {"h", "owner", "", "bank has not confirmed", "h wait for DNS", "lead",
+                            "g", "lead", "g", "owner"});
+  const Result result = harness.run();
+  CHECK(result.values("gate_held", "approver") == Lines{"owner", "lead"});
+  CHECK(result.values("gate_held", "note") == Lines{"bank has not confirmed", "wait for DNS"});
+  CHECK(result.values("gate_held", "user") == Lines{"ops", "ops"});
+  CHECK(result.elapsed("gate_held") == Times{4 * minute_ms, 6 * minute_ms});
+  CHECK(result.run.state.tasks[0].held == std::nullopt);  // lead's go ends lead's hold
+  CHECK(result.console.find("a hold needs its reason") != std::string::npos);
+  CHECK(result.console.find("hold   g: held by owner: bank has not confirmed") !=
+        std::string::npos);
+  CHECK(count(result.console, "[g] why hold? ") == 2);  // once more after the empty reason
+  // Still waiting after the holds: the approvals that follow are taken.
+  CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+  CHECK(result.one("task_finished", "g")["status"] == "succeeded");
+  CHECK(result.outcome() == "succeeded");
+}
+
 TEST_CASE("an approver name that is not in the list is asked again") {
   Harness harness({gate_task("g", {}, {"lead"})});
   harness.type(minutes(1), {"g", "mallory", "lead"});
@@ -155,14 +184,55 @@ TEST_CASE("an approver name that is not in the list is asked again") {
 TEST_CASE("questions are put one at a time in order of preference") {
   Harness harness({manual_task("m1", minutes(30)), manual_task("m2", minutes(5)),
                    manual_task("m3", minutes(60))});
-  harness.type(minutes(1), {"d", "alice", "s", "bob", "d", "carol"});
+  harness.type(minutes(1), {"d", "alice", "s", "d"});
   const Result result = harness.run();
   CHECK(result.tasks("task_started") == Lines{"m3", "m1", "m2"});
   CHECK(result.tasks("task_finished") == Lines{"m3", "m1", "m2"});
-  CHECK(result.values("task_finished", "by") == Lines{"alice", "bob", "carol"});
   CHECK(result.values("task_finished", "status") == Lines{"succeeded", "skipped", "succeeded"});
-  CHECK(result.elapsed("task_finished") == Times{2 * minute_ms, 4 * minute_ms, 6 * minute_ms});
+  CHECK(result.elapsed("task_finished") == Times{2 * minute_ms, 3 * minute_ms, 4 * minute_ms});
   CHECK(result.outcome() == "succeeded");
+}
+
+TEST_CASE("the operator's name is asked once and kept for the rest of the run") {
+  Harness harness({manual_task("m1", minutes(30)), manual_task("m2", minutes(5))});
+  harness.type(minutes(1), {"d", "alice", "f"});
+  const Result result = harness.run();
+  CHECK(result.values("task_finished", "by") == Lines{"alice", "alice"});
+  CHECK(count(result.console, "your name (asked once): ") == 1);
+  CHECK(result.console.find("answers here are by alice from now on") != std::string::npos);
+}
+
+TEST_CASE("--by names the operator up front: nobody is asked for a name") {
+  Harness harness({manual_task("m1", minutes(30)), manual_task("m2", minutes(5))});
+  harness.options.operator_name = "dana";
+  harness.type(minutes(1), {"d", "s"});
+  const Result result = harness.run();
+  CHECK(result.values("task_finished", "by") == Lines{"dana", "dana"});
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded", "skipped"});
+  CHECK(result.console.find("your name") == std::string::npos);
+}
+
+TEST_CASE("text after the answer is its note - for the journal and a failure reason") {
+  Harness harness({with_policy(manual_task("m1", minutes(30)), OnFailure::continue_),
+                   manual_task("m2", minutes(5))});
+  harness.options.operator_name = "dana";
+  harness.type(minutes(1), {"d   checked by phone ", "f disk full on db2"});
+  const Result result = harness.run();
+  CHECK(result.one("task_finished", "m1")["note"] == "checked by phone");
+  const json failed = result.one("task_finished", "m2");
+  CHECK(failed["note"] == "disk full on db2");
+  CHECK(failed["reason"] == "marked failed by dana: disk full on db2");
+  CHECK(count(result.console, "(a note may follow the answer") == 1);
+}
+
+TEST_CASE("an answer that is not one says which answers are") {
+  Harness harness({manual_task("m", minutes(30))});
+  harness.options.operator_name = "dana";
+  harness.type(minutes(1), {"yes", "done"});
+  const Result result = harness.run();
+  CHECK(result.console.find("'yes' is not an answer here: done, failed or skipped\n") !=
+        std::string::npos);
+  CHECK(result.values("task_finished", "status") == Lines{"succeeded"});
 }
 
 TEST_CASE("a manual rollback step answered at the terminal") {
@@ -171,23 +241,23 @@ TEST_CASE("a manual rollback step answered at the terminal") {
   Harness harness({m, make_task("x", minutes(1), {"m"})});
   harness.outcomes["x"] = {exits(1)};
   SUBCASE("done") {
-    harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"d", "carol"});
+    harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"d"});
     const Result result = harness.run();
     const json finished = result.one("rollback_step_finished", "m");
     CHECK(finished["status"] == "succeeded");
-    CHECK(finished["by"] == "carol");
-    CHECK(finished["elapsed_ms"] == 11 * minute_ms);
+    CHECK(finished["by"] == "alice");
+    CHECK(finished["elapsed_ms"] == 10 * minute_ms);
     CHECK(result.console.find("[m] rollback done or failed? [d/f]: ") != std::string::npos);
     CHECK(result.console.find("    Reverse the journal entries.\n") != std::string::npos);
     CHECK(result.outcome() == "rolled_back");
   }
   SUBCASE("failed") {
-    harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"f", "carol"});
+    harness.type(minutes(2), {"d", "alice"}).type(minutes(10), {"f"});
     const Result result = harness.run();
     const json finished = result.one("rollback_step_finished", "m");
     CHECK(finished["status"] == "failed");
-    CHECK(finished["reason"] == "marked failed by carol");
-    CHECK(finished["by"] == "carol");
+    CHECK(finished["reason"] == "marked failed by alice");
+    CHECK(finished["by"] == "alice");
     CHECK(result.outcome() == "rollback_failed");
   }
 }
@@ -240,7 +310,8 @@ TEST_CASE("a closed terminal leaves a waiting approval to the inbox") {
     CHECK(result.of("gate_approved").empty());
     CHECK(result.of("task_finished").empty());
     CHECK(result.error.find(fmt::format("one: cutover approve {0} g --by lead or cutover reject "
-                                        "{0} g --by NAME --note REASON;",
+                                        "{0} g --by NAME --note REASON or cutover hold {0} g "
+                                        "--by NAME --note REASON;",
                                         dir.path().string())) != std::string::npos);
   }
   SUBCASE("the lead approves from another terminal") {
@@ -284,13 +355,13 @@ TEST_CASE("track: nothing runs and people mark every task") {
   Harness harness({deploy, checks, m});
   harness.options.track = true;
   harness.secrets = {{"TOKEN", "s3cr3t"}};
-  harness.type(minutes(1), {"d", "alice", "d", "bob", "s", "carol"});
+  harness.type(minutes(1), {"d", "alice", "d", "s"});
   const Result result = harness.run();
   CHECK(result.started.empty());
   CHECK(result.values("run_started", "track") == Lines{"true"});
   CHECK(result.tasks("task_started") == Lines{"deploy", "checks", "m"});
   CHECK(result.values("task_started", "command") == Lines{"deploy --token ***", "", ""});
-  CHECK(result.values("task_finished", "by") == Lines{"alice", "bob", "carol"});
+  CHECK(result.values("task_finished", "by") == Lines{"alice", "alice", "alice"});
   CHECK(result.values("task_finished", "status") == Lines{"succeeded", "succeeded", "skipped"});
   CHECK(result.console.find("do     deploy: deploy, estimate 10m\n") != std::string::npos);
   CHECK(result.console.find("    $ deploy --token ***\n") != std::string::npos);
@@ -380,13 +451,13 @@ TEST_CASE("track: a gate with approvals waits for them") {
 TEST_CASE("track: a rollback command is a step people mark") {
   Harness harness({with_rollback(make_task("a", minutes(1))), make_task("x", minutes(1), {"a"})});
   harness.options.track = true;
-  harness.type(minutes(1), {"d", "alice", "f", "bob"}).type(minutes(10), {"d", "carol"});
+  harness.type(minutes(1), {"d", "alice", "f"}).type(minutes(10), {"d"});
   const Result result = harness.run();
   CHECK(result.started.empty());
   CHECK(result.console.find("manual rollback a:\n    $ undo-a\n") != std::string::npos);
   CHECK(result.of("decision_refused").empty());
   const json finished = result.one("rollback_step_finished", "a");
   CHECK(finished["status"] == "succeeded");
-  CHECK(finished["by"] == "carol");
+  CHECK(finished["by"] == "alice");
   CHECK(result.outcome() == "rolled_back");
 }

@@ -81,8 +81,9 @@ TEST_CASE("a gate waits on the approvers not yet heard from") {
   CHECK(question->waiting_for == WaitingFor::approval);
   CHECK(question->waiting_on == Lines{"o'neil"});
   CHECK(run.commands(*question) == Lines{"cutover approve runs/r1 go --by 'o'\\''neil'",
-                                         "cutover reject runs/r1 go --by NAME --note REASON"});
-  CHECK(run.prompt_for(*question) == "[go] go or no-go? [g/n]: ");
+                                         "cutover reject runs/r1 go --by NAME --note REASON",
+                                         "cutover hold runs/r1 go --by NAME --note REASON"});
+  CHECK(run.prompt_for(*question) == "[go] go, no-go or hold? [g/n/h]: ");
   CHECK(parse_answer(*question, "n") == "no-go");
 }
 

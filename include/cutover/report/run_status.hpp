@@ -44,6 +44,7 @@ struct TaskStatusView {
   std::vector<std::string> waiting_on;
   std::optional<UtcTime> since;  // when the waiting began (in doubt: when it was last heard of)
   std::vector<std::string> commands;  // what a person types, one line each
+  std::optional<GateHold> held;       // a gate waiting for approvals, kept waiting by one
   // In doubt, but `resume` settles it by itself: a person's task is asked again, a gate's
   // checks and an idempotent command run again (not while rolling back).
   bool resume_reruns = false;

@@ -1,7 +1,7 @@
 #pragma once
-// What people decide from any terminal (`cutover mark`, `approve`, `reject`), and what such a
-// decision does to a run. The judgement is pure: the command checks a decision against the
-// journal before it queues it, and the executor checks it again, against the state of the
+// What people decide from any terminal (`cutover mark`, `approve`, `reject`, `hold`), and what
+// such a decision does to a run. The judgement is pure: the command checks a decision against
+// the journal before it queues it, and the executor checks it again, against the state of the
 // moment, when it takes it from the inbox. Whichever of two racing decisions the executor
 // takes first wins; the other is refused with the reason.
 
@@ -14,7 +14,7 @@
 
 namespace cutover {
 
-enum class DecisionKind { mark, approve, reject };
+enum class DecisionKind { mark, approve, reject, hold };
 enum class Verdict { done, failed, skipped, retry };
 
 std::string_view to_string(DecisionKind kind);
@@ -50,11 +50,12 @@ struct FinishRollbackStep {
 struct RunRollbackStepAgain {};
 struct Approve {};
 struct Reject {};
+struct Hold {};  // the gate goes on waiting; who and why are journaled
 }  // namespace effect
 
 using Effect =
     std::variant<effect::Refused, effect::FinishTask, effect::RunAgain, effect::FinishRollbackStep,
-                 effect::RunRollbackStepAgain, effect::Approve, effect::Reject>;
+                 effect::RunRollbackStepAgain, effect::Approve, effect::Reject, effect::Hold>;
 
 Effect judge(const Runbook& runbook, const RunGraph& graph, const RunState& state,
              const Decision& decision, ExecutorPresence executor);

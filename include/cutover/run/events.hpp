@@ -131,6 +131,13 @@ struct GateRejected {
   std::string approver;
 };
 
+// An approver keeps the gate waiting, neither go nor no-go yet; the note says why.
+struct GateHeld {
+  std::string task;
+  Person person;
+  std::string approver;
+};
+
 struct TaskFinished {
   std::string task;
   std::optional<Person> person;  // a person's verdict, not a process's end
@@ -217,7 +224,7 @@ struct Unknown {
 using EventBody =
     std::variant<event::RunStarted, event::RunResumed, event::TaskStarted, event::ProcessStarted,
                  event::AttemptFailed, event::CheckFinished, event::GateWaiting,
-                 event::GateApproved, event::GateRejected, event::TaskFinished,
+                 event::GateApproved, event::GateRejected, event::GateHeld, event::TaskFinished,
                  event::SignalReceived, event::RunStopping, event::RollbackStarted,
                  event::RollbackStepStarted, event::RollbackStepFinished, event::RunFinished,
                  event::TaskInDoubt, event::TaskReset, event::DecisionRefused, event::Unknown>;

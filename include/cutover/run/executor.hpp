@@ -33,6 +33,8 @@ struct ExecutorOptions {
   bool live_view = false;        // a status line at the bottom of the terminal
   Start start = Start::fresh;
   bool forced = false;  // rollback past a point of no return, confirmed by a person
+  // Who answers at this terminal (--by); empty: asked at the first answer, then kept.
+  std::string operator_name;
 };
 
 struct ExecutorSetup {

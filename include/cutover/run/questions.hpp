@@ -35,7 +35,8 @@ struct OpenQuestion {
   // empty: anyone.
   std::vector<std::string> waiting_on;
   std::optional<UtcTime> since;  // when the waiting began, when the journal says
-  // The verdicts a person may give: done, failed, skipped, retry; go and no-go for approvals.
+  // The verdicts a person may give: done, failed, skipped, retry; go, no-go and hold for
+  // approvals.
   std::vector<std::string_view> answers;
   // In doubt while no executor works on the run, but `resume` settles it by itself
   // (resume_reruns).

@@ -21,6 +21,14 @@ namespace cutover {
 // A rollback step in doubt was cut off by a crash; it waits for a person like a task in doubt.
 enum class RollbackStatus { none, running, succeeded, failed, in_doubt };
 
+// A gate kept waiting by one of its approvers (`hold`), and why: until that approver's go, or
+// the gate's end.
+struct GateHold {
+  std::string approver;
+  std::string note;
+  UtcTime at{};
+};
+
 struct TaskState {
   TaskStatus status = TaskStatus::pending;
   int attempts = 0;
@@ -36,6 +44,7 @@ struct TaskState {
   // Between a failed attempt and the next: no process of it is running.
   bool between_attempts = false;
   std::vector<std::string> approved_by;
+  std::optional<GateHold> held;
   std::string by;      // who marked a manual task, or rejected a gate
   std::string reason;  // why it failed
   // Its end is a person's verdict, not a process's: `resume` does not run it again.
