@@ -11,6 +11,8 @@
 #include "cutover/base/clock.hpp"
 #include "cutover/report/timing.hpp"
 #include "cutover/run/inbox.hpp"
+#include "cutover/run/lifecycle.hpp"
+#include "cutover/run/questions.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "terminal.hpp"
 
@@ -44,8 +46,9 @@ std::string summary(const Runbook& runbook, const ExecutorResult& result, Durati
       result.outcome == RunOutcome::rolled_back || result.outcome == RunOutcome::rollback_failed;
   // After a rollback, what was undone is the news; how far the run had come, the context.
   std::string text =
-      rolled_back ? fmt::format("run {}: {} undone ({}) in {}; {} of {} tasks had run", outcome,
-                                plural(undone.size(), "task"), fmt::join(undone, ", "),
+      rolled_back ? fmt::format("run {}: {} undone{} in {}; {} of {} tasks had run", outcome,
+                                plural(undone.size(), "task"),
+                                undone.empty() ? "" : fmt::format(" ({})", fmt::join(undone, ", ")),
                                 format_took(took), done, runbook.tasks.size())
                   : fmt::format("run {}: {} of {} tasks done in {}", outcome, done,
                                 runbook.tasks.size(), format_took(took));
@@ -101,6 +104,9 @@ RunOutcome execute_run(const Execution& execution, EventSink& journal, Console& 
                     error.what(), shown_path(execution.run_dir)));
   }
   console.note(fmt::format("timing:  {}", shown_path(execution.run_dir / timing_file_name)));
+  const std::string next =
+      next_step(execution.runbook, result.state, shell_word(shown_path(execution.run_dir)));
+  if (!next.empty()) console.note(fmt::format("next:    {}", next));
   return result.outcome;
 }
 

@@ -66,12 +66,12 @@ std::vector<TaskIndex> find_critical_path(const Dag& dag, Duration total,
   return path;
 }
 
-// Rows by earliest start; the topological order breaks ties, so a dependency with no
-// estimate still comes before what depends on it.
-std::vector<TaskIndex> rows_by_earliest_start(const Dag& dag,
-                                              const std::vector<TaskSchedule>& tasks) {
+// Rows by level (the `lvl` column reads in order), then by earliest start; the topological
+// order breaks ties, so a dependency with no estimate still comes before what depends on it.
+std::vector<TaskIndex> rows_by_level(const Dag& dag, const std::vector<TaskSchedule>& tasks) {
   std::vector<TaskIndex> rows = dag.order;
   std::stable_sort(rows.begin(), rows.end(), [&](TaskIndex a, TaskIndex b) {
+    if (dag.level[a] != dag.level[b]) return dag.level[a] < dag.level[b];
     return tasks[a].earliest_start < tasks[b].earliest_start;
   });
   return rows;
@@ -99,7 +99,7 @@ Plan make_plan(const Runbook& runbook, const Dag& dag, std::optional<Timestamp> 
   }
   backward_pass(dag, plan.total, plan.tasks);
   plan.critical_path = find_critical_path(dag, plan.total, plan.tasks);
-  plan.order = rows_by_earliest_start(dag, plan.tasks);
+  plan.order = rows_by_level(dag, plan.tasks);
 
   if (runbook.window) plan.window_end = runbook.window->end();
   plan.start = start ? start : runbook.window ? std::optional{runbook.window->start} : std::nullopt;

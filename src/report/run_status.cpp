@@ -7,6 +7,7 @@
 
 #include "cutover/plan/run_forecast.hpp"
 #include "cutover/run/inbox.hpp"
+#include "cutover/run/lifecycle.hpp"
 #include "cutover/run/task_output.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 
@@ -92,6 +93,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
   status.track = state.track;
   status.executor = executor;
   status.warning = journal.warning;
+  status.next_step = next_step(runbook, state, shell_word(run_dir));
 
   const bool finished = state.phase == RunPhase::finished;
   const std::int64_t now_ms = finished ? state.last_elapsed_ms : status_now_ms(journal, state, now);

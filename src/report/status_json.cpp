@@ -23,6 +23,7 @@ json status_json(const RunStatus& status) {
   out["outcome"] = status.outcome ? json(to_string(*status.outcome)) : json(nullptr);
   out["exit_code"] = status.outcome ? json(exit_code_of(*status.outcome)) : json(nullptr);
   out["stop_reason"] = status.stop_reason.empty() ? json(nullptr) : json(status.stop_reason);
+  out["next_step"] = status.next_step.empty() ? json(nullptr) : json(status.next_step);
   out["point_of_no_return_passed"] = status.point_of_no_return_passed;
   out["track"] = status.track;
   if (status.executor) {

@@ -143,10 +143,7 @@ class TextWriter {
                        painted, exit_code_of(outcome),
                        status_.finished ? clock(*status_.finished) : "?",
                        format_took(status_.elapsed) + down()));
-      if (outcome == RunOutcome::failed || outcome == RunOutcome::interrupted) {
-        line(fmt::format("  'cutover resume {}' continues it; 'cutover rollback {}' rolls it back",
-                         dir, dir));
-      }
+      if (!status_.next_step.empty()) line("  " + printable(status_.next_step));
     } else {
       line(
           fmt::format("executor: {}: it stopped without finishing the run (last journal event "

@@ -7,6 +7,7 @@
 
 #include "base/sha256.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/run/questions.hpp"
 #include "cutover/runbook/template.hpp"
 
 namespace cutover {
@@ -70,25 +71,65 @@ void require_resumable(const RecordedRun& run) {
       throw UsageError(
           fmt::format("{}: the run was rolled back; start a new run to go again", dir));
     case RunOutcome::rollback_failed:
-      throw UsageError(fmt::format(
-          "{}: a rollback step failed; once a person has dealt with it, `cutover rollback {}` "
-          "runs the failed steps again (or `cutover mark {} TASK done` first, if fixed by hand)",
-          dir, dir, dir));
+      throw UsageError(
+          fmt::format("{}: {}", dir, next_step(*run.runbook, run.state, shell_word(dir))));
     case RunOutcome::failed:
     case RunOutcome::interrupted:
       return;
   }
 }
 
-std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run) {
+namespace {
+
+std::vector<std::string_view> started_points_of_no_return(const Runbook& runbook,
+                                                          const RunState& state) {
   std::vector<std::string_view> started;
-  for (TaskIndex i = 0; i < run.runbook->tasks.size(); ++i) {
-    if (run.runbook->tasks[i].point_of_no_return &&
-        run.state.tasks[i].status != TaskStatus::pending) {
-      started.push_back(run.runbook->tasks[i].id);
+  for (TaskIndex i = 0; i < runbook.tasks.size(); ++i) {
+    if (runbook.tasks[i].point_of_no_return && state.tasks[i].status != TaskStatus::pending) {
+      started.push_back(runbook.tasks[i].id);
     }
   }
   return started;
+}
+
+std::vector<std::string_view> failed_rollback_steps(const Runbook& runbook, const RunState& state) {
+  std::vector<std::string_view> failed;
+  for (TaskIndex i = 0; i < runbook.tasks.size(); ++i) {
+    if (state.tasks[i].rollback == RollbackStatus::failed) failed.push_back(runbook.tasks[i].id);
+  }
+  return failed;
+}
+
+}  // namespace
+
+std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run) {
+  return started_points_of_no_return(*run.runbook, run.state);
+}
+
+std::string next_step(const Runbook& runbook, const RunState& state, std::string_view dir) {
+  if (!state.outcome || *state.outcome == RunOutcome::succeeded ||
+      *state.outcome == RunOutcome::rolled_back) {
+    return {};
+  }
+  if (*state.outcome == RunOutcome::rollback_failed) {
+    const auto failed = failed_rollback_steps(runbook, state);
+    return fmt::format(
+        "the rollback step{} of {} failed: once a person has dealt with it, 'cutover rollback "
+        "{}' runs {} again (a manual step is asked again)",
+        failed.size() == 1 ? "" : "s", fmt::join(failed, ", "), dir,
+        failed.size() == 1 ? "it" : "them");
+  }
+  if (state.rollback_performed) {
+    return fmt::format("'cutover rollback {}' continues the rollback", dir);
+  }
+  if (const auto points = started_points_of_no_return(runbook, state); !points.empty()) {
+    return fmt::format(
+        "{} (a point of no return) has started: fix forward, then 'cutover resume {}' continues "
+        "the run; 'cutover rollback --force {}' rolls back past it only if there is no other way",
+        fmt::join(points, ", "), dir, dir);
+  }
+  return fmt::format("'cutover resume {}' continues it; 'cutover rollback {}' rolls it back", dir,
+                     dir);
 }
 
 std::string_view require_rollback_allowed(const RecordedRun& run, bool force) {

@@ -96,6 +96,13 @@ rm undone.txt
 run_cutover 4 run rollback.yaml
 expect_in out.txt "ROLLBACK FAILED  a: exit code 7"
 grep -q '"outcome":"rollback_failed","exit_code":4' "$(journal_of rollback)" || fail "outcome"
+# What to type next names the step and a command that works: rollback, not resume.
+failed_run=$(dirname "$(journal_of rollback)")
+expect_in out.txt "next:    the rollback step of a failed: once a person has dealt with it, 'cutover rollback $failed_run' runs it again"
+run_cutover 0 status "$failed_run"
+expect_in out.txt "the rollback step of a failed: once a person has dealt with it, 'cutover rollback $failed_run' runs it again"
+run_cutover 2 resume "$failed_run"
+expect_in err.txt "'cutover rollback $PWD/$failed_run' runs it again"
 
 # After a point of no return has started, rollback means stop: fix forward.
 runbook ponr.yaml <<'EOF2'
@@ -117,6 +124,11 @@ EOF2
 run_cutover 1 run ponr.yaml
 [[ ! -e prepare.undone && ! -e switch.undone ]] || fail "rolled back past a point of no return"
 expect_in out.txt "task verify failed: a point of no return has started, so there is no rollback: fix forward."
+ponr_run=$(dirname "$(journal_of ponr)")
+expect_in out.txt "next:    switch (a point of no return) has started: fix forward, then 'cutover resume $ponr_run' continues the run; 'cutover rollback --force $ponr_run' rolls back past it"
+run_cutover 0 status "$ponr_run"
+expect_in out.txt "switch (a point of no return) has started: fix forward, then 'cutover resume $ponr_run'"
+expect_not_in out.txt "rolls it back"
 grep -q '"event":"run_stopping","reason":"task verify failed","rollback":false,"fix_forward":true' \
   "$(journal_of ponr)" || fail "run_stopping"
 

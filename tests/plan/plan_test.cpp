@@ -132,7 +132,17 @@ TEST_CASE("a sink finishing early has slack up to the total") {
   CHECK(plan.critical_path == Indices{0});
 }
 
-TEST_CASE("rows are ordered by earliest start - then topological position") {
+TEST_CASE("rows are ordered by level - earliest start - then topological position") {
+  SUBCASE("by level before start: the lvl column reads in order") {
+    const Plan plan = plan_of(make_runbook({
+        make_task("a", 1h),
+        make_task("b", 1h, {"a"}),
+        make_task("c", 5min),
+        make_task("d", 5min, {"c"}),
+        make_task("e", 5min, {"d"}),
+    }));
+    CHECK(plan.order == Indices{0, 2, 3, 1, 4});  // d starts at 5m, b at 1h; e is a level deeper
+  }
   SUBCASE("by earliest start") {
     const Plan plan = plan_of(make_runbook({
         make_task("b", 1h, {"a"}),

@@ -29,19 +29,13 @@ Keys keys_of(const json& object) {
 }
 
 // docs/journal-format.md, "cutover status --format json": every field, in the example's order.
-const Keys status_keys = {"format",      "version",
-                          "run_dir",     "run_id",
-                          "label",       "runbook_id",
-                          "started",     "now",
-                          "last_event",  "phase",
-                          "outcome",     "exit_code",
-                          "stop_reason", "point_of_no_return_passed",
-                          "track",       "executor",
-                          "elapsed_s",   "executor_down_s",
-                          "finished",    "counts",
-                          "tasks",       "forecast",
-                          "next_gate",   "warning",
-                          "queued",      "refused"};
+const Keys status_keys = {
+    "format",     "version",   "run_dir",     "run_id",          "label",
+    "runbook_id", "started",   "now",         "last_event",      "phase",
+    "outcome",    "exit_code", "stop_reason", "next_step",       "point_of_no_return_passed",
+    "track",      "executor",  "elapsed_s",   "executor_down_s", "finished",
+    "counts",     "tasks",     "forecast",    "next_gate",       "warning",
+    "queued",     "refused"};
 const Keys task_keys = {
     "id",        "kind",          "status",  "in_doubt",    "attempts",   "started", "finished",
     "elapsed_s", "estimate_s",    "overrun", "waiting_for", "waiting_on", "since",   "commands",

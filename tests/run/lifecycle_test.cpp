@@ -137,6 +137,39 @@ TEST_CASE("rollback past a started point of no return needs force - and names th
   CHECK(require_rollback_allowed(late, true) == "switch");
 }
 
+TEST_CASE("next_step names a command that works for the way the run ended") {
+  TempDir temp;
+  const auto next = [&](const std::string& name, std::vector<EventBody> events) {
+    const RecordedRun run = recorded(temp.path() / name, events);
+    return next_step(*run.runbook, run.state, "RUN");
+  };
+  const event::RunStopping stop{"task x failed", false, false, false};
+  CHECK(next("running", {event::RunStarted{}}).empty());
+  CHECK(next("done", {event::RunStarted{}, succeeded("freeze"), succeeded("switch"),
+                      event::RunFinished{RunOutcome::succeeded, 0}})
+            .empty());
+  CHECK(next("failed", {event::RunStarted{}, stop, event::RunFinished{RunOutcome::failed, 1}}) ==
+        "'cutover resume RUN' continues it; 'cutover rollback RUN' rolls it back");
+  CHECK(next("past",
+             {event::RunStarted{}, succeeded("freeze"), event::TaskStarted{"switch", 1, "run", {}},
+              stop, event::RunFinished{RunOutcome::failed, 1}}) ==
+        "switch (a point of no return) has started: fix forward, then 'cutover resume RUN' "
+        "continues the run; 'cutover rollback --force RUN' rolls back past it only if there is "
+        "no other way");
+  const std::vector<EventBody> rolling = {event::RunStarted{}, succeeded("freeze"), stop,
+                                          event::RollbackStarted{},
+                                          event::RollbackStepStarted{"freeze", false, "undo"}};
+  std::vector<EventBody> cut_off = rolling;
+  cut_off.push_back(event::RunFinished{RunOutcome::interrupted, 130});
+  CHECK(next("cut-off", cut_off) == "'cutover rollback RUN' continues the rollback");
+  std::vector<EventBody> failed_step = rolling;
+  failed_step.push_back(event::RollbackStepFinished{"freeze", std::nullopt, false, "exit 1", {}});
+  failed_step.push_back(event::RunFinished{RunOutcome::rollback_failed, 4});
+  CHECK(next("step-failed", failed_step) ==
+        "the rollback step of freeze failed: once a person has dealt with it, 'cutover rollback "
+        "RUN' runs it again (a manual step is asked again)");
+}
+
 }  // namespace cutover
 
 namespace cutover {

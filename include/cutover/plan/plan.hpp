@@ -22,7 +22,7 @@ struct TaskSchedule {
 
 struct Plan {
   std::vector<TaskSchedule> tasks;       // by task index
-  std::vector<TaskIndex> order;          // rows: by earliest start, then topological order
+  std::vector<TaskIndex> order;          // rows: by level, earliest start, topological order
   std::vector<TaskIndex> critical_path;  // first to last task
   Duration total{0};                     // estimated length of the whole runbook
   std::optional<Timestamp> start;        // window start, or --start

@@ -79,4 +79,10 @@ std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run
 // person's confirmation at a terminal is the caller's.
 std::string_view require_rollback_allowed(const RecordedRun& run, bool force);
 
+// What to type once a run has ended the way `state` says, as one sentence that names the
+// command (with `dir` as the person should type it, shell-quoted here); empty when nothing is
+// left to do. The one answer for the run's last lines, `status` and `resume`'s refusals, so
+// that a suggested command is always one that works.
+std::string next_step(const Runbook& runbook, const RunState& state, std::string_view dir);
+
 }  // namespace cutover
