@@ -143,7 +143,7 @@ void Executor::ask_front() {
   if (!question.verdict) {
     if (!notes_explained_) {
       notes_explained_ = true;
-      note("    (a note may follow the answer, for the journal: d checked by phone)");
+      note("    (words typed after an answer go into the journal as its note)");
     }
     return console_.ask(prompt(runbook_, state_, open_now));
   }

@@ -222,7 +222,7 @@ TEST_CASE("text after the answer is its note - for the journal and a failure rea
   const json failed = result.one("task_finished", "m2");
   CHECK(failed["note"] == "disk full on db2");
   CHECK(failed["reason"] == "marked failed by dana: disk full on db2");
-  CHECK(count(result.console, "(a note may follow the answer") == 1);
+  CHECK(count(result.console, "(words typed after an answer go into the journal as its note)") == 1);
 }
 
 TEST_CASE("an answer that is not one says which answers are") {
@@ -237,6 +237,7 @@ TEST_CASE("an answer that is not one says which answers are") {
 
 TEST_CASE("a manual rollback step answered at the terminal") {
   Task m = manual_task("m");
+  m.owner = "finance-lead";
   m.rollback = ManualRollback{"Reverse the journal entries."};
   Harness harness({m, make_task("x", minutes(1), {"m"})});
   harness.outcomes["x"] = {exits(1)};
@@ -248,7 +249,8 @@ TEST_CASE("a manual rollback step answered at the terminal") {
     CHECK(finished["by"] == "alice");
     CHECK(finished["elapsed_ms"] == 10 * minute_ms);
     CHECK(result.console.find("[m] rollback done or failed? [d/f]: ") != std::string::npos);
-    CHECK(result.console.find("    Reverse the journal entries.\n") != std::string::npos);
+    CHECK(result.console.find("manual rollback m (owner finance-lead):\n    Reverse the journal "
+                              "entries.\n") != std::string::npos);
     CHECK(result.outcome() == "rolled_back");
   }
   SUBCASE("failed") {
