@@ -222,7 +222,8 @@ TEST_CASE("text after the answer is its note - for the journal and a failure rea
   const json failed = result.one("task_finished", "m2");
   CHECK(failed["note"] == "disk full on db2");
   CHECK(failed["reason"] == "marked failed by dana: disk full on db2");
-  CHECK(count(result.console, "(words typed after an answer go into the journal as its note)") == 1);
+  CHECK(count(result.console, "(words typed after an answer go into the journal as its note)") ==
+        1);
 }
 
 TEST_CASE("an answer that is not one says which answers are") {
