@@ -87,7 +87,7 @@ void Executor::act(const StartTask& start) {
     return start_process(start.task, Purpose::task, 0, attempt);
   }
   if (state_.people_do(runbook_, start.task)) {
-    return ask_person({start.task});
+    return ask_person(start.task);
   }
   if (task.is_command()) return start_process(start.task, Purpose::task, 0, attempt);
   start_gate(start.task);
@@ -134,7 +134,7 @@ void Executor::act(const StartRollbackStep& step) {
   if (options_.dry_run || (command && !state_.track)) {
     return start_process(step.task, Purpose::rollback, 0, 1);
   }
-  ask_person({step.task});
+  ask_person(step.task);
 }
 
 void Executor::act(const FinishRun& finish) {
@@ -221,7 +221,7 @@ void Executor::settle_doubt(const InDoubt& doubt) {
   console_.alert(fmt::format("{} in doubt {}{}: {}{}", stamp(), task.id,
                              doubt.rollback ? " (rollback)" : "", doubt.why, alive));
   if (!doubt.rerun && doubt.ask) {
-    ask_person({doubt.task});
+    ask_person(doubt.task);
   }
 }
 
@@ -236,16 +236,14 @@ void Executor::ask_waiting_again() {
       if (gate && approvals_complete(runbook_, state_, task)) {
         finish_task(task, TaskStatus::succeeded, {}, nullptr);
       } else {
-        ask_person({task});
+        ask_person(task);
       }
     }
     if (own.rollback == RollbackStatus::running) {
-      ask_person({task});  // commands were settled as in doubt
+      ask_person(task);  // commands were settled as in doubt
     }
-    if (own.rollback == RollbackStatus::in_doubt &&
-        std::none_of(questions_.begin(), questions_.end(),
-                     [&](const Question& question) { return question.task == task; })) {
-      ask_person({task});
+    if (own.rollback == RollbackStatus::in_doubt && !questions_.asks(task)) {
+      ask_person(task);
     }
   }
 }
@@ -300,7 +298,7 @@ void Executor::stalled() const {
     throw Error(exit_environment,
                 fmt::format("the run waits for a person, and no terminal or inbox can reach "
                             "one: {}; the journal is intact and the run can be resumed",
-                            fmt::join(answer_lines(questions_.front().task), " or ")));
+                            fmt::join(answer_lines(questions_.tasks().front()), " or ")));
   }
   throw Error(exit_environment,
               "internal error: the run waits for something that cannot happen; the journal is "

@@ -22,6 +22,7 @@
 #include "cutover/run/recovery.hpp"
 #include "cutover/run/scheduler.hpp"
 #include "cutover/run/task_output.hpp"
+#include "run/terminal_questions.hpp"
 #include "run/write_failure.hpp"
 
 namespace cutover::detail {
@@ -56,18 +57,6 @@ struct Delayed {
   int attempt = 1;
 };
 
-// Something a person must answer at the terminal. What it asks, open_question() says from the
-// state of the moment.
-struct Question {
-  TaskIndex task = 0;
-  std::optional<std::string> verdict{};  // the first answer, before the name
-  std::string note{};                    // typed after the verdict: "d checked by phone"
-  // A no-go at the prompt is not taken at one keystroke: who, then why, then a confirmation.
-  // A hold asks who and why.
-  std::optional<std::string> by{};
-  std::optional<std::string> reason{};
-};
-
 class Executor {
  public:
   Executor(const ExecutorSetup& setup, const RunGraph& graph, WatchedRunner& runner,
@@ -81,7 +70,7 @@ class Executor {
         options_(options),
         state_(setup.history ? fold(runbook_, graph_, *setup.history)
                              : initial_state(runbook_, graph_)),
-        operator_(options.operator_name),
+        questions_(runbook_, options.operator_name),
         attempt_base_(runbook_.tasks.size(), 0) {
     for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
   }
@@ -155,25 +144,17 @@ class Executor {
   // ----- people ------------------------------------------------------------------------
 
   bool asking_here() const;
-  void ask_person(Question question);
+  void ask_person(TaskIndex task);
   std::optional<OpenQuestion> open(TaskIndex task) const;
   std::vector<std::string> answer_lines(TaskIndex task) const;
   void show_answer_commands(TaskIndex task);
   void introduce(const OpenQuestion& question);
   void show_instructions(const Task& task);
   void show_text(std::string_view text);
-  void answer_auto(const Question& question, const OpenQuestion& open_now);
+  void answer_auto(TaskIndex task, const OpenQuestion& open_now);
   void ask_front();
-  std::vector<std::string> deciders(const Question& question) const;
   void on(const TerminalLine& line);
-  void take_verdict(Question& question, const OpenQuestion& open_now, const std::string& answer);
-  void take_decider(Question& question, const OpenQuestion& open_now, const std::string& answer);
-  void take_reason(Question& question, const OpenQuestion& open_now, const std::string& answer);
-  void take_operator(Question& question, const OpenQuestion& open_now, const std::string& answer);
-  void confirm_no_go(Question& question, const OpenQuestion& open_now, const std::string& answer);
-  void decide_at_terminal(Question& question, const OpenQuestion& open_now, const std::string& by);
-  Decision decision_at_terminal(const Question& question, const OpenQuestion& open_now,
-                                const std::string& by) const;
+  void decide_at_terminal(const TerminalAnswer& answer);
 
   // ----- decisions from other terminals ----------------------------------------------
 
@@ -191,7 +172,6 @@ class Executor {
   void carry_out(TaskIndex task, const Decision& decision, const effect::Reject&);
   void carry_out(TaskIndex task, const Decision& decision, const effect::Hold&);
   void withdraw(TaskIndex task, const Decision& decision);
-  static std::string trim(std::string_view text);
   void on(const TerminalClosed&);
 
   // ----- signals -----------------------------------------------------------------------
@@ -234,9 +214,7 @@ class Executor {
   std::map<ProcessId, std::unique_ptr<Activity>> activities_;
   std::vector<std::pair<ProcessId, ProcessSpec>> pending_spawns_;
   std::map<std::uint64_t, Delayed> delayed_;
-  std::deque<Question> questions_;
-  std::string operator_;  // who answers at this terminal: --by, or asked once
-  bool notes_explained_ = false;
+  TerminalQuestions questions_;         // put to the person at this terminal, one at a time
   std::vector<int> attempt_base_;       // per task: attempts before this executor started it
   const Decision* deciding_ = nullptr;  // the inbox decision being carried out
   std::string terminal_note_;           // the note of one typed at the prompt, meanwhile

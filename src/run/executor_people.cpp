@@ -33,13 +33,12 @@ bool Executor::asking_here() const {
   return !options_.non_interactive && !terminal_closed_;
 }
 
-void Executor::ask_person(Question question) {
-  const auto open_now = open(question.task);
+void Executor::ask_person(TaskIndex task) {
+  const auto open_now = open(task);
   if (!open_now) return;  // settled already
-  if (options_.dry_run || options_.auto_people) return answer_auto(question, *open_now);
+  if (options_.dry_run || options_.auto_people) return answer_auto(task, *open_now);
   introduce(*open_now);
-  questions_.push_back(std::move(question));
-  if (questions_.size() == 1) ask_front();
+  if (questions_.ask(task)) ask_front();
 }
 
 // The question as the journal has it now; nothing once it is settled.
@@ -115,179 +114,60 @@ void Executor::show_text(std::string_view text) {
   }
 }
 
-void Executor::answer_auto(const Question& question, const OpenQuestion& open_now) {
+void Executor::answer_auto(TaskIndex task, const OpenQuestion& open_now) {
   switch (open_now.waiting_for) {
     case WaitingFor::manual:
-      return finish_task(question.task, TaskStatus::succeeded, {}, nullptr, "auto");
+      return finish_task(task, TaskStatus::succeeded, {}, nullptr, "auto");
     case WaitingFor::rollback_step:
-      return finish_rollback(question.task, true, {}, "auto", nullptr);
+      return finish_rollback(task, true, {}, "auto", nullptr);
     case WaitingFor::approval:
-      for (const std::string& name : open_now.waiting_on) approve(question.task, name, "auto");
+      for (const std::string& name : open_now.waiting_on) approve(task, name, "auto");
       return;
     case WaitingFor::decision:
     case WaitingFor::rollback_decision:
     case WaitingFor::nothing:
       // `auto` answers for people in rehearsals; whether a cut-off command finished is not
       // something it can know. The question waits for a person.
-      questions_.push_back(question);
-      return show_answer_commands(question.task);
+      questions_.ask(task);
+      return show_answer_commands(task);
   }
 }
 
 void Executor::ask_front() {
-  while (!questions_.empty() && !open(questions_.front().task)) questions_.pop_front();
-  if (questions_.empty() || !asking_here()) return;
-  const Question& question = questions_.front();
-  const OpenQuestion open_now = *open(question.task);
-  const std::string& id = runbook_.tasks[question.task].id;
-  if (!question.verdict) {
-    if (!notes_explained_) {
-      notes_explained_ = true;
-      note("    (words typed after an answer go into the journal as its note)");
-    }
-    return console_.ask(prompt(runbook_, state_, open_now));
-  }
-  if (question.reason) {
-    return console_.ask(fmt::format(
-        "[{}] a no-go fails the gate and its on_failure applies (by default, the run rolls "
-        "back). Type no-go to confirm: ",
-        id));
-  }
-  if (question.by) return console_.ask(fmt::format("[{}] why {}? ", id, *question.verdict));
-  if (open_now.waiting_for == WaitingFor::approval) {
-    return console_.ask(
-        fmt::format("[{}] who decides? ({}): ", id, fmt::join(deciders(question), ", ")));
-  }
-  console_.ask(fmt::format("[{}] your name (asked once): ", id));
+  const auto task = questions_.front([&](TaskIndex asked) { return open(asked).has_value(); });
+  if (!task || !asking_here()) return;
+  const TerminalPrompt prompt = questions_.prompt(state_, *open(*task));
+  for (const std::string& remark : prompt.remarks) note(remark);
+  console_.ask(prompt.question);
 }
 
-// Who may answer an approval question: the approvers still missing for a go, any of them
-// for a no-go or a hold.
-std::vector<std::string> Executor::deciders(const Question& question) const {
-  if (question.verdict == "go") return missing_approvals(runbook_, state_, question.task);
-  return std::get<Gate>(runbook_.tasks[question.task].kind).approvals;
-}
-
-// A line typed at the prompt answers what the front question asks now: a verdict, then (for
-// approvals) who decides, then (for a no-go or a hold) why, then (for a no-go) a confirmation;
-// a person's verdict needs the operator's name, once.
 void Executor::on(const TerminalLine& line) {
-  if (questions_.empty() || !asking_here()) return;
+  const auto task = questions_.front([&](TaskIndex asked) { return open(asked).has_value(); });
+  if (!task || !asking_here()) return;
   console_.answered();
-  Question& question = questions_.front();
-  const OpenQuestion open_now = *open(question.task);
-  const std::string answer = trim(line.text);
-  if (!question.verdict) return take_verdict(question, open_now, answer);
-  if (question.reason) return confirm_no_go(question, open_now, answer);
-  if (question.by) return take_reason(question, open_now, answer);
-  if (answer.empty()) return ask_front();
-  if (open_now.waiting_for == WaitingFor::approval) {
-    return take_decider(question, open_now, answer);
-  }
-  take_operator(question, open_now, answer);
-}
-
-void Executor::take_verdict(Question& question, const OpenQuestion& open_now,
-                            const std::string& answer) {
-  const std::size_t space = answer.find_first_of(" \t");
-  const auto verdict = parse_answer(open_now, answer.substr(0, space));
-  if (!verdict) {
-    if (!answer.empty()) {
-      note(fmt::format("'{}' is not an answer here: {}", answer, answer_words(open_now)));
-    }
-    return ask_front();
-  }
-  question.verdict = std::string(*verdict);
-  if (space != std::string::npos) question.note = trim(answer.substr(space));
-  if (open_now.waiting_for != WaitingFor::approval && !operator_.empty()) {
-    return decide_at_terminal(question, open_now, operator_);
-  }
+  const Typed typed = questions_.take(line.text, state_, *open(*task));
+  for (const std::string& remark : typed.remarks) note(remark);
+  if (typed.answer) decide_at_terminal(*typed.answer);
   ask_front();
 }
 
-void Executor::take_decider(Question& question, const OpenQuestion& open_now,
-                            const std::string& answer) {
-  const auto names = deciders(question);
-  if (std::find(names.begin(), names.end(), answer) == names.end()) {
-    note(fmt::format("'{}' is not one of: {}", answer, fmt::join(names, ", ")));
-    return ask_front();
-  }
-  if (question.verdict == "go") return decide_at_terminal(question, open_now, answer);
-  question.by = answer;
-  if (!question.note.empty()) return take_reason(question, open_now, question.note);
-  ask_front();
-}
-
-// Why a no-go (which is then confirmed) or a hold (which is then taken).
-void Executor::take_reason(Question& question, const OpenQuestion& open_now,
-                           const std::string& answer) {
-  if (answer.empty()) {
-    note(fmt::format("a {} needs its reason, for the journal and the report", *question.verdict));
-    return ask_front();
-  }
-  question.reason = answer;
-  if (question.verdict == "hold") return decide_at_terminal(question, open_now, *question.by);
-  ask_front();
-}
-
-// The operator's name, asked at the first answer that needs one and kept for the rest of the
-// run (`--by` gives it up front).
-void Executor::take_operator(Question& question, const OpenQuestion& open_now,
-                             const std::string& answer) {
-  if (answer.size() > 100) {
-    note("a name is at most 100 characters");
-    return ask_front();
-  }
-  operator_ = answer;
-  note(fmt::format("    answers here are by {} from now on (--by NAME sets it at the start)",
-                   operator_));
-  decide_at_terminal(question, open_now, operator_);
-}
-
-// The last step of a no-go at the prompt: "no-go" confirms it; anything else takes it back,
-// and the gate goes on waiting.
-void Executor::confirm_no_go(Question& question, const OpenQuestion& open_now,
-                             const std::string& answer) {
-  if (answer != "no-go") {
-    note(fmt::format("not confirmed: {} goes on waiting", runbook_.tasks[question.task].id));
-    question = Question{question.task};
-    return ask_front();
-  }
-  decide_at_terminal(question, open_now, *question.by);
-}
-
-void Executor::decide_at_terminal(Question& question, const OpenQuestion& open_now,
-                                  const std::string& by) {
-  const TaskIndex task = question.task;
-  const Decision decision = decision_at_terminal(question, open_now, by);
-  // Unless the decision settles the question (withdrawing it), it is asked again afresh:
-  // the next approver of a gate.
-  question = Question{task};
-  terminal_note_ = decision.note;
-  settle(task, decision, judge(runbook_, graph_, state_, decision, ExecutorPresence::running),
-         false);
-  terminal_note_.clear();
-  ask_front();
-}
-
-Decision Executor::decision_at_terminal(const Question& question, const OpenQuestion& open_now,
-                                        const std::string& by) const {
+// An answer typed here is judged like one from another terminal, against the state of the
+// moment, and carried out the same way.
+void Executor::decide_at_terminal(const TerminalAnswer& answer) {
   Decision decision;
   decision.run_id = setup_.run_id;
-  decision.task = runbook_.tasks[question.task].id;
-  decision.by = by;
+  decision.kind = answer.kind;
+  decision.task = runbook_.tasks[answer.task].id;
+  decision.verdict = answer.verdict;
+  decision.by = answer.by;
+  decision.note = answer.note;
   decision.user = setup_.user;
   decision.host = setup_.host;
   decision.time = now_utc();
-  decision.note = question.reason.value_or(question.note);
-  if (open_now.waiting_for != WaitingFor::approval) {
-    decision.verdict = *parse_verdict(*question.verdict);
-  } else if (question.verdict == "go") {
-    decision.kind = DecisionKind::approve;
-  } else {
-    decision.kind = question.verdict == "hold" ? DecisionKind::hold : DecisionKind::reject;
-  }
-  return decision;
+  terminal_note_ = decision.note;
+  settle(answer.task, decision,
+         judge(runbook_, graph_, state_, decision, ExecutorPresence::running), false);
+  terminal_note_.clear();
 }
 
 void Executor::on(const InboxChanged&) {
@@ -401,21 +281,13 @@ void Executor::carry_out(TaskIndex task, const Decision& decision, const effect:
 // The task's open questions are settled: the one being asked here is taken back, saying by
 // whom, when the decision came from elsewhere.
 void Executor::withdraw(TaskIndex task, const Decision& decision) {
-  const bool asked_here = !questions_.empty() && questions_.front().task == task;
-  std::erase_if(questions_, [&](const Question& question) { return question.task == task; });
+  const bool asked_here = questions_.drop(task);
   // A terminal answer asks the next question itself, once it is carried out.
   if (!asked_here || !deciding_ || !asking_here()) return;
   console_.withdraw();
   note(fmt::format("{} [{}] answered at another terminal by {} ({}@{})", stamp(),
                    runbook_.tasks[task].id, decision.by, decision.user, decision.host));
   ask_front();
-}
-
-std::string Executor::trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(" \t");
-  return std::string(text.substr(begin, end - begin + 1));
 }
 
 void Executor::on(const TerminalClosed&) {
@@ -425,8 +297,8 @@ void Executor::on(const TerminalClosed&) {
   console_.answered();
   if (questions_.empty() || options_.non_interactive) return;
   note(fmt::format("{} the terminal's input closed: answer from another terminal", stamp()));
-  for (const Question& question : questions_) {
-    for (const std::string& command : answer_lines(question.task)) {
+  for (const TaskIndex task : questions_.tasks()) {
+    for (const std::string& command : answer_lines(task)) {
       note(fmt::format("    {}", command));
     }
   }

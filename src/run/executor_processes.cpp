@@ -287,7 +287,7 @@ void Executor::ask_approvals(TaskIndex task) {
     for (const std::string& approver : gate.approvals) approve(task, approver, "auto");
     return;
   }
-  ask_person({task});
+  ask_person(task);
 }
 
 void Executor::approve(TaskIndex task, const std::string& approver, std::string_view by) {
