@@ -60,7 +60,9 @@ tasks:
   - id: inspect
     run: |
       cat; echo "stdin done"
-      ls -1 /proc/$$/fd | sed 's/^/fd /'
+      # In a subshell: neither a pipe's ends nor a saved descriptor are in the shell's list
+      # while ls looks (`ls | sed` and `ls > file` would put them there).
+      (ls -1 /proc/$$/fd > fds.txt); sed 's/^/fd /' fds.txt
       grep SigIgn /proc/$$/status
 EOF2
 exec 7>leaked.txt
