@@ -244,6 +244,19 @@ std::string weekday_clock(const Timestamp& timestamp) {
                      time_of_day.hours().count(), time_of_day.minutes().count());
 }
 
+std::string zoned_date_time(UtcTime when, int offset_minutes) {
+  std::string text =
+      civil_date_time(split_civil(floor<milliseconds>(when) + minutes{offset_minutes}));
+  text[10] = ' ';
+  return text;
+}
+
+std::string zoned_clock(UtcTime when, UtcTime now, int offset_minutes) {
+  const auto day = [&](UtcTime time) { return floor<days>(time + minutes{offset_minutes}); };
+  const std::string text = zoned_date_time(when, offset_minutes);
+  return day(when) == day(now) ? text.substr(11) : text;
+}
+
 std::string format_utc_ms(UtcTime time) {
   const CivilTime civil = split_civil(time);
   return fmt::format("{}.{:03}Z", civil_date_time(civil), civil.time_of_day.subseconds().count());

@@ -18,7 +18,7 @@ using namespace json_values;
 
 // A run's column heading: its label, else its start.
 std::string run_name(const ComparedRun& run) {
-  return run.label.empty() ? status_clock(run.started, 0) : run.label;
+  return run.label.empty() ? zoned_date_time(run.started, 0) : run.label;
 }
 
 std::string duration_cell(const ComparedTask& task, std::size_t run) {
@@ -66,7 +66,7 @@ class ComparisonWriter {
       if (id.starts_with(comparison_.runbook_id + "/"))
         id.remove_prefix(comparison_.runbook_id.size() + 1);
       table.add({printable(id), printable(run.label), run.status,
-                 status_clock(run.started, 0) + " UTC", format_took(run.elapsed)});
+                 zoned_date_time(run.started, 0) + " UTC", format_took(run.elapsed)});
     }
     put(table);
   }

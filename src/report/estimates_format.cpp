@@ -47,7 +47,7 @@ std::string change_cell(const TaskEstimate& task) {
 
 std::string run_line(std::size_t number, const MeasuredRun& run) {
   return fmt::format("  {}  {}  {}  {} tasks measured\n", number,
-                     run.label.empty() ? status_clock(run.started, 0) : printable(run.label),
+                     run.label.empty() ? zoned_date_time(run.started, 0) : printable(run.label),
                      printable(run.run_dir), run.durations.size());
 }
 

@@ -51,7 +51,7 @@ std::string percent(double share) {
 
 std::string clock_at(const ForecastReport& report, Duration offset) {
   if (!report.start) return "";
-  return status_clock(report.start->utc + offset, report.start->offset_minutes);
+  return zoned_date_time(report.start->utc + offset, report.start->offset_minutes);
 }
 
 }  // namespace
@@ -114,7 +114,7 @@ std::string render_forecast_text(const ForecastReport& report) {
   out += "\n";
   if (report.start) {
     out += fmt::format("Start:     {} {}",
-                       status_clock(report.start->utc, report.start->offset_minutes),
+                       zoned_date_time(report.start->utc, report.start->offset_minutes),
                        zone_name(report.start->offset_minutes));
     out += report.window
                ? fmt::format("; the window ends {} ({} later)\n", clock_at(report, *report.window),

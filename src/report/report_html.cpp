@@ -204,11 +204,12 @@ std::string render_report_html(const RunReport& report) {
        {"tasks", fmt::format("{} ok · {} failed · {} skipped · {} in doubt", c.succeeded, c.failed,
                              c.skipped, c.in_doubt)}});
   std::string facts = fmt::format("Started {} ({} UTC)",
-                                  status_clock(report.started, report.zone_offset_minutes) + " " +
-                                      zone_name(report.zone_offset_minutes),
-                                  status_clock(report.started, 0));
+                                  zoned_date_time(report.started, report.zone_offset_minutes) +
+                                      " " + zone_name(report.zone_offset_minutes),
+                                  zoned_date_time(report.started, 0));
   if (report.finished) {
-    facts += fmt::format(" · ended {}", status_clock(*report.finished, report.zone_offset_minutes));
+    facts +=
+        fmt::format(" · ended {}", zoned_date_time(*report.finished, report.zone_offset_minutes));
   }
   std::string people;
   for (const std::string& person : report.people) people += (people.empty() ? "" : ", ") + person;

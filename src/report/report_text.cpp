@@ -54,12 +54,12 @@ class ReportWriter {
 
  private:
   std::string clock(UtcTime when) const {
-    return fmt::format("{} {}", status_clock(when, report_.zone_offset_minutes),
+    return fmt::format("{} {}", zoned_date_time(when, report_.zone_offset_minutes),
                        zone_name(report_.zone_offset_minutes));
   }
   std::string clock_and_utc(UtcTime when) const {
     if (report_.zone_offset_minutes == 0) return clock(when);
-    return fmt::format("{} ({} UTC)", clock(when), status_clock(when, 0));
+    return fmt::format("{} ({} UTC)", clock(when), zoned_date_time(when, 0));
   }
   std::string task_id(TaskIndex index) const { return printable(report_.tasks[index].id); }
   std::string path(const std::vector<TaskIndex>& tasks) const {

@@ -61,17 +61,6 @@ std::int64_t status_now_ms(const Journal& journal, const RunState& state, UtcTim
   return state.last_elapsed_ms + std::max<std::int64_t>(since_last, 0);
 }
 
-std::string status_clock(UtcTime when, int offset_minutes) {
-  using namespace std::chrono;
-  const auto local = when + minutes(offset_minutes);
-  const auto day = floor<days>(local);
-  const year_month_day date{day};
-  const hh_mm_ss of_day{floor<std::chrono::seconds>(local - day)};
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                     of_day.hours().count(), of_day.minutes().count(), of_day.seconds().count());
-}
-
 RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, const RunGraph& graph,
                           const Journal& journal, const RunState& state, UtcTime now,
                           const std::optional<LockHolder>& executor) {

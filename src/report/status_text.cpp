@@ -85,7 +85,9 @@ class TextWriter {
     if (status_.executor_down <= Duration{0}) return {};
     return fmt::format(" (executor down {})", format_took(status_.executor_down));
   }
-  std::string clock(UtcTime when) const { return status_clock(when, status_.zone_offset_minutes); }
+  std::string clock(UtcTime when) const {
+    return zoned_date_time(when, status_.zone_offset_minutes);
+  }
 
   // "since 2026-11-28 18:40:02 (15m ago)"
   std::string since(const std::optional<UtcTime>& when) const {

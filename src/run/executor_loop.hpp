@@ -22,6 +22,7 @@
 #include "cutover/run/recovery.hpp"
 #include "cutover/run/scheduler.hpp"
 #include "cutover/run/task_output.hpp"
+#include "run/live_view.hpp"
 #include "run/terminal_questions.hpp"
 #include "run/write_failure.hpp"
 
@@ -71,7 +72,8 @@ class Executor {
         state_(setup.history ? fold(runbook_, graph_, *setup.history)
                              : initial_state(runbook_, graph_)),
         questions_(runbook_, options.operator_name),
-        attempt_base_(runbook_.tasks.size(), 0) {
+        attempt_base_(runbook_.tasks.size(), 0),
+        live_view_(runbook_, graph_) {
     for (const auto& [name, value] : setup_.secrets) secret_values_.push_back(value);
   }
 
@@ -184,14 +186,10 @@ class Executor {
   UtcTime now_utc() const;
   Duration elapsed() const;
   std::string stamp() const;
-  std::string clock_time(UtcTime when) const;
   std::string estimate_note(const Task& task) const;
   void note(std::string_view line);
   bool console_live() const;
   void show_status();
-  std::string waited_on(TaskIndex index) const;
-  void refresh_outlook();
-  std::string status_line() const;
 
   // ----- stalls ------------------------------------------------------------------------
 
@@ -222,15 +220,7 @@ class Executor {
   bool terminal_closed_ = false;
   SteadyTime last_status_{};
   std::uint64_t status_seq_ = 0;  // the journal's last seq when the status line was drawn
-  // The live view's forecast and next gate, simulated again at most once a second.
-  struct Outlook {
-    SteadyTime at{};
-    RunForecast forecast;
-    std::optional<NextGate> next_gate;
-  };
-  std::optional<Outlook> outlook_;
-  // The plan's gate deadlines, for the next gate's: worked out once the live view needs them.
-  std::optional<std::vector<GateDeadline>> gates_;
+  LiveView live_view_;
 };
 
 }  // namespace cutover::detail

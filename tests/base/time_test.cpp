@@ -52,6 +52,19 @@ TEST_CASE("parse_duration refuses amounts that overflow") {
   CHECK_FALSE(parse_duration("99999999999999999999s").has_value());
 }
 
+TEST_CASE("zoned_date_time and zoned_clock show a time as people read it in a zone") {
+  const UtcTime five_pm = std::chrono::sys_days{std::chrono::November / 28 / 2026} + 17h;
+  CHECK(zoned_date_time(five_pm, 0) == "2026-11-28 17:00:00");
+  CHECK(zoned_date_time(five_pm + 7h, 60) == "2026-11-29 01:00:00");
+  CHECK(zoned_date_time(five_pm - 17h, -300) == "2026-11-27 19:00:00");
+  CHECK(zoned_date_time(five_pm + 1999ms, 0) == "2026-11-28 17:00:01");  // whole seconds
+  // The date only when it is not the day of `now`, in that zone.
+  CHECK(zoned_clock(five_pm, five_pm + 6h, 0) == "17:00:00");
+  CHECK(zoned_clock(five_pm, five_pm + 7h, 0) == "2026-11-28 17:00:00");
+  CHECK(zoned_clock(five_pm + 7h, five_pm, 60) == "2026-11-29 01:00:00");
+  CHECK(zoned_clock(five_pm + 7h, five_pm + 8h, 60) == "01:00:00");
+}
+
 TEST_CASE("format_duration writes the shortest form") {
   CHECK(format_duration(0s) == "0s");
   CHECK(format_duration(45s) == "45s");

@@ -490,12 +490,6 @@ TEST_CASE("status --format json: the documented fields") {
   CHECK(out["warning"].is_null());
 }
 
-TEST_CASE("status_clock shows the date and time in the zone given") {
-  CHECK(status_clock(utc_at(0), 0) == "2026-11-28 17:00:00");
-  CHECK(status_clock(utc_at(0) + std::chrono::hours(7), 60) == "2026-11-29 01:00:00");
-  CHECK(status_clock(utc_at(0) - std::chrono::hours(17), -300) == "2026-11-27 19:00:00");
-}
-
 TEST_CASE("status: a refused decision says who - what and why - in text and in JSON") {
   Events events;
   events.add(0, "run_started").started(1'000, "load", "manual");

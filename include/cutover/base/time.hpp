@@ -52,6 +52,12 @@ std::string format_timestamp(const Timestamp& timestamp);
 // "Sat 19:30" in the timestamp's own offset: what people on the bridge call say.
 std::string weekday_clock(const Timestamp& timestamp);
 
+// `when` in the zone `offset_minutes` east of UTC, as people read it: 2026-11-28 19:12:40.
+std::string zoned_date_time(UtcTime when, int offset_minutes);
+
+// The same without the date when `when` falls on the day `now` does, in that zone: 19:12:40.
+std::string zoned_clock(UtcTime when, UtcTime now, int offset_minutes);
+
 // UTC with milliseconds, as journals record: 2026-11-28T17:00:00.123Z.
 std::string format_utc_ms(UtcTime time);
 

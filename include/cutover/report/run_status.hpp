@@ -144,8 +144,6 @@ inline constexpr std::size_t status_log_tail_lines = 5;
 // RUN_DIR/logs/ (a missing log leaves them empty): the one read of files beside the journal.
 void read_status_log_tails(RunStatus& status, const std::filesystem::path& run_dir);
 
-// A time as people read it in the status: "2026-11-28 18:00:05" in the given zone.
-std::string status_clock(UtcTime when, int offset_minutes);
 
 // For people; colour (ANSI) only when asked.
 std::string render_status_text(const RunStatus& status, bool colour);
