@@ -141,7 +141,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
       if (!view.since && undecided) view.since = last_heard_of(journal);
       view.resume_reruns = question->resume_settles;
       view.commands = answer_commands(runbook, *question, run_dir);
-      if (question->waiting_for == WaitingFor::approval) view.held = own.held;
+      if (question->waiting_for == WaitingFor::approval) view.holds = own.holds;
     }
     view.rollback_in_doubt = rollback_step_in_doubt(runbook, state, index, presence);
 

@@ -65,10 +65,11 @@ json status_json(const RunStatus& status) {
     row["waiting_on"] = waits ? json(task.waiting_on) : json(nullptr);
     row["since"] = optional_time(task.since);
     row["commands"] = task.commands;
-    row["held"] = task.held ? json{{"by", task.held->approver},
-                                   {"note", task.held->note},
-                                   {"at", format_utc_ms(task.held->at)}}
-                            : json(nullptr);
+    json holds = json::array();
+    for (const GateHold& hold : task.holds) {
+      holds.push_back({{"by", hold.approver}, {"note", hold.note}, {"at", format_utc_ms(hold.at)}});
+    }
+    row["held"] = std::move(holds);
     row["resume_reruns"] = task.resume_reruns;
     row["reason"] = task.reason.empty() ? json(nullptr) : json(task.reason);
     row["rollback"] =

@@ -257,10 +257,9 @@ class TextWriter {
           if (task.estimate && task.waiting_for == WaitingFor::manual) {
             text += fmt::format("; {}", took(task));
           }
-          if (task.held) {
-            more.push_back(
-                yellow(fmt::format("held by {} at {}: {}", printable(task.held->approver),
-                                   clock(task.held->at), printable(task.held->note))));
+          for (const GateHold& hold : task.holds) {
+            more.push_back(yellow(fmt::format("held by {} at {}: {}", printable(hold.approver),
+                                              clock(hold.at), printable(hold.note))));
           }
           commands(task, more);
           return text;

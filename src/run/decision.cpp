@@ -118,11 +118,11 @@ class Judge {
     const bool approved = std::find(own.approved_by.begin(), own.approved_by.end(), decision_.by) !=
                           own.approved_by.end();
     if (decision_.kind == DecisionKind::reject) return effect::Reject{};
+    if (approved) return Refused{fmt::format("{} already approved {}", decision_.by, task.id)};
     if (decision_.kind == DecisionKind::hold) {
       if (own.status != TaskStatus::waiting) return not_waiting(index, "approvals");
       return effect::Hold{};
     }
-    if (approved) return Refused{fmt::format("{} already approved {}", decision_.by, task.id)};
     return effect::Approve{};
   }
 

@@ -283,8 +283,14 @@ void Executor::ask_approvals(TaskIndex task) {
     return finish_task(task, TaskStatus::succeeded, {}, nullptr);
   }
   record(event::GateWaiting{id_of(task), gate.approvals}, Durability::batched);
+  // Approvals given while the gate was in doubt stand: only those still missing are asked.
+  if (approvals_complete(runbook_, state_, task)) {
+    return finish_task(task, TaskStatus::succeeded, {}, nullptr);
+  }
   if (options_.auto_people) {
-    for (const std::string& approver : gate.approvals) approve(task, approver, "auto");
+    for (const std::string& approver : missing_approvals(runbook_, state_, task)) {
+      approve(task, approver, "auto");
+    }
     return;
   }
   ask_person(task);
@@ -296,8 +302,11 @@ void Executor::approve(TaskIndex task, const std::string& approver, std::string_
   const std::string who =
       by == approver ? fmt::format("by {}", approver) : fmt::format("for {} (by {})", approver, by);
   note(fmt::format("{} go     {}: approved {}", stamp(), runbook_.tasks[task].id, who));
-  if (approvals_complete(runbook_, state_, task))
+  // A gate in doubt only collects approvals: its checks run again before it can pass.
+  if (state_.tasks[task].status == TaskStatus::waiting &&
+      approvals_complete(runbook_, state_, task)) {
     finish_task(task, TaskStatus::succeeded, {}, nullptr);
+  }
 }
 
 void Executor::reject(TaskIndex task, const std::string& approver) {

@@ -111,18 +111,19 @@ std::string next_step(const Runbook& runbook, const RunState& state, std::string
       *state.outcome == RunOutcome::rolled_back) {
     return {};
   }
+  const auto points = started_points_of_no_return(runbook, state);
+  // Past a started point of no return, only a forced rollback goes on (confirmed again).
+  const std::string rollback = points.empty() ? "cutover rollback" : "cutover rollback --force";
   if (*state.outcome == RunOutcome::rollback_failed) {
     const auto failed = failed_rollback_steps(runbook, state);
     return fmt::format(
-        "the rollback step{} of {} failed: once a person has dealt with it, 'cutover rollback "
-        "{}' runs {} again (a manual step is asked again)",
-        failed.size() == 1 ? "" : "s", fmt::join(failed, ", "), dir,
+        "the rollback step{} of {} failed: once a person has dealt with it, '{} {}' runs {} "
+        "again (a manual step is asked again)",
+        failed.size() == 1 ? "" : "s", fmt::join(failed, ", "), rollback, dir,
         failed.size() == 1 ? "it" : "them");
   }
-  if (state.rollback_performed) {
-    return fmt::format("'cutover rollback {}' continues the rollback", dir);
-  }
-  if (const auto points = started_points_of_no_return(runbook, state); !points.empty()) {
+  if (state.rollback_performed) return fmt::format("'{} {}' continues the rollback", rollback, dir);
+  if (!points.empty()) {
     return fmt::format(
         "{} (a point of no return) has started: fix forward, then 'cutover resume {}' continues "
         "the run; 'cutover rollback --force {}' rolls back past it only if there is no other way",

@@ -127,16 +127,18 @@ class EventApplier {
   // a rollback (or one the failure policy asked for), the run goes back to starting tasks.
   void operator()(const event::RunResumed&) {
     state_.outcome.reset();
+    const bool rollback_asked = state_.rolling_back();
+    // The new executor's first Ctrl-C drains, whatever the last one was told.
+    state_.interrupted = false;
     state_.terminating = false;
     if (state_.rollback_performed) {
       state_.phase = RunPhase::rolling_back;
       return;
     }
-    if (state_.rolling_back()) return;
+    if (rollback_asked) return;
     state_.phase = RunPhase::running;
     state_.stop_reason.clear();
     state_.rollback_wanted = false;
-    state_.interrupted = false;
   }
 
   void operator()(const event::TaskReset& e) {
@@ -206,11 +208,13 @@ class EventApplier {
   void operator()(const event::GateApproved& e) {
     TaskState& task = state_.tasks[task_index(e.task)];
     task.approved_by.push_back(e.approver);
-    if (task.held && task.held->approver == e.approver) task.held.reset();
+    std::erase_if(task.holds, [&](const GateHold& hold) { return hold.approver == e.approver; });
   }
 
   void operator()(const event::GateHeld& e) {
-    state_.tasks[task_index(e.task)].held = GateHold{e.approver, e.person.note, event_.time};
+    TaskState& task = state_.tasks[task_index(e.task)];
+    std::erase_if(task.holds, [&](const GateHold& hold) { return hold.approver == e.approver; });
+    task.holds.push_back(GateHold{e.approver, e.person.note, event_.time});
   }
 
   void operator()(const event::GateRejected& e) {
@@ -325,7 +329,7 @@ class EventApplier {
     task.person_verdict = false;
     task.waiting_since.reset();
     if (approvals == Approvals::clear) task.approved_by.clear();
-    task.held.reset();
+    task.holds.clear();
     if (state_.first_failure == index) state_.first_failure.reset();
     if (state_.unmet[index] == 0) make_ready(state_, runbook_, graph_, index);
   }

@@ -74,6 +74,11 @@ std::vector<Action> decide_draining(const RunState& state) {
 
 std::vector<Action> decide_rolling_back(const Runbook& runbook, const RunGraph& graph,
                                         const RunState& state, const SchedulerOptions& options) {
+  // Terminated while rolling back: it ends once its commands have; a person's step stays open.
+  if (state.terminating) {
+    if (state.rollback_active_automated > 0) return {};
+    return {FinishRun{RunOutcome::interrupted}};
+  }
   std::vector<Action> actions;
   if (!state.rollback_step_failed) {
     std::size_t slots = options.jobs > state.rollback_active_automated

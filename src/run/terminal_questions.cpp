@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "cutover/runbook/diagnostics.hpp"
+
 namespace cutover::detail {
 
 namespace {
@@ -44,11 +46,11 @@ std::vector<TaskIndex> TerminalQuestions::tasks() const {
   return tasks;
 }
 
-// Who may answer an approval question: the approvers still missing for a go, any of them
-// for a no-go or a hold.
+// Who may answer an approval question: the approvers still missing for a go or a hold, any
+// of them for a no-go.
 std::vector<std::string> TerminalQuestions::deciders(const RunState& state,
                                                      const Question& question) const {
-  if (question.verdict == "go") return missing_approvals(runbook_, state, question.task);
+  if (question.verdict != "no-go") return missing_approvals(runbook_, state, question.task);
   return std::get<Gate>(runbook_.tasks[question.task].kind).approvals;
 }
 
@@ -149,8 +151,8 @@ void TerminalQuestions::take_reason(Question& question, const std::string& typed
 // The operator's name, asked at the first answer that needs one and kept for the rest of the
 // run (`--by` gives it up front).
 void TerminalQuestions::take_operator(Question& question, const std::string& typed, Typed& out) {
-  if (typed.size() > max_name_length) {
-    out.remarks.emplace_back("a name is at most 100 characters");
+  if (typed.size() > max_name_length || printable(typed) != typed) {
+    out.remarks.emplace_back("a name is 1 to 100 printable characters");
     return;
   }
   operator_ = typed;

@@ -103,40 +103,53 @@ TEST_CASE("status: a gate with one approval given waits on the other approvers")
                                "cutover reject " + dir + " go --by NAME --note REASON",
                                "cutover hold " + dir + " go --by NAME --note REASON"});
   CHECK(contains(render_status_text(status, false), "go  approval by finance owner, since"));
-  CHECK_FALSE(task.held);
+  CHECK(task.holds.empty());
 }
 
 TEST_CASE("status: a held gate shows who holds it and why until that approver's go") {
+  const auto held = [](std::int64_t ms, const std::string& approver, const std::string& why) {
+    return std::pair{ms, json{{"task", "go"},
+                              {"by", approver},
+                              {"user", "u"},
+                              {"host", "h"},
+                              {"note", why},
+                              {"approver", approver}}};
+  };
+  const auto approved = [](const std::string& approver) {
+    return json{
+        {"task", "go"}, {"approver", approver}, {"by", approver}, {"user", "u"}, {"host", "h"}};
+  };
   Events events;
   events.add(0, "run_started")
       .started(1'000, "go", "gate")
-      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "owner"}}})
-      .add(3'000, "gate_held",
-           {{"task", "go"},
-            {"by", "lead"},
-            {"user", "u"},
-            {"host", "h"},
-            {"note", "bank has not confirmed"},
-            {"approver", "lead"}});
-  const Runbook runbook = make_runbook({gate_task("go", {"lead", "owner"})});
-  const RunStatus held = Run(runbook, events).status(utc_at(10'000), live);
-  REQUIRE(view(held, "go").held);
-  CHECK(view(held, "go").held->approver == "lead");
-  CHECK(view(held, "go").held->note == "bank has not confirmed");
-  CHECK(view(held, "go").held->at == utc_at(3'000));
-  CHECK(contains(render_status_text(held, false), "held by lead at "));
-  CHECK(contains(render_status_text(held, false), ": bank has not confirmed"));
-  const auto json = status_json(held);
-  CHECK(json["tasks"][0]["held"]["by"] == "lead");
-  CHECK(json["tasks"][0]["held"]["note"] == "bank has not confirmed");
+      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "owner", "dba"}}});
+  for (const auto& [ms, fields] :
+       {held(3'000, "lead", "bank has not confirmed"), held(4'000, "owner", "smoke tests"),
+        held(5'000, "lead", "bank still silent")}) {
+    events.add(ms, "gate_held", fields);
+  }
+  const Runbook runbook = make_runbook({gate_task("go", {"lead", "owner", "dba"})});
+  const RunStatus status = Run(runbook, events).status(utc_at(10'000), live);
+  const auto& holds = view(status, "go").holds;
+  REQUIRE(holds.size() == 2);  // one per approver: lead's latest
+  CHECK(holds[0].approver == "owner");
+  CHECK(holds[1].approver == "lead");
+  CHECK(holds[1].note == "bank still silent");
+  CHECK(holds[1].at == utc_at(5'000));
+  const std::string text = render_status_text(status, false);
+  CHECK(contains(text, "held by owner at "));
+  CHECK(contains(text, ": bank still silent"));
+  const auto json = status_json(status);
+  CHECK(json["tasks"][0]["held"].size() == 2);
+  CHECK(json["tasks"][0]["held"][1]["by"] == "lead");
+  CHECK(json["tasks"][0]["held"][1]["note"] == "bank still silent");
 
-  events.add(
-      4'000, "gate_approved",
-      {{"task", "go"}, {"approver", "owner"}, {"by", "owner"}, {"user", "u"}, {"host", "h"}});
-  CHECK(view(Run(runbook, events).status(utc_at(10'000), live), "go").held);  // not lead's go
-  events.add(5'000, "gate_approved",
-             {{"task", "go"}, {"approver", "lead"}, {"by", "lead"}, {"user", "u"}, {"host", "h"}});
-  CHECK_FALSE(view(Run(runbook, events).status(utc_at(10'000), live), "go").held);
+  events.add(6'000, "gate_approved", approved("owner"));  // owner's go ends owner's hold only
+  const auto after = view(Run(runbook, events).status(utc_at(10'000), live), "go").holds;
+  REQUIRE(after.size() == 1);
+  CHECK(after[0].approver == "lead");
+  events.add(7'000, "gate_approved", approved("lead"));
+  CHECK(view(Run(runbook, events).status(utc_at(10'000), live), "go").holds.empty());
 }
 
 TEST_CASE("status: a task running when no executor holds the lock is in doubt") {

@@ -310,6 +310,8 @@ TEST_CASE("judge takes a hold from an approver of a gate that waits for approval
   run.gate_waiting("g");
   CHECK(run.verdict(hold) == "hold");
   CHECK(run.verdict(hold, absent) == "hold");
+  run.approved("g", "owner");
+  CHECK(run.verdict(hold) == "refused: owner already approved g");  // a go cannot be held back
   hold.by = "bob";
   CHECK(run.verdict(hold) ==
         "refused: 'bob' is not an approver of g; its approvers are: lead, owner");

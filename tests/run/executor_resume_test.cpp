@@ -311,3 +311,39 @@ TEST_CASE("resume: an interrupted rollback goes on and a rollback command cut of
     CHECK(result.outcome() == "rolled_back");
   }
 }
+
+TEST_CASE("resume: a gate in doubt runs its checks again - approvals given meanwhile stand") {
+  const std::vector<Task> tasks = {
+      with_policy(gate_task("g", {make_check("recon", "^RECONCILED")}, {"lead", "owner"}),
+                  OnFailure::stop),
+      make_task("after", minutes(1), {"g"}),
+  };
+  Harness first(tasks);
+  first.outcomes["g: recon"] = {prints("RECONCILED\n")};
+  // Crashed while the check ran; both approvers approve before anyone resumes.
+  const std::vector<JournalEvent> history =
+      cut_after(first.run_to_stall().events, "process_started");
+  TempDir dir;
+  deliver(dir.path(), gate_decision("d-1", DecisionKind::approve, "g", "lead"));
+  deliver(dir.path(), gate_decision("d-2", DecisionKind::approve, "g", "owner"));
+  Harness resumed(tasks);
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  SUBCASE("the checks hold again: the gate passes without asking anyone") {
+    resumed.outcomes["g: recon"] = {prints("RECONCILED\n")};
+    const Result result = resumed.run();
+    CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+    CHECK(result.values("check_finished", "passed") == Lines{"true"});
+    CHECK(result.one("task_finished", "g")["status"] == "succeeded");
+    CHECK(result.process_names() == Lines{"g: recon", "after"});
+  }
+  SUBCASE("the checks fail now: approvals do not carry the gate past them") {
+    resumed.outcomes["g: recon"] = {prints("NOT YET\n")};
+    const Result result = resumed.run();
+    CHECK(result.values("gate_approved", "approver") == Lines{"lead", "owner"});
+    CHECK(result.one("task_finished", "g")["status"] == "failed");
+    CHECK(result.of("task_started").size() == 1);  // g again; `after` never
+    CHECK(result.outcome() == "failed");
+  }
+}

@@ -168,6 +168,24 @@ TEST_CASE("next_step names a command that works for the way the run ended") {
   CHECK(next("step-failed", failed_step) ==
         "the rollback step of freeze failed: once a person has dealt with it, 'cutover rollback "
         "RUN' runs it again (a manual step is asked again)");
+  // Rolled back past a point of no return (forced): going on needs --force again.
+  std::vector<EventBody> forced = {event::RunStarted{},
+                                   succeeded("freeze"),
+                                   succeeded("switch"),
+                                   event::RunFinished{RunOutcome::failed, 1},
+                                   event::RunResumed{},
+                                   event::RollbackStarted{},
+                                   event::RollbackStepStarted{"switch", false, "undo"}};
+  std::vector<EventBody> forced_cut_off = forced;
+  forced_cut_off.push_back(event::RunFinished{RunOutcome::interrupted, 130});
+  CHECK(next("forced-cut-off", forced_cut_off) ==
+        "'cutover rollback --force RUN' continues the rollback");
+  forced.push_back(event::RollbackStepFinished{"switch", std::nullopt, false, "exit 1", {}});
+  forced.push_back(event::RunFinished{RunOutcome::rollback_failed, 4});
+  CHECK(next("forced-failed", forced)
+            .starts_with("the rollback step of switch failed: once a person has dealt with it, "
+                         "'cutover rollback "
+                         "--force RUN' runs it again"));
 }
 
 }  // namespace cutover

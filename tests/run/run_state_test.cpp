@@ -611,10 +611,20 @@ TEST_CASE("run_resumed stays rolling back once a rollback began") {
         .add(5, "run_finished", {{"outcome", "rollback_failed"}})
         .add(10, "run_resumed", {{"mode", "rollback"}});
   }
+  SUBCASE("the rollback was interrupted twice: the next executor's Ctrl-C counts afresh") {
+    events
+        .add(4, "run_stopping",
+             {{"reason", "interrupted by SIGINT"}, {"rollback", false}, {"interrupt", true}})
+        .add(5, "signal_received", {{"signal", "SIGINT"}, {"action", "terminate"}})
+        .add(5, "run_finished", {{"outcome", "interrupted"}})
+        .add(10, "run_resumed", {{"mode", "resume"}});
+  }
   const RunState state = fold(runbook, graph, events.list());
   CHECK(state.phase == RunPhase::rolling_back);
   CHECK(state.rollback_performed);
   CHECK_FALSE(state.outcome.has_value());
+  CHECK_FALSE(state.interrupted);
+  CHECK_FALSE(state.terminating);
 }
 
 TEST_CASE("run_resumed stays draining when the failure's rollback is still due") {

@@ -255,6 +255,19 @@ TEST_CASE("terminating waits for processes but not for people") {
   CHECK(run.state().tasks[1].status == TaskStatus::waiting);
 }
 
+TEST_CASE("terminated while rolling back: it ends once its commands have") {
+  Task m = manual_task("m");
+  m.rollback = ManualRollback{"Undo by hand."};
+  Run run({with_rollback(make_task("a")), m, make_task("x", {}, {"a", "m"})});
+  run.succeeded("a").succeeded("m").started("x").finished("x", "failed").stopping(true);
+  run.add("rollback_started").add("rollback_step_started", {{"task", "m"}});
+  run.add("rollback_step_started", {{"task", "a"}});
+  run.add("signal_received", {{"signal", "SIGTERM"}, {"action", "terminate"}});
+  CHECK(run.decide() == Lines{});  // a's rollback command is being terminated
+  run.add("rollback_step_finished", {{"task", "a"}, {"status", "failed"}});
+  CHECK(run.decide() == Lines{"finish interrupted"});  // m's person is not waited for
+}
+
 TEST_CASE("a finished run decides nothing") {
   Run run({make_task("a")});
   run.succeeded("a").add("run_finished", {{"outcome", "succeeded"}});

@@ -95,7 +95,9 @@ TEST_CASE("a manual task: a verdict and its note - the name asked once - then ke
   CHECK_FALSE(run.type(questions, "  d   checked by phone ").answer);
   CHECK(run.shown(questions) == Lines{"[m] your name (asked once): "});
   CHECK(run.type(questions, std::string(101, 'x')).remarks ==
-        Lines{"a name is at most 100 characters"});
+        Lines{"a name is 1 to 100 printable characters"});
+  CHECK(run.type(questions, "al\x1b[Aice").remarks ==
+        Lines{"a name is 1 to 100 printable characters"});  // an arrow key's escape code
   typed = run.type(questions, "alice");
   REQUIRE(typed.answer);
   CHECK(typed.answer->task == m);
@@ -171,4 +173,15 @@ TEST_CASE("a hold needs who and why - and is taken without a confirmation") {
   CHECK(typed.answer->by == "owner");
   CHECK(typed.answer->note == "the bank has not confirmed");
   CHECK(run.shown(questions).back() == "[g] go, no-go or hold? [g/n/h]: ");  // still waiting
+}
+
+TEST_CASE("a hold is for the approvers not yet heard from") {
+  Waiting run;
+  run.approved("lead");
+  TerminalQuestions questions(run.runbook(), "dana");
+  questions.ask(g);
+  run.type(questions, "h");
+  CHECK(run.shown(questions) == Lines{"[g] who decides? (owner): "});
+  run.type(questions, "n");  // not a name here: asked again
+  CHECK(run.type(questions, "lead").remarks == Lines{"'lead' is not one of: owner"});
 }

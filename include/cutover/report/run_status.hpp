@@ -44,7 +44,7 @@ struct TaskStatusView {
   std::vector<std::string> waiting_on;
   std::optional<UtcTime> since;  // when the waiting began (in doubt: when it was last heard of)
   std::vector<std::string> commands;  // what a person types, one line each
-  std::optional<GateHold> held;       // a gate waiting for approvals, kept waiting by one
+  std::vector<GateHold> holds;        // a gate waiting for approvals: who holds it and why
   // In doubt, but `resume` settles it by itself: a person's task is asked again, a gate's
   // checks and an idempotent command run again (not while rolling back).
   bool resume_reruns = false;
@@ -143,7 +143,6 @@ inline constexpr std::size_t status_log_tail_lines = 5;
 // Fills the log tails of failed tasks and of running ones past their estimate from
 // RUN_DIR/logs/ (a missing log leaves them empty): the one read of files beside the journal.
 void read_status_log_tails(RunStatus& status, const std::filesystem::path& run_dir);
-
 
 // For people; colour (ANSI) only when asked.
 std::string render_status_text(const RunStatus& status, bool colour);

@@ -22,7 +22,7 @@ namespace cutover {
 enum class RollbackStatus { none, running, succeeded, failed, in_doubt };
 
 // A gate kept waiting by one of its approvers (`hold`), and why: until that approver's go, or
-// the gate's end.
+// the gate's end. One per approver: the latest.
 struct GateHold {
   std::string approver;
   std::string note;
@@ -44,9 +44,9 @@ struct TaskState {
   // Between a failed attempt and the next: no process of it is running.
   bool between_attempts = false;
   std::vector<std::string> approved_by;
-  std::optional<GateHold> held;
-  std::string by;      // who marked a manual task, or rejected a gate
-  std::string reason;  // why it failed
+  std::vector<GateHold> holds;  // by the approvers who hold the gate, in the order they did
+  std::string by;               // who marked a manual task, or rejected a gate
+  std::string reason;           // why it failed
   // Its end is a person's verdict, not a process's: `resume` does not run it again.
   bool person_verdict = false;
   RollbackStatus rollback = RollbackStatus::none;
