@@ -61,7 +61,7 @@ TEST_CASE(
   Task load = manual_task("load", minutes(30));
   load.owner = "finance-lead";
   Events events;
-  events.add(0, "run_started").started(5'000, "load", "manual");
+  events.add(0, run_started()).started(5'000, "load", "manual");
   const Run run(make_runbook({load}), events);
   const RunStatus status = run.status(utc_at(65'000), live);
 
@@ -86,11 +86,10 @@ TEST_CASE(
 
 TEST_CASE("status: a gate with one approval given waits on the other approvers") {
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "go", "gate")
-      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "finance owner"}}})
-      .add(3'000, "gate_approved",
-           {{"task", "go"}, {"approver", "lead"}, {"by", "lead"}, {"user", "u"}, {"host", "h"}});
+      .add(2'000, gate_waiting("go", {"lead", "finance owner"}))
+      .add(3'000, approved("go", "lead", person("lead", "u", "h")));
   const Run run(make_runbook({gate_task("go", {"lead", "finance owner"})}), events);
   const RunStatus status = run.status(utc_at(10'000), live);
 
@@ -108,16 +107,10 @@ TEST_CASE("status: a gate with one approval given waits on the other approvers")
 
 TEST_CASE("status: a held gate shows who holds it and why until that approver's go") {
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "go", "gate")
-      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "owner"}}})
-      .add(3'000, "gate_held",
-           {{"task", "go"},
-            {"by", "lead"},
-            {"user", "u"},
-            {"host", "h"},
-            {"note", "bank has not confirmed"},
-            {"approver", "lead"}});
+      .add(2'000, gate_waiting("go", {"lead", "owner"}))
+      .add(3'000, held("go", "lead", "bank has not confirmed", person("lead", "u", "h")));
   const Runbook runbook = make_runbook({gate_task("go", {"lead", "owner"})});
   const RunStatus held = Run(runbook, events).status(utc_at(10'000), live);
   REQUIRE(view(held, "go").held);
@@ -130,12 +123,9 @@ TEST_CASE("status: a held gate shows who holds it and why until that approver's 
   CHECK(json["tasks"][0]["held"]["by"] == "lead");
   CHECK(json["tasks"][0]["held"]["note"] == "bank has not confirmed");
 
-  events.add(
-      4'000, "gate_approved",
-      {{"task", "go"}, {"approver", "owner"}, {"by", "owner"}, {"user", "u"}, {"host", "h"}});
+  events.add(4'000, approved("go", "owner", person("owner", "u", "h")));
   CHECK(view(Run(runbook, events).status(utc_at(10'000), live), "go").held);  // not lead's go
-  events.add(5'000, "gate_approved",
-             {{"task", "go"}, {"approver", "lead"}, {"by", "lead"}, {"user", "u"}, {"host", "h"}});
+  events.add(5'000, approved("go", "lead", person("lead", "u", "h")));
   CHECK_FALSE(view(Run(runbook, events).status(utc_at(10'000), live), "go").held);
 }
 
@@ -143,9 +133,9 @@ TEST_CASE("status: a task running when no executor holds the lock is in doubt") 
   Task idempotent = make_task("again", minutes(5));
   idempotent.idempotent = true;
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "copy")
-      .add(1'010, "process_started", {{"task", "copy"}, {"attempt", 1}, {"pid", 99}})
+      .add(1'010, process_started("copy", 99))
       .started(1'020, "again");
   const Run run(make_runbook({make_task("copy", minutes(5)), idempotent}), events);
 
@@ -186,7 +176,7 @@ TEST_CASE("status: resume settles a gate or an idempotent task in doubt unless r
   again.idempotent = true;
   again.rollback = CommandRollback{"./undo.sh", {}};
   Events events;
-  events.add(0, "run_started").started(0, "go", "gate").started(0, "again");
+  events.add(0, run_started()).started(0, "go", "gate").started(0, "again");
   const Runbook runbook = make_runbook({gate_task("go", {"lead"}), again});
 
   SUBCASE("going forward") {
@@ -200,8 +190,8 @@ TEST_CASE("status: resume settles a gate or an idempotent task in doubt unless r
     CHECK(contains(render_status_text(status, false), "; resume runs its checks again"));
   }
   SUBCASE("while rolling back, a person decides") {
-    events.finished(1'000, "go", "failed", "no-go")
-        .add(1'000, "run_stopping", {{"reason", "go failed"}, {"rollback", true}});
+    events.finished(1'000, "go", TaskStatus::failed, "no-go")
+        .add(1'000, stopping("go failed", true));
     const Run run(runbook, events);
     const RunStatus status = run.status(utc_at(5'000));
     const TaskStatusView& task = view(status, "again");
@@ -214,9 +204,9 @@ TEST_CASE("status: resume settles a gate or an idempotent task in doubt unless r
 
 TEST_CASE("status: an interrupted task is in doubt even while an executor runs") {
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "copy")
-      .finished(9'000, "copy", "interrupted", "terminated by a second Ctrl-C");
+      .finished(9'000, "copy", TaskStatus::in_doubt, "terminated by a second Ctrl-C");
   const Run run(make_runbook({make_task("copy", minutes(5))}), events);
   const RunStatus status = run.status(utc_at(20'000), live);
   const TaskStatusView& copy = view(status, "copy");
@@ -228,7 +218,10 @@ TEST_CASE("status: an interrupted task is in doubt even while an executor runs")
 
 TEST_CASE("status: a running task's elapsed time against its estimate") {
   Events events;
-  events.add(0, "run_started").started(0, "short").started(0, "long").add(1'000, "signal_received");
+  events.add(0, run_started())
+      .started(0, "short")
+      .started(0, "long")
+      .add(1'000, signal_received("SIGHUP", "continue"));
   const Run run(make_runbook({make_task("short", minutes(5)), make_task("long", minutes(20))}),
                 events);
   // The last event was at elapsed 1 s; ten minutes of wall time later the run is at 10m1s.
@@ -252,7 +245,7 @@ TEST_CASE("status: the forecast end against the window in the window's zone") {
   // 67.5 - sqrt(31.5 * 22.5 / 10) = 59.08m.
   Runbook runbook = make_runbook({make_task("a", minutes(30)), make_task("b", minutes(45), {"a"})});
   Events events;
-  events.add(0, "run_started").started(0, "a");
+  events.add(0, run_started()).started(0, "a");
   const auto now = utc_at(0) + std::chrono::minutes(50);
   const auto in_minutes = [](Duration d) { return static_cast<double>(d.count()) / 60'000; };
 
@@ -281,7 +274,7 @@ TEST_CASE("status: the forecast end against the window in the window's zone") {
     CHECK(contains(text, "100% chance to fit; P90 fits with 1h"));
   }
   SUBCASE("a task in doubt still has its whole path ahead") {
-    events.finished(60'000, "a", "interrupted");
+    events.finished(60'000, "a", TaskStatus::in_doubt);
     const Run run(runbook, events);
     const RunStatus status = run.status(utc_at(60'000), live);
     REQUIRE(status.forecast);
@@ -301,7 +294,7 @@ TEST_CASE("status: the next gate's no-go deadline - and once it has passed") {
       make_runbook({a, approval_gate("go", {"lead"}, {"a"}), make_task("b", minutes(5), {"go"})});
   runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(3));
   Events events;
-  events.add(0, "run_started").started(0, "a");
+  events.add(0, run_started()).started(0, "a");
   const Run run(runbook, events);
 
   const RunStatus early = run.status(utc_at(0) + minutes(10), live);
@@ -325,11 +318,11 @@ TEST_CASE("status: the next gate's no-go deadline - and once it has passed") {
 
 TEST_CASE("status: a finished run shows its outcome and duration and no forecast") {
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "a")
-      .finished(4'000, "a", "failed", "exit code 3")
-      .add(4'100, "run_stopping", {{"reason", "a failed"}, {"rollback", false}})
-      .add(4'200, "run_finished", {{"outcome", "failed"}, {"exit_code", 1}});
+      .finished(4'000, "a", TaskStatus::failed, "exit code 3")
+      .add(4'100, stopping("a failed"))
+      .add(4'200, run_finished(RunOutcome::failed));
   const Run run(make_runbook({make_task("a", minutes(1))}), events);
   const RunStatus status = run.status(utc_at(3'600'000));
   CHECK(status.finished_run());
@@ -347,15 +340,15 @@ TEST_CASE("status: durations by the clock - a crash's downtime included and told
   // a ran 5 s; the executor was killed while b ran and came back 2m after its last event
   // (elapsed_ms goes on from there); b ran again for 10 s.
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "a")
-      .finished(5'000, "a", "succeeded")
+      .finished(5'000, "a", TaskStatus::succeeded)
       .started(5'000, "b")
       .down_for(std::chrono::minutes(2))
-      .add(5'000, "run_resumed", {{"mode", "resume"}})
+      .add(5'000, run_resumed())
       .started(5'000, "b", "run", 2)
-      .finished(15'000, "b", "succeeded", "", 2)
-      .add(15'000, "run_finished", {{"outcome", "succeeded"}, {"exit_code", 0}});
+      .finished(15'000, "b", TaskStatus::succeeded, "", 2)
+      .add(15'000, run_finished(RunOutcome::succeeded));
   const Run run(make_runbook({make_task("a", minutes(1)), make_task("b", minutes(1), {"a"})}),
                 events);
   const RunStatus status = run.status(utc_at(3'600'000));
@@ -377,11 +370,11 @@ TEST_CASE("status: the last lines of a failed task's log - and of one running pa
     write_text(task_log_path(run_dir.path(), task), log);
   }
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "broke")
       .started(0, "slow")
       .started(0, "fine")
-      .finished(1'000, "broke", "failed", "exit code 2");
+      .finished(1'000, "broke", TaskStatus::failed, "exit code 2");
   const Run run(make_runbook({make_task("broke", minutes(1)), make_task("slow", minutes(1)),
                               make_task("fine", minutes(10))}),
                 events);
@@ -405,17 +398,17 @@ TEST_CASE("status: rollback steps are manual ones waiting or automated ones cut 
   Task command_back = make_task("freeze", minutes(1));
   command_back.rollback = CommandRollback{"./unfreeze.sh", {}};
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "load")
-      .finished(1'000, "load", "succeeded")
+      .finished(1'000, "load", TaskStatus::succeeded)
       .started(1'000, "freeze")
-      .finished(2'000, "freeze", "succeeded")
+      .finished(2'000, "freeze", TaskStatus::succeeded)
       .started(2'000, "boom")
-      .finished(3'000, "boom", "failed", "exit code 1")
-      .add(3'000, "run_stopping", {{"reason", "boom failed"}, {"rollback", true}})
-      .add(3'100, "rollback_started")
-      .add(3'200, "rollback_step_started", {{"task", "freeze"}, {"kind", "run"}})
-      .add(3'300, "rollback_step_started", {{"task", "load"}, {"kind", "manual"}});
+      .finished(3'000, "boom", TaskStatus::failed, "exit code 1")
+      .add(3'000, stopping("boom failed", true))
+      .add(3'100, rollback_started())
+      .add(3'200, rollback_step_started("freeze"))
+      .add(3'300, rollback_step_started("load", true));
   const Run run(make_runbook({manual_back, command_back, make_task("boom")}), events);
   const RunStatus status = run.status(utc_at(10'000));
   CHECK(status.phase == RunPhase::rolling_back);
@@ -441,9 +434,9 @@ TEST_CASE("status --format json: the documented fields") {
   Runbook runbook = make_runbook({make_task("copy", minutes(10)), load});
   runbook.window = make_window({utc_at(0), 0}, std::chrono::hours(1));
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "copy")
-      .finished(600'000, "copy", "succeeded")
+      .finished(600'000, "copy", TaskStatus::succeeded)
       .started(600'000, "load", "manual");
   const Run run(runbook, events);
   const json out = status_json(run.status(utc_at(660'000), live));
@@ -498,25 +491,16 @@ TEST_CASE("status_clock shows the date and time in the zone given") {
 
 TEST_CASE("status: a refused decision says who - what and why - in text and in JSON") {
   Events events;
-  events.add(0, "run_started").started(1'000, "load", "manual");
-  events.add(2'000, "task_finished",
-             {{"task", "load"},
-              {"by", "alice"},
-              {"user", "a"},
-              {"host", "h1"},
-              {"decision", "d-1"},
-              {"status", "succeeded"}});
-  events.add(2'000, "decision_refused",
-             {{"run_id", "r"},
-              {"kind", "mark"},
-              {"task", "load"},
-              {"verdict", "failed"},
-              {"by", "bob"},
-              {"user", "b"},
-              {"host", "h2"},
-              {"decision", "d-2"},
-              {"reason", "load already finished: succeeded (by alice)"}});
-  events.add(3'000, "decision_refused", {{"file", "junk.json"}, {"reason", "not a decision"}});
+  events.add(0, run_started()).started(1'000, "load", "manual");
+  events.add(2'000, marked("load", TaskStatus::succeeded, {"alice", "a", "h1", "d-1", ""}));
+  events.add(2'000, event::DecisionRefused{"",
+                                           "r",
+                                           "mark",
+                                           "load",
+                                           "failed",
+                                           {"bob", "b", "h2", "d-2", ""},
+                                           "load already finished: succeeded (by alice)"});
+  events.add(3'000, event::DecisionRefused{"junk.json", "", "", "", "", {}, "not a decision"});
   const Run run(make_runbook({manual_task("load", minutes(5))}), events);
   const RunStatus status = run.status(utc_at(4'000));
   REQUIRE(status.refused.size() == 2);
