@@ -45,13 +45,6 @@ inline Task manual_task(std::string id, std::optional<Duration> estimate = {},
   return task;
 }
 
-// A journal line written by hand as docs/journal-format.md shows it, read as read_journal reads
-// it: through the events' one decoder.
-inline JournalEvent journal_event(std::uint64_t seq, std::int64_t elapsed_ms, std::string_view type,
-                                  const nlohmann::ordered_json& fields, UtcTime time = {}) {
-  return {seq, time, elapsed_ms, decode_event(type, fields)};
-}
-
 // The event as its journal line carries it (without time and prev).
 inline nlohmann::ordered_json journaled(const JournalEvent& event) {
   nlohmann::ordered_json line = {
