@@ -43,10 +43,10 @@ Runbook diamond() {
 
 TEST_CASE("report: durations and variances against the estimates") {
   JournalBuilder events;
-  events.started(0, "a").started(0, "b").finished(450'000, "a", "succeeded");
-  events.finished(540'000, "b", "succeeded")
+  events.started(0, "a").started(0, "b").finished(450'000, "a", TaskStatus::succeeded);
+  events.finished(540'000, "b", TaskStatus::succeeded)
       .started(540'000, "c")
-      .finished(600'000, "c", "succeeded");
+      .finished(600'000, "c", TaskStatus::succeeded);
   const FoldedRun run(diamond(), events);
   const RunReport report = report_of(run);
   CHECK(row(report, "a").duration == Duration{450'000});
@@ -63,13 +63,16 @@ TEST_CASE("report: durations and variances against the estimates") {
 TEST_CASE("report: durations by the clock - a crash's downtime included and told apart") {
   // a ran 5m, then no executor ran for 3m while b ran; b went on for 4m more.
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "a").started(0, "b").finished(300'000, "a", "succeeded");
+  events.add(0, run_started())
+      .started(0, "a")
+      .started(0, "b")
+      .finished(300'000, "a", TaskStatus::succeeded);
   events.down_for(minutes(3))
-      .add(300'000, "run_resumed", {{"mode", "resume"}})
+      .add(300'000, run_resumed())
       .started(300'000, "b", "run", 2)
-      .finished(540'000, "b", "succeeded", "", 2)
+      .finished(540'000, "b", TaskStatus::succeeded, "", 2)
       .started(540'000, "c")
-      .finished(600'000, "c", "succeeded");
+      .finished(600'000, "c", TaskStatus::succeeded);
   const FoldedRun run(diamond(), events);
   const RunReport report = report_of(run);
   CHECK(row(report, "b").duration == Duration{720'000});
@@ -84,10 +87,10 @@ TEST_CASE("report: durations by the clock - a crash's downtime included and told
 TEST_CASE("report: the actual critical path follows the dependency that finished last") {
   JournalBuilder events;
   // a overran past b: a, not the planned b, set c's start.
-  events.started(0, "a").started(0, "b").finished(540'000, "b", "succeeded");
-  events.finished(700'000, "a", "succeeded")
+  events.started(0, "a").started(0, "b").finished(540'000, "b", TaskStatus::succeeded);
+  events.finished(700'000, "a", TaskStatus::succeeded)
       .started(700'000, "c")
-      .finished(760'000, "c", "succeeded");
+      .finished(760'000, "c", TaskStatus::succeeded);
   const FoldedRun run(diamond(), events);
   const RunReport report = report_of(run);
   CHECK(ids(report, report.planned_critical_path) == Ids{"b", "c"});
@@ -113,9 +116,9 @@ TEST_CASE("report: the largest overruns first - at most ten - none for tasks on 
     events.started(0, "t" + std::to_string(i));
   }
   tasks.push_back(make_task("on-time", minutes(10)));
-  events.started(0, "on-time").finished(60'000, "on-time", "succeeded");
+  events.started(0, "on-time").finished(60'000, "on-time", TaskStatus::succeeded);
   for (int i = 0; i < 12; ++i) {
-    events.finished(60'000 + (i + 1) * 1000, "t" + std::to_string(i), "succeeded");
+    events.finished(60'000 + (i + 1) * 1000, "t" + std::to_string(i), TaskStatus::succeeded);
   }
   const FoldedRun run(make_runbook(tasks), events);
   const RunReport report = report_of(run);
@@ -139,13 +142,11 @@ TEST_CASE("report: checks - decisions and the people who took part") {
   Runbook runbook = make_runbook({approval_gate("go", {"lead"})});
   JournalBuilder events;
   events.started(0, "go", "gate");
-  events.add(
-      1000, "check_finished",
-      {{"task", "go"}, {"check", "ping"}, {"attempt", 1}, {"passed", false}, {"reason", "exit 1"}});
-  events.add(
-      2000, "gate_approved",
-      {{"task", "go"}, {"by", "alice"}, {"user", "ops"}, {"host", "jump-2"}, {"approver", "lead"}});
-  events.finished(2000, "go", "succeeded");
+  event::CheckFinished ping = check_finished("go", "ping", false);
+  ping.reason = "exit 1";
+  events.add(1000, ping);
+  events.add(2000, approved("go", "lead", person("alice", "ops", "jump-2")));
+  events.finished(2000, "go", TaskStatus::succeeded);
   const FoldedRun run(std::move(runbook), events);
   const RunReport report = report_of(run);
   REQUIRE(report.checks.size() == 1);
@@ -169,7 +170,7 @@ TEST_CASE("report: phases in the runbook's order - planned against actual") {
   runbook.tasks[1].phase = "prepare";
   runbook.tasks[2].phase = "switch";
   JournalBuilder events;
-  events.started(0, "a").started(0, "b").finished(300'000, "a", "succeeded");
+  events.started(0, "a").started(0, "b").finished(300'000, "a", TaskStatus::succeeded);
   const FoldedRun run(std::move(runbook), events);
   const RunReport report = report_of(run, true);
   REQUIRE(report.phases.size() == 2);
@@ -183,7 +184,7 @@ TEST_CASE("report: phases in the runbook's order - planned against actual") {
 
 TEST_CASE("report formats: csv starts with timing.csv's columns - one row per task") {
   JournalBuilder events;
-  events.started(0, "a").finished(450'000, "a", "succeeded");
+  events.started(0, "a").finished(450'000, "a", TaskStatus::succeeded);
   const FoldedRun run(diamond(), events);
   const std::string csv = report_csv(report_of(run));
   CHECK(csv.rfind("task,title,phase,kind,owner,estimate_s,start,end,duration_s,variance_s,status,"
@@ -196,7 +197,7 @@ TEST_CASE("report formats: csv starts with timing.csv's columns - one row per ta
 
 TEST_CASE("report formats: text names the runbook - status and every task") {
   JournalBuilder events;
-  events.started(0, "a").finished(450'000, "a", "succeeded");
+  events.started(0, "a").finished(450'000, "a", TaskStatus::succeeded);
   const FoldedRun run(diamond(), events);
   const std::string text = render_report_text(report_of(run));
   CHECK(text.find("Report: ") == 0);
@@ -209,7 +210,7 @@ TEST_CASE("report formats: text names the runbook - status and every task") {
 
 TEST_CASE("report formats: json holds the documented fields") {
   JournalBuilder events;
-  events.started(0, "a").finished(450'000, "a", "succeeded");
+  events.started(0, "a").finished(450'000, "a", TaskStatus::succeeded);
   const FoldedRun run(diamond(), events);
   const auto json = report_json(report_of(run));
   CHECK(json["format"] == "cutover-report");

@@ -61,7 +61,7 @@ TEST_CASE(
   Task load = manual_task("load", minutes(30));
   load.owner = "finance-lead";
   Events events;
-  events.add(0, "run_started").started(5'000, "load", "manual");
+  events.add(0, run_started()).started(5'000, "load", "manual");
   const Run run(make_runbook({load}), events);
   const RunStatus status = run.status(utc_at(65'000), live);
 
@@ -86,11 +86,10 @@ TEST_CASE(
 
 TEST_CASE("status: a gate with one approval given waits on the other approvers") {
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "go", "gate")
-      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "finance owner"}}})
-      .add(3'000, "gate_approved",
-           {{"task", "go"}, {"approver", "lead"}, {"by", "lead"}, {"user", "u"}, {"host", "h"}});
+      .add(2'000, gate_waiting("go", {"lead", "finance owner"}))
+      .add(3'000, approved("go", "lead", person("lead", "u", "h")));
   const Run run(make_runbook({gate_task("go", {"lead", "finance owner"})}), events);
   const RunStatus status = run.status(utc_at(10'000), live);
 
@@ -107,27 +106,14 @@ TEST_CASE("status: a gate with one approval given waits on the other approvers")
 }
 
 TEST_CASE("status: a held gate shows who holds it and why until that approver's go") {
-  const auto held = [](std::int64_t ms, const std::string& approver, const std::string& why) {
-    return std::pair{ms, json{{"task", "go"},
-                              {"by", approver},
-                              {"user", "u"},
-                              {"host", "h"},
-                              {"note", why},
-                              {"approver", approver}}};
-  };
-  const auto approved = [](const std::string& approver) {
-    return json{
-        {"task", "go"}, {"approver", approver}, {"by", approver}, {"user", "u"}, {"host", "h"}};
-  };
+  const auto by = [](const std::string& name) { return person(name, "u", "h"); };
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "go", "gate")
-      .add(2'000, "gate_waiting", {{"task", "go"}, {"approvers", {"lead", "owner", "dba"}}});
-  for (const auto& [ms, fields] :
-       {held(3'000, "lead", "bank has not confirmed"), held(4'000, "owner", "smoke tests"),
-        held(5'000, "lead", "bank still silent")}) {
-    events.add(ms, "gate_held", fields);
-  }
+      .add(2'000, gate_waiting("go", {"lead", "owner", "dba"}))
+      .add(3'000, held("go", "lead", "bank has not confirmed", by("lead")))
+      .add(4'000, held("go", "owner", "smoke tests", by("owner")))
+      .add(5'000, held("go", "lead", "bank still silent", by("lead")));
   const Runbook runbook = make_runbook({gate_task("go", {"lead", "owner", "dba"})});
   const RunStatus status = Run(runbook, events).status(utc_at(10'000), live);
   const auto& holds = view(status, "go").holds;
@@ -144,11 +130,11 @@ TEST_CASE("status: a held gate shows who holds it and why until that approver's 
   CHECK(json["tasks"][0]["held"][1]["by"] == "lead");
   CHECK(json["tasks"][0]["held"][1]["note"] == "bank still silent");
 
-  events.add(6'000, "gate_approved", approved("owner"));  // owner's go ends owner's hold only
+  events.add(6'000, approved("go", "owner", by("owner")));  // owner's go ends owner's hold only
   const auto after = view(Run(runbook, events).status(utc_at(10'000), live), "go").holds;
   REQUIRE(after.size() == 1);
   CHECK(after[0].approver == "lead");
-  events.add(7'000, "gate_approved", approved("lead"));
+  events.add(7'000, approved("go", "lead", by("lead")));
   CHECK(view(Run(runbook, events).status(utc_at(10'000), live), "go").holds.empty());
 }
 
@@ -156,9 +142,9 @@ TEST_CASE("status: a task running when no executor holds the lock is in doubt") 
   Task idempotent = make_task("again", minutes(5));
   idempotent.idempotent = true;
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "copy")
-      .add(1'010, "process_started", {{"task", "copy"}, {"attempt", 1}, {"pid", 99}})
+      .add(1'010, process_started("copy", 99))
       .started(1'020, "again");
   const Run run(make_runbook({make_task("copy", minutes(5)), idempotent}), events);
 
@@ -199,7 +185,7 @@ TEST_CASE("status: resume settles a gate or an idempotent task in doubt unless r
   again.idempotent = true;
   again.rollback = CommandRollback{"./undo.sh", {}};
   Events events;
-  events.add(0, "run_started").started(0, "go", "gate").started(0, "again");
+  events.add(0, run_started()).started(0, "go", "gate").started(0, "again");
   const Runbook runbook = make_runbook({gate_task("go", {"lead"}), again});
 
   SUBCASE("going forward") {
@@ -213,8 +199,8 @@ TEST_CASE("status: resume settles a gate or an idempotent task in doubt unless r
     CHECK(contains(render_status_text(status, false), "; resume runs its checks again"));
   }
   SUBCASE("while rolling back, a person decides") {
-    events.finished(1'000, "go", "failed", "no-go")
-        .add(1'000, "run_stopping", {{"reason", "go failed"}, {"rollback", true}});
+    events.finished(1'000, "go", TaskStatus::failed, "no-go")
+        .add(1'000, stopping("go failed", true));
     const Run run(runbook, events);
     const RunStatus status = run.status(utc_at(5'000));
     const TaskStatusView& task = view(status, "again");
@@ -227,9 +213,9 @@ TEST_CASE("status: resume settles a gate or an idempotent task in doubt unless r
 
 TEST_CASE("status: an interrupted task is in doubt even while an executor runs") {
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "copy")
-      .finished(9'000, "copy", "interrupted", "terminated by a second Ctrl-C");
+      .finished(9'000, "copy", TaskStatus::in_doubt, "terminated by a second Ctrl-C");
   const Run run(make_runbook({make_task("copy", minutes(5))}), events);
   const RunStatus status = run.status(utc_at(20'000), live);
   const TaskStatusView& copy = view(status, "copy");
@@ -241,7 +227,10 @@ TEST_CASE("status: an interrupted task is in doubt even while an executor runs")
 
 TEST_CASE("status: a running task's elapsed time against its estimate") {
   Events events;
-  events.add(0, "run_started").started(0, "short").started(0, "long").add(1'000, "signal_received");
+  events.add(0, run_started())
+      .started(0, "short")
+      .started(0, "long")
+      .add(1'000, signal_received("SIGHUP", "continue"));
   const Run run(make_runbook({make_task("short", minutes(5)), make_task("long", minutes(20))}),
                 events);
   // The last event was at elapsed 1 s; ten minutes of wall time later the run is at 10m1s.
@@ -265,7 +254,7 @@ TEST_CASE("status: the forecast end against the window in the window's zone") {
   // 67.5 - sqrt(31.5 * 22.5 / 10) = 59.08m.
   Runbook runbook = make_runbook({make_task("a", minutes(30)), make_task("b", minutes(45), {"a"})});
   Events events;
-  events.add(0, "run_started").started(0, "a");
+  events.add(0, run_started()).started(0, "a");
   const auto now = utc_at(0) + std::chrono::minutes(50);
   const auto in_minutes = [](Duration d) { return static_cast<double>(d.count()) / 60'000; };
 
@@ -294,7 +283,7 @@ TEST_CASE("status: the forecast end against the window in the window's zone") {
     CHECK(contains(text, "100% chance to fit; P90 fits with 1h"));
   }
   SUBCASE("a task in doubt still has its whole path ahead") {
-    events.finished(60'000, "a", "interrupted");
+    events.finished(60'000, "a", TaskStatus::in_doubt);
     const Run run(runbook, events);
     const RunStatus status = run.status(utc_at(60'000), live);
     REQUIRE(status.forecast);
@@ -314,7 +303,7 @@ TEST_CASE("status: the next gate's no-go deadline - and once it has passed") {
       make_runbook({a, approval_gate("go", {"lead"}, {"a"}), make_task("b", minutes(5), {"go"})});
   runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(3));
   Events events;
-  events.add(0, "run_started").started(0, "a");
+  events.add(0, run_started()).started(0, "a");
   const Run run(runbook, events);
 
   const RunStatus early = run.status(utc_at(0) + minutes(10), live);
@@ -338,11 +327,11 @@ TEST_CASE("status: the next gate's no-go deadline - and once it has passed") {
 
 TEST_CASE("status: a finished run shows its outcome and duration and no forecast") {
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "a")
-      .finished(4'000, "a", "failed", "exit code 3")
-      .add(4'100, "run_stopping", {{"reason", "a failed"}, {"rollback", false}})
-      .add(4'200, "run_finished", {{"outcome", "failed"}, {"exit_code", 1}});
+      .finished(4'000, "a", TaskStatus::failed, "exit code 3")
+      .add(4'100, stopping("a failed"))
+      .add(4'200, run_finished(RunOutcome::failed));
   const Run run(make_runbook({make_task("a", minutes(1))}), events);
   const RunStatus status = run.status(utc_at(3'600'000));
   CHECK(status.finished_run());
@@ -360,15 +349,15 @@ TEST_CASE("status: durations by the clock - a crash's downtime included and told
   // a ran 5 s; the executor was killed while b ran and came back 2m after its last event
   // (elapsed_ms goes on from there); b ran again for 10 s.
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "a")
-      .finished(5'000, "a", "succeeded")
+      .finished(5'000, "a", TaskStatus::succeeded)
       .started(5'000, "b")
       .down_for(std::chrono::minutes(2))
-      .add(5'000, "run_resumed", {{"mode", "resume"}})
+      .add(5'000, run_resumed())
       .started(5'000, "b", "run", 2)
-      .finished(15'000, "b", "succeeded", "", 2)
-      .add(15'000, "run_finished", {{"outcome", "succeeded"}, {"exit_code", 0}});
+      .finished(15'000, "b", TaskStatus::succeeded, "", 2)
+      .add(15'000, run_finished(RunOutcome::succeeded));
   const Run run(make_runbook({make_task("a", minutes(1)), make_task("b", minutes(1), {"a"})}),
                 events);
   const RunStatus status = run.status(utc_at(3'600'000));
@@ -390,11 +379,11 @@ TEST_CASE("status: the last lines of a failed task's log - and of one running pa
     write_text(task_log_path(run_dir.path(), task), log);
   }
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "broke")
       .started(0, "slow")
       .started(0, "fine")
-      .finished(1'000, "broke", "failed", "exit code 2");
+      .finished(1'000, "broke", TaskStatus::failed, "exit code 2");
   const Run run(make_runbook({make_task("broke", minutes(1)), make_task("slow", minutes(1)),
                               make_task("fine", minutes(10))}),
                 events);
@@ -418,17 +407,17 @@ TEST_CASE("status: rollback steps are manual ones waiting or automated ones cut 
   Task command_back = make_task("freeze", minutes(1));
   command_back.rollback = CommandRollback{"./unfreeze.sh", {}};
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "load")
-      .finished(1'000, "load", "succeeded")
+      .finished(1'000, "load", TaskStatus::succeeded)
       .started(1'000, "freeze")
-      .finished(2'000, "freeze", "succeeded")
+      .finished(2'000, "freeze", TaskStatus::succeeded)
       .started(2'000, "boom")
-      .finished(3'000, "boom", "failed", "exit code 1")
-      .add(3'000, "run_stopping", {{"reason", "boom failed"}, {"rollback", true}})
-      .add(3'100, "rollback_started")
-      .add(3'200, "rollback_step_started", {{"task", "freeze"}, {"kind", "run"}})
-      .add(3'300, "rollback_step_started", {{"task", "load"}, {"kind", "manual"}});
+      .finished(3'000, "boom", TaskStatus::failed, "exit code 1")
+      .add(3'000, stopping("boom failed", true))
+      .add(3'100, rollback_started())
+      .add(3'200, rollback_step_started("freeze"))
+      .add(3'300, rollback_step_started("load", true));
   const Run run(make_runbook({manual_back, command_back, make_task("boom")}), events);
   const RunStatus status = run.status(utc_at(10'000));
   CHECK(status.phase == RunPhase::rolling_back);
@@ -454,9 +443,9 @@ TEST_CASE("status --format json: the documented fields") {
   Runbook runbook = make_runbook({make_task("copy", minutes(10)), load});
   runbook.window = make_window({utc_at(0), 0}, std::chrono::hours(1));
   Events events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "copy")
-      .finished(600'000, "copy", "succeeded")
+      .finished(600'000, "copy", TaskStatus::succeeded)
       .started(600'000, "load", "manual");
   const Run run(runbook, events);
   const json out = status_json(run.status(utc_at(660'000), live));
@@ -505,25 +494,16 @@ TEST_CASE("status --format json: the documented fields") {
 
 TEST_CASE("status: a refused decision says who - what and why - in text and in JSON") {
   Events events;
-  events.add(0, "run_started").started(1'000, "load", "manual");
-  events.add(2'000, "task_finished",
-             {{"task", "load"},
-              {"by", "alice"},
-              {"user", "a"},
-              {"host", "h1"},
-              {"decision", "d-1"},
-              {"status", "succeeded"}});
-  events.add(2'000, "decision_refused",
-             {{"run_id", "r"},
-              {"kind", "mark"},
-              {"task", "load"},
-              {"verdict", "failed"},
-              {"by", "bob"},
-              {"user", "b"},
-              {"host", "h2"},
-              {"decision", "d-2"},
-              {"reason", "load already finished: succeeded (by alice)"}});
-  events.add(3'000, "decision_refused", {{"file", "junk.json"}, {"reason", "not a decision"}});
+  events.add(0, run_started()).started(1'000, "load", "manual");
+  events.add(2'000, marked("load", TaskStatus::succeeded, {"alice", "a", "h1", "d-1", ""}));
+  events.add(2'000, event::DecisionRefused{"",
+                                           "r",
+                                           "mark",
+                                           "load",
+                                           "failed",
+                                           {"bob", "b", "h2", "d-2", ""},
+                                           "load already finished: succeeded (by alice)"});
+  events.add(3'000, event::DecisionRefused{"junk.json", "", "", "", "", {}, "not a decision"});
   const Run run(make_runbook({manual_task("load", minutes(5))}), events);
   const RunStatus status = run.status(utc_at(4'000));
   REQUIRE(status.refused.size() == 2);

@@ -47,7 +47,7 @@ const Keys count_keys = {"total",     "done",   "pending", "running",     "waiti
 
 TEST_CASE("status json: every documented field is there - null when it does not apply") {
   JournalBuilder events;
-  events.add(0, "run_started");
+  events.add(0, run_started());
   const FoldedRun run(make_runbook({make_task("a")}), events);
   const json out = status_json(status_of(run, utc_at(1'000)));
   CHECK(keys_of(out) == status_keys);
@@ -87,11 +87,11 @@ TEST_CASE("status json: every documented field is there - null when it does not 
 
 TEST_CASE("status json: a finished run - outcome - exit code - stop reason and no forecast") {
   JournalBuilder events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "a")
-      .finished(1'500, "a", "failed", "exit code 7")
-      .add(1'500, "run_stopping", {{"reason", "a failed"}, {"rollback", false}})
-      .add(1'600, "run_finished", {{"outcome", "failed"}, {"exit_code", 1}});
+      .finished(1'500, "a", TaskStatus::failed, "exit code 7")
+      .add(1'500, stopping("a failed"))
+      .add(1'600, run_finished(RunOutcome::failed));
   const FoldedRun run(make_runbook({make_task("a", minutes(1))}), events);
   const json out = status_json(status_of(run, utc_at(60'000)));
   CHECK(out["phase"] == "finished");
@@ -113,7 +113,7 @@ TEST_CASE("status json: a finished run - outcome - exit code - stop reason and n
 
 TEST_CASE("status json: a task in doubt after a crash - what a person types") {
   JournalBuilder events;
-  events.add(0, "run_started").started(2'000, "copy");
+  events.add(0, run_started()).started(2'000, "copy");
   const FoldedRun run(make_runbook({make_task("copy", Duration{1'000})}), events);
   const json out = status_json(status_of(run, utc_at(10'000)));
   CHECK(out["executor"].is_null());
@@ -137,16 +137,15 @@ TEST_CASE("status json: rollback steps - track mode - past the point of no retur
   Task ponr = make_task("switch", minutes(1));
   ponr.point_of_no_return = true;
   JournalBuilder events;
-  events.add(0, "run_started", {{"track", true}})
+  events.add(0, run_started(true))
       .started(0, "one", "manual")
-      .finished(1'000, "one", "succeeded")
+      .finished(1'000, "one", TaskStatus::succeeded)
       .started(1'000, "switch", "manual")
-      .finished(2'000, "switch", "failed", "no")
-      .add(2'000, "run_stopping", {{"reason", "switch failed"}, {"rollback", true}})
-      .add(2'000, "rollback_started")
-      .add(2'100, "rollback_step_started", {{"task", "one"}, {"kind", "manual"}})
-      .add(2'200, "rollback_step_finished",
-           {{"task", "one"}, {"status", "succeeded"}, {"by", "x"}, {"user", "u"}, {"host", "h"}});
+      .finished(2'000, "switch", TaskStatus::failed, "no")
+      .add(2'000, stopping("switch failed", true))
+      .add(2'000, rollback_started())
+      .add(2'100, rollback_step_started("one", true))
+      .add(2'200, rollback_step_finished("one", true, "", person("x", "u", "h")));
   const FoldedRun run(make_runbook({one, ponr}), events);
   const json out = status_json(status_of(run, utc_at(3'000), live));
   CHECK(out["track"] == true);
@@ -159,7 +158,7 @@ TEST_CASE("status json: rollback steps - track mode - past the point of no retur
 
 TEST_CASE("status json: the journal's warning - and queued decisions as their inbox files") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "load", "manual");
+  events.add(0, run_started()).started(0, "load", "manual");
   FoldedRun run(make_runbook({manual_task("load")}), events);
   run.journal.warning = "the last line is torn; ignored";
   RunStatus status = status_of(run, utc_at(1'000));
@@ -185,7 +184,7 @@ TEST_CASE("status json: durations are seconds with milliseconds - the chance to 
   Runbook runbook = make_runbook({make_task("a", Duration{90'500})});
   runbook.window = make_window({utc_at(0), 60}, minutes(2));
   JournalBuilder events;
-  events.add(0, "run_started").started(250, "a");
+  events.add(0, run_started()).started(250, "a");
   const FoldedRun run(runbook, events);
   const json out = status_json(status_of(run, utc_at(10'250), live));
   const json& task = out["tasks"][0];

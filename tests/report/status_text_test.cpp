@@ -49,7 +49,7 @@ bool contains(const std::string& text, const std::string& part) {
 
 TEST_CASE("status text: the header names the run - who started it where - and the zone") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "a");
+  events.add(0, run_started()).started(0, "a");
   const std::string text =
       text_of(make_runbook({make_task("a", minutes(5))}), events, utc_at(30'000), live);
   const Lines lines = lines_of(text);
@@ -62,7 +62,7 @@ TEST_CASE("status text: the header names the run - who started it where - and th
 
 TEST_CASE("status text: times in the window's zone - east or west of UTC") {
   JournalBuilder events;
-  events.add(0, "run_started");
+  events.add(0, run_started());
   Runbook runbook = make_runbook({make_task("a", minutes(5))});
   SUBCASE("east") {
     runbook.window = make_window({utc_at(0), 60}, std::chrono::hours(2));
@@ -82,7 +82,7 @@ TEST_CASE("status text: times in the window's zone - east or west of UTC") {
 
 TEST_CASE("status text: a run whose executor stopped without finishing says how to go on") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "a").finished(5'000, "a", "succeeded");
+  events.add(0, run_started()).started(0, "a").finished(5'000, "a", TaskStatus::succeeded);
   const std::string text = text_of(make_runbook({make_task("a", minutes(1)), make_task("b")}),
                                    events, utc_at(60'000), {}, "my runs/r1");
   CHECK(has_line(text,
@@ -93,18 +93,18 @@ TEST_CASE("status text: a run whose executor stopped without finishing says how 
 
 TEST_CASE("status text: a failed run says how to resume it or roll it back - a success does not") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "a");
+  events.add(0, run_started()).started(0, "a");
   SUBCASE("failed") {
-    events.finished(2'000, "a", "failed", "exit code 1")
-        .add(2'000, "run_stopping", {{"reason", "a failed"}, {"rollback", false}})
-        .add(2'100, "run_finished", {{"outcome", "failed"}, {"exit_code", 1}});
+    events.finished(2'000, "a", TaskStatus::failed, "exit code 1")
+        .add(2'000, stopping("a failed"))
+        .add(2'100, run_finished(RunOutcome::failed));
     const std::string text = text_of(make_runbook({make_task("a")}), events, utc_at(9'000));
     CHECK(has_line(text, "  'cutover resume " + dir + "' continues it; 'cutover rollback " + dir +
                              "' rolls it back"));
   }
   SUBCASE("succeeded") {
-    events.finished(2'000, "a", "succeeded")
-        .add(2'100, "run_finished", {{"outcome", "succeeded"}, {"exit_code", 0}});
+    events.finished(2'000, "a", TaskStatus::succeeded)
+        .add(2'100, run_finished(RunOutcome::succeeded));
     const std::string text = text_of(make_runbook({make_task("a")}), events, utc_at(9'000));
     CHECK(has_line(text,
                    "executor: not running; the run finished: succeeded (exit 0) at 2026-11-28 "
@@ -114,8 +114,8 @@ TEST_CASE("status text: a failed run says how to resume it or roll it back - a s
     CHECK_FALSE(contains(text, "\nrunning\n"));
   }
   SUBCASE("rolled back - its name in words") {
-    events.finished(2'000, "a", "failed", "exit code 1")
-        .add(2'100, "run_finished", {{"outcome", "rolled_back"}, {"exit_code", 1}});
+    events.finished(2'000, "a", TaskStatus::failed, "exit code 1")
+        .add(2'100, run_finished(RunOutcome::rolled_back));
     const std::string text = text_of(make_runbook({make_task("a")}), events, utc_at(9'000));
     CHECK(contains(text, "the run finished: rolled back (exit 1)"));
   }
@@ -123,10 +123,9 @@ TEST_CASE("status text: a failed run says how to resume it or roll it back - a s
 
 TEST_CASE("status text: a retried task shows its attempt - one between attempts why") {
   JournalBuilder events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "again")
-      .add(1'000, "attempt_failed",
-           {{"task", "again"}, {"attempt", 1}, {"reason", "exit code 2"}, {"retry_in_ms", 5000}})
+      .add(1'000, attempt_failed("again", "exit code 2", 1, 5000))
       .started(0, "third")
       .started(500, "third", "run", 3);
   const std::string text =
@@ -138,10 +137,9 @@ TEST_CASE("status text: a retried task shows its attempt - one between attempts 
 
 TEST_CASE("status text: between attempts with no executor - resume goes on") {
   JournalBuilder events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "again")
-      .add(1'000, "attempt_failed",
-           {{"task", "again"}, {"attempt", 1}, {"reason", "exit code 2"}, {"retry_in_ms", 5000}});
+      .add(1'000, attempt_failed("again", "exit code 2", 1, 5000));
   const std::string text =
       text_of(make_runbook({make_task("again", minutes(1))}), events, utc_at(2'000));
   CHECK(contains(text, "running\n  again  "));
@@ -152,7 +150,7 @@ TEST_CASE("status text: people's tasks with no executor - the next resume takes 
   Task load = manual_task("load");
   load.owner = "finance";
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "load", "manual");
+  events.add(0, run_started()).started(0, "load", "manual");
   const std::string text = text_of(make_runbook({load}), events, utc_at(60'000));
   CHECK(has_line(text,
                  "  load  done, failed or skipped by finance, since 2026-11-28 17:00:00 "
@@ -165,7 +163,7 @@ TEST_CASE("status text: people's tasks with no executor - the next resume takes 
 
 TEST_CASE("status text: a manual task without an owner waits on a person - with its estimate") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "load", "manual");
+  events.add(0, run_started()).started(0, "load", "manual");
   const std::string text =
       text_of(make_runbook({manual_task("load", minutes(10))}), events, utc_at(120'000), live);
   CHECK(has_line(text,
@@ -178,11 +176,11 @@ TEST_CASE("status text: stopping - past the point of no return - in track mode")
   Task switch_over = make_task("switch", minutes(5));
   switch_over.point_of_no_return = true;
   JournalBuilder events;
-  events.add(0, "run_started", {{"track", true}})
+  events.add(0, run_started(true))
       .started(0, "switch", "manual")
       .started(0, "other", "manual")
-      .finished(1'000, "other", "failed", "not done")
-      .add(1'000, "run_stopping", {{"reason", "other failed"}, {"rollback", false}});
+      .finished(1'000, "other", TaskStatus::failed, "not done")
+      .add(1'000, stopping("other failed"));
   const std::string text =
       text_of(make_runbook({switch_over, make_task("other")}), events, utc_at(2'000), live);
   CHECK(has_line(text, "track mode: people do every task, commands included"));
@@ -193,12 +191,11 @@ TEST_CASE("status text: stopping - past the point of no return - in track mode")
 
 TEST_CASE("status text: skipped tasks are counted - a failure without a reason says failed") {
   JournalBuilder events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "m", "manual")
-      .add(1'000, "task_finished",
-           {{"task", "m"}, {"status", "skipped"}, {"by", "x"}, {"user", "u"}, {"host", "h"}})
+      .add(1'000, marked("m", TaskStatus::skipped, person("x", "u", "h")))
       .started(1'000, "a")
-      .finished(1'500, "a", "failed");
+      .finished(1'500, "a", TaskStatus::failed);
   const std::string text = text_of(make_runbook({manual_task("m"), make_task("a"), make_task("b")}),
                                    events, utc_at(2'000), live);
   CHECK(contains(text, "progress: 1/3 done, 1 failed, 1 skipped; elapsed 2s"));
@@ -211,20 +208,19 @@ TEST_CASE("status text: rollback steps - rolled back - failed") {
   Task two = make_task("two", minutes(1));
   two.rollback = CommandRollback{"./undo-two", {}};
   JournalBuilder events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(0, "one")
-      .finished(1'000, "one", "succeeded")
+      .finished(1'000, "one", TaskStatus::succeeded)
       .started(0, "two")
-      .finished(1'000, "two", "succeeded")
+      .finished(1'000, "two", TaskStatus::succeeded)
       .started(1'000, "boom")
-      .finished(2'000, "boom", "failed", "exit code 1")
-      .add(2'000, "run_stopping", {{"reason", "boom failed"}, {"rollback", true}})
-      .add(2'000, "rollback_started")
-      .add(2'100, "rollback_step_started", {{"task", "two"}, {"kind", "run"}})
-      .add(2'200, "rollback_step_finished", {{"task", "two"}, {"status", "succeeded"}})
-      .add(2'300, "rollback_step_started", {{"task", "one"}, {"kind", "run"}})
-      .add(2'400, "rollback_step_finished",
-           {{"task", "one"}, {"status", "failed"}, {"reason", "exit code 1"}});
+      .finished(2'000, "boom", TaskStatus::failed, "exit code 1")
+      .add(2'000, stopping("boom failed", true))
+      .add(2'000, rollback_started())
+      .add(2'100, rollback_step_started("two"))
+      .add(2'200, rollback_step_finished("two"))
+      .add(2'300, rollback_step_started("one"))
+      .add(2'400, rollback_step_finished("one", false, "exit code 1"));
   const std::string text =
       text_of(make_runbook({one, two, make_task("boom")}), events, utc_at(3'000), live);
   CHECK(contains(text, "\nrollback\n  one  rollback step failed\n  two  rolled back\n"));
@@ -243,7 +239,7 @@ TEST_CASE("status text: queued decisions - waiting for the executor or for resum
   approval.kind = DecisionKind::approve;
   approval.task = "go";
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "load", "manual").started(0, "go", "gate");
+  events.add(0, run_started()).started(0, "load", "manual").started(0, "go", "gate");
   const FoldedRun run(make_runbook({manual_task("load"), approval_gate("go", {"ann"})}), events);
   RunStatus status =
       make_run_status(dir, run.runbook, run.graph, run.journal, run.state, utc_at(60'000), {});
@@ -260,7 +256,9 @@ TEST_CASE("status text: queued decisions - waiting for the executor or for resum
 
 TEST_CASE("status text: control characters from the journal are shown as '?'") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "a").finished(1'000, "a", "failed", "bad\033[2Jend");
+  events.add(0, run_started())
+      .started(0, "a")
+      .finished(1'000, "a", TaskStatus::failed, "bad\033[2Jend");
   const std::string text = text_of(make_runbook({make_task("a")}), events, utc_at(2'000), live);
   CHECK(has_line(text, "  a  bad?[2Jend at 2026-11-28 17:00:01"));
   CHECK_FALSE(contains(text, "\033"));
@@ -268,7 +266,9 @@ TEST_CASE("status text: control characters from the journal are shown as '?'") {
 
 TEST_CASE("status text: colour only when asked") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "a").finished(1'000, "a", "failed", "exit code 1");
+  events.add(0, run_started())
+      .started(0, "a")
+      .finished(1'000, "a", TaskStatus::failed, "exit code 1");
   const FoldedRun run(make_runbook({make_task("a")}), events);
   const RunStatus status =
       make_run_status(dir, run.runbook, run.graph, run.journal, run.state, utc_at(2'000), live);
@@ -283,7 +283,7 @@ TEST_CASE("status text: colour only when asked") {
 TEST_CASE("status text: long task ids are aligned up to 32 characters") {
   const std::string long_id(40, 'x');
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "a").started(0, long_id);
+  events.add(0, run_started()).started(0, "a").started(0, long_id);
   const std::string text =
       text_of(make_runbook({make_task("a"), make_task(long_id)}), events, utc_at(1'000), live);
   CHECK(has_line(text, "  a" + std::string(31, ' ') + "  1.0s (no estimate)"));

@@ -50,24 +50,17 @@ Runbook small_runbook() {
 
 JournalBuilder small_run() {
   JournalBuilder events;
-  events.add(0, "run_started")
+  events.add(0, run_started())
       .started(1'000, "copy")
       .started(1'000, "notify")
       .started(1'000, "flaky")
-      .finished(1'250, "notify", "succeeded")
-      .add(2'000, "attempt_failed",
-           {{"task", "flaky"}, {"attempt", 1}, {"reason", "exit code 1"}, {"retry_in_ms", 500}})
+      .finished(1'250, "notify", TaskStatus::succeeded)
+      .add(2'000, attempt_failed("flaky", "exit code 1", 1, 500))
       .started(2'500, "flaky", "run", 2)
-      .finished(3'000, "flaky", "failed", "exit code 1", 2)
-      .finished(601'500, "copy", "succeeded")
+      .finished(3'000, "flaky", TaskStatus::failed, "exit code 1", 2)
+      .finished(601'500, "copy", TaskStatus::succeeded)
       .started(601'500, "load", "manual")
-      .add(1'501'500, "task_finished",
-           {{"task", "load"},
-            {"status", "succeeded"},
-            {"attempt", 1},
-            {"by", "ann"},
-            {"user", "a"},
-            {"host", "h"}});
+      .add(1'501'500, marked("load", TaskStatus::succeeded, person("ann", "a", "h")));
   return events;
 }
 
@@ -99,9 +92,9 @@ TEST_CASE("timing_csv: a row per task in the plan's order - times - durations an
 
 TEST_CASE("timing_csv: a duration is by the clock - a crash's downtime included") {
   JournalBuilder events;
-  events.add(0, "run_started").started(1'000, "copy");
-  events.down_for(minutes(2)).add(1'000, "run_resumed", {{"mode", "resume"}});
-  events.started(1'000, "copy", "run", 2).finished(11'000, "copy", "succeeded", "", 2);
+  events.add(0, run_started()).started(1'000, "copy");
+  events.down_for(minutes(2)).add(1'000, run_resumed());
+  events.started(1'000, "copy", "run", 2).finished(11'000, "copy", TaskStatus::succeeded, "", 2);
   const FoldedRun run(small_runbook(), events);
   const Lines lines = lines_of(timing_csv(run.runbook, run.graph, run.state));
   CHECK(lines[1] ==
@@ -123,7 +116,7 @@ TEST_CASE("timing_csv: the rows follow the plan - earliest start first - not the
 
 TEST_CASE("timing_csv: a running task has a start and no end - a gate is of kind gate") {
   JournalBuilder events;
-  events.add(0, "run_started").started(0, "go", "gate").started(0, "copy");
+  events.add(0, run_started()).started(0, "go", "gate").started(0, "copy");
   const FoldedRun run(make_runbook({approval_gate("go", {"lead"}), make_task("copy", minutes(2))}),
                       events);
   const Lines lines = lines_of(timing_csv(run.runbook, run.graph, run.state));
@@ -135,7 +128,7 @@ TEST_CASE("timing_csv: a running task has a start and no end - a gate is of kind
 TEST_CASE("timing_csv: an overrun is a positive variance - sub-second estimates keep their ms") {
   Task quick = make_task("quick", Duration{1'250});
   JournalBuilder events;
-  events.add(0, "run_started").started(10, "quick").finished(3'010, "quick", "succeeded");
+  events.add(0, run_started()).started(10, "quick").finished(3'010, "quick", TaskStatus::succeeded);
   const FoldedRun run(make_runbook({quick}), events);
   const Lines lines = lines_of(timing_csv(run.runbook, run.graph, run.state));
   REQUIRE(lines.size() == 2);

@@ -14,46 +14,18 @@ using namespace cutover::testing;
 
 namespace {
 
-using json = nlohmann::ordered_json;
 using Lines = std::vector<std::string>;
 
-// A runbook, its graph and a journal written by hand, folded into the state judge() sees.
-class Run {
+// A runbook, its graph and a journal written by hand (a second between events), folded into
+// the state judge() sees.
+class Run : public JournalBuilder {
  public:
   explicit Run(std::vector<Task> tasks)
-      : runbook_(make_runbook(std::move(tasks))), graph_(make_run_graph(runbook_)) {}
+      : JournalBuilder(1000),
+        runbook_(make_runbook(std::move(tasks))),
+        graph_(make_run_graph(runbook_)) {}
 
-  Run& add(std::string type, json fields = json::object()) {
-    JournalEvent event = testing::journal_event(
-        events_.size() + 1, static_cast<std::int64_t>(events_.size()) * 1000, type, fields);
-    events_.push_back(std::move(event));
-    return *this;
-  }
-  Run& started(const std::string& task) { return add("task_started", {{"task", task}}); }
-  Run& finished(const std::string& task, const std::string& status, json extra = json::object()) {
-    json fields = {{"task", task}, {"status", status}};
-    for (auto& [key, value] : extra.items()) fields[key] = value;
-    return add("task_finished", std::move(fields));
-  }
-  Run& succeeded(const std::string& task) { return started(task).finished(task, "succeeded"); }
-  Run& gate_waiting(const std::string& task) { return add("gate_waiting", {{"task", task}}); }
-  Run& approved(const std::string& task, const std::string& approver) {
-    return add("gate_approved", {{"task", task}, {"by", approver}, {"approver", approver}});
-  }
-  Run& stopping(bool rollback) {
-    return add("run_stopping", {{"reason", "task failed"}, {"rollback", rollback}});
-  }
-  Run& run_finished(const std::string& outcome) {
-    return add("run_finished", {{"outcome", outcome}});
-  }
-  Run& rollback_step_started(const std::string& task) {
-    return add("rollback_step_started", {{"task", task}});
-  }
-  Run& rollback_step_finished(const std::string& task, const std::string& status) {
-    return add("rollback_step_finished", {{"task", task}, {"status", status}});
-  }
-
-  RunState state() const { return fold(runbook_, graph_, events_); }
+  RunState state() const { return fold(runbook_, graph_, events()); }
 
   Effect judge(const Decision& decision, ExecutorPresence executor) const {
     return cutover::judge(runbook_, graph_, state(), decision, executor);
@@ -85,7 +57,6 @@ class Run {
  private:
   Runbook runbook_;
   RunGraph graph_;
-  std::vector<JournalEvent> events_;
 };
 
 Decision mark(std::string task, Verdict verdict, std::string by = "alice") {
@@ -150,23 +121,23 @@ TEST_CASE("judge refuses a task the runbook does not have and suggests the close
 
 TEST_CASE("judge refuses every decision once the run succeeded or was rolled back") {
   Run run({manual_task("m"), approval_gate("g", {"lead"})});
-  run.started("m").started("g").gate_waiting("g");
+  run.add(started("m")).add(started("g")).add(gate_waiting("g"));
   SUBCASE("succeeded") {
-    run.run_finished("succeeded");
+    run.add(run_finished(RunOutcome::succeeded));
     CHECK(run.verdict(mark("m", Verdict::done), absent) ==
           "refused: the run already finished (succeeded)");
     CHECK(run.verdict(approve("g", "lead"), absent) ==
           "refused: the run already finished (succeeded)");
   }
   SUBCASE("rolled back") {
-    run.run_finished("rolled_back");
+    run.add(run_finished(RunOutcome::rolled_back));
     CHECK(run.verdict(mark("m", Verdict::skipped), absent) ==
           "refused: the run already finished (rolled back)");
     CHECK(run.verdict(reject("g", "lead"), absent) ==
           "refused: the run already finished (rolled back)");
   }
   SUBCASE("a run that failed still takes decisions") {
-    run.run_finished("failed");
+    run.add(run_finished(RunOutcome::failed));
     CHECK(run.verdict(mark("m", Verdict::done), absent) == "finish succeeded");
   }
 }
@@ -175,7 +146,7 @@ TEST_CASE("judge refuses every decision once the run succeeded or was rolled bac
 
 TEST_CASE("judge lets a person settle a waiting manual task done failed or skipped") {
   Run run({manual_task("m")});
-  run.started("m");
+  run.add(started("m"));
   REQUIRE(run.state().tasks[0].status == TaskStatus::waiting);
   for (const ExecutorPresence executor : {running, absent}) {
     CHECK(run.verdict(mark("m", Verdict::done), executor) == "finish succeeded");
@@ -199,7 +170,7 @@ TEST_CASE("judge refuses a mark for a task that has not started and names what i
 
 TEST_CASE("judge refuses a mark for a task a person already finished and names who") {
   Run run({manual_task("m")});
-  run.started("m").finished("m", "skipped", {{"by", "bob"}});
+  run.add(started("m")).add(marked("m", TaskStatus::skipped, person("bob")));
   CHECK(run.verdict(mark("m", Verdict::done)) == "refused: m already finished: skipped (by bob)");
   CHECK(run.verdict(mark("m", Verdict::done), absent) ==
         "refused: m already finished: skipped (by bob)");
@@ -211,7 +182,7 @@ TEST_CASE("judge settles a task in doubt with each of the four verdicts") {
   const Lines expected = {"finish succeeded", "finish failed", "finish skipped", "run again"};
   SUBCASE("interrupted by a second Ctrl-C") {
     Run run({make_task("a")});
-    run.started("a").finished("a", "interrupted");
+    run.add(started("a")).add(finished("a", TaskStatus::in_doubt));
     for (const ExecutorPresence executor : {running, absent}) {
       Lines got;
       for (const Verdict verdict : all_verdicts)
@@ -221,7 +192,7 @@ TEST_CASE("judge settles a task in doubt with each of the four verdicts") {
   }
   SUBCASE("found in doubt by resume") {
     Run run({make_task("a")});
-    run.started("a").add("task_in_doubt", {{"task", "a"}, {"action", "wait"}});
+    run.add(started("a")).add(in_doubt("a"));
     REQUIRE(run.state().tasks[0].status == TaskStatus::in_doubt);
     Lines got;
     for (const Verdict verdict : all_verdicts) got.push_back(run.verdict(mark("a", verdict)));
@@ -229,7 +200,7 @@ TEST_CASE("judge settles a task in doubt with each of the four verdicts") {
   }
   SUBCASE("running when no executor is there: it crashed") {
     Run run({make_task("a")});
-    run.started("a");
+    run.add(started("a"));
     Lines got;
     for (const Verdict verdict : all_verdicts)
       got.push_back(run.verdict(mark("a", verdict), absent));
@@ -237,7 +208,7 @@ TEST_CASE("judge settles a task in doubt with each of the four verdicts") {
   }
   SUBCASE("a gate with approvals that was cut off is settled by a mark") {
     Run run({approval_gate("g", {"lead"})});
-    run.started("g").finished("g", "interrupted");
+    run.add(started("g")).add(finished("g", TaskStatus::in_doubt));
     Lines got;
     for (const Verdict verdict : all_verdicts) got.push_back(run.verdict(mark("g", verdict)));
     CHECK(got == expected);
@@ -246,7 +217,7 @@ TEST_CASE("judge settles a task in doubt with each of the four verdicts") {
 
 TEST_CASE("judge refuses a mark for a task its executor is running") {
   Run run({make_task("a")});
-  run.started("a");
+  run.add(started("a"));
   for (const Verdict verdict : all_verdicts) {
     CHECK(run.verdict(mark("a", verdict), running) ==
           "refused: a is running, not waiting for a decision");
@@ -257,7 +228,7 @@ TEST_CASE("judge refuses a mark for a task its executor is running") {
 
 TEST_CASE("judge refuses to mark a gate that waits for approvals") {
   Run run({approval_gate("g", {"lead"})});
-  run.started("g").gate_waiting("g");
+  run.add(started("g")).add(gate_waiting("g"));
   CHECK(run.verdict(mark("g", Verdict::done)) == "refused: g is a gate: approve or reject it");
   CHECK(run.verdict(mark("g", Verdict::failed), absent) ==
         "refused: g is a gate: approve or reject it");
@@ -265,7 +236,7 @@ TEST_CASE("judge refuses to mark a gate that waits for approvals") {
 
 TEST_CASE("judge takes an approval or a rejection from a listed approver of a waiting gate") {
   Run run({approval_gate("g", {"lead", "owner"})});
-  run.started("g").gate_waiting("g");
+  run.add(started("g")).add(gate_waiting("g"));
   CHECK(run.verdict(approve("g", "lead")) == "approve");
   CHECK(run.verdict(approve("g", "owner"), absent) == "approve");
   CHECK(run.verdict(reject("g", "owner")) == "reject");
@@ -273,7 +244,7 @@ TEST_CASE("judge takes an approval or a rejection from a listed approver of a wa
 
 TEST_CASE("judge refuses an approver who is not in the gate's list") {
   Run run({approval_gate("g", {"lead", "owner"})});
-  run.started("g").gate_waiting("g");
+  run.add(started("g")).add(gate_waiting("g"));
   CHECK(run.verdict(approve("g", "bob")) ==
         "refused: 'bob' is not an approver of g; its approvers are: lead, owner");
   CHECK(run.verdict(reject("g", "Lead")) ==
@@ -282,7 +253,7 @@ TEST_CASE("judge refuses an approver who is not in the gate's list") {
 
 TEST_CASE("judge refuses a second approval by the same approver but takes their rejection") {
   Run run({approval_gate("g", {"lead", "owner"})});
-  run.started("g").gate_waiting("g").approved("g", "lead");
+  run.add(started("g")).add(gate_waiting("g")).add(approved("g", "lead"));
   CHECK(run.verdict(approve("g", "lead")) == "refused: lead already approved g");
   CHECK(run.verdict(approve("g", "owner")) == "approve");
   CHECK(run.verdict(reject("g", "lead")) == "reject");
@@ -291,10 +262,10 @@ TEST_CASE("judge refuses a second approval by the same approver but takes their 
 TEST_CASE("judge refuses approvals for a gate that does not wait for them yet or any more") {
   Run run({make_task("prep"), approval_gate("g", {"lead"}, {"prep"})});
   CHECK(run.verdict(approve("g", "lead")) == "refused: g has not started yet (it waits for prep)");
-  run.succeeded("prep").started("g");  // its checks run
+  run.succeeded("prep").add(started("g"));  // its checks run
   CHECK(run.verdict(approve("g", "lead")) == "refused: g is running, not waiting for approvals");
   CHECK(run.verdict(reject("g", "lead")) == "refused: g is running, not waiting for approvals");
-  run.gate_waiting("g").approved("g", "lead").finished("g", "succeeded");
+  run.add(gate_waiting("g")).add(approved("g", "lead")).add(finished("g", TaskStatus::succeeded));
   CHECK(run.verdict(reject("g", "lead")) == "refused: g already finished: succeeded");
 }
 
@@ -303,14 +274,14 @@ TEST_CASE("judge takes a hold from an approver of a gate that waits for approval
   Decision hold = approve("g", "owner");
   hold.kind = DecisionKind::hold;
   CHECK(run.verdict(hold) == "refused: g has not started yet (it waits for prep)");
-  run.succeeded("prep").started("g");
+  run.succeeded("prep").add(started("g"));
   CHECK(run.verdict(hold, absent) ==
         "refused: g is in doubt (cut off before it finished), not "
         "waiting for approvals");
-  run.gate_waiting("g");
+  run.add(gate_waiting("g"));
   CHECK(run.verdict(hold) == "hold");
   CHECK(run.verdict(hold, absent) == "hold");
-  run.approved("g", "owner");
+  run.add(approved("g", "owner"));
   CHECK(run.verdict(hold) == "refused: owner already approved g");  // a go cannot be held back
   hold.by = "bob";
   CHECK(run.verdict(hold) ==
@@ -319,10 +290,10 @@ TEST_CASE("judge takes a hold from an approver of a gate that waits for approval
 
 TEST_CASE("judge takes approvals and rejections for a gate in doubt") {
   Run run({approval_gate("g", {"lead", "owner"})});
-  run.started("g");  // its checks ran when the executor died
+  run.add(started("g"));  // its checks ran when the executor died
   CHECK(run.verdict(approve("g", "lead"), absent) == "approve");
   CHECK(run.verdict(reject("g", "owner"), absent) == "reject");
-  run.gate_waiting("g").approved("g", "lead").finished("g", "interrupted");
+  run.add(gate_waiting("g")).add(approved("g", "lead")).add(finished("g", TaskStatus::in_doubt));
   CHECK(run.verdict(approve("g", "owner")) == "approve");
   CHECK(run.verdict(approve("g", "lead")) == "refused: lead already approved g");
   CHECK(run.verdict(mark("g", Verdict::retry)) == "run again");
@@ -330,11 +301,11 @@ TEST_CASE("judge takes approvals and rejections for a gate in doubt") {
 
 TEST_CASE("an approval given while a gate is in doubt stands when resume runs its checks again") {
   Run run({approval_gate("g", {"lead", "owner"})});
-  run.started("g").approved("g", "lead");
-  run.add("task_in_doubt", {{"task", "g"}, {"action", "rerun"}});
+  run.add(started("g")).add(approved("g", "lead"));
+  run.add(in_doubt("g", true));
   CHECK(run.state().tasks[0].status == TaskStatus::pending);
   CHECK(run.state().tasks[0].approved_by == Lines{"lead"});
-  run.add("task_reset", {{"task", "g"}});  // retry: its approvers see the checks anew
+  run.add(reset("g"));  // retry: its approvers see the checks anew
   CHECK(run.state().tasks[0].approved_by.empty());
 }
 
@@ -342,7 +313,7 @@ TEST_CASE("judge refuses an approval for a task that is not a gate with approval
   Task checks_only = make_task("checks");
   checks_only.kind = Gate{{GateCheck{"holds", "true", {}, 0, Duration{0}, {}, {}}}, {}};
   Run run({manual_task("m"), checks_only});
-  run.started("m").started("checks");
+  run.add(started("m")).add(started("checks"));
   CHECK(run.verdict(approve("m", "lead")) ==
         "refused: m is not a gate with approvals: use cutover mark");
   CHECK(run.verdict(reject("checks", "lead")) ==
@@ -353,7 +324,7 @@ TEST_CASE("judge refuses an approval for a task that is not a gate with approval
 
 TEST_CASE("judge refuses to settle a failure whose dependents went ahead") {
   Run run({with_policy(make_task("a"), OnFailure::continue_)});
-  run.started("a").finished("a", "failed");
+  run.failed("a");
   for (const ExecutorPresence executor : {running, absent}) {
     CHECK(run.verdict(mark("a", Verdict::done), executor) ==
           "refused: a failed with on_failure: continue, and its dependents went ahead");
@@ -362,7 +333,7 @@ TEST_CASE("judge refuses to settle a failure whose dependents went ahead") {
 
 TEST_CASE("judge lets a person settle a failure that stopped the run once no executor runs") {
   Run run({with_policy(make_task("a"), OnFailure::stop), make_task("b", {}, {"a"})});
-  run.started("a").finished("a", "failed").stopping(false);
+  run.failed("a").add(stopping("task failed"));
   SUBCASE("without an executor") {
     CHECK(run.verdict(mark("a", Verdict::done), absent) == "finish succeeded");
     CHECK(run.verdict(mark("a", Verdict::skipped), absent) == "finish skipped");
@@ -378,7 +349,7 @@ TEST_CASE("judge lets a person settle a failure that stopped the run once no exe
           "then resume");
   }
   SUBCASE("the executor's run has finished") {
-    run.run_finished("failed");
+    run.add(run_finished(RunOutcome::failed));
     CHECK(run.verdict(mark("a", Verdict::done), running) == "finish succeeded");
   }
 }
@@ -387,9 +358,9 @@ TEST_CASE("judge lets a person settle a failure that stopped the run once no exe
 
 TEST_CASE("judge settles a manual rollback step that waits for a person") {
   Run run({with_manual_rollback(manual_task("m")), make_task("x", {}, {"m"})});
-  run.started("m").finished("m", "succeeded", {{"by", "alice"}});
-  run.started("x").finished("x", "failed").stopping(true).add("rollback_started");
-  run.rollback_step_started("m");
+  run.add(started("m")).add(marked("m", TaskStatus::succeeded, person("alice")));
+  run.failed("x").add(stopping("task failed", true)).add(rollback_started());
+  run.add(rollback_step_started("m"));
   REQUIRE(run.state().tasks[0].rollback == RollbackStatus::running);
   for (const ExecutorPresence executor : {running, absent}) {
     CHECK(run.verdict(mark("m", Verdict::done), executor) == "rollback done");
@@ -403,8 +374,8 @@ TEST_CASE("judge settles a manual rollback step that waits for a person") {
 
 TEST_CASE("judge refuses a mark for a rollback command its executor is running") {
   Run run({with_rollback(make_task("a")), make_task("x", {}, {"a"})});
-  run.succeeded("a").started("x").finished("x", "failed").stopping(true).add("rollback_started");
-  run.rollback_step_started("a");
+  run.succeeded("a").failed("x").add(stopping("task failed", true)).add(rollback_started());
+  run.add(rollback_step_started("a"));
   CHECK(run.verdict(mark("a", Verdict::done), running) ==
         "refused: the rollback step of a is running");
   CHECK(run.verdict(mark("a", Verdict::retry), running) ==
@@ -417,9 +388,9 @@ TEST_CASE("judge refuses a mark for a rollback command its executor is running")
 
 TEST_CASE("judge settles a rollback step in doubt with retry too") {
   Run run({with_rollback(make_task("a")), make_task("x", {}, {"a"})});
-  run.succeeded("a").started("x").finished("x", "failed").stopping(true).add("rollback_started");
-  run.rollback_step_started("a").add("run_resumed", {{"mode", "resume"}});
-  run.add("task_in_doubt", {{"task", "a"}, {"rollback", true}, {"action", "wait"}});
+  run.succeeded("a").failed("x").add(stopping("task failed", true)).add(rollback_started());
+  run.add(rollback_step_started("a")).add(run_resumed());
+  run.add(rollback_in_doubt("a"));
   REQUIRE(run.state().tasks[0].rollback == RollbackStatus::in_doubt);
   CHECK(run.verdict(mark("a", Verdict::retry)) == "rollback again");
   CHECK(run.verdict(mark("a", Verdict::done)) == "rollback done");
@@ -430,10 +401,10 @@ TEST_CASE("judge settles a rollback step in doubt with retry too") {
 
 TEST_CASE("judge refuses to fail a rollback step that already failed") {
   Run run({with_rollback(make_task("a")), make_task("x", {}, {"a"})});
-  run.succeeded("a").started("x").finished("x", "failed").stopping(true).add("rollback_started");
-  run.rollback_step_started("a")
-      .rollback_step_finished("a", "failed")
-      .run_finished("rollback_failed");
+  run.succeeded("a").failed("x").add(stopping("task failed", true)).add(rollback_started());
+  run.add(rollback_step_started("a"))
+      .add(rollback_step_finished("a", false))
+      .add(run_finished(RunOutcome::rollback_failed));
   REQUIRE(run.state().tasks[0].rollback == RollbackStatus::failed);
   CHECK(run.verdict(mark("a", Verdict::failed), absent) ==
         "refused: the rollback step of a already failed");
@@ -443,10 +414,12 @@ TEST_CASE("judge refuses to fail a rollback step that already failed") {
 
 TEST_CASE("judge settles a rollback command that people do in track mode") {
   Run run({with_rollback(make_task("a")), make_task("x", {}, {"a"})});
-  run.add("run_started", {{"track", true}});
-  run.started("a").finished("a", "succeeded", {{"by", "alice"}});
-  run.started("x").finished("x", "failed", {{"by", "alice"}}).stopping(true);
-  run.add("rollback_started").rollback_step_started("a");
+  run.add(run_started(true));
+  run.add(started("a")).add(marked("a", TaskStatus::succeeded, person("alice")));
+  run.add(started("x"))
+      .add(marked("x", TaskStatus::failed, person("alice")))
+      .add(stopping("task failed", true));
+  run.add(rollback_started()).add(rollback_step_started("a"));
   REQUIRE(run.state().rollback_active_people == 1);
   CHECK(run.verdict(mark("a", Verdict::done), running) == "rollback done");
   CHECK(run.verdict(mark("a", Verdict::failed), running) == "rollback failed");
@@ -454,8 +427,8 @@ TEST_CASE("judge settles a rollback command that people do in track mode") {
 
 TEST_CASE("judge lets people settle every task in track mode") {
   Run run({make_task("a"), approval_gate("g", {"lead"}), manual_task("m")});
-  run.add("run_started", {{"track", true}});
-  run.started("a").started("g").started("m");
+  run.add(run_started(true));
+  run.add(started("a")).add(started("g")).add(started("m"));
   const RunState state = run.state();
   REQUIRE(state.tasks[0].status == TaskStatus::waiting);
   CHECK(run.verdict(mark("a", Verdict::done)) == "finish succeeded");

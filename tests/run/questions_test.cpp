@@ -7,27 +7,28 @@
 namespace cutover {
 namespace {
 
-using json = nlohmann::ordered_json;
+using testing::approved;
+using testing::gate_waiting;
+using testing::in_doubt;
+using testing::JournalBuilder;
 using testing::make_runbook;
 using testing::make_task;
 using testing::manual_task;
+using testing::rollback_started;
+using testing::rollback_step_started;
+using testing::started;
 using Lines = std::vector<std::string>;
 
-// A runbook and a journal written by hand; the questions the folded journal puts to people.
-class Run {
+// A runbook and a journal written by hand (every event at elapsed 0); the questions the folded
+// journal puts to people.
+class Run : public JournalBuilder {
  public:
   explicit Run(std::vector<Task> tasks)
       : runbook_(make_runbook(std::move(tasks))), graph_(make_run_graph(runbook_)) {}
 
-  Run& add(std::string_view type, const json& fields) {
-    events_.push_back(testing::journal_event(events_.size() + 1, 0, type, fields));
-    return *this;
-  }
-  Run& started(const std::string& task) { return add("task_started", {{"task", task}}); }
-
   std::optional<OpenQuestion> question(const std::string& task,
                                        ExecutorPresence executor = ExecutorPresence::running) {
-    state_ = fold(runbook_, graph_, events_);
+    state_ = fold(runbook_, graph_, events());
     return open_question(runbook_, state_, *graph_.find(task), executor);
   }
   Lines commands(const OpenQuestion& question, std::string_view dir = "runs/r1") const {
@@ -40,7 +41,6 @@ class Run {
  private:
   Runbook runbook_;
   RunGraph graph_;
-  std::vector<JournalEvent> events_;
   RunState state_;
 };
 
@@ -59,7 +59,8 @@ Task with_rollback(Task task, Rollback rollback) {
 TEST_CASE("a manual task asks done - failed or skipped of its owner") {
   Run run({owned(manual_task("call bank"), "treasury")});
   CHECK_FALSE(run.question("call bank"));
-  const auto question = run.started("call bank").question("call bank");
+  run.add(started("call bank"));
+  const auto question = run.question("call bank");
   REQUIRE(question);
   CHECK(question->waiting_for == WaitingFor::manual);
   CHECK(question->waiting_on == Lines{"treasury"});
@@ -74,8 +75,8 @@ TEST_CASE("a manual task asks done - failed or skipped of its owner") {
 
 TEST_CASE("a gate waits on the approvers not yet heard from") {
   Run run({testing::approval_gate("go", {"cfo", "o'neil"})});
-  run.started("go").add("gate_waiting", {{"task", "go"}});
-  run.add("gate_approved", {{"task", "go"}, {"by", "cfo"}, {"approver", "cfo"}});
+  run.add(started("go")).add(gate_waiting("go"));
+  run.add(approved("go", "cfo"));
   const auto question = run.question("go");
   REQUIRE(question);
   CHECK(question->waiting_for == WaitingFor::approval);
@@ -91,7 +92,7 @@ TEST_CASE("a command cut off by a crash: resume settles what it can - a person t
   Task idempotent = make_task("reindex");
   idempotent.idempotent = true;
   Run run({idempotent, make_task("migrate")});
-  run.started("reindex").started("migrate");
+  run.add(started("reindex")).add(started("migrate"));
   CHECK_FALSE(run.question("migrate"));  // running, with its executor at work
   const auto again = run.question("reindex", ExecutorPresence::absent);
   REQUIRE(again);
@@ -106,10 +107,10 @@ TEST_CASE("a command cut off by a crash: resume settles what it can - a person t
 
 TEST_CASE("in doubt while rolling back: done or failed - and nothing without a rollback step") {
   Run run({with_rollback(make_task("load"), CommandRollback{"unload", {}}), make_task("note")});
-  run.started("load").started("note");
-  run.add("task_in_doubt", {{"task", "load"}, {"action", "wait"}, {"reason", "cut off"}});
-  run.add("task_in_doubt", {{"task", "note"}, {"action", "wait"}, {"reason", "cut off"}});
-  run.add("rollback_started", json::object());
+  run.add(started("load")).add(started("note"));
+  run.add(in_doubt("load", false, "cut off"));
+  run.add(in_doubt("note", false, "cut off"));
+  run.add(rollback_started());
   const auto question = run.question("load");
   REQUIRE(question);
   CHECK(question->answers == std::vector<std::string_view>{"done", "failed"});
@@ -120,9 +121,9 @@ TEST_CASE("in doubt while rolling back: done or failed - and nothing without a r
 TEST_CASE("a manual rollback step asks its owner - a rollback command cut off is in doubt") {
   Run run({owned(with_rollback(make_task("dns"), ManualRollback{"Point DNS back."}), "netops"),
            with_rollback(make_task("db"), CommandRollback{"restore", {}})});
-  run.add("rollback_started", json::object());
-  run.add("rollback_step_started", {{"task", "dns"}, {"kind", "manual"}});
-  run.add("rollback_step_started", {{"task", "db"}, {"kind", "run"}});
+  run.add(rollback_started());
+  run.add(rollback_step_started("dns", true));
+  run.add(rollback_step_started("db"));
   const auto step = run.question("dns");
   REQUIRE(step);
   CHECK(step->waiting_for == WaitingFor::rollback_step);
@@ -139,8 +140,8 @@ TEST_CASE("an idempotent task's rollback command cut off: resume runs it again -
   Task db = with_rollback(make_task("db"), CommandRollback{"restore", {}});
   db.idempotent = true;
   Run run({db});
-  run.add("rollback_started", json::object());
-  run.add("rollback_step_started", {{"task", "db"}, {"kind", "run"}});
+  run.add(rollback_started());
+  run.add(rollback_step_started("db"));
   const auto cut_off = run.question("db", ExecutorPresence::absent);
   REQUIRE(cut_off);
   CHECK(cut_off->waiting_for == WaitingFor::rollback_decision);

@@ -22,7 +22,6 @@ using namespace cutover::testing;
 
 namespace {
 
-using json = nlohmann::ordered_json;
 using Lines = std::vector<std::string>;
 
 Task idempotent(Task task) {
@@ -30,35 +29,21 @@ Task idempotent(Task task) {
   return task;
 }
 
-// A runbook and a journal written by hand; find_in_doubt() on the folded journal, with the
-// processes still alive given per task id.
-class Run {
+// A runbook and a journal written by hand (1 ms between events); find_in_doubt() on the folded
+// journal, with the processes still alive given per task id.
+class Run : public JournalBuilder {
  public:
   explicit Run(std::vector<Task> tasks)
-      : runbook_(make_runbook(std::move(tasks))), graph_(make_run_graph(runbook_)) {}
-
-  Run& add(std::string type, json fields = json::object()) {
-    JournalEvent event = testing::journal_event(
-        events_.size() + 1, static_cast<std::int64_t>(events_.size()), type, fields);
-    events_.push_back(std::move(event));
-    return *this;
-  }
-  Run& started(const std::string& task, int pid = 0) {
-    add("task_started", {{"task", task}});
-    if (pid > 0) add("process_started", {{"task", task}, {"pid", pid}});
-    return *this;
-  }
-  Run& finished(const std::string& task, const std::string& status) {
-    return add("task_finished", {{"task", task}, {"status", status}});
-  }
-  Run& succeeded(const std::string& task) { return started(task).finished(task, "succeeded"); }
+      : JournalBuilder(1),
+        runbook_(make_runbook(std::move(tasks))),
+        graph_(make_run_graph(runbook_)) {}
 
   std::map<std::string, std::vector<int>> alive;  // task id -> pids
   // What the finder was asked: "task/process group".
   mutable Lines asked;
 
   std::vector<InDoubt> find() const {
-    const RunState state = fold(runbook_, graph_, events_);
+    const RunState state = fold(runbook_, graph_, events());
     return find_in_doubt(runbook_, state, [this](TaskIndex task, int group) {
       const std::string& id = runbook_.tasks[task].id;
       asked.push_back(fmt::format("{}/{}", id, group));
@@ -84,7 +69,6 @@ class Run {
  private:
   Runbook runbook_;
   RunGraph graph_;
-  std::vector<JournalEvent> events_;
 };
 
 const std::string idempotent_why = "it is idempotent: it runs again";
@@ -97,14 +81,17 @@ const std::string not_idempotent_why = "it is not idempotent: a person decides w
 TEST_CASE("find_in_doubt: nothing started or everything finished leaves nothing in doubt") {
   Run run({make_task("a"), manual_task("m"), make_task("b", {}, {"a"})});
   CHECK(run.describe() == Lines{});
-  run.succeeded("a").started("m").finished("m", "skipped").succeeded("b");
+  run.succeeded("a").add(started("m")).add(finished("m", TaskStatus::skipped)).succeeded("b");
   CHECK(run.describe() == Lines{});
   CHECK(run.asked == Lines{});
 }
 
 TEST_CASE("find_in_doubt: a command cut off runs again only when idempotent") {
   Run run({make_task("plain"), idempotent(make_task("safe"))});
-  run.started("plain", 4001).started("safe", 4002);
+  run.add(started("plain"))
+      .add(process_started("plain", 4001))
+      .add(started("safe"))
+      .add(process_started("safe", 4002));
   CHECK(run.describe() ==
         Lines{"plain wait: " + not_idempotent_why, "safe rerun: " + idempotent_why});
   // The finder is asked with the task's recorded process group.
@@ -113,15 +100,18 @@ TEST_CASE("find_in_doubt: a command cut off runs again only when idempotent") {
 
 TEST_CASE("find_in_doubt: a task interrupted by a second Ctrl-C is in doubt too") {
   Run run({make_task("plain"), idempotent(make_task("safe"))});
-  run.started("plain").finished("plain", "interrupted");
-  run.started("safe").finished("safe", "interrupted");
+  run.add(started("plain")).add(finished("plain", TaskStatus::in_doubt));
+  run.add(started("safe")).add(finished("safe", TaskStatus::in_doubt));
   CHECK(run.describe() ==
         Lines{"plain wait: " + not_idempotent_why, "safe rerun: " + idempotent_why});
 }
 
 TEST_CASE("find_in_doubt: a process still alive is never duplicated whether idempotent or not") {
   Run run({idempotent(make_task("safe")), make_task("plain")});
-  run.started("safe", 5000).started("plain", 6000);
+  run.add(started("safe"))
+      .add(process_started("safe", 5000))
+      .add(started("plain"))
+      .add(process_started("plain", 6000));
   run.alive["safe"] = {5000, 5003};
   run.alive["plain"] = {6000};
   const std::vector<InDoubt> found = run.find();
@@ -136,50 +126,54 @@ TEST_CASE("find_in_doubt: a process still alive is never duplicated whether idem
 
 TEST_CASE("find_in_doubt: a command between two attempts runs its next attempt") {
   Run run({make_task("a")});
-  run.started("a", 7000).add("attempt_failed", {{"task", "a"}, {"attempt", 1}, {"reason", "x"}});
+  run.add(started("a")).add(process_started("a", 7000)).add(attempt_failed("a", "x", 1));
   CHECK(run.describe() == Lines{"a rerun: it was waiting to retry"});
 }
 
 TEST_CASE("find_in_doubt: a gate's checks run again whatever its idempotence") {
   Run run({approval_gate("g", {}), approval_gate("h", {"lead"})});
-  run.started("g").started("h");
+  run.add(started("g")).add(started("h"));
   CHECK(run.describe() ==
         Lines{"g rerun: a gate's checks run again", "h rerun: a gate's checks run again"});
 }
 
 TEST_CASE("find_in_doubt: tasks waiting on people are not in doubt: they are asked again") {
   Run run({manual_task("m"), approval_gate("g", {"lead"})});
-  run.started("m").started("g").add("gate_waiting", {{"task", "g"}});
+  run.add(started("m")).add(started("g")).add(gate_waiting("g"));
   CHECK(run.describe() == Lines{});
   CHECK(run.asked == Lines{});
 }
 
 TEST_CASE("find_in_doubt: an interrupted manual task is put to a person again") {
   Run run({manual_task("m")});
-  run.started("m").finished("m", "interrupted");
+  run.add(started("m")).add(finished("m", TaskStatus::in_doubt));
   CHECK(run.describe() == Lines{"m rerun: a person is asked again"});
   CHECK(run.asked == Lines{});  // people have no processes
 }
 
 TEST_CASE("find_in_doubt: in track mode a cut-off command is a person's to do again") {
   Run run({make_task("a")});
-  run.add("run_started", {{"track", true}}).started("a").finished("a", "interrupted");
+  run.add(run_started(true)).add(started("a")).add(finished("a", TaskStatus::in_doubt));
   CHECK(run.describe() == Lines{"a rerun: a person is asked again"});
 }
 
 TEST_CASE("find_in_doubt: after a stop without a rollback the run goes forward") {
   Run run({with_rollback(make_task("a")), make_task("b")});
-  run.started("a", 10).started("b", 11).finished("b", "failed");
-  run.add("run_stopping", {{"reason", "task b failed"}, {"rollback", false}});
+  run.add(started("a"))
+      .add(process_started("a", 10))
+      .add(started("b"))
+      .add(process_started("b", 11))
+      .add(finished("b", TaskStatus::failed));
+  run.add(stopping("task b failed"));
   CHECK(run.describe() == Lines{"a wait: " + not_idempotent_why});
 }
 
 TEST_CASE(
     "find_in_doubt: after an interrupt the run goes forward even if a failure wanted a rollback") {
   Run run({with_rollback(make_task("a"))});
-  run.started("a", 10);
-  run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
-  run.add("run_stopping", {{"reason", "interrupted by SIGINT"}, {"interrupt", true}});
+  run.add(started("a")).add(process_started("a", 10));
+  run.add(stopping("task x failed", true));
+  run.add(interrupting("interrupted by SIGINT"));
   CHECK(run.describe() == Lines{"a wait: " + not_idempotent_why});
 }
 
@@ -188,7 +182,11 @@ TEST_CASE(
 TEST_CASE("find_in_doubt: while rolling back nothing runs forward") {
   Run run({with_rollback(idempotent(make_task("with-step"))), idempotent(make_task("no-step")),
            make_task("x")});
-  run.started("with-step", 20).started("no-step", 21).started("x").finished("x", "failed");
+  run.add(started("with-step"))
+      .add(process_started("with-step", 20))
+      .add(started("no-step"))
+      .add(process_started("no-step", 21))
+      .failed("x");
   const std::string person =
       "with-step wait: the run is rolling back: a person decides whether it "
       "finished (done: it is rolled back)";
@@ -196,26 +194,26 @@ TEST_CASE("find_in_doubt: while rolling back nothing runs forward") {
       "no-step wait: the run is rolling back and it has no rollback step "
       "no question";
   SUBCASE("a rollback the failure asked for, not begun yet") {
-    run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
+    run.add(stopping("task x failed", true));
     CHECK(run.describe() == Lines{person, nobody});
   }
   SUBCASE("a rollback under way") {
-    run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
-    run.add("rollback_started");
+    run.add(stopping("task x failed", true));
+    run.add(rollback_started());
     CHECK(run.describe() == Lines{person, nobody});
   }
   SUBCASE("a rollback asked for with cutover rollback") {
-    run.add("run_stopping", {{"reason", "interrupted by SIGINT"}, {"interrupt", true}});
-    run.add("run_resumed", {{"mode", "rollback"}}).add("rollback_started");
+    run.add(interrupting("interrupted by SIGINT"));
+    run.add(run_resumed(true)).add(rollback_started());
     CHECK(run.describe() == Lines{person, nobody});
   }
 }
 
 TEST_CASE("find_in_doubt: a process still alive while rolling back is reported") {
   Run run({with_rollback(make_task("a")), make_task("x")});
-  run.started("a", 30).started("x").finished("x", "failed");
-  run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
-  run.add("rollback_started");
+  run.add(started("a")).add(process_started("a", 30)).failed("x");
+  run.add(stopping("task x failed", true));
+  run.add(rollback_started());
   run.alive["a"] = {30};
   const std::vector<InDoubt> found = run.find();
   REQUIRE(found.size() == 1);
@@ -227,11 +225,11 @@ TEST_CASE("find_in_doubt: a process still alive while rolling back is reported")
 TEST_CASE("find_in_doubt: a rollback command cut off runs again only when its task is idempotent") {
   Run run({with_rollback(make_task("plain")), with_rollback(idempotent(make_task("safe"))),
            make_task("x", {}, {"plain", "safe"})});
-  run.succeeded("plain").succeeded("safe").started("x").finished("x", "failed");
-  run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
-  run.add("rollback_started");
-  run.add("rollback_step_started", {{"task", "plain"}, {"kind", "run"}});
-  run.add("rollback_step_started", {{"task", "safe"}, {"kind", "run"}});
+  run.succeeded("plain").succeeded("safe").failed("x");
+  run.add(stopping("task x failed", true));
+  run.add(rollback_started());
+  run.add(rollback_step_started("plain"));
+  run.add(rollback_step_started("safe"));
   CHECK(run.describe() ==
         Lines{"plain (rollback) wait: it is not idempotent: a person decides whether its "
               "rollback step finished",
@@ -242,9 +240,9 @@ TEST_CASE("find_in_doubt: a rollback command cut off runs again only when its ta
 
 TEST_CASE("find_in_doubt: a rollback command still running is waited for") {
   Run run({with_rollback(idempotent(make_task("safe"))), make_task("x", {}, {"safe"})});
-  run.succeeded("safe").started("x").finished("x", "failed");
-  run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
-  run.add("rollback_started").add("rollback_step_started", {{"task", "safe"}});
+  run.succeeded("safe").failed("x");
+  run.add(stopping("task x failed", true));
+  run.add(rollback_started()).add(rollback_step_started("safe"));
   run.alive["safe"] = {77};
   CHECK(run.describe() ==
         Lines{"safe (rollback) wait: its rollback command is still running from the executor "
@@ -254,10 +252,10 @@ TEST_CASE("find_in_doubt: a rollback command still running is waited for") {
 TEST_CASE("find_in_doubt: a manual rollback step is asked again and is not in doubt") {
   Run run({with_manual_rollback(make_task("a")), with_rollback(make_task("b")),
            make_task("x", {}, {"a", "b"})});
-  run.add("run_started", {{"track", false}});
-  run.succeeded("a").succeeded("b").started("x").finished("x", "failed");
-  run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
-  run.add("rollback_started").add("rollback_step_started", {{"task", "a"}});
+  run.add(run_started(false));
+  run.succeeded("a").succeeded("b").failed("x");
+  run.add(stopping("task x failed", true));
+  run.add(rollback_started()).add(rollback_step_started("a"));
   CHECK(run.describe() == Lines{});
   CHECK(run.asked == Lines{});
 }
@@ -265,10 +263,10 @@ TEST_CASE("find_in_doubt: a manual rollback step is asked again and is not in do
 TEST_CASE(
     "find_in_doubt: in track mode a rollback command is a person's step that is asked again") {
   Run run({with_rollback(make_task("b")), make_task("x", {}, {"b"})});
-  run.add("run_started", {{"track", true}});
-  run.started("b").finished("b", "succeeded").started("x").finished("x", "failed");
-  run.add("run_stopping", {{"reason", "task x failed"}, {"rollback", true}});
-  run.add("rollback_started").add("rollback_step_started", {{"task", "b"}});
+  run.add(run_started(true));
+  run.add(started("b")).add(finished("b", TaskStatus::succeeded)).failed("x");
+  run.add(stopping("task x failed", true));
+  run.add(rollback_started()).add(rollback_step_started("b"));
   CHECK(run.describe() == Lines{});
 }
 

@@ -15,7 +15,6 @@ using namespace cutover::testing;
 
 namespace {
 
-using json = nlohmann::ordered_json;
 using Lines = std::vector<std::string>;
 
 Task gate_task(std::string id, std::optional<Duration> estimate = {},
@@ -28,34 +27,16 @@ Task gate_task(std::string id, std::optional<Duration> estimate = {},
   return task;
 }
 
-// A runbook, its graph and a journal written by hand; decide() on the folded journal.
-class Run {
+// A runbook, its graph and a journal written by hand (1 ms between events); decide() on the
+// folded journal.
+class Run : public JournalBuilder {
  public:
   explicit Run(std::vector<Task> tasks)
-      : runbook_(make_runbook(std::move(tasks))), graph_(make_run_graph(runbook_)) {}
+      : JournalBuilder(1),
+        runbook_(make_runbook(std::move(tasks))),
+        graph_(make_run_graph(runbook_)) {}
 
-  Run& add(std::string type, json fields = json::object()) {
-    JournalEvent event = testing::journal_event(
-        events_.size() + 1, static_cast<std::int64_t>(events_.size()), type, fields);
-    events_.push_back(std::move(event));
-    return *this;
-  }
-  Run& started(const std::string& task) { return add("task_started", {{"task", task}}); }
-  Run& finished(const std::string& task, const std::string& status) {
-    return add("task_finished", {{"task", task}, {"status", status}});
-  }
-  Run& succeeded(const std::string& task) { return started(task).finished(task, "succeeded"); }
-  Run& stopping(bool rollback) {
-    return add("run_stopping", {{"reason", "task failed"}, {"rollback", rollback}});
-  }
-  Run& rollback_started(const std::string& task) {
-    return add("rollback_step_started", {{"task", task}});
-  }
-  Run& rolled_back(const std::string& task, const std::string& status = "succeeded") {
-    return add("rollback_step_finished", {{"task", task}, {"status", status}});
-  }
-
-  RunState state() const { return fold(runbook_, graph_, events_); }
+  RunState state() const { return fold(runbook_, graph_, events()); }
 
   // The scheduler's actions, each as a line: "start a", "stop 'task a failed' rollback", ...
   Lines decide(std::size_t jobs = 1) const {
@@ -91,7 +72,6 @@ class Run {
 
   Runbook runbook_;
   RunGraph graph_;
-  std::vector<JournalEvent> events_;
 };
 
 }  // namespace
@@ -110,11 +90,11 @@ TEST_CASE("decide limits automated tasks to -j but puts every ready manual task 
   CHECK(run.decide(1) == Lines{"start m1", "start m2", "start c"});
   CHECK(run.decide(9) == Lines{"start m1", "start m2", "start c", "start b", "start a"});
 
-  run.started("c");
+  run.add(started("c"));
   CHECK(run.decide(2) == Lines{"start m1", "start m2", "start b"});
   CHECK(run.decide(1) == Lines{"start m1", "start m2"});
 
-  run.started("m1").started("m2");
+  run.add(started("m1")).add(started("m2"));
   CHECK(run.decide(1) == Lines{});
   CHECK(run.decide(3) == Lines{"start b", "start a"});
 }
@@ -136,44 +116,44 @@ TEST_CASE("decide starts the longest remaining path first among ready tasks") {
 TEST_CASE("a gate counts against -j while its checks run but not while it waits for approval") {
   Run run({gate_task("g", minutes(1)), make_task("a", minutes(1))});
   CHECK(run.decide(1) == Lines{"start g"});
-  run.started("g");
+  run.add(started("g"));
   CHECK(run.decide(1) == Lines{});
-  run.add("gate_waiting", {{"task", "g"}});
+  run.add(gate_waiting("g"));
   CHECK(run.decide(1) == Lines{"start a"});
 }
 
 TEST_CASE("decide finishes a run succeeded once every task is done") {
   Run run({make_task("a"), make_task("b", {}, {"a"})});
-  run.succeeded("a").started("b");
+  run.succeeded("a").add(started("b"));
   CHECK(run.decide() == Lines{});
-  run.finished("b", "succeeded");
+  run.add(finished("b", TaskStatus::succeeded));
   CHECK(run.decide() == Lines{"finish succeeded"});
 }
 
 TEST_CASE("a skipped task lets its dependents start") {
   Run run({manual_task("m"), make_task("b", {}, {"m"})});
-  run.started("m").finished("m", "skipped");
+  run.add(started("m")).add(finished("m", TaskStatus::skipped));
   CHECK(run.decide() == Lines{"start b"});
 }
 
 TEST_CASE("a failure with on_failure stop stops the run without a rollback") {
   Run run({with_policy(with_rollback(make_task("a", minutes(1))), OnFailure::stop),
            make_task("x", minutes(1)), make_task("b", {}, {"a"})});
-  run.started("a").finished("a", "failed");
+  run.failed("a");
   CHECK(run.decide(4) == Lines{"stop 'task a failed'"});
 }
 
 TEST_CASE("a failure with on_failure rollback stops the run and asks for a rollback") {
   Run run({with_rollback(make_task("a", minutes(1))), make_task("x", minutes(1)),
            make_task("b", {}, {"a"})});
-  run.started("a").started("x").finished("a", "failed");
+  run.add(started("a")).add(started("x")).add(finished("a", TaskStatus::failed));
   CHECK(run.decide(4) == Lines{"stop 'task a failed' rollback"});
 }
 
 TEST_CASE("a failure with on_failure continue lets dependents run and finishes succeeded") {
   Run run(
       {with_policy(make_task("a", minutes(1)), OnFailure::continue_), make_task("b", {}, {"a"})});
-  run.started("a").finished("a", "failed");
+  run.failed("a");
   CHECK(run.decide() == Lines{"start b"});
   run.succeeded("b");
   CHECK(run.decide() == Lines{"finish succeeded"});
@@ -185,24 +165,24 @@ TEST_CASE("a rollback failure after a point of no return started is fixed forwar
 
   SUBCASE("the point of no return succeeded") {
     Run run({ponr, with_rollback(make_task("a", minutes(2)))});
-    run.succeeded("switch").started("a").finished("a", "failed");
+    run.succeeded("switch").failed("a");
     CHECK(run.decide() == Lines{"stop 'task a failed' fix_forward"});
   }
   SUBCASE("the point of no return is still running") {
     Run run({ponr, with_rollback(make_task("a", minutes(2)))});
-    run.started("switch").started("a").finished("a", "failed");
+    run.add(started("switch")).failed("a");
     CHECK(run.decide(2) == Lines{"stop 'task a failed' fix_forward"});
   }
   SUBCASE("a point of no return that has not started changes nothing") {
     Task later = ponr;
     later.depends_on = {{"a", {}}};
     Run run({later, with_rollback(make_task("a", minutes(2)))});
-    run.started("a").finished("a", "failed");
+    run.failed("a");
     CHECK(run.decide() == Lines{"stop 'task a failed' rollback"});
   }
   SUBCASE("stop stays stop, without fix_forward") {
     Run run({ponr, with_policy(make_task("a", minutes(2)), OnFailure::stop)});
-    run.succeeded("switch").started("a").finished("a", "failed");
+    run.succeeded("switch").failed("a");
     CHECK(run.decide() == Lines{"stop 'task a failed'"});
   }
 }
@@ -211,46 +191,45 @@ TEST_CASE("a rollback failure after a point of no return started is fixed forwar
 
 TEST_CASE("draining waits for active tasks then finishes failed") {
   Run run({make_task("a"), make_task("b"), make_task("c", {}, {"b"})});
-  run.started("a").started("b").finished("a", "failed").stopping(false);
+  run.add(started("a"))
+      .add(started("b"))
+      .add(finished("a", TaskStatus::failed))
+      .add(stopping("task failed"));
   CHECK(run.decide(4) == Lines{});
-  run.finished("b", "succeeded");  // c is ready now, but the run is draining
+  run.add(finished("b", TaskStatus::succeeded));  // c is ready now, but the run is draining
   CHECK(run.decide(4) == Lines{"finish failed"});
 }
 
 TEST_CASE("draining waits for a person too") {
   Run run({make_task("a"), manual_task("m")});
-  run.started("m").started("a").finished("a", "failed").stopping(false);
+  run.add(started("m")).failed("a").add(stopping("task failed"));
   CHECK(run.decide() == Lines{});
-  run.finished("m", "succeeded");
+  run.add(finished("m", TaskStatus::succeeded));
   CHECK(run.decide() == Lines{"finish failed"});
 }
 
 TEST_CASE("draining after a failure with rollback begins the rollback") {
   Run run({with_rollback(make_task("a")), make_task("b")});
-  run.succeeded("a").started("b").finished("b", "failed").stopping(true);
+  run.succeeded("a").failed("b").add(stopping("task failed", true));
   CHECK(run.decide() == Lines{"begin_rollback"});
 }
 
 TEST_CASE("draining after an interrupt finishes interrupted") {
   Run run({make_task("a"), make_task("b", {}, {"a"})});
-  run.started("a").add(
-      "run_stopping",
-      {{"reason", "interrupted by SIGINT"}, {"rollback", false}, {"interrupt", true}});
+  run.add(started("a")).add(interrupting("interrupted by SIGINT"));
   CHECK(run.decide() == Lines{});
-  run.finished("a", "succeeded");
+  run.add(finished("a", TaskStatus::succeeded));
   CHECK(run.decide() == Lines{"finish interrupted"});
 }
 
 TEST_CASE("terminating waits for processes but not for people") {
   Run run({make_task("a"), manual_task("m"), make_task("b", {}, {"m"})});
-  run.started("a").started("m").add(
-      "run_stopping",
-      {{"reason", "interrupted by SIGINT"}, {"rollback", false}, {"interrupt", true}});
-  run.add("signal_received", {{"signal", "SIGINT"}, {"action", "drain"}});
+  run.add(started("a")).add(started("m")).add(interrupting("interrupted by SIGINT"));
+  run.add(signal_received("SIGINT", "drain"));
   CHECK(run.decide() == Lines{});  // a first Ctrl-C: m's person may still answer
-  run.add("signal_received", {{"signal", "SIGINT"}, {"action", "terminate"}});
+  run.add(signal_received("SIGINT", "terminate"));
   CHECK(run.decide() == Lines{});  // a is still being terminated
-  run.finished("a", "interrupted");
+  run.add(finished("a", TaskStatus::in_doubt));
   CHECK(run.decide() == Lines{"finish interrupted"});
   CHECK(run.state().tasks[1].status == TaskStatus::waiting);
 }
@@ -259,18 +238,18 @@ TEST_CASE("terminated while rolling back: it ends once its commands have") {
   Task m = manual_task("m");
   m.rollback = ManualRollback{"Undo by hand."};
   Run run({with_rollback(make_task("a")), m, make_task("x", {}, {"a", "m"})});
-  run.succeeded("a").succeeded("m").started("x").finished("x", "failed").stopping(true);
-  run.add("rollback_started").add("rollback_step_started", {{"task", "m"}});
-  run.add("rollback_step_started", {{"task", "a"}});
-  run.add("signal_received", {{"signal", "SIGTERM"}, {"action", "terminate"}});
+  run.succeeded("a").succeeded("m").failed("x").add(stopping("task x failed", true));
+  run.add(rollback_started()).add(rollback_step_started("m", true));
+  run.add(rollback_step_started("a"));
+  run.add(signal_received("SIGTERM", "terminate"));
   CHECK(run.decide() == Lines{});  // a's rollback command is being terminated
-  run.add("rollback_step_finished", {{"task", "a"}, {"status", "failed"}});
+  run.add(rollback_step_finished("a", false));
   CHECK(run.decide() == Lines{"finish interrupted"});  // m's person is not waited for
 }
 
 TEST_CASE("a finished run decides nothing") {
   Run run({make_task("a")});
-  run.succeeded("a").add("run_finished", {{"outcome", "succeeded"}});
+  run.succeeded("a").add(run_finished(RunOutcome::succeeded));
   CHECK(run.decide() == Lines{});
 }
 
@@ -279,20 +258,20 @@ TEST_CASE("a finished run decides nothing") {
 TEST_CASE("rollback goes in reverse dependency order one task at a time") {
   Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
            with_rollback(make_task("c", {}, {"b"})), make_task("d", {}, {"c"})});
-  run.succeeded("a").succeeded("b").succeeded("c").started("d").finished("d", "failed");
-  run.stopping(true).add("rollback_started");
+  run.succeeded("a").succeeded("b").succeeded("c").failed("d");
+  run.add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.rollback_candidates() == Lines{"c"});
   CHECK(run.decide(4) == Lines{"rollback c"});
 
-  run.rollback_started("c");
+  run.add(rollback_step_started("c"));
   CHECK(run.rollback_candidates() == Lines{});
   CHECK(run.decide(4) == Lines{});
 
-  run.rolled_back("c");
+  run.add(rollback_step_finished("c"));
   CHECK(run.rollback_candidates() == Lines{"b"});
-  run.rollback_started("b").rolled_back("b");
+  run.add(rollback_step_started("b")).add(rollback_step_finished("b"));
   CHECK(run.rollback_candidates() == Lines{"a"});
-  run.rollback_started("a").rolled_back("a");
+  run.add(rollback_step_started("a")).add(rollback_step_finished("a"));
   CHECK(run.rollback_candidates() == Lines{});
   CHECK(run.decide(4) == Lines{"finish rolled_back"});
 }
@@ -300,13 +279,13 @@ TEST_CASE("rollback goes in reverse dependency order one task at a time") {
 TEST_CASE("a dependent without a rollback step still holds back its dependencies' rollback") {
   Run run({with_rollback(make_task("a")), make_task("b", {}, {"a"}),
            with_rollback(make_task("c", {}, {"b"})), make_task("d", {}, {"c"})});
-  run.succeeded("a").succeeded("b").succeeded("c").started("d").finished("d", "failed");
-  run.stopping(true).add("rollback_started");
+  run.succeeded("a").succeeded("b").succeeded("c").failed("d");
+  run.add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.rollback_candidates() == Lines{"c"});
   CHECK(run.decide(4) == Lines{"rollback c"});
-  run.rollback_started("c");
+  run.add(rollback_step_started("c"));
   CHECK(run.rollback_candidates() == Lines{});
-  run.rolled_back("c");
+  run.add(rollback_step_finished("c"));
   CHECK(run.rollback_candidates() == Lines{"a"});
   CHECK(run.decide(4) == Lines{"rollback a"});
 }
@@ -314,14 +293,14 @@ TEST_CASE("a dependent without a rollback step still holds back its dependencies
 TEST_CASE("a task waits for every succeeded dependent of a diamond") {
   Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
            with_rollback(make_task("c", {}, {"a"})), make_task("d", {}, {"b", "c"})});
-  run.succeeded("a").succeeded("b").succeeded("c").started("d").finished("d", "failed");
-  run.stopping(true).add("rollback_started");
+  run.succeeded("a").succeeded("b").succeeded("c").failed("d");
+  run.add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.rollback_candidates() == Lines{"c", "b"});
   CHECK(run.decide(1) == Lines{"rollback c"});
   CHECK(run.decide(2) == Lines{"rollback c", "rollback b"});
-  run.rollback_started("c").rolled_back("c");
+  run.add(rollback_step_started("c")).add(rollback_step_finished("c"));
   CHECK(run.rollback_candidates() == Lines{"b"});
-  run.rollback_started("b").rolled_back("b");
+  run.add(rollback_step_started("b")).add(rollback_step_finished("b"));
   CHECK(run.rollback_candidates() == Lines{"a"});
 }
 
@@ -329,12 +308,12 @@ TEST_CASE("skipped failed and never started tasks are not rolled back") {
   Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
            with_rollback(manual_task("c", {}, {"a"})), with_rollback(make_task("d", {}, {"a"})),
            with_rollback(make_task("e", {}, {"d"}))});
-  run.succeeded("a").started("b").finished("b", "failed");
-  run.started("c").finished("c", "skipped");
-  run.stopping(true).add("rollback_started");
+  run.succeeded("a").failed("b");
+  run.add(started("c")).add(finished("c", TaskStatus::skipped));
+  run.add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.rollback_candidates() == Lines{"a"});
   CHECK(run.decide(4) == Lines{"rollback a"});
-  run.rollback_started("a").rolled_back("a");
+  run.add(rollback_step_started("a")).add(rollback_step_finished("a"));
   CHECK(run.decide(4) == Lines{"finish rolled_back"});
 }
 
@@ -342,22 +321,22 @@ TEST_CASE("a dependent that failed with continue does not hold back its dependen
   Run run({with_rollback(make_task("a")),
            with_policy(with_rollback(make_task("b", {}, {"a"})), OnFailure::continue_),
            with_rollback(make_task("c", {}, {"b"})), make_task("d", {}, {"c"})});
-  run.succeeded("a").started("b").finished("b", "failed").succeeded("c");
-  run.started("d").finished("d", "failed").stopping(true).add("rollback_started");
+  run.succeeded("a").failed("b").succeeded("c");
+  run.failed("d").add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.rollback_candidates() == Lines{"c"});
-  run.rollback_started("c").rolled_back("c");
+  run.add(rollback_step_started("c")).add(rollback_step_finished("c"));
   CHECK(run.rollback_candidates() == Lines{"a"});
 }
 
 TEST_CASE("rollback commands are limited to -j but manual rollback steps are not") {
   Run run({with_rollback(make_task("a")), with_rollback(make_task("b")),
            with_manual_rollback(manual_task("m")), make_task("x")});
-  run.succeeded("a").succeeded("b").succeeded("m").started("x").finished("x", "failed");
-  run.stopping(true).add("rollback_started");
+  run.succeeded("a").succeeded("b").succeeded("m").failed("x");
+  run.add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.rollback_candidates() == Lines{"m", "b", "a"});
   CHECK(run.decide(1) == Lines{"rollback m", "rollback b"});
   CHECK(run.decide(2) == Lines{"rollback m", "rollback b", "rollback a"});
-  run.rollback_started("b");
+  run.add(rollback_step_started("b"));
   CHECK(run.decide(1) == Lines{"rollback m"});
   CHECK(run.decide(2) == Lines{"rollback m", "rollback a"});
 }
@@ -365,27 +344,29 @@ TEST_CASE("rollback commands are limited to -j but manual rollback steps are not
 TEST_CASE("a failed rollback step starts nothing more and finishes rollback_failed") {
   Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
            with_rollback(make_task("c")), make_task("x", {}, {"b", "c"})});
-  run.succeeded("a").succeeded("b").succeeded("c").started("x").finished("x", "failed");
-  run.stopping(true).add("rollback_started");
+  run.succeeded("a").succeeded("b").succeeded("c").failed("x");
+  run.add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.decide(2) == Lines{"rollback c", "rollback b"});
-  run.rollback_started("c").rollback_started("b").rolled_back("b", "failed");
+  run.add(rollback_step_started("c"))
+      .add(rollback_step_started("b"))
+      .add(rollback_step_finished("b", false));
   // c is still rolling back: wait for it, and start nothing else (a would be next).
   CHECK(run.decide(2) == Lines{});
-  run.rolled_back("c");
+  run.add(rollback_step_finished("c"));
   CHECK(run.decide(2) == Lines{"finish rollback_failed"});
   CHECK(run.state().tasks[0].rollback == RollbackStatus::none);
 }
 
 TEST_CASE("a rollback with nothing to roll back finishes rolled_back at once") {
   Run run({make_task("a"), make_task("b", {}, {"a"})});
-  run.succeeded("a").started("b").finished("b", "failed").stopping(true).add("rollback_started");
+  run.succeeded("a").failed("b").add(stopping("task failed", true)).add(rollback_started());
   CHECK(run.rollback_candidates() == Lines{});
   CHECK(run.decide() == Lines{"finish rolled_back"});
 }
 
 TEST_CASE("a run with an in-doubt task does not finish succeeded") {
   Run run({make_task("a"), make_task("b", {}, {"a"})});
-  run.started("a").finished("a", "interrupted");
+  run.add(started("a")).add(finished("a", TaskStatus::in_doubt));
   const Lines actions = run.decide();
   CHECK(std::find(actions.begin(), actions.end(), "finish succeeded") == actions.end());
 }
@@ -393,76 +374,76 @@ TEST_CASE("a run with an in-doubt task does not finish succeeded") {
 TEST_CASE("rollback waits for a person to settle a task in doubt that has a rollback step") {
   Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
            with_policy(make_task("x"), OnFailure::stop)});
-  run.succeeded("a").started("b").started("x").finished("x", "failed").stopping(false);
-  run.add("run_resumed", {{"mode", "rollback"}}).add("rollback_started");
-  run.add("task_in_doubt", {{"task", "b"}, {"action", "wait"}});
+  run.succeeded("a").add(started("b")).failed("x").add(stopping("task failed"));
+  run.add(run_resumed(true)).add(rollback_started());
+  run.add(in_doubt("b"));
   REQUIRE(run.state().tasks[1].status == TaskStatus::in_doubt);
   // a may not be rolled back before anyone knows whether b happened.
   CHECK(run.rollback_candidates() == Lines{});
   CHECK(run.decide(4) == Lines{});
 
   SUBCASE("b did finish: it is rolled back first") {
-    run.finished("b", "succeeded");
+    run.add(finished("b", TaskStatus::succeeded));
     CHECK(run.rollback_candidates() == Lines{"b"});
     CHECK(run.decide(4) == Lines{"rollback b"});
-    run.rollback_started("b").rolled_back("b");
+    run.add(rollback_step_started("b")).add(rollback_step_finished("b"));
     CHECK(run.decide(4) == Lines{"rollback a"});
-    run.rollback_started("a").rolled_back("a");
+    run.add(rollback_step_started("a")).add(rollback_step_finished("a"));
     CHECK(run.decide(4) == Lines{"finish rolled_back"});
   }
   SUBCASE("b did not happen: a is next") {
-    run.finished("b", "failed");
+    run.add(finished("b", TaskStatus::failed));
     CHECK(run.rollback_candidates() == Lines{"a"});
-    run.rollback_started("a").rolled_back("a");
+    run.add(rollback_step_started("a")).add(rollback_step_finished("a"));
     CHECK(run.decide(4) == Lines{"finish rolled_back"});
   }
 }
 
 TEST_CASE("a rollback with only a task in doubt left does not finish until it is settled") {
   Run run({make_task("a"), with_rollback(make_task("b")), make_task("x")});
-  run.succeeded("a").started("b").started("x").finished("x", "failed").stopping(true);
-  run.add("rollback_started").add("task_in_doubt", {{"task", "b"}, {"action", "wait"}});
+  run.succeeded("a").add(started("b")).failed("x").add(stopping("task failed", true));
+  run.add(rollback_started()).add(in_doubt("b"));
   CHECK(run.decide() == Lines{});
-  run.finished("b", "failed");
+  run.add(finished("b", TaskStatus::failed));
   CHECK(run.decide() == Lines{"finish rolled_back"});
 }
 
 TEST_CASE("a task in doubt without a rollback step does not hold the rollback back") {
   Run run({with_rollback(make_task("a")), make_task("b", {}, {"a"}), make_task("x")});
-  run.succeeded("a").started("b").started("x").finished("x", "failed").stopping(true);
-  run.add("rollback_started").add("task_in_doubt", {{"task", "b"}, {"action", "wait"}});
+  run.succeeded("a").add(started("b")).failed("x").add(stopping("task failed", true));
+  run.add(rollback_started()).add(in_doubt("b"));
   CHECK(run.rollback_candidates() == Lines{"a"});
-  run.rollback_started("a").rolled_back("a");
+  run.add(rollback_step_started("a")).add(rollback_step_finished("a"));
   CHECK(run.decide() == Lines{"finish rolled_back"});
 }
 
 TEST_CASE("a rollback step in doubt holds the rollback until a person settles it") {
   Run run({with_rollback(make_task("a")), with_rollback(make_task("b", {}, {"a"})),
            make_task("x", {}, {"b"})});
-  run.succeeded("a").succeeded("b").started("x").finished("x", "failed").stopping(true);
-  run.add("rollback_started").rollback_started("b");
-  run.add("run_resumed", {{"mode", "resume"}});
-  run.add("task_in_doubt", {{"task", "b"}, {"rollback", true}, {"action", "wait"}});
+  run.succeeded("a").succeeded("b").failed("x").add(stopping("task failed", true));
+  run.add(rollback_started()).add(rollback_step_started("b"));
+  run.add(run_resumed());
+  run.add(rollback_in_doubt("b"));
   REQUIRE(run.state().tasks[1].rollback == RollbackStatus::in_doubt);
   CHECK(run.rollback_candidates() == Lines{});
   CHECK(run.decide(2) == Lines{});
   SUBCASE("done") {
-    run.rolled_back("b");
+    run.add(rollback_step_finished("b"));
     CHECK(run.decide(2) == Lines{"rollback a"});
   }
   SUBCASE("retry") {
-    run.add("task_reset", {{"task", "b"}, {"rollback", true}});
+    run.add(rollback_reset("b"));
     CHECK(run.decide(2) == Lines{"rollback b"});
   }
   SUBCASE("failed") {
-    run.rolled_back("b", "failed");
+    run.add(rollback_step_finished("b", false));
     CHECK(run.decide(2) == Lines{"finish rollback_failed"});
   }
 }
 
 TEST_CASE("in track mode every ready task is put to people at once with commands too") {
   Run run({make_task("a"), make_task("b"), make_task("c")});
-  run.add("run_started", {{"track", true}});
+  run.add(run_started(true));
   CHECK(run.decide(1) == Lines{"start a", "start b", "start c"});
 }
 

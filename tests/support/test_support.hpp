@@ -45,13 +45,6 @@ inline Task manual_task(std::string id, std::optional<Duration> estimate = {},
   return task;
 }
 
-// A journal line written by hand as docs/journal-format.md shows it, read as read_journal reads
-// it: through the events' one decoder.
-inline JournalEvent journal_event(std::uint64_t seq, std::int64_t elapsed_ms, std::string_view type,
-                                  const nlohmann::ordered_json& fields, UtcTime time = {}) {
-  return {seq, time, elapsed_ms, decode_event(type, fields)};
-}
-
 // The event as its journal line carries it (without time and prev).
 inline nlohmann::ordered_json journaled(const JournalEvent& event) {
   nlohmann::ordered_json line = {
@@ -100,22 +93,168 @@ inline UtcTime utc_at(std::int64_t ms) {
          std::chrono::milliseconds(ms);
 }
 
+// ----- typed events --------------------------------------------------------------------------
+// Each makes the event's struct (include/cutover/run/events.hpp) with the defaults a test
+// rarely changes; set a field of the struct for anything else. Every member is initialised, as
+// -Wmissing-field-initializers wants.
+
+// Who decided: the name `--by` gave, and the OS user and host when a test needs them.
+inline event::Person person(std::string by, std::string user = {}, std::string host = {}) {
+  return {std::move(by), std::move(user), std::move(host), "", ""};
+}
+
+inline event::RunStarted run_started(bool track = false) {
+  event::RunStarted e;
+  e.track = track;
+  return e;
+}
+
+// `cutover resume`, or `cutover rollback` with `rollback`.
+inline event::RunResumed run_resumed(bool rollback = false) {
+  event::RunResumed e;
+  e.rollback = rollback;
+  return e;
+}
+
+inline event::TaskStarted started(std::string task, std::string kind = "run", int attempt = 1) {
+  return {std::move(task), attempt, std::move(kind), std::nullopt};
+}
+
+// The task's own process (no purpose), or a gate check's or rollback step's.
+inline event::ProcessStarted process_started(std::string task, int pid, int attempt = 1,
+                                             std::string purpose = {}) {
+  return {std::move(task), attempt, std::move(purpose), pid};
+}
+
+// Exit code and duration are not recorded (a ProcessEnd of its defaults).
+inline event::AttemptFailed attempt_failed(std::string task, std::string reason, int attempt = 1,
+                                           std::int64_t retry_in_ms = 0) {
+  return {std::move(task), attempt, std::move(reason), {}, retry_in_ms};
+}
+
+inline event::CheckFinished check_finished(std::string task, std::string check, bool passed) {
+  return {std::move(task), std::move(check), 1, passed, std::nullopt, {}};
+}
+
+// The task's end as its executor records it (without the process's end).
+inline event::TaskFinished finished(std::string task, TaskStatus status = TaskStatus::succeeded,
+                                    std::string reason = {}, int attempt = 1) {
+  return {std::move(task), std::nullopt, status, attempt, std::move(reason), std::nullopt};
+}
+
+// A person's verdict (`cutover mark`, a prompt's answer).
+inline event::TaskFinished marked(std::string task, TaskStatus status, event::Person by,
+                                  std::string reason = {}) {
+  return {std::move(task), std::move(by), status, 1, std::move(reason), std::nullopt};
+}
+
+inline event::GateWaiting gate_waiting(std::string task, std::vector<std::string> approvers = {}) {
+  return {std::move(task), std::move(approvers)};
+}
+
+// By the approver themselves, unless a person is given.
+inline event::GateApproved approved(std::string task, std::string approver,
+                                    std::optional<event::Person> by = std::nullopt) {
+  event::Person who = by ? std::move(*by) : person(approver);
+  return {std::move(task), std::move(who), std::move(approver)};
+}
+
+inline event::GateRejected rejected(std::string task, std::string approver,
+                                    std::optional<event::Person> by = std::nullopt) {
+  event::Person who = by ? std::move(*by) : person(approver);
+  return {std::move(task), std::move(who), std::move(approver)};
+}
+
+// The note (the person's) says why.
+inline event::GateHeld held(std::string task, std::string approver, std::string note,
+                            std::optional<event::Person> by = std::nullopt) {
+  event::Person who = by ? std::move(*by) : person(approver);
+  who.note = std::move(note);
+  return {std::move(task), std::move(who), std::move(approver)};
+}
+
+inline event::SignalReceived signal_received(std::string signal, std::string action) {
+  return {std::move(signal), std::move(action)};
+}
+
+// After a failure: with a rollback to come or not.
+inline event::RunStopping stopping(std::string reason, bool rollback = false) {
+  return {std::move(reason), rollback, false, false};
+}
+
+// By a signal.
+inline event::RunStopping interrupting(std::string reason = "interrupted by SIGINT") {
+  return {std::move(reason), false, false, true};
+}
+
+inline event::RollbackStarted rollback_started() {
+  return {std::nullopt, false};
+}
+
+inline event::RollbackStepStarted rollback_step_started(std::string task, bool manual = false) {
+  return {std::move(task), manual, std::nullopt};
+}
+
+// By the executor, or by a person when one is given.
+inline event::RollbackStepFinished rollback_step_finished(
+    std::string task, bool ok = true, std::string reason = {},
+    std::optional<event::Person> by = std::nullopt) {
+  return {std::move(task), std::move(by), ok, std::move(reason), std::nullopt};
+}
+
+// The exit code that goes with the outcome, unless one is given.
+inline event::RunFinished run_finished(RunOutcome outcome, std::optional<int> exit_code = {}) {
+  return {outcome, exit_code.value_or(exit_code_of(outcome))};
+}
+
+// `resume` found the task started and unfinished: it waits for a person, or runs again
+// (journaled as "action": "rerun").
+inline event::TaskInDoubt in_doubt(std::string task, bool rerun = false, std::string reason = {}) {
+  return {std::move(task), rerun, false, std::move(reason), std::nullopt, {}};
+}
+
+// The same for the task's rollback step.
+inline event::TaskInDoubt rollback_in_doubt(std::string task, bool rerun = false,
+                                            std::string reason = {}) {
+  return {std::move(task), rerun, true, std::move(reason), std::nullopt, {}};
+}
+
+// Back to pending: the task (or, with `rollback`, its rollback step) runs again.
+inline event::TaskReset reset(std::string task, std::string reason = {},
+                              std::optional<event::Person> by = std::nullopt) {
+  return {std::move(task), std::move(by), false, std::move(reason)};
+}
+inline event::TaskReset rollback_reset(std::string task) {
+  return {std::move(task), std::nullopt, true, ""};
+}
+
 // A journal written by hand: each event gets the next seq, at the elapsed time given (the
-// wall time is utc_at of that).
+// wall time is utc_at of that), or `step_ms` after the event before when no time is given.
 class JournalBuilder {
  public:
-  JournalBuilder() {
+  explicit JournalBuilder(std::int64_t step_ms = 0) : step_ms_(step_ms) {
     journal_.header.run_id = "test/20261128T170000Z";
     journal_.header.label = "rehearsal-1";
     journal_.header.host = "jump-1";
     journal_.header.user = "ops";
     journal_.header.time = utc_at(0);
   }
-  JournalBuilder& add(std::int64_t elapsed_ms, std::string type,
-                      nlohmann::ordered_json fields = nlohmann::ordered_json::object()) {
-    journal_.events.push_back(journal_event(journal_.events.size() + 1, elapsed_ms, type, fields,
-                                            utc_at(elapsed_ms) + down_));
+  JournalBuilder& add(std::int64_t elapsed_ms, EventBody event) {
+    journal_.events.push_back(
+        {journal_.events.size() + 1, utc_at(elapsed_ms) + down_, elapsed_ms, std::move(event)});
     return *this;
+  }
+  // For a test where the times do not matter.
+  JournalBuilder& add(EventBody event) {
+    const std::int64_t ms =
+        journal_.events.empty() ? 0 : journal_.events.back().elapsed_ms + step_ms_;
+    return add(ms, std::move(event));
+  }
+  // A line by its JSON, as a journal of another version or one edited by hand may have it: for
+  // the tests of what the one decoder makes of such lines. Every other test adds typed events.
+  JournalBuilder& add(std::int64_t elapsed_ms, std::string_view type,
+                      const nlohmann::ordered_json& fields) {
+    return add(elapsed_ms, decode_event(type, fields));
   }
   // No executor ran for `time`: the events after this are that much later by the clock than
   // their elapsed_ms says (elapsed_ms leaves a crash's downtime out).
@@ -123,21 +262,28 @@ class JournalBuilder {
     down_ += time;
     return *this;
   }
-  JournalBuilder& started(std::int64_t ms, const std::string& task, const std::string& kind = "run",
+  JournalBuilder& started(std::int64_t ms, std::string task, std::string kind = "run",
                           int attempt = 1) {
-    return add(ms, "task_started", {{"task", task}, {"attempt", attempt}, {"kind", kind}});
+    return add(ms, testing::started(std::move(task), std::move(kind), attempt));
   }
-  JournalBuilder& finished(std::int64_t ms, const std::string& task, const std::string& status,
-                           const std::string& reason = "", int attempt = 1) {
-    nlohmann::ordered_json fields = {{"task", task}, {"status", status}, {"attempt", attempt}};
-    if (!reason.empty()) fields["reason"] = reason;
-    return add(ms, "task_finished", std::move(fields));
+  JournalBuilder& finished(std::int64_t ms, std::string task, TaskStatus status,
+                           std::string reason = {}, int attempt = 1) {
+    return add(ms, testing::finished(std::move(task), status, std::move(reason), attempt));
+  }
+  // Started and finished succeeded (or failed), when the times do not matter.
+  JournalBuilder& succeeded(const std::string& task) {
+    return add(testing::started(task)).add(testing::finished(task));
+  }
+  JournalBuilder& failed(const std::string& task) {
+    return add(testing::started(task)).add(testing::finished(task, TaskStatus::failed));
   }
   const Journal& journal() const { return journal_; }
+  const std::vector<JournalEvent>& events() const { return journal_.events; }
 
  private:
   Journal journal_;
   Duration down_{0};
+  std::int64_t step_ms_;
 };
 
 // A runbook with its graph and its journal folded, as `open_recorded_run` makes them. Not
