@@ -188,6 +188,17 @@ expect_in err.txt "runbook ops has no task 'nope'"
 run_cutover 0 verify r1
 expect_in out.txt "intact"
 
+# interrupt_twice PID OUTPUT: Ctrl-C once (nothing new starts, questions still wait), then
+# twice (the run stops): the executor must exit 130.
+interrupt_twice() {
+  kill -INT "$1"
+  poll "the first Ctrl-C to be taken" grep -qsF "interrupted: no new tasks start" "$2"
+  kill -INT "$1"
+  local status=0
+  wait "$1" || status=$?
+  [[ $status == 130 ]] || fail "the interrupted run exited $status: $(cat "$2")"
+}
+
 # ----- a mark while no executor runs: queued, then applied by resume ------------------------------
 runbook stop.yaml <<'EOF2'
 version: 1
@@ -208,13 +219,7 @@ PIDS+=("$stopped")
 R2=$PWD/r2
 poll "confirm to wait for a person" grep -qsF \
   "answer with: cutover mark $R2 confirm done|failed|skipped --by NAME" r2.out
-# Ctrl-C once: nothing new starts, the question still waits; twice: the run stops (130).
-kill -INT "$stopped"
-poll "the first Ctrl-C to be taken" grep -qsF "interrupted: no new tasks start" r2.out
-kill -INT "$stopped"
-status=0
-wait "$stopped" || status=$?
-[[ $status == 130 ]] || fail "the interrupted run exited $status: $(cat r2.out)"
+interrupt_twice "$stopped" r2.out
 [[ ! -e after.ran ]] || fail "a task started after Ctrl-C"
 
 # Nothing was executing: confirm still waits for its person, it is not in doubt.
@@ -283,12 +288,7 @@ run_cutover 0 status r3
 expect_in out.txt "held by owner at "
 expect_in out.txt ": the bank has not confirmed"
 expect_in out.txt "cutover hold r3 go-no-go --by NAME --note REASON"
-kill -INT "$gated"
-poll "the first Ctrl-C to be taken" grep -qsF "interrupted: no new tasks start" r3.out
-kill -INT "$gated"
-status=0
-wait "$gated" || status=$?
-[[ $status == 130 ]] || fail "the interrupted gate's run exited $status: $(cat r3.out)"
+interrupt_twice "$gated" r3.out
 run_cutover 0 approve r3 go-no-go --by lead
 expect_in out.txt "queued: go-no-go approved by lead"
 run_cutover 0 approve r3 go-no-go --by owner
