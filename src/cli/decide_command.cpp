@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/inbox.hpp"
+#include "cutover/run/lifecycle.hpp"
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
@@ -134,10 +135,11 @@ int decide(const DecideArguments& arguments, DecisionKind kind) {
   }
   deliver(dir, decision);
   if (executor) return await_executor(dir, decision);
+  const std::string where = shell_word(dir.string());
   write_output(fmt::format(
-      "queued: {0}; no executor runs: `cutover resume {1}` applies it (should it refuse it, "
-      "`cutover status {1}` says why)\n",
-      describe(decision), shell_word(dir.string())));
+      "queued: {}; no executor runs: `{}` applies it (should it refuse it, `cutover status {}` "
+      "says why)\n",
+      describe(decision), take_up_command(*run.runbook, run.state, where), where));
   return exit_success;
 }
 

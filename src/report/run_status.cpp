@@ -83,6 +83,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
   status.executor = executor;
   status.warning = journal.warning;
   status.next_step = next_step(runbook, state, shell_word(run_dir));
+  status.take_up = take_up_command(runbook, state, shell_word(run_dir));
 
   const bool finished = state.phase == RunPhase::finished;
   const std::int64_t now_ms = finished ? state.last_elapsed_ms : status_now_ms(journal, state, now);

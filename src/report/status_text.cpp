@@ -49,8 +49,9 @@ class TextWriter {
   void queued() {
     if (status_.queued.empty()) return;
     line("");
-    line(bold(status_.executor ? "queued decisions (the executor takes them in)"
-                               : "queued decisions (the next `cutover resume` applies them)"));
+    line(bold(status_.executor ? std::string("queued decisions (the executor takes them in)")
+                               : fmt::format("queued decisions (the next `{}` applies them)",
+                                             printable(status_.take_up))));
     for (const Decision& decision : status_.queued) {
       const std::string verdict = decision.kind == DecisionKind::mark
                                       ? fmt::format("mark {}", to_string(decision.verdict))

@@ -1,12 +1,6 @@
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <csignal>
-
-#include "cutover/base/errors.hpp"
 #include "cutover/run/inbox.hpp"
-#include "cutover/run/process_end.hpp"
-#include "cutover/runbook/template.hpp"
 #include "run/executor_loop.hpp"
 
 // Questions to people: at this terminal, and as decisions from other terminals.

@@ -106,6 +106,13 @@ std::vector<std::string_view> started_points_of_no_return(const RecordedRun& run
   return started_points_of_no_return(*run.runbook, run.state);
 }
 
+std::string take_up_command(const Runbook& runbook, const RunState& state, std::string_view dir) {
+  if (state.outcome == RunOutcome::succeeded || state.outcome == RunOutcome::rolled_back) return {};
+  if (state.outcome != RunOutcome::rollback_failed) return fmt::format("cutover resume {}", dir);
+  const bool forced = !started_points_of_no_return(runbook, state).empty();
+  return fmt::format("cutover rollback {}{}", forced ? "--force " : "", dir);
+}
+
 std::string next_step(const Runbook& runbook, const RunState& state, std::string_view dir) {
   if (!state.outcome || *state.outcome == RunOutcome::succeeded ||
       *state.outcome == RunOutcome::rolled_back) {
@@ -117,10 +124,10 @@ std::string next_step(const Runbook& runbook, const RunState& state, std::string
   if (*state.outcome == RunOutcome::rollback_failed) {
     const auto failed = failed_rollback_steps(runbook, state);
     return fmt::format(
-        "the rollback step{} of {} failed: once a person has dealt with it, '{} {}' runs {} "
-        "again (a manual step is asked again)",
-        failed.size() == 1 ? "" : "s", fmt::join(failed, ", "), rollback, dir,
-        failed.size() == 1 ? "it" : "them");
+        "the rollback step{} of {} failed: once a person has dealt with it, '{}' runs {} again "
+        "(a manual step is asked again)",
+        failed.size() == 1 ? "" : "s", fmt::join(failed, ", "),
+        take_up_command(runbook, state, dir), failed.size() == 1 ? "it" : "them");
   }
   if (state.rollback_performed) return fmt::format("'{} {}' continues the rollback", rollback, dir);
   if (!points.empty()) {

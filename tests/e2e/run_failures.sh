@@ -103,6 +103,11 @@ run_cutover 0 status "$failed_run"
 expect_in out.txt "the rollback step of a failed: once a person has dealt with it, 'cutover rollback $failed_run' runs it again"
 run_cutover 2 resume "$failed_run"
 expect_in err.txt "'cutover rollback $PWD/$failed_run' runs it again"
+# A decision queued now is applied by that rollback, not by resume, which refuses the run.
+run_cutover 0 mark "$failed_run" a done --by al --note "undone by hand"
+expect_in out.txt "no executor runs: \`cutover rollback $PWD/$failed_run\` applies it"
+run_cutover 0 status "$failed_run"
+expect_in out.txt "queued decisions (the next \`cutover rollback $failed_run\` applies them)"
 
 # After a point of no return has started, rollback means stop: fix forward.
 runbook ponr.yaml <<'EOF2'

@@ -245,10 +245,10 @@ TEST_CASE("status text: queued decisions - waiting for the executor or for resum
       make_run_status(dir, run.runbook, run.graph, run.journal, run.state, utc_at(60'000), {});
   status.queued = {decision, approval};
   std::string text = render_status_text(status, false);
-  CHECK(contains(text,
-                 "\nqueued decisions (the next `cutover resume` applies them)\n"
-                 "  load  mark done by ann (a@h1), 2026-11-28 17:00:30\n"
-                 "  go  approve by ann (a@h1), 2026-11-28 17:00:30\n"));
+  CHECK(contains(text, "\nqueued decisions (the next `cutover resume " + dir +
+                           "` applies them)\n"
+                           "  load  mark done by ann (a@h1), 2026-11-28 17:00:30\n"
+                           "  go  approve by ann (a@h1), 2026-11-28 17:00:30\n"));
   status.executor = live;
   text = render_status_text(status, false);
   CHECK(has_line(text, "queued decisions (the executor takes them in)"));

@@ -184,8 +184,30 @@ TEST_CASE("next_step names a command that works for the way the run ended") {
   forced.push_back(event::RunFinished{RunOutcome::rollback_failed, 4});
   CHECK(next("forced-failed", forced)
             .starts_with("the rollback step of switch failed: once a person has dealt with it, "
-                         "'cutover rollback "
-                         "--force RUN' runs it again"));
+                         "'cutover rollback --force RUN' runs it again"));
+}
+
+TEST_CASE("take_up_command names what applies queued decisions - rollback once a step failed") {
+  TempDir temp;
+  const auto take_up = [&](const std::string& name, std::vector<EventBody> events) {
+    const RecordedRun run = recorded(temp.path() / name, events);
+    return take_up_command(*run.runbook, run.state, "RUN");
+  };
+  const event::RunStopping stop{"task x failed", false, false, false};
+  CHECK(take_up("crashed", {event::RunStarted{}, succeeded("freeze")}) == "cutover resume RUN");
+  CHECK(take_up("failed", {event::RunStarted{}, stop, event::RunFinished{RunOutcome::failed, 1}}) ==
+        "cutover resume RUN");
+  CHECK(
+      take_up("done", {event::RunStarted{}, event::RunFinished{RunOutcome::succeeded, 0}}).empty());
+  const std::vector<EventBody> step_failed = {
+      event::RunStarted{},
+      succeeded("freeze"),
+      stop,
+      event::RollbackStarted{},
+      event::RollbackStepStarted{"freeze", false, "undo"},
+      event::RollbackStepFinished{"freeze", std::nullopt, false, "exit 1", {}},
+      event::RunFinished{RunOutcome::rollback_failed, 4}};
+  CHECK(take_up("step-failed", step_failed) == "cutover rollback RUN");
 }
 
 }  // namespace cutover

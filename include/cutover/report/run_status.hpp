@@ -117,6 +117,7 @@ struct RunStatus {
   std::optional<StatusGate> next_gate;     // the same, and only with a window and a gate ahead
   std::optional<std::string> warning;      // the journal's (a torn last line)
   std::string next_step;  // once it has ended: what to type now (lifecycle's next_step)
+  std::string take_up;    // the command that applies queued decisions (take_up_command)
   // Decisions waiting in RUN_DIR/inbox/ for the executor, or for the next `resume`.
   std::vector<Decision> queued;
   // Decisions the executor did not carry out, with why (the latest ten, oldest first): a

@@ -85,4 +85,10 @@ std::string_view require_rollback_allowed(const RecordedRun& run, bool force);
 // that a suggested command is always one that works.
 std::string next_step(const Runbook& runbook, const RunState& state, std::string_view dir);
 
+// The command that takes the run up again, and so applies the decisions queued in its inbox:
+// `cutover resume DIR`, or `cutover rollback DIR` (with --force past a started point of no
+// return) once a rollback step failed, since `resume` refuses such a run; empty once nothing can
+// (the run succeeded or was rolled back).
+std::string take_up_command(const Runbook& runbook, const RunState& state, std::string_view dir);
+
 }  // namespace cutover
