@@ -1,5 +1,6 @@
 #include "cutover/runbook/model.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace cutover {
@@ -25,6 +26,44 @@ std::string_view to_string(OnFailure policy) {
       return "continue";
   }
   return "rollback";
+}
+
+const std::vector<NotifyEvent>& notify_events() {
+  static const std::vector<NotifyEvent> events = {
+      NotifyEvent::run_started,      NotifyEvent::run_finished, NotifyEvent::task_failed,
+      NotifyEvent::waiting,          NotifyEvent::gate_waiting, NotifyEvent::point_of_no_return,
+      NotifyEvent::rollback_started, NotifyEvent::overrun,      NotifyEvent::deadline};
+  return events;
+}
+
+std::string_view to_string(NotifyEvent event) {
+  switch (event) {
+    case NotifyEvent::run_started:
+      return "run_started";
+    case NotifyEvent::run_finished:
+      return "run_finished";
+    case NotifyEvent::task_failed:
+      return "task_failed";
+    case NotifyEvent::waiting:
+      return "waiting";
+    case NotifyEvent::gate_waiting:
+      return "gate_waiting";
+    case NotifyEvent::point_of_no_return:
+      return "point_of_no_return";
+    case NotifyEvent::rollback_started:
+      return "rollback_started";
+    case NotifyEvent::overrun:
+      return "overrun";
+    case NotifyEvent::deadline:
+      return "deadline";
+    case NotifyEvent::test:
+      return "test";
+  }
+  return "?";
+}
+
+bool NotifyHook::hears(NotifyEvent event) const {
+  return event == NotifyEvent::test || std::find(on.begin(), on.end(), event) != on.end();
 }
 
 std::string_view kind_name(const TaskKind& kind) {

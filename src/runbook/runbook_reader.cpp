@@ -16,9 +16,9 @@ namespace {
 // The longest window: a larger number is a mistake in its units.
 constexpr Duration max_window = std::chrono::days{3653};
 
-const MappingKeys top_level_keys = {
-    .names = {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases", "tasks"},
-    .extensions = true};
+const MappingKeys top_level_keys = {.names = {"version", "id", "title", "window", "vars", "secrets",
+                                              "defaults", "phases", "tasks", "notify"},
+                                    .extensions = true};
 const MappingKeys window_keys = {.names = {"start", "duration", "end"}};
 const MappingKeys defaults_keys = {.names = {"owner", "timeout", "retries", "retry_delay", "env",
                                              "workdir", "on_failure", "idempotent", "shell"}};
@@ -107,6 +107,7 @@ Runbook Reader::read() {
   }
   if (const Entry* defaults = find(top, "defaults")) read_defaults(*defaults);
   if (const Entry* tasks = find(top, "tasks")) runbook.tasks = read_tasks(*tasks);
+  if (const Entry* notify = find(top, "notify")) runbook.notify = read_notify(*notify);
   return runbook;
 }
 

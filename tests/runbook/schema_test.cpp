@@ -11,6 +11,9 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <vector>
+
+#include "cutover/runbook/model.hpp"
 
 namespace {
 
@@ -65,7 +68,7 @@ bool accepts(const json& string_schema, const std::string& text) {
 }
 
 const Keys top_level_keys{"version", "id",       "title",  "window", "vars",
-                          "secrets", "defaults", "phases", "tasks"};
+                          "secrets", "defaults", "phases", "tasks",  "notify"};
 
 const Keys task_keys{
     "id",   "title",   "phase",    "owner",      "estimate",   "depends_on",
@@ -154,7 +157,8 @@ TEST_CASE("schema: every closed object and every property is documented") {
 TEST_CASE("schema: the shared definitions exist and every reference resolves") {
   CHECK(joined(keys_of(schema().at("$defs"))) ==
         joined({"id", "duration", "timestamp", "window", "depends_on", "env", "shell", "on_failure",
-                "rollback", "expect", "check", "gate", "task", "defaults"}));
+                "rollback", "expect", "check", "gate", "task", "defaults", "notify_hook",
+                "notify_event"}));
   int refs = 0;
   walk(schema(), "", [&](const json& node, const std::string& path) {
     if (!node.contains("$ref")) return;
@@ -225,4 +229,15 @@ TEST_CASE("schema: gates - checks and rollbacks") {
   CHECK(forms[0].at("type") == "string");
   CHECK(joined(keys_of(forms[1].at("properties"))) == "estimate, run, timeout");
   CHECK(joined(keys_of(forms[2].at("properties"))) == "estimate, manual");
+}
+
+TEST_CASE("schema: notify hooks hear exactly the loader's events") {
+  std::vector<std::string> events;
+  for (const cutover::NotifyEvent event : cutover::notify_events()) {
+    events.emplace_back(cutover::to_string(event));
+  }
+  CHECK(def("notify_event").at("enum").get<std::vector<std::string>>() == events);
+  CHECK(joined(keys_of(def("notify_hook").at("properties"))) == "on, run, timeout");
+  CHECK(joined(def("notify_hook").at("required").get<Keys>()) == "on, run");
+  CHECK(schema().at("properties").at("notify").at("items").at("$ref") == "#/$defs/notify_hook");
 }

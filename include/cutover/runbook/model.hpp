@@ -104,6 +104,36 @@ struct Task {
   bool is_gate() const { return std::holds_alternative<Gate>(kind); }
 };
 
+// What a notify hook hears about (SPEC §6). `test` is sent only by `cutover notify test`, to
+// every hook.
+enum class NotifyEvent {
+  run_started,
+  run_finished,
+  task_failed,
+  waiting,  // anything now waits on a person
+  gate_waiting,
+  point_of_no_return,  // one has started
+  rollback_started,
+  overrun,   // a task has run 50% past its estimate
+  deadline,  // 15 minutes before the next gate's no-go deadline, and when it passes
+  test,
+};
+
+// The events a runbook's `on:` may name, in the order of the list above.
+const std::vector<NotifyEvent>& notify_events();
+std::string_view to_string(NotifyEvent event);
+
+// One entry of `notify`: a command the communication plan runs for some events.
+struct NotifyHook {
+  std::vector<NotifyEvent> on;
+  std::string run;  // a shell command, as a task's; the event's JSON on stdin
+  Duration timeout{30'000};
+  std::vector<std::string> shell;  // defaults.shell; the command is appended
+  Location location;
+
+  bool hears(NotifyEvent event) const;
+};
+
 struct Window {
   Timestamp start;
   Duration duration{0};
@@ -123,6 +153,7 @@ struct Runbook {
   std::vector<std::string> secrets;
   std::vector<std::string> phases;
   std::vector<Task> tasks;
+  std::vector<NotifyHook> notify;
 
   // Index of the task with this id, if any.
   std::optional<std::size_t> find_task(std::string_view id) const;
