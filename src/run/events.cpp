@@ -82,6 +82,8 @@ CUTOVER_EVENT_NAME(RunFinished, "run_finished")
 CUTOVER_EVENT_NAME(TaskInDoubt, "task_in_doubt")
 CUTOVER_EVENT_NAME(TaskReset, "task_reset")
 CUTOVER_EVENT_NAME(DecisionRefused, "decision_refused")
+CUTOVER_EVENT_NAME(NotifySent, "notify_sent")
+CUTOVER_EVENT_NAME(NotifyFailed, "notify_failed")
 #undef CUTOVER_EVENT_NAME
 
 // ----- encoding: the field order is the one docs/journal-format.md shows ----------------------
@@ -267,6 +269,20 @@ json encode(const event::DecisionRefused& e) {
   return fields;
 }
 
+json encode(const event::NotifySent& e) {
+  json fields = {{"hook", e.hook}, {"notice", e.notice}};
+  if (!e.task.empty()) fields["task"] = e.task;
+  fields["duration_ms"] = e.duration_ms;
+  return fields;
+}
+
+json encode(const event::NotifyFailed& e) {
+  json fields = {{"hook", e.hook}, {"notice", e.notice}};
+  if (!e.task.empty()) fields["task"] = e.task;
+  fields["reason"] = e.reason;
+  return fields;
+}
+
 json encode(const event::Unknown& e) {
   return e.fields;
 }
@@ -434,6 +450,14 @@ EventBody decode_known(std::string_view type, const Fields& f, const json& raw) 
   if (type == Name<DecisionRefused>::value) {
     return DecisionRefused{f.text("file"),    f.text("run_id"), f.text("kind"),  f.text("task"),
                            f.text("verdict"), f.person(),       f.text("reason")};
+  }
+  if (type == Name<NotifySent>::value) {
+    return NotifySent{f.number<std::size_t>("hook").value_or(0), f.text("notice"), f.text("task"),
+                      f.number<std::int64_t>("duration_ms").value_or(0)};
+  }
+  if (type == Name<NotifyFailed>::value) {
+    return NotifyFailed{f.number<std::size_t>("hook").value_or(0), f.text("notice"), f.text("task"),
+                        f.text("reason")};
   }
   return Unknown{std::string(type), raw};
 }

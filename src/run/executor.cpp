@@ -18,6 +18,7 @@ namespace cutover::detail {
 
 ExecutorResult Executor::run() {
   run_start_ = runner_.now() - Duration{state_.last_elapsed_ms};
+  start_notifier();
   if (options_.start == Start::fresh) {
     record(run_started(), Durability::now);
   } else {
@@ -33,16 +34,25 @@ ExecutorResult Executor::run() {
     const std::vector<Occurrence> occurrences = runner_.wait();
     if (occurrences.empty()) stalled();
     for (const Occurrence& occurrence : occurrences) {
+      if (hook_occurrence(occurrence)) continue;
       std::visit([&](const auto& o) { on(o); }, occurrence);
     }
     spawn_pending();
     show_status();
   }
+  finish_notifications();
   return {state_.outcome.value_or(RunOutcome::failed), state_};
 }
 
 void Executor::record(EventBody event, Durability durability) {
-  apply(state_, runbook_, graph_, journal_.append(std::move(event), durability));
+  if (!notifier_) {
+    apply(state_, runbook_, graph_, journal_.append(std::move(event), durability));
+    return;
+  }
+  const auto before = question_before(runbook_, graph_, state_, event);
+  const JournalEvent& recorded = journal_.append(std::move(event), durability);
+  apply(state_, runbook_, graph_, recorded);
+  notify(recorded, before);
 }
 
 event::RunStarted Executor::run_started() const {

@@ -5,6 +5,7 @@
 //   executor_processes.cpp  processes: tasks' attempts, gate checks, rollback steps
 //   executor_people.cpp     questions at this terminal and decisions from other terminals
 //   executor_terminal.cpp   stamps, notes and the live view
+//   executor_notify.cpp     the communication plan: notices of what it journals, to hooks
 
 #include <chrono>
 #include <deque>
@@ -18,6 +19,7 @@
 #include "cutover/plan/run_forecast.hpp"
 #include "cutover/run/decision.hpp"
 #include "cutover/run/executor.hpp"
+#include "cutover/run/notifier.hpp"
 #include "cutover/run/questions.hpp"
 #include "cutover/run/recovery.hpp"
 #include "cutover/run/scheduler.hpp"
@@ -191,6 +193,13 @@ class Executor {
   bool console_live() const;
   void show_status();
 
+  // ----- the communication plan --------------------------------------------------------
+
+  void start_notifier();
+  void notify(const JournalEvent& recorded, const std::optional<OpenQuestion>& before);
+  bool hook_occurrence(const Occurrence& occurrence);
+  void finish_notifications();
+
   // ----- stalls ------------------------------------------------------------------------
 
   [[noreturn]] void stalled() const;
@@ -221,6 +230,7 @@ class Executor {
   SteadyTime last_status_{};
   std::uint64_t status_seq_ = 0;  // the journal's last seq when the status line was drawn
   LiveView live_view_;
+  std::optional<Notifier> notifier_;  // none in a dry run or without hooks
 };
 
 }  // namespace cutover::detail

@@ -83,6 +83,7 @@ struct ChildSetup : bp::extend::handler {
   char* const* argv = nullptr;
   char** envp = nullptr;
   const char* workdir = nullptr;  // nullptr: stay where the parent is
+  int input = -1;                 // becomes stdin when set
   sigset_t* saved_mask = nullptr;
 
   template <class Executor>
@@ -123,6 +124,10 @@ struct ChildSetup : bp::extend::handler {
       exec.set_error(std::error_code(-errno, std::system_category()), "chdir");
       ::_exit(127);
     }
+    if (input >= 0 && ::dup2(input, STDIN_FILENO) < 0) {
+      exec.set_error(std::error_code(errno, std::system_category()), "dup2");
+      ::_exit(127);
+    }
     // Every descriptor the parent holds (journal, lock file, other tasks' pipes) would
     // otherwise leak into the command.
     if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
@@ -153,6 +158,33 @@ struct ChildSetup : bp::extend::handler {
     ::sigemptyset(&none);
     ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
   }
+};
+
+// A child's stdin given as bytes: a pipe filled and closed for writing before the child starts,
+// so that nothing waits on a child that does not read. What does not fit in the pipe is cut.
+class InputPipe {
+ public:
+  explicit InputPipe(std::string_view bytes) {
+    if (bytes.empty()) return;
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;  // the child reads /dev/null
+    read_end_ = fds[0];
+    const auto written = ::write(fds[1], bytes.data(), bytes.size());
+    (void)written;  // a short write cuts the input; the hook sees invalid JSON, not a hang
+    ::close(fds[1]);
+    // The child's stdin blocks as usual.
+    ::fcntl(read_end_, F_SETFL, ::fcntl(read_end_, F_GETFL) & ~O_NONBLOCK);
+  }
+  ~InputPipe() {
+    if (read_end_ >= 0) ::close(read_end_);
+  }
+  InputPipe(const InputPipe&) = delete;
+  InputPipe& operator=(const InputPipe&) = delete;
+
+  int read_end() const { return read_end_; }
+
+ private:
+  int read_end_ = -1;
 };
 
 class RealRunner final : public ProcessRunner {
@@ -297,6 +329,8 @@ class RealRunner final : public ProcessRunner {
     setup.argv = argv.data();
     setup.envp = envp.data();
     setup.workdir = workdir.empty() ? nullptr : workdir.c_str();
+    const InputPipe input(spec.input);
+    setup.input = input.read_end();
 
     process->started_at = started_at;
     process->child =

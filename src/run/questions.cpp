@@ -45,6 +45,8 @@ std::optional<OpenQuestion> task_question(const Runbook& runbook, const RunState
     question.answers = {"go", "no-go", "hold"};
     return question;
   }
+  // Every approval is in: the gate ends at once, nobody is asked anything more.
+  if (task.is_gate() && !state.track) return std::nullopt;
   question.waiting_for = WaitingFor::manual;
   question.waiting_on = owner_of(task);
   question.answers = {done, failed, skipped};

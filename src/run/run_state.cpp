@@ -295,6 +295,8 @@ class EventApplier {
     if (e.action == "terminate") state_.terminating = true;
   }
   void operator()(const event::DecisionRefused&) {}
+  void operator()(const event::NotifySent&) {}
+  void operator()(const event::NotifyFailed&) {}
   void operator()(const event::Unknown&) {}
 
  private:
@@ -373,8 +375,14 @@ void apply(RunState& state, const Runbook& runbook, const RunGraph& graph,
     state.executor_down += std::max(event.time - *state.last_event_at, Duration{0});
   }
   std::visit(EventApplier(state, runbook, graph, event), event.body);
-  state.last_elapsed_ms = event.elapsed_ms;
   state.last_seq = event.seq;
+  // A hook never changes the run, not even how long it took: its attempts, journaled also
+  // after run_finished, do not move the run's clocks.
+  if (std::holds_alternative<event::NotifySent>(event.body) ||
+      std::holds_alternative<event::NotifyFailed>(event.body)) {
+    return;
+  }
+  state.last_elapsed_ms = event.elapsed_ms;
   state.last_event_at = event.time;
 }
 

@@ -575,3 +575,18 @@ TEST_CASE("real process runner: stdin from a regular file or /dev/null is read t
   ::close(null);
   CHECK(from_null.size() == 1);
 }
+
+TEST_CASE("real runner: input given as bytes is the child's stdin - else stdin is empty") {
+  auto runner = make_real_runner(quick());
+  ProcessSpec spec = shell("cat; echo end");
+  spec.input = "{\"event\":\"test\"}\n";
+  const Outcome fed = run_one(*runner, spec);
+  CHECK(fed.out == "{\"event\":\"test\"}\nend\n");
+  CHECK(fed.ended->succeeded());
+  // A child that does not read its input still starts and ends.
+  spec = shell("exit 3");
+  spec.input = std::string(1000, 'x');
+  CHECK(run_one(*runner, spec).ended->exit_code == 3);
+  const Outcome empty = run_one(*runner, shell("cat; echo end"));
+  CHECK(empty.out == "end\n");
+}

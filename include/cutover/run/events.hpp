@@ -213,6 +213,23 @@ struct DecisionRefused {
   std::string reason;
 };
 
+// A notify hook's attempt at one event: hook number `hook` (1-based, in file order) ran and
+// ended well (`notify_sent`) or not (`notify_failed`, with why). The fold ignores both: a hook
+// never changes the run.
+struct NotifySent {
+  std::size_t hook = 0;
+  std::string notice;  // the notify event: task_failed, waiting...
+  std::string task;
+  std::int64_t duration_ms = 0;
+};
+
+struct NotifyFailed {
+  std::size_t hook = 0;
+  std::string notice;
+  std::string task;
+  std::string reason;
+};
+
 // An event type of a later version of the format.
 struct Unknown {
   std::string type;
@@ -227,7 +244,8 @@ using EventBody =
                  event::GateApproved, event::GateRejected, event::GateHeld, event::TaskFinished,
                  event::SignalReceived, event::RunStopping, event::RollbackStarted,
                  event::RollbackStepStarted, event::RollbackStepFinished, event::RunFinished,
-                 event::TaskInDoubt, event::TaskReset, event::DecisionRefused, event::Unknown>;
+                 event::TaskInDoubt, event::TaskReset, event::DecisionRefused, event::NotifySent,
+                 event::NotifyFailed, event::Unknown>;
 
 // One line of the journal after its header.
 struct JournalEvent {

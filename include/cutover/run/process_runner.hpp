@@ -32,6 +32,9 @@ struct ProcessSpec {
   std::filesystem::path workdir;
   std::optional<Duration> timeout;
   Duration estimate{0};  // virtual runners take this long; the real one ignores it
+  // What the child reads on stdin, at most 64 KiB (one pipe's worth, written before it
+  // starts); empty: stdin is /dev/null.
+  std::string input{};
 };
 
 enum class Stream { out, err };
