@@ -91,7 +91,9 @@ RunOutcome execute_run(const Execution& execution, EventSink& journal, Console& 
   const ExecutorResult result =
       execute(setup, execution.graph, *runner, journal, console, execution.options);
   console.finish();
-  const Duration took = std::max(system_clocks().utc_now() - execution.started, Duration{0});
+  // Until run_finished, by the clock: the notify hooks that ran after it are not the run's.
+  const UtcTime ended = result.state.last_event_at.value_or(system_clocks().utc_now());
+  const Duration took = std::max(ended - execution.started, Duration{0});
   console.note(summary(execution.runbook, result, took));
   console.note(fmt::format("journal: {}", shown_path(execution.run_dir / journal_file_name)));
   try {

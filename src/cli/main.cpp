@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   cli::add_verify(app, action);
   cli::add_status(app, action);
   cli::add_logs(app, action);
+  cli::add_notify(app, action);
   cli::add_report(app, action);
   cli::add_estimates(app, action);
   cli::add_forecast(app, action);

@@ -9,6 +9,7 @@
 #include "cutover/run/executor.hpp"
 #include "cutover/run/lifecycle.hpp"
 #include "cutover/run/new_run.hpp"
+#include "cutover/run/notifier.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "cutover/run/virtual_runner.hpp"
 #include "execution.hpp"
@@ -71,9 +72,11 @@ int run(const RunArguments& arguments) {
       load_runbook_text(text, arguments.runbook, {parse_vars(arguments.vars)}), arguments.runbook);
   const RunGraph graph = make_run_graph(runbook);
   if (arguments.dry_run) return dry_run(runbook, graph, arguments);
-  // Nothing runs in track mode: secrets are not needed, and shown as *** anyway.
-  const NamedValues secrets =
-      arguments.track ? read_secrets(runbook, "***") : read_secrets(runbook);
+  // Nothing but the notify hooks runs in track mode: their secrets are needed, the others are
+  // shown as *** anyway.
+  const NamedValues secrets = arguments.track
+                                  ? read_needed_secrets(runbook, secrets_of_hooks(runbook))
+                                  : read_secrets(runbook);
 
   const UtcTime start = system_clocks().utc_now();
   RunStart run_start{text,        runbook.id, arguments.label, arguments.run_dir,

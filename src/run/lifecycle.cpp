@@ -191,6 +191,8 @@ std::vector<std::string> secrets_for_rollback(const Runbook& runbook, const RunS
     refer(task.workdir);
     for (const auto& [name, value] : task.env) refer(value);
   }
+  // The communication plan runs while the run rolls back.
+  for (const NotifyHook& hook : runbook.notify) refer(hook.run);
   return {needed.begin(), needed.end()};
 }
 

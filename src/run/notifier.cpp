@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "cutover/base/errors.hpp"
 #include "cutover/run/process_end.hpp"
@@ -57,6 +58,19 @@ std::vector<PreparedHook> prepare_hooks(
     hooks.push_back(std::move(prepared));
   }
   return hooks;
+}
+
+std::vector<std::string> secrets_of_hooks(const Runbook& runbook) {
+  std::set<std::string> needed;
+  for (const NotifyHook& hook : runbook.notify) {
+    for (const TemplateReference& reference : find_references(hook.run)) {
+      if (std::find(runbook.secrets.begin(), runbook.secrets.end(), reference.name) !=
+          runbook.secrets.end()) {
+        needed.emplace(reference.name);
+      }
+    }
+  }
+  return {needed.begin(), needed.end()};
 }
 
 std::filesystem::path notify_log_path(const std::filesystem::path& run_dir) {
@@ -211,6 +225,7 @@ void Notifier::drop_queued(std::string_view why) {
 }
 
 void Notifier::log_line(const Line& line, std::string_view stream, std::string_view text) {
+  if (setup_.output && stream != "---") setup_.output(line.hook.number, stream, text);
   if (setup_.log.empty()) return;
   try {
     if (!log_) log_.emplace(setup_.log, *setup_.file_system);
@@ -235,6 +250,25 @@ void Notifier::give_up_log(const WriteError& error) {
   show_(fmt::format("{}; the notify hooks' output is no longer kept", error.what()));
   setup_.log.clear();
   log_.reset();
+}
+
+void deliver_all(Notifier& notifier, ProcessRunner& runner) {
+  bool ended = false;
+  while (notifier.busy()) {
+    const std::vector<Occurrence> occurrences = runner.wait();
+    if (occurrences.empty()) return;
+    for (const Occurrence& occurrence : occurrences) {
+      if (const auto* output = std::get_if<ProcessOutput>(&occurrence)) {
+        notifier.on(*output);
+      } else if (const auto* end = std::get_if<ProcessEnded>(&occurrence)) {
+        notifier.on(*end);
+      } else if (std::holds_alternative<SignalReceived>(occurrence) && !ended) {
+        ended = true;
+        notifier.drop_queued("not sent: interrupted");
+        runner.terminate_all();
+      }
+    }
+  }
 }
 
 }  // namespace cutover

@@ -68,7 +68,8 @@ struct TakenUpRun {
 TakenUpRun take_up_run(const std::filesystem::path& dir, Start start, bool force, UtcTime now);
 
 // The secrets the rollback steps still to run refer to (in their commands, their task's env or
-// workdir), sorted: a rollback needs those and no others.
+// workdir) and those the notify hooks' commands name, sorted: a rollback needs those and no
+// others.
 std::vector<std::string> secrets_for_rollback(const Runbook& runbook, const RunState& state);
 
 // The points of no return that have started, in file order.

@@ -44,6 +44,9 @@ std::vector<PreparedHook> prepare_hooks(
     const Runbook& runbook, const std::filesystem::path& runbook_dir,
     const std::vector<std::pair<std::string, std::string>>& environment, const Expand& expand);
 
+// The secrets the hooks' commands name: needed even where nothing else runs (track, rollback).
+std::vector<std::string> secrets_of_hooks(const Runbook& runbook);
+
 // Where a run's hooks write their output: RUN_DIR/logs/notify.log.
 std::filesystem::path notify_log_path(const std::filesystem::path& run_dir);
 
@@ -54,6 +57,8 @@ struct NotifierSetup {
   std::filesystem::path log;         // logs/notify.log; empty: output is not kept
   FileSystem* file_system = &posix_file_system();
   const Clock* clock = &system_clocks();
+  // Each line a hook writes (redacted), besides the log: `cutover notify test` shows them.
+  std::function<void(std::size_t hook, std::string_view stream, std::string_view line)> output{};
 };
 
 class Notifier {
@@ -106,5 +111,9 @@ class Notifier {
   ProcessId next_id_ = first_id;
   std::optional<TaskLog> log_;
 };
+
+// Runs the occurrences of `runner` through `notifier` until no hook runs or waits: for a
+// notifier on its own (`cutover notify test`), not beside a run. A signal ends the hooks.
+void deliver_all(Notifier& notifier, ProcessRunner& runner);
 
 }  // namespace cutover
