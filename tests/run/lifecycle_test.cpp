@@ -302,6 +302,11 @@ TEST_CASE("a rollback needs only the secrets its steps still to run use") {
   state.tasks[3].status = TaskStatus::succeeded;
   CHECK(secrets_for_rollback(runbook, state) ==
         std::vector<std::string>{"API_TOKEN", "DB_PASSWORD"});
+  // The communication plan goes on while the run rolls back.
+  runbook.notify.push_back({{NotifyEvent::rollback_started}, "post {{ OTHER }}", {}, {}, {}});
+  CHECK(secrets_for_rollback(runbook, state) ==
+        std::vector<std::string>{"API_TOKEN", "DB_PASSWORD", "OTHER"});
+  runbook.notify.clear();
 
   ::setenv("API_TOKEN", "t0k3n", 1);
   ::setenv("DB_PASSWORD", "pw", 1);
