@@ -39,6 +39,7 @@ ExecutorResult Executor::run() {
     }
     spawn_pending();
     show_status();
+    arm_timed_notices();
   }
   finish_notifications();
   return {state_.outcome.value_or(RunOutcome::failed), state_};

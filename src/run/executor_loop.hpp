@@ -20,6 +20,7 @@
 #include "cutover/run/decision.hpp"
 #include "cutover/run/executor.hpp"
 #include "cutover/run/notifier.hpp"
+#include "cutover/run/timed_notices.hpp"
 #include "cutover/run/questions.hpp"
 #include "cutover/run/recovery.hpp"
 #include "cutover/run/scheduler.hpp"
@@ -83,6 +84,7 @@ class Executor {
 
  private:
   static constexpr std::uint64_t tick_token = 0;
+  static constexpr std::uint64_t timed_notices_token = 1;
 
   // ----- the journal ------------------------------------------------------------------
 
@@ -198,6 +200,8 @@ class Executor {
   void start_notifier();
   void notify(const JournalEvent& recorded, const std::optional<OpenQuestion>& before);
   bool hook_occurrence(const Occurrence& occurrence);
+  void arm_timed_notices();
+  void send_timed_notices();
   void finish_notifications();
 
   // ----- stalls ------------------------------------------------------------------------
@@ -217,7 +221,7 @@ class Executor {
   std::vector<std::string> secret_values_;
   SteadyTime run_start_{};
   ProcessId next_process_ = 1;
-  std::uint64_t next_token_ = 1;
+  std::uint64_t next_token_ = 2;  // after tick_token and timed_notices_token
   std::map<ProcessId, std::unique_ptr<Activity>> activities_;
   std::vector<std::pair<ProcessId, ProcessSpec>> pending_spawns_;
   std::map<std::uint64_t, Delayed> delayed_;
@@ -231,6 +235,8 @@ class Executor {
   std::uint64_t status_seq_ = 0;  // the journal's last seq when the status line was drawn
   LiveView live_view_;
   std::optional<Notifier> notifier_;  // none in a dry run or without hooks
+  std::optional<TimedNotices> timed_;  // when a hook hears overrun or deadline
+  std::optional<SteadyTime> timed_wake_;
 };
 
 }  // namespace cutover::detail

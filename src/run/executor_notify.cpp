@@ -21,6 +21,36 @@ void Executor::start_notifier() {
       std::move(setup), runner_,
       [this](EventBody event) { record(std::move(event), Durability::batched); },
       [this](std::string_view line) { note(fmt::format("{} {}", stamp(), line)); });
+  const bool overrun = notifier_->hears(NotifyEvent::overrun);
+  const bool deadline = notifier_->hears(NotifyEvent::deadline);
+  if (!overrun && !deadline) return;
+  timed_.emplace(runbook_, graph_, overrun, deadline);
+  if (setup_.history) {
+    for (const JournalEvent& event : *setup_.history) timed_->remember(event.body);
+  }
+}
+
+// One wakeup at the earliest moment a timed notice can come due; moved earlier when the state
+// brings one closer, and worked out again when it goes off.
+void Executor::arm_timed_notices() {
+  if (!timed_ || state_.phase == RunPhase::finished) return;
+  const TimedNotices::Next next = timed_->next(state_);
+  std::optional<SteadyTime> when;
+  if (next.elapsed_ms) when = run_start_ + Duration{*next.elapsed_ms};
+  if (next.at) {
+    const SteadyTime by_clock = runner_.now() + (*next.at - now_utc());
+    if (!when || by_clock < *when) when = by_clock;
+  }
+  if (!when || (timed_wake_ && *timed_wake_ <= *when)) return;
+  timed_wake_ = std::max(*when, runner_.now());
+  runner_.wake_at(*timed_wake_, timed_notices_token);
+}
+
+void Executor::send_timed_notices() {
+  timed_wake_.reset();
+  if (state_.phase == RunPhase::finished) return;
+  const std::vector<Notice> notices = timed_->due(state_, elapsed().count(), now_utc());
+  if (!notices.empty()) notifier_->send(notices);
 }
 
 void Executor::notify(const JournalEvent& recorded, const std::optional<OpenQuestion>& before) {

@@ -238,6 +238,7 @@ void Executor::on(const Wakeup& wakeup) {
     }
     return;
   }
+  if (wakeup.token == timed_notices_token) return send_timed_notices();
   const auto node = delayed_.extract(wakeup.token);
   if (node.empty()) return;
   start_delayed(node.mapped());

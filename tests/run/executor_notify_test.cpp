@@ -179,3 +179,23 @@ TEST_CASE("with auto answers nothing waits - and a dry run tells no hook") {
   harness.options.dry_run = true;
   CHECK(told(harness.run(), "notify hook #1").empty());
 }
+
+TEST_CASE("overrun is told once - when a task has run 50% past its estimate") {
+  TempDir dir;
+  Harness harness({make_task("slow", minutes(2)), make_task("quick", minutes(2), {"slow"}),
+                   make_task("free", {}, {"quick"})});
+  harness.runbook.notify = {hook({NotifyEvent::overrun})};
+  harness.run_dir = dir.path();
+  VirtualOutcome slow;
+  slow.duration = minutes(10);
+  harness.outcomes["slow"] = {slow};
+  const Result result = harness.run();
+  CHECK(result.run.outcome == RunOutcome::succeeded);
+  const std::vector<json> inputs = told(result, "notify hook #1");
+  REQUIRE(events_of(inputs) == Lines{"overrun"});
+  CHECK(inputs[0]["task"] == "slow");
+  CHECK(inputs[0]["message"] == "test: 'slow' has taken 3m, estimated 2m");
+  CHECK(inputs[0]["estimate_ms"] == 120'000);
+  CHECK(inputs[0]["elapsed_ms"] == 180'000);
+  CHECK(result.of("notify_sent").front().elapsed_ms == 180'000);
+}
