@@ -157,6 +157,45 @@ if pgrep -f "$marker" >/dev/null; then
 fi
 run_cutover 0 verify "$dir"
 
+# --- the next gate's no-go deadline: told 15 minutes ahead, and when it has passed. The
+# window began 70 minutes ago and ends in 20: undoing prep takes 10, so the gate must decide
+# within 10 minutes; in a window that ended, its deadline has passed.
+deadline_runbook() {
+  cat >"$1" <<YAML
+version: 1
+id: $2
+window:
+  start: $(date -u -d "$3" +%Y-%m-%dT%H:%M:%SZ)
+  duration: 1h30m
+tasks:
+  - id: prep
+    run: "true"
+    estimate: 1m
+    rollback:
+      run: "true"
+      estimate: 10m
+  - id: go
+    depends_on: [prep]
+    estimate: 1m
+    gate:
+      approvals: [ann]
+notify:
+  - on: [deadline]
+    run: cat >> $2.jsonl
+YAML
+}
+deadline_runbook soon.yaml soon "-70 min"
+deadline_runbook late.yaml late "-3 hours"
+for id in soon late; do
+  timeout 60 "$CUTOVER" run "$id.yaml" --non-interactive >run.out 2>run.err &
+  PIDS+=($!)
+  poll "the deadline of $id is told" grep -qs '"event":"deadline"' "$id.jsonl"
+  run_cutover 0 approve "$(run_dir_of "$id")" go --by ann
+  wait "${PIDS[-1]}" || fail "the run of $id failed: $(cat run.out run.err)"
+done
+json_check soon.jsonl 'd["task"] == "go" and d["passed"] is False and "must decide by" in d["message"]'
+json_check late.jsonl 'd["passed"] is True and "has passed" in d["message"]'
+
 # --- a dry run tells nobody.
 rm -f events.jsonl
 run_cutover 0 run go.yaml --dry-run
