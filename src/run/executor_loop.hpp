@@ -20,11 +20,11 @@
 #include "cutover/run/decision.hpp"
 #include "cutover/run/executor.hpp"
 #include "cutover/run/notifier.hpp"
-#include "cutover/run/timed_notices.hpp"
 #include "cutover/run/questions.hpp"
 #include "cutover/run/recovery.hpp"
 #include "cutover/run/scheduler.hpp"
 #include "cutover/run/task_output.hpp"
+#include "cutover/run/timed_notices.hpp"
 #include "run/live_view.hpp"
 #include "run/terminal_questions.hpp"
 #include "run/write_failure.hpp"
@@ -234,7 +234,7 @@ class Executor {
   SteadyTime last_status_{};
   std::uint64_t status_seq_ = 0;  // the journal's last seq when the status line was drawn
   LiveView live_view_;
-  std::optional<Notifier> notifier_;  // none in a dry run or without hooks
+  std::optional<Notifier> notifier_;   // none in a dry run or without hooks
   std::optional<TimedNotices> timed_;  // when a hook hears overrun or deadline
   std::optional<SteadyTime> timed_wake_;
 };

@@ -196,6 +196,31 @@ done
 json_check soon.jsonl 'd["task"] == "go" and d["passed"] is False and "must decide by" in d["message"]'
 json_check late.jsonl 'd["passed"] is True and "has passed" in d["message"]'
 
+# --- examples/notify: the chat hook posts {"text": ...} to a webhook (a local stand-in here),
+# the mail hook mails (or says what it would have), the timeline hook keeps every notice.
+cp -r "$SRC/examples/notify" example
+python3 "$SRC/tests/e2e/webhook_receiver.py" port posted.txt &
+PIDS+=($!)
+poll "the webhook listens" test -s port
+CHAT_WEBHOOK_URL="http://127.0.0.1:$(cat port)/services/T0/B0/s3cret-path" \
+  run_cutover 0 run example/runbook.yaml --auto
+dir=$(run_dir_of notify-demo)
+python3 - posted.txt <<'PY' || fail "what the chat hook posted"
+import json, sys
+lines = [line.rstrip("\n").split(" ", 2) for line in open(sys.argv[1])]
+assert all(path == "/services/T0/B0/s3cret-path" for path, _, _ in lines), lines
+assert all(kind == "application/json" for _, kind, _ in lines), lines
+texts = [json.loads(body)["text"] for _, _, body in lines]
+head = "notify-demo \u2014 Switch www to the new load balancer: "
+assert texts[0] == ":information_source: " + head + "the run started", texts
+assert ":warning: " + head + "'switch-dns' (Point www at lb-new) started: the point of no return" in texts, texts
+assert texts[-1] == ":checkered_flag: " + head + "the run ended: succeeded", texts
+PY
+grep -q '"event":"notify_sent","hook":2' "$dir/journal.jsonl" || fail "the mail hook ran"
+expect_in "$dir/comms-timeline.txt" "run_finished       notify-demo"
+expect_not_in "$dir/logs/notify.log" "s3cret-path"
+expect_in "$dir/logs/notify.log" "#1 out ok"
+
 # --- a dry run tells nobody.
 rm -f events.jsonl
 run_cutover 0 run go.yaml --dry-run

@@ -22,5 +22,8 @@ rehearse 0 gate "'replica has caught up' not yet"
 rehearse 0 manual "run succeeded"
 rehearse 1 rollback "run rolled back"
 DEMO_API_TOKEN=s3cr3t-demo-token-2026 rehearse 0 secrets "run succeeded"
+# No chat to post to: the chat hook fails, says so once, and the cutover goes on.
+CHAT_WEBHOOK_URL=http://127.0.0.1:9/hook rehearse 0 notify "run succeeded: 4 of 4 tasks done" \
+  "notify hook #1 failed on run_started: exit code 7"
 # (The frozen runbook.yaml quotes the demo value in a comment, as the example does.)
 if grep -rqF --exclude=runbook.yaml "s3cr3t-demo-token-2026" .cutover; then fail "the demo token leaked"; fi
