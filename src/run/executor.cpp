@@ -23,6 +23,7 @@ ExecutorResult Executor::run() {
     record(run_started(), Durability::now);
   } else {
     take_up();
+    journal_lost_notices();
   }
   if (console_live()) runner_.wake_at(runner_.now() + live_view_tick, tick_token);
   while (state_.phase != RunPhase::finished) {

@@ -198,6 +198,7 @@ class Executor {
   // ----- the communication plan --------------------------------------------------------
 
   void start_notifier();
+  void journal_lost_notices();
   void notify(const JournalEvent& recorded, const std::optional<OpenQuestion>& before);
   bool hook_occurrence(const Occurrence& occurrence);
   void arm_timed_notices();

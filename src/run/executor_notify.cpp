@@ -30,6 +30,18 @@ void Executor::start_notifier() {
   }
 }
 
+// Told late is worse than not told: what a crash kept from the hooks is journaled as not sent,
+// once the run is taken up.
+void Executor::journal_lost_notices() {
+  if (!notifier_ || !setup_.history) return;
+  for (const LostNotice& lost : lost_notices(runbook_, graph_, *setup_.history)) {
+    record(
+        event::NotifyFailed{lost.hook, std::string(to_string(lost.notice.event)), lost.notice.task,
+                            "not sent: the executor stopped before this hook ran"},
+        Durability::batched);
+  }
+}
+
 // One wakeup at the earliest moment a timed notice can come due; moved earlier when the state
 // brings one closer, and worked out again when it goes off.
 void Executor::arm_timed_notices() {
@@ -55,11 +67,8 @@ void Executor::send_timed_notices() {
 
 void Executor::notify(const JournalEvent& recorded, const std::optional<OpenQuestion>& before) {
   std::vector<Notice> notices = notices_of(runbook_, graph_, state_, recorded, before);
-  // With --auto nobody is asked: what would wait on a person is answered at once.
   if (options_.auto_people) {
-    std::erase_if(notices, [](const Notice& notice) {
-      return notice.event == NotifyEvent::waiting || notice.event == NotifyEvent::gate_waiting;
-    });
+    std::erase_if(notices, [](const Notice& n) { return !told_with_auto_answers(n.event); });
   }
   if (!notices.empty()) notifier_->send(notices);
 }

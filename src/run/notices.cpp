@@ -120,6 +120,46 @@ void typed_notices(const Runbook& runbook, const RunGraph& graph, const RunState
 
 }  // namespace
 
+bool told_with_auto_answers(NotifyEvent event) {
+  return event != NotifyEvent::waiting && event != NotifyEvent::gate_waiting;
+}
+
+std::vector<LostNotice> lost_notices(const Runbook& runbook, const RunGraph& graph,
+                                     const std::vector<JournalEvent>& journal) {
+  if (runbook.notify.empty()) return {};
+  // Per hook: the notices it was due, and how many of them an attempt answered.
+  std::vector<std::vector<Notice>> due(runbook.notify.size());
+  std::vector<std::size_t> answered(runbook.notify.size(), 0);
+  RunState state = initial_state(runbook, graph);
+  bool auto_answers = false;
+  for (const JournalEvent& event : journal) {
+    if (const auto* started = std::get_if<event::RunStarted>(&event.body)) {
+      // A dry run's journal is never taken up; its notices were never due.
+      auto_answers = started->auto_people;
+    } else if (const auto* resumed = std::get_if<event::RunResumed>(&event.body)) {
+      auto_answers = resumed->auto_people;
+    }
+    std::size_t hook = 0;
+    if (const auto* sent = std::get_if<event::NotifySent>(&event.body)) hook = sent->hook;
+    if (const auto* failed = std::get_if<event::NotifyFailed>(&event.body)) hook = failed->hook;
+    if (hook > 0 && hook <= answered.size()) ++answered[hook - 1];
+
+    const auto before = question_before(runbook, graph, state, event.body);
+    apply(state, runbook, graph, event);
+    for (const Notice& notice : notices_of(runbook, graph, state, event, before)) {
+      if (auto_answers && !told_with_auto_answers(notice.event)) continue;
+      for (std::size_t i = 0; i < runbook.notify.size(); ++i) {
+        if (runbook.notify[i].hears(notice.event)) due[i].push_back(notice);
+      }
+    }
+  }
+  std::vector<LostNotice> lost;
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    for (std::size_t n = answered[i]; n < due[i].size(); ++n) lost.push_back({i + 1, due[i][n]});
+  }
+  return lost;
+}
+
 std::optional<std::string> task_of(const EventBody& body) {
   return std::visit(
       [](const auto& e) -> std::optional<std::string> {

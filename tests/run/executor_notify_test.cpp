@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cutover/run/notices.hpp"
 #include "support/executor_support.hpp"
 
 using namespace cutover;
@@ -198,4 +199,43 @@ TEST_CASE("overrun is told once - when a task has run 50% past its estimate") {
   CHECK(inputs[0]["estimate_ms"] == 120'000);
   CHECK(inputs[0]["elapsed_ms"] == 180'000);
   CHECK(result.of("notify_sent").front().elapsed_ms == 180'000);
+}
+
+TEST_CASE("resume: what a crash kept from the hooks is journaled as not sent - never sent late") {
+  const std::vector<Task> tasks = {with_policy(make_task("a", minutes(1)), OnFailure::stop),
+                                   make_task("b", minutes(1), {"a"})};
+  const std::vector<NotifyHook> hooks = {
+      hook({NotifyEvent::run_started, NotifyEvent::task_failed, NotifyEvent::run_finished}),
+      hook({NotifyEvent::task_failed}, "mail")};
+  TempDir first_dir;
+  Harness first(tasks);
+  first.runbook.notify = hooks;
+  first.run_dir = first_dir.path();
+  first.outcomes["a"] = {exits(3)};
+  first.outcomes["notify hook #1"] = {takes(std::chrono::seconds{10})};
+  // The executor dies right after it journaled a's failure: run_started was sent, the
+  // task_failed notices never were.
+  const std::vector<JournalEvent> history = cut_after(first.run().events, "task_finished");
+  REQUIRE(lost_notices(first.runbook, make_run_graph(first.runbook), history).size() == 2);
+
+  TempDir dir;
+  Harness resumed(tasks);
+  resumed.runbook.notify = hooks;
+  resumed.options.start = Start::resume;
+  resumed.run_dir = dir.path();
+  resumed.history = &history;
+  const Result result = resumed.run();
+  CHECK(result.outcome() == "succeeded");
+  CHECK(result.values("notify_failed", "hook") == Lines{"1", "2"});
+  CHECK(result.values("notify_failed", "task") == Lines{"a", "a"});
+  CHECK(result.values("notify_failed", "reason") ==
+        Lines{"not sent: the executor stopped before this hook ran",
+              "not sent: the executor stopped before this hook ran"});
+  // Nothing of the first executor's is told again: only the resumed run's end.
+  CHECK(events_of(told(result, "notify hook #1")) == Lines{"run_finished"});
+  CHECK(told(result, "notify hook #2").empty());
+  // A journal whose every notice was answered has nothing lost.
+  std::vector<JournalEvent> whole = history;
+  for (const JournalEvent& event : result.events) whole.push_back(event);
+  CHECK(lost_notices(first.runbook, make_run_graph(first.runbook), whole).empty());
 }

@@ -36,6 +36,21 @@ std::vector<Notice> notices_of(const Runbook& runbook, const RunGraph& graph, co
 std::optional<OpenQuestion> question_before(const Runbook& runbook, const RunGraph& graph,
                                             const RunState& before, const EventBody& body);
 
+// A notice that is not told to people who answer nothing: with --auto, what would wait on a
+// person is answered at once.
+bool told_with_auto_answers(NotifyEvent event);
+
+// Notices a journal gave rise to that no hook attempt followed: the executor stopped (a crash,
+// kill -9) before it ran the hook. Each hook gets its notices in order, so its first
+// notify_sent/notify_failed lines answer its first notices and what is left was never sent.
+// `resume` journals these as not sent rather than sending them late.
+struct LostNotice {
+  std::size_t hook = 0;  // 1-based
+  Notice notice;
+};
+std::vector<LostNotice> lost_notices(const Runbook& runbook, const RunGraph& graph,
+                                     const std::vector<JournalEvent>& journal);
+
 // The task an event is about, if any.
 std::optional<std::string> task_of(const EventBody& body);
 
