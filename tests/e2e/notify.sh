@@ -157,6 +157,26 @@ if pgrep -f "$marker" >/dev/null; then
 fi
 run_cutover 0 verify "$dir"
 
+# --- overrun: a task active 50% past its estimate is told once, while it still runs.
+runbook slow.yaml <<'EOF'
+version: 1
+id: slow
+tasks:
+  - id: crawl
+    estimate: 2s
+    run: sleep 6
+  - id: quick
+    estimate: 2s
+    depends_on: [crawl]
+    run: "true"
+notify:
+  - on: [overrun]
+    run: cat >> overrun.jsonl
+EOF
+run_cutover 0 run slow.yaml
+json_check overrun.jsonl 'd["task"] == "crawl" and d["estimate_ms"] == 2000 and 3000 <= d["elapsed_ms"] < 6000'
+json_check overrun.jsonl 'd["message"].startswith("slow: ") and " has taken " in d["message"] and d["message"].endswith(", estimated 2s")'
+
 # --- the next gate's no-go deadline: told 15 minutes ahead, and when it has passed. The
 # window began 70 minutes ago and ends in 20: undoing prep takes 10, so the gate must decide
 # within 10 minutes; in a window that ended, its deadline has passed.
