@@ -25,10 +25,6 @@ Notice make_notice(const Runbook& runbook, NotifyEvent what, const JournalEvent&
           ordered_json::object()};
 }
 
-std::string whom(const std::vector<std::string>& people) {
-  return people.empty() ? std::string("anyone") : fmt::format("{}", fmt::join(people, ", "));
-}
-
 // `waiting`: a question has just opened for the event's task.
 std::optional<Notice> waiting_notice(const Runbook& runbook, const RunState& after,
                                      const JournalEvent& event, TaskIndex index,
@@ -36,26 +32,34 @@ std::optional<Notice> waiting_notice(const Runbook& runbook, const RunState& aft
   auto question = open_question(runbook, after, index, ExecutorPresence::running);
   if (!question || (before && before->waiting_for == question->waiting_for)) return std::nullopt;
   const Task& task = runbook.tasks[index];
-  std::string what;
+  const std::string who = question->waiting_on.empty()
+                              ? std::string("a person")
+                              : fmt::format("{}", fmt::join(question->waiting_on, ", "));
+  const std::string answers = answer_words(*question);
+  std::string text;
   switch (question->waiting_for) {
     case WaitingFor::approval:
-      what = "approval";
+      text = fmt::format("{} waits for approval by {} ({})", named(task), who, answers);
       break;
     case WaitingFor::decision:
+      text = fmt::format("{} is in doubt: {} must say whether it happened ({})", named(task), who,
+                         answers);
+      break;
     case WaitingFor::rollback_decision:
-      what = "a decision: did it happen?";
+      text = fmt::format(
+          "the rollback step of {} is in doubt: {} must say whether it happened "
+          "({})",
+          named(task), who, answers);
       break;
     case WaitingFor::rollback_step:
-      what = "its manual rollback step";
+      text = fmt::format("the rollback step of {} waits for {} ({})", named(task), who, answers);
       break;
     case WaitingFor::manual:
     case WaitingFor::nothing:
-      what = "a person";
+      text = fmt::format("{} waits for {} ({})", named(task), who, answers);
       break;
   }
-  Notice notice = make_notice(runbook, NotifyEvent::waiting, event, task.id,
-                              fmt::format("{} waits for {} by {}: {}", named(task), what,
-                                          whom(question->waiting_on), answer_words(*question)));
+  Notice notice = make_notice(runbook, NotifyEvent::waiting, event, task.id, text);
   notice.details["waiting_for"] = to_string(question->waiting_for);
   notice.details["waiting_on"] = question->waiting_on;
   notice.details["answers"] = question->answers;
@@ -92,9 +96,10 @@ void typed_notices(const Runbook& runbook, const RunGraph& graph, const RunState
         } else if constexpr (std::is_same_v<T, event::GateWaiting>) {
           const auto index = graph.find(e.task);
           if (!index) return;
-          Notice notice = make_notice(runbook, NotifyEvent::gate_waiting, event, e.task,
-                                      fmt::format("gate {} waits for approval by {}",
-                                                  named(runbook.tasks[*index]), whom(e.approvers)));
+          Notice notice =
+              make_notice(runbook, NotifyEvent::gate_waiting, event, e.task,
+                          fmt::format("gate {} waits for approval by {}",
+                                      named(runbook.tasks[*index]), fmt::join(e.approvers, ", ")));
           notice.details["approvers"] = e.approvers;
           out.push_back(std::move(notice));
         } else if constexpr (std::is_same_v<T, event::TaskStarted>) {

@@ -81,7 +81,6 @@ std::filesystem::path notify_log_path(const std::filesystem::path& run_dir) {
 struct Notifier::Attempt {
   ProcessId id = 0;
   Notice notice;
-  std::chrono::steady_clock::time_point started;
   LineSplitter out;
   LineSplitter err;
   std::size_t logged = 0;  // bytes of output logged so far
@@ -142,7 +141,7 @@ void Notifier::start_next(Line& line) {
   set_env(spec, "CUTOVER_RUN_DIR", setup_.source.run_dir);
 
   const ProcessId id = next_id_++;
-  line.attempt.emplace(Attempt{id, std::move(notice), runner_.now(), LineSplitter(setup_.secrets),
+  line.attempt.emplace(Attempt{id, std::move(notice), LineSplitter(setup_.secrets),
                                LineSplitter(setup_.secrets), 0});
   running_.emplace(id, &line);
   log_line(line, "---", about(line.attempt->notice));

@@ -60,7 +60,7 @@ assert events[2]["waiting_on"] == ["ann"] and events[2]["answers"] == ["go", "no
 assert events[4]["message"] == "go — Move ***: 'switch' (Switch DNS) started: the point of no return"
 assert events[5]["outcome"] == "succeeded" and events[5]["exit_code"] == 0
 PY
-expect_in env.txt "waiting|announce|go — Move ***: 'announce' waits for a person by anyone: done, failed or skipped"
+expect_in env.txt "waiting|announce|go — Move ***: 'announce' waits for a person (done, failed or skipped)"
 expect_in env.txt "run_finished||go — Move ***: the run ended: succeeded"
 expect_not_in events.jsonl "s3cret-value"
 expect_not_in env.txt "s3cret-value"

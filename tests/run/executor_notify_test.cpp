@@ -164,7 +164,7 @@ TEST_CASE("waiting is told once when a question opens - gate_waiting once per ga
   CHECK(inputs[1]["task"] == "go");
   CHECK(inputs[1]["waiting_for"] == "approval");
   CHECK(inputs[1]["waiting_on"] == json{"ann", "bob"});
-  CHECK(inputs[1]["message"] == "test: 'go' waits for approval by ann, bob: go, no-go or hold");
+  CHECK(inputs[1]["message"] == "test: 'go' waits for approval by ann, bob (go, no-go or hold)");
   CHECK(inputs[2]["task"] == "m");
   CHECK(inputs[2]["answers"] == json{"done", "failed", "skipped"});
 }

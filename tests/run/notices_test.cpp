@@ -80,12 +80,12 @@ TEST_CASE("notices: waiting when a question opens - not again while it stays ope
   CHECK(kinds(notices) ==
         Names{"run_started", "gate_waiting go", "waiting go", "waiting m", "waiting m"});
   CHECK(notices[1].message == "test: gate 'go' waits for approval by ann, bob");
-  CHECK(notices[3].message == "test: 'm' waits for a person by anyone: done, failed or skipped");
+  CHECK(notices[3].message == "test: 'm' waits for a person (done, failed or skipped)");
   CHECK(notices[3].details["waiting_for"] == "manual");
   // In doubt is a new question: did it happen?
   CHECK(notices[4].message ==
-        "test: 'm' waits for a decision: did it happen? by anyone: done, "
-        "failed or retry");
+        "test: 'm' is in doubt: a person must say whether it happened (done, "
+        "failed or retry)");
 }
 
 TEST_CASE("notices: a rejected gate fails - a manual rollback step waits on a person") {
@@ -99,8 +99,7 @@ TEST_CASE("notices: a rejected gate fails - a manual rollback step waits on a pe
   CHECK(kinds(notices) == Names{"run_started", "gate_waiting go", "waiting go", "task_failed go",
                                 "rollback_started", "waiting a"});
   CHECK(notices[5].details["waiting_for"] == "rollback_step");
-  CHECK(notices[5].message ==
-        "test: 'a' waits for its manual rollback step by anyone: done or failed");
+  CHECK(notices[5].message == "test: the rollback step of 'a' waits for a person (done or failed)");
 }
 
 TEST_CASE("notices: the JSON a hook reads - the run's facts first - then the event's") {

@@ -104,7 +104,7 @@ TEST_CASE("notify: wrong shapes - unknown keys - empty command - timeouts") {
         "'./post.sh'\n");
 }
 
-TEST_CASE("notify: a hook's command may name only vars and secrets") {
+TEST_CASE("notify: the command of a hook may name only vars and secrets") {
   const std::string hook = R"(notify:
   - on: [run_started]
     run: post {{ webhook }}
