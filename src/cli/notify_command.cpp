@@ -42,15 +42,7 @@ int notify_test(const NotifyTestArguments& arguments) {
   std::vector<std::string> secret_values;
   for (const auto& [name, value] : secrets) secret_values.push_back(value);
   const auto expand = [&](std::string_view text) {
-    return expand_template(text, [&](std::string_view name) -> std::optional<std::string> {
-      for (const auto& [var, value] : runbook.vars) {
-        if (var == name) return value;
-      }
-      for (const auto& [secret, value] : secrets) {
-        if (secret == name) return value;
-      }
-      return std::nullopt;
-    });
+    return expand_template(text, runbook.vars, secrets);
   };
   const auto runbook_dir = std::filesystem::absolute(runbook.file).parent_path();
   std::vector<PreparedHook> hooks =

@@ -15,15 +15,7 @@
 namespace cutover::detail {
 
 std::string Executor::expand(std::string_view text) const {
-  return expand_template(text, [&](std::string_view name) -> std::optional<std::string> {
-    for (const auto& [var, value] : runbook_.vars) {
-      if (var == name) return value;
-    }
-    for (const auto& [secret, value] : setup_.secrets) {
-      if (secret == name) return value;
-    }
-    return std::nullopt;
-  });
+  return expand_template(text, runbook_.vars, setup_.secrets);
 }
 
 // A text as people and files may see it: vars and secrets filled in, secrets as ***.
@@ -55,20 +47,11 @@ ProcessSpec Executor::make_spec(TaskIndex index, Purpose purpose, std::size_t ch
   spec.argv = task.shell;
   spec.argv.push_back(expand(command));
   spec.env = setup_.environment;
-  auto set = [&](const std::string& name, std::string value) {
-    const auto it = std::find_if(spec.env.begin(), spec.env.end(),
-                                 [&](const auto& entry) { return entry.first == name; });
-    if (it != spec.env.end()) {
-      it->second = std::move(value);
-    } else {
-      spec.env.emplace_back(name, std::move(value));
-    }
-  };
-  for (const auto& [name, value] : task.env) set(name, expand(value));
-  set("CUTOVER_RUN_ID", setup_.run_id);
-  set("CUTOVER_RUN_DIR", setup_.run_dir.string());
-  set("CUTOVER_TASK_ID", task.id);
-  set("CUTOVER_ATTEMPT", std::to_string(attempt));
+  for (const auto& [name, value] : task.env) set_env(spec, name, expand(value));
+  set_env(spec, "CUTOVER_RUN_ID", setup_.run_id);
+  set_env(spec, "CUTOVER_RUN_DIR", setup_.run_dir.string());
+  set_env(spec, "CUTOVER_TASK_ID", task.id);
+  set_env(spec, "CUTOVER_ATTEMPT", std::to_string(attempt));
   spec.workdir = setup_.runbook_dir / task.workdir;
   return spec;
 }

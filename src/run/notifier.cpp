@@ -15,16 +15,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-void set_env(ProcessSpec& spec, const std::string& name, std::string value) {
-  const auto it = std::find_if(spec.env.begin(), spec.env.end(),
-                               [&](const auto& entry) { return entry.first == name; });
-  if (it != spec.env.end()) {
-    it->second = std::move(value);
-  } else {
-    spec.env.emplace_back(name, std::move(value));
-  }
-}
-
 void redact_json(ordered_json& json, const std::vector<std::string>& secrets) {
   if (json.is_string()) {
     json = redact(json.get<std::string>(), secrets);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -31,6 +32,7 @@
 #include <boost/process/extend.hpp>
 
 #include "cutover/run/process_runner.hpp"
+#include "run/child_inputs.hpp"
 #include "run/runner_inputs.hpp"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -43,33 +45,14 @@ namespace {
 namespace asio = boost::asio;
 namespace bp = boost::process;
 using SteadyClock = std::chrono::steady_clock;
+using detail::InputPipe;
+using detail::resolve_program;
 
 // A pipe holds 64 KiB by default: one read can empty it.
 constexpr std::size_t kReadSize = 64 * 1024;
 
 std::string system_message(int error) {
   return std::system_category().message(error);
-}
-
-// execvp's search, done in the parent with the child's own PATH (the spec's environment is
-// the one the command will see), so that `shell: [bash, -c]` works.
-std::string resolve_program(const std::string& program,
-                            const std::vector<std::pair<std::string, std::string>>& env) {
-  if (program.find('/') != std::string::npos) return program;
-  std::string path = "/bin:/usr/bin";  // glibc's default when PATH is unset
-  for (const auto& [name, value] : env) {
-    if (name == "PATH") path = value;
-  }
-  std::size_t begin = 0;
-  while (begin <= path.size()) {
-    auto end = path.find(':', begin);
-    if (end == std::string::npos) end = path.size();
-    std::string dir = path.substr(begin, end - begin);
-    std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    begin = end + 1;
-  }
-  return program;  // execve then fails with ENOENT, reported as a start error
 }
 
 // Everything Boost.Process v1 gets wrong or leaves out around fork and exec. Passed last,
@@ -158,33 +141,6 @@ struct ChildSetup : bp::extend::handler {
     ::sigemptyset(&none);
     ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
   }
-};
-
-// A child's stdin given as bytes: a pipe filled and closed for writing before the child starts,
-// so that nothing waits on a child that does not read. What does not fit in the pipe is cut.
-class InputPipe {
- public:
-  explicit InputPipe(std::string_view bytes) {
-    if (bytes.empty()) return;
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;  // the child reads /dev/null
-    read_end_ = fds[0];
-    const auto written = ::write(fds[1], bytes.data(), bytes.size());
-    (void)written;  // a short write cuts the input; the hook sees invalid JSON, not a hang
-    ::close(fds[1]);
-    // The child's stdin blocks as usual.
-    ::fcntl(read_end_, F_SETFL, ::fcntl(read_end_, F_GETFL) & ~O_NONBLOCK);
-  }
-  ~InputPipe() {
-    if (read_end_ >= 0) ::close(read_end_);
-  }
-  InputPipe(const InputPipe&) = delete;
-  InputPipe& operator=(const InputPipe&) = delete;
-
-  int read_end() const { return read_end_; }
-
- private:
-  int read_end_ = -1;
 };
 
 class RealRunner final : public ProcessRunner {

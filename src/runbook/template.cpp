@@ -67,6 +67,20 @@ std::string expand_template(
   return out;
 }
 
+std::string expand_template(std::string_view text,
+                            const std::vector<std::pair<std::string, std::string>>& vars,
+                            const std::vector<std::pair<std::string, std::string>>& secrets) {
+  return expand_template(text, [&](std::string_view name) -> std::optional<std::string> {
+    for (const auto& [var, value] : vars) {
+      if (var == name) return value;
+    }
+    for (const auto& [secret, value] : secrets) {
+      if (secret == name) return value;
+    }
+    return std::nullopt;
+  });
+}
+
 Redactor::Redactor(std::vector<std::string> secrets) : secrets_(std::move(secrets)) {
   std::erase_if(secrets_, [](const std::string& secret) { return secret.empty(); });
   // Longest first, so that the first secret that matches at a position is the longest one.

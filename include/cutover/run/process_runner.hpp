@@ -37,6 +37,9 @@ struct ProcessSpec {
   std::string input{};
 };
 
+// Sets one variable of the child's environment, in place when the environment has it already.
+void set_env(ProcessSpec& spec, const std::string& name, std::string value);
+
 enum class Stream { out, err };
 
 struct ProcessStarted {

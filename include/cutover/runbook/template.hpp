@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cutover/runbook/model.hpp"
@@ -30,6 +31,12 @@ bool is_identifier(std::string_view name);
 std::string expand_template(
     std::string_view text,
     const std::function<std::optional<std::string>(std::string_view name)>& lookup);
+
+// The same with the runbook's vars, then the secrets' values (name -> value), as commands get
+// them.
+std::string expand_template(std::string_view text,
+                            const std::vector<std::pair<std::string, std::string>>& vars,
+                            const std::vector<std::pair<std::string, std::string>>& secrets);
 
 // Replaces every occurrence of a secret value by "***" in a stream that arrives in chunks,
 // also when a value is split across two chunks. At every position the longest secret that
