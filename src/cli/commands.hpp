@@ -34,6 +34,7 @@ void add_approve_reject(CLI::App& app, Action& action);
 void add_hold(CLI::App& app, Action& action);
 void add_logs(CLI::App& app, Action& action);
 void add_notify(CLI::App& app, Action& action);
+void add_signoff(CLI::App& app, Action& action);
 
 // Shared by the commands that read a runbook.
 

@@ -32,6 +32,7 @@ int run(int argc, char** argv) {
   cli::add_mark(app, action);
   cli::add_approve_reject(app, action);
   cli::add_hold(app, action);
+  cli::add_signoff(app, action);
   cli::add_verify(app, action);
   cli::add_status(app, action);
   cli::add_logs(app, action);

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/executor.hpp"
+#include "cutover/run/go_live.hpp"
 #include "cutover/run/lifecycle.hpp"
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/notifier.hpp"
@@ -31,6 +32,7 @@ struct RunArguments {
   bool track = false;
   bool concurrent = false;
   std::string by;
+  std::string override_go_live;  // why, when the go-live rule is overridden
 };
 
 int dry_run(const Runbook& runbook, const RunGraph& graph, const RunArguments& arguments) {
@@ -65,8 +67,19 @@ int dry_run(const Runbook& runbook, const RunGraph& graph, const RunArguments& a
   return exit_success;
 }
 
+// --override-go-live: who and why, given together.
+std::optional<GoLiveOverride> go_live_override(const RunArguments& arguments) {
+  if (arguments.override_go_live.empty()) return std::nullopt;
+  if (arguments.by.empty()) throw UsageError("--override-go-live needs --by NAME: who overrides");
+  if (arguments.label.empty()) {
+    throw UsageError("--override-go-live goes with the --label of a go-live run");
+  }
+  return GoLiveOverride{arguments.by, arguments.override_go_live};
+}
+
 int run(const RunArguments& arguments) {
   if (!arguments.label.empty()) check_label(arguments.label);
+  const std::optional<GoLiveOverride> override_go_live = go_live_override(arguments);
   const std::string text = read_runbook_bytes(arguments.runbook);
   const Runbook runbook = require_valid(
       load_runbook_text(text, arguments.runbook, {parse_vars(arguments.vars)}), arguments.runbook);
@@ -82,6 +95,8 @@ int run(const RunArguments& arguments) {
   RunStart run_start{text,        runbook.id, arguments.label, arguments.run_dir,
                      runs_root(), start,      host_name(),     os_user()};
   run_start.concurrent = arguments.concurrent;
+  run_start.runbook = &runbook;
+  run_start.override_go_live = override_go_live;
   StartedRun started = start_run(run_start);
   const NewRunDir& run_dir = started.dir;
   const RunLock& lock = started.lock;
@@ -135,6 +150,12 @@ CLI::App* add_run_like(CLI::App& app, const std::string& name, const std::string
                     "Never prompt: people answer with cutover mark / approve / reject from any "
                     "terminal (the default when stdin is not a terminal)");
   add_operator_option(*command, arguments.by);
+  command
+      ->add_option("--override-go-live", arguments.override_go_live,
+                   "Start a go-live run although the runbook's go_live rule does not hold (the "
+                   "rehearsals or sign-offs it asks for are missing), saying why; with --by, "
+                   "journaled")
+      ->type_name("REASON");
   return command;
 }
 

@@ -256,11 +256,9 @@ RunReport make_run_report(const Runbook& runbook, const RunGraph& graph, const J
   report.runbook_title = runbook.title;
   report.status = run_status_word(state, executor_alive);
   report.started = journal.header.time;
-  if (state.phase == RunPhase::finished && !journal.events.empty()) {
-    report.finished = journal.events.back().time;
-  }
-  const UtcTime last_heard =
-      journal.events.empty() ? journal.header.time : journal.events.back().time;
+  // By the run's own last event: a sign-off or a notify hook's attempt after it does not count.
+  const UtcTime last_heard = state.last_event_at.value_or(journal.header.time);
+  if (state.phase == RunPhase::finished && !journal.events.empty()) report.finished = last_heard;
   report.elapsed = std::max(last_heard - journal.header.time, Duration{0});
   report.executor_down = state.executor_down;
   if (runbook.window) {

@@ -15,8 +15,10 @@ namespace cutover {
 
 namespace {
 
-UtcTime last_heard_of(const Journal& journal) {
-  return journal.events.empty() ? journal.header.time : journal.events.back().time;
+// The run's last event by the clock; what is said about it afterwards (a notify hook's attempt,
+// a sign-off) does not count (RunState::last_event_at).
+UtcTime last_heard_of(const Journal& journal, const RunState& state) {
+  return state.last_event_at.value_or(journal.header.time);
 }
 
 // A status is drawn once, but may be of a 10,000-task run: about 2M task draws.
@@ -57,7 +59,7 @@ std::optional<StatusGate> next_gate_of(const Runbook& runbook, const Dag& dag,
 }  // namespace
 
 std::int64_t status_now_ms(const Journal& journal, const RunState& state, UtcTime now) {
-  const auto since_last = (now - last_heard_of(journal)).count();
+  const auto since_last = (now - last_heard_of(journal, state)).count();
   return state.last_elapsed_ms + std::max<std::int64_t>(since_last, 0);
 }
 
@@ -84,11 +86,13 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
   status.warning = journal.warning;
   status.next_step = next_step(runbook, state, shell_word(run_dir));
   status.take_up = take_up_command(runbook, state, shell_word(run_dir));
+  status.signoffs = state.signoffs;
+  status.go_live = journal.header.go_live;
 
   const bool finished = state.phase == RunPhase::finished;
   const std::int64_t now_ms = finished ? state.last_elapsed_ms : status_now_ms(journal, state, now);
-  status.last_event = last_heard_of(journal);
-  if (finished) status.finished = last_heard_of(journal);
+  status.last_event = last_heard_of(journal, state);
+  if (finished) status.finished = last_heard_of(journal, state);
   status.elapsed = std::max(status.finished.value_or(now) - journal.header.time, Duration{0});
   status.executor_down = state.executor_down;
 
@@ -139,7 +143,7 @@ RunStatus make_run_status(const std::string& run_dir, const Runbook& runbook, co
       view.since = question->since;
       const bool undecided = question->waiting_for == WaitingFor::decision ||
                              question->waiting_for == WaitingFor::rollback_decision;
-      if (!view.since && undecided) view.since = last_heard_of(journal);
+      if (!view.since && undecided) view.since = last_heard_of(journal, state);
       view.resume_reruns = question->resume_settles;
       view.commands = answer_commands(runbook, *question, run_dir);
       if (question->waiting_for == WaitingFor::approval) view.holds = own.holds;

@@ -111,6 +111,26 @@ json status_json(const RunStatus& status) {
     refused.push_back(std::move(entry));
   }
   out["refused"] = std::move(refused);
+  json signoffs = json::array();
+  for (const SignOff& signoff : status.signoffs) {
+    signoffs.push_back({{"by", signoff.by},
+                        {"user", signoff.user},
+                        {"host", signoff.host},
+                        {"at", format_utc_ms(signoff.at)},
+                        {"note", signoff.note.empty() ? json(nullptr) : json(signoff.note)}});
+  }
+  out["signoffs"] = std::move(signoffs);
+  if (const auto& basis = status.go_live) {
+    json signed_by = json::array();
+    for (const auto& [by, run] : basis->signoffs) signed_by.push_back({{"by", by}, {"run", run}});
+    out["go_live"] = {{"rehearsals", basis->rehearsals},
+                      {"signoffs", std::move(signed_by)},
+                      {"override", basis->override_by ? json{{"by", basis->override_by->by},
+                                                             {"reason", basis->override_by->reason}}
+                                                      : json(nullptr)}};
+  } else {
+    out["go_live"] = nullptr;
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/color.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "base/table.hpp"
 #include "cutover/report/run_status.hpp"
@@ -24,6 +25,7 @@ class TextWriter {
     rollback();
     queued();
     refused();
+    signed_off();
     forecast();
     return std::move(out_);
   }
@@ -43,6 +45,38 @@ class TextWriter {
       line(fmt::format("  {}  {} {} by {} ({}@{}): {}", clock(refused.time), verdict,
                        printable(r.task), printable(r.person.by), printable(r.person.user),
                        printable(r.person.host), red(printable(r.reason))));
+    }
+  }
+
+  // What a go-live run relied on: the go-live rule's rehearsals and sign-offs, or who overrode
+  // the rule and why.
+  void go_live() {
+    if (!status_.go_live) return;
+    const GoLiveBasis& basis = *status_.go_live;
+    if (basis.override_by) {
+      line(red(fmt::format("go-live rule overridden by {}: {}", printable(basis.override_by->by),
+                           printable(basis.override_by->reason))));
+    }
+    std::vector<std::string> runs;
+    for (const std::string& run : basis.rehearsals) runs.push_back(printable(run));
+    std::vector<std::string> signed_by;
+    for (const auto& [by, run] : basis.signoffs) {
+      signed_by.push_back(fmt::format("{} ({})", printable(by), printable(run)));
+    }
+    line(fmt::format(
+        "go-live after {}; signed off by {}",
+        runs.empty() ? std::string("no rehearsal") : fmt::format("{}", fmt::join(runs, ", ")),
+        signed_by.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(signed_by, ", "))));
+  }
+
+  void signed_off() {
+    if (status_.signoffs.empty()) return;
+    line("");
+    line(bold("signed off (for the go-live rule)"));
+    for (const SignOff& signoff : status_.signoffs) {
+      line(fmt::format("  {} ({}@{}), {}{}", printable(signoff.by), printable(signoff.user),
+                       printable(signoff.host), clock(signoff.at),
+                       signoff.note.empty() ? "" : ": " + printable(signoff.note)));
     }
   }
 
@@ -131,6 +165,7 @@ class TextWriter {
                      printable(status_.started_by), printable(status_.started_host),
                      zone_name(status_.zone_offset_minutes),
                      status_.zone_offset_minutes != 0 ? ", the window's zone" : ""));
+    go_live();
     const std::string dir = shell_word(status_.run_dir);
     if (status_.executor) {
       const auto since = parse_timestamp(status_.executor->started);

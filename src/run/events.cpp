@@ -84,6 +84,7 @@ CUTOVER_EVENT_NAME(TaskReset, "task_reset")
 CUTOVER_EVENT_NAME(DecisionRefused, "decision_refused")
 CUTOVER_EVENT_NAME(NotifySent, "notify_sent")
 CUTOVER_EVENT_NAME(NotifyFailed, "notify_failed")
+CUTOVER_EVENT_NAME(SignedOff, "signed_off")
 #undef CUTOVER_EVENT_NAME
 
 // ----- encoding: the field order is the one docs/journal-format.md shows ----------------------
@@ -283,6 +284,12 @@ json encode(const event::NotifyFailed& e) {
   return fields;
 }
 
+json encode(const event::SignedOff& e) {
+  json fields = {{"by", e.person.by}, {"user", e.person.user}, {"host", e.person.host}};
+  if (!e.person.note.empty()) fields["note"] = e.person.note;
+  return fields;
+}
+
 json encode(const event::Unknown& e) {
   return e.fields;
 }
@@ -459,6 +466,7 @@ EventBody decode_known(std::string_view type, const Fields& f, const json& raw) 
     return NotifyFailed{f.number<std::size_t>("hook").value_or(0), f.text("notice"), f.text("task"),
                         f.text("reason")};
   }
+  if (type == Name<SignedOff>::value) return SignedOff{f.person()};
   return Unknown{std::string(type), raw};
 }
 

@@ -47,16 +47,30 @@ std::string torn_warning(std::size_t line) {
   return fmt::format("line {} is incomplete (a write cut short by a crash) and is ignored", line);
 }
 
+Json go_live_json(const GoLiveBasis& basis) {
+  Json signoffs = Json::array();
+  for (const auto& [by, run] : basis.signoffs) signoffs.push_back({{"by", by}, {"run", run}});
+  Json override_by = nullptr;
+  if (basis.override_by) {
+    override_by = {{"by", basis.override_by->by}, {"reason", basis.override_by->reason}};
+  }
+  return {{"rehearsals", basis.rehearsals},
+          {"signoffs", std::move(signoffs)},
+          {"override", std::move(override_by)}};
+}
+
 Json header_json(const JournalHeader& header) {
-  return Json{{"format", journal_format_name},
-              {"version", journal_format_version},
-              {"run_id", header.run_id},
-              {"label", header.label},
-              {"runbook_sha256", header.runbook_sha256},
-              {"cutover_version", header.cutover_version},
-              {"host", header.host},
-              {"user", header.user},
-              {"time", format_utc_ms(header.time)}};
+  Json json{{"format", journal_format_name},
+            {"version", journal_format_version},
+            {"run_id", header.run_id},
+            {"label", header.label},
+            {"runbook_sha256", header.runbook_sha256},
+            {"cutover_version", header.cutover_version},
+            {"host", header.host},
+            {"user", header.user},
+            {"time", format_utc_ms(header.time)}};
+  if (header.go_live) json["go_live"] = go_live_json(*header.go_live);
+  return json;
 }
 
 std::string dump(const Json& json) {
@@ -96,6 +110,32 @@ std::string header_problem(const std::optional<Json>& json) {
   return {};
 }
 
+// Tolerant, as every reading of a journal: what does not fit is left out.
+std::optional<GoLiveBasis> parse_go_live(const Json& header) {
+  const auto found = header.find("go_live");
+  if (found == header.end() || !found->is_object()) return std::nullopt;
+  GoLiveBasis basis;
+  if (const auto runs = found->find("rehearsals"); runs != found->end() && runs->is_array()) {
+    for (const Json& run : *runs) {
+      if (run.is_string()) basis.rehearsals.push_back(run.get<std::string>());
+    }
+  }
+  if (const auto signoffs = found->find("signoffs");
+      signoffs != found->end() && signoffs->is_array()) {
+    for (const Json& signoff : *signoffs) {
+      if (!signoff.is_object()) continue;
+      basis.signoffs.emplace_back(field<std::string>(signoff, "by").value_or(""),
+                                  field<std::string>(signoff, "run").value_or(""));
+    }
+  }
+  if (const auto override_by = found->find("override");
+      override_by != found->end() && override_by->is_object()) {
+    basis.override_by = GoLiveOverride{field<std::string>(*override_by, "by").value_or(""),
+                                       field<std::string>(*override_by, "reason").value_or("")};
+  }
+  return basis;
+}
+
 JournalHeader parse_header(const Json& json) {
   JournalHeader header;
   header.run_id = field<std::string>(json, "run_id").value_or("");
@@ -107,6 +147,7 @@ JournalHeader parse_header(const Json& json) {
   if (auto time = parse_timestamp(field<std::string>(json, "time").value_or(""))) {
     header.time = time->utc;
   }
+  header.go_live = parse_go_live(json);
   return header;
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/sha256.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/run/go_live.hpp"
 #include "cutover/run/questions.hpp"
 #include "cutover/runbook/template.hpp"
 
@@ -31,6 +32,12 @@ void require_no_live_run(const std::filesystem::path& root, std::string_view run
 }  // namespace
 
 StartedRun start_run(const RunStart& start) {
+  const std::string sha256 = sha256_hex(start.runbook_text);
+  std::optional<GoLiveBasis> go_live;
+  if (start.runbook) {
+    go_live = require_go_live(*start.runbook, sha256, start.runs_root, start.label,
+                              start.override_go_live);
+  }
   if (!start.concurrent) require_no_live_run(start.runs_root, start.runbook_id);
   FileSystem& fs = *start.file_system;
   // Until the journal's header is on disk there is no run to resume: a failed write says so.
@@ -49,9 +56,8 @@ StartedRun start_run(const RunStart& start) {
   // The lock stays raw POSIX (run_dir.cpp says why).
   RunLock lock = RunLock::acquire(dir.dir, start.start);
   require_unused(dir.dir);
-  const JournalHeader header{dir.run_id,      start.label, sha256_hex(start.runbook_text),
-                             CUTOVER_VERSION, start.host,  start.user,
-                             start.start};
+  const JournalHeader header{dir.run_id, start.label, sha256,      CUTOVER_VERSION,
+                             start.host, start.user,  start.start, go_live};
   try {
     freeze_runbook(dir.dir, start.runbook_text, fs);
     JournalWriter journal =

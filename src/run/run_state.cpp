@@ -297,6 +297,10 @@ class EventApplier {
   void operator()(const event::DecisionRefused&) {}
   void operator()(const event::NotifySent&) {}
   void operator()(const event::NotifyFailed&) {}
+  void operator()(const event::SignedOff& e) {
+    state_.signoffs.push_back(
+        {e.person.by, e.person.user, e.person.host, e.person.note, event_.time});
+  }
   void operator()(const event::Unknown&) {}
 
  private:
@@ -376,10 +380,11 @@ void apply(RunState& state, const Runbook& runbook, const RunGraph& graph,
   }
   std::visit(EventApplier(state, runbook, graph, event), event.body);
   state.last_seq = event.seq;
-  // A hook never changes the run, not even how long it took: its attempts, journaled also
-  // after run_finished, do not move the run's clocks.
+  // What is said about the run rather than done in it (a hook's attempt, a sign-off), also
+  // after run_finished, does not move its clocks: the run took as long as it did.
   if (std::holds_alternative<event::NotifySent>(event.body) ||
-      std::holds_alternative<event::NotifyFailed>(event.body)) {
+      std::holds_alternative<event::NotifyFailed>(event.body) ||
+      std::holds_alternative<event::SignedOff>(event.body)) {
     return;
   }
   state.last_elapsed_ms = event.elapsed_ms;

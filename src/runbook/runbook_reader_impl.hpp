@@ -1,7 +1,8 @@
 #pragma once
 // The runbook reader's one class, shared by the files that define it: runbook_reader.cpp (the
-// top level, task settings and templates), runbook_reader_tasks.cpp, runbook_reader_gates.cpp
-// and runbook_reader_notify.cpp. Internal to the loader; the rest of the code calls read_runbook.
+// top level, task settings and templates), runbook_reader_tasks.cpp, runbook_reader_gates.cpp,
+// runbook_reader_go_live.cpp and runbook_reader_notify.cpp. Internal to the loader; the rest of the
+// code calls read_runbook.
 
 #include <optional>
 #include <string>
@@ -101,6 +102,10 @@ class Reader : private yaml::MappingReader {
   void read_expect(const Entry& field, Expect& expect, const std::string& where);
   // Compiled now so that a bad pattern fails validation, not the go/no-go meeting.
   std::optional<std::string> pattern(const Entry& entry);
+
+  // --- the go-live rule: runbook_reader_go_live.cpp
+  std::optional<GoLiveRule> read_go_live(const Entry& entry);
+  std::vector<std::string> read_labels(const Entry& entry);
 
   // --- the communication plan: runbook_reader_notify.cpp
   std::vector<NotifyHook> read_notify(const Entry& entry);

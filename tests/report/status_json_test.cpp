@@ -35,7 +35,7 @@ const Keys status_keys = {
     "outcome",    "exit_code", "stop_reason", "next_step",       "point_of_no_return_passed",
     "track",      "executor",  "elapsed_s",   "executor_down_s", "finished",
     "counts",     "tasks",     "forecast",    "next_gate",       "warning",
-    "queued",     "refused"};
+    "queued",     "refused",   "signoffs",    "go_live"};
 const Keys task_keys = {
     "id",        "kind",          "status",  "in_doubt",    "attempts",   "started", "finished",
     "elapsed_s", "estimate_s",    "overrun", "waiting_for", "waiting_on", "since",   "commands",
@@ -69,6 +69,8 @@ TEST_CASE("status json: every documented field is there - null when it does not 
   }
   CHECK(out["queued"] == json::array());
   CHECK(out["refused"] == json::array());
+  CHECK(out["signoffs"] == json::array());
+  CHECK(out["go_live"].is_null());
   CHECK(out["run_dir"] == dir);
   CHECK(out["runbook_id"] == "test");
   CHECK(out["started"] == "2026-11-28T17:00:00.000Z");
@@ -199,4 +201,26 @@ TEST_CASE("status json: durations are seconds with milliseconds - the chance to 
   CHECK(p50 > 62.0);
   CHECK(p50 < 125.75);
   CHECK(p50 * 1000 == std::round(p50 * 1000));  // whole milliseconds
+}
+
+TEST_CASE("status json: sign-offs - and what a go-live run relied on") {
+  JournalBuilder events;
+  events.add(0, run_started())
+      .succeeded("a")
+      .add(run_finished(RunOutcome::succeeded))
+      .add(event::SignedOff{{"lead", "ann", "jump-2", {}, "within 5%"}})
+      .add(event::SignedOff{{"owner", "bob", "jump-3", {}, {}}});
+  const FoldedRun run(make_runbook({make_task("a")}), events);
+  RunStatus status = status_of(run, utc_at(60'000));
+  status.go_live =
+      GoLiveBasis{{"test/1", "test/2"}, {{"lead", "test/2"}}, GoLiveOverride{"cio", "why"}};
+  const json out = status_json(status);
+  REQUIRE(out["signoffs"].size() == 2);
+  CHECK(keys_of(out["signoffs"][0]) == Keys{"by", "user", "host", "at", "note"});
+  CHECK(out["signoffs"][0]["by"] == "lead");
+  CHECK(out["signoffs"][0]["note"] == "within 5%");
+  CHECK(out["signoffs"][1]["note"].is_null());
+  CHECK(out["go_live"]["rehearsals"] == json{"test/1", "test/2"});
+  CHECK(out["go_live"]["signoffs"] == json::parse(R"([{"by":"lead","run":"test/2"}])"));
+  CHECK(out["go_live"]["override"] == json::parse(R"({"by":"cio","reason":"why"})"));
 }

@@ -289,3 +289,27 @@ TEST_CASE("status text: long task ids are aligned up to 32 characters") {
   CHECK(has_line(text, "  a" + std::string(31, ' ') + "  1.0s (no estimate)"));
   CHECK(has_line(text, "  " + long_id + "  1.0s (no estimate)"));
 }
+
+TEST_CASE("status text: sign-offs of a rehearsal - and what a go-live run relied on") {
+  JournalBuilder events;
+  events.add(0, run_started())
+      .succeeded("a")
+      .add(90'000, run_finished(RunOutcome::succeeded))
+      .add(120'000, event::SignedOff{{"lead", "ann", "jump-2", {}, "within 5%"}});
+  const std::string text = text_of(make_runbook({make_task("a")}), events, utc_at(200'000));
+  CHECK(contains(text,
+                 "\nsigned off (for the go-live rule)\n"
+                 "  lead (ann@jump-2), 2026-11-28 17:02:00: within 5%\n"));
+  // The sign-off does not make the run longer.
+  CHECK(contains(text, "at 2026-11-28 17:01:30, took 1m30s"));
+
+  const FoldedRun run(make_runbook({make_task("a")}), events);
+  RunStatus status =
+      make_run_status(dir, run.runbook, run.graph, run.journal, run.state, utc_at(200'000), {});
+  status.go_live = GoLiveBasis{{"test/1", "test/2"}, {{"lead", "test/2"}}, std::nullopt};
+  CHECK(has_line(render_status_text(status, false),
+                 "go-live after test/1, test/2; signed off by lead (test/2)"));
+  status.go_live->override_by = GoLiveOverride{"cio", "board decision"};
+  CHECK(has_line(render_status_text(status, false),
+                 "go-live rule overridden by cio: board decision"));
+}

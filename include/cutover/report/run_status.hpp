@@ -123,6 +123,8 @@ struct RunStatus {
   // Decisions the executor did not carry out, with why (the latest ten, oldest first): a
   // person who queued one while no executor ran learns here what `resume` made of it.
   std::vector<RefusedDecision> refused;
+  std::vector<SignOff> signoffs;       // of a succeeded rehearsal, for the go-live rule
+  std::optional<GoLiveBasis> go_live;  // of a go-live run: what it relied on, or its override
 
   bool finished_run() const { return phase == RunPhase::finished; }
 };

@@ -230,6 +230,12 @@ struct NotifyFailed {
   std::string reason;
 };
 
+// A person signed off the run, a succeeded rehearsal, for the go-live rule (`cutover signoff`).
+// Appended after run_finished; like the notify events, it does not move the run's clock.
+struct SignedOff {
+  Person person;
+};
+
 // An event type of a later version of the format.
 struct Unknown {
   std::string type;
@@ -245,7 +251,7 @@ using EventBody =
                  event::SignalReceived, event::RunStopping, event::RollbackStarted,
                  event::RollbackStepStarted, event::RollbackStepFinished, event::RunFinished,
                  event::TaskInDoubt, event::TaskReset, event::DecisionRefused, event::NotifySent,
-                 event::NotifyFailed, event::Unknown>;
+                 event::NotifyFailed, event::SignedOff, event::Unknown>;
 
 // One line of the journal after its header.
 struct JournalEvent {

@@ -19,6 +19,20 @@ namespace cutover {
 inline constexpr std::string_view journal_format_name = "cutover-journal";
 inline constexpr int journal_format_version = 1;
 
+// Who ran a go-live run although the go-live rule did not hold, and why.
+struct GoLiveOverride {
+  std::string by;
+  std::string reason;
+};
+
+// What a go-live run relied on: the rehearsals that counted and who signed off which (name ->
+// run id), or the override it started under.
+struct GoLiveBasis {
+  std::vector<std::string> rehearsals;
+  std::vector<std::pair<std::string, std::string>> signoffs;
+  std::optional<GoLiveOverride> override_by{};
+};
+
 struct JournalHeader {
   std::string run_id;
   std::string label;
@@ -27,6 +41,7 @@ struct JournalHeader {
   std::string host;
   std::string user;
   UtcTime time{};
+  std::optional<GoLiveBasis> go_live{};  // a run with a go-live label only
 };
 
 // The header alone (the journal's first line), for listing runs; nothing when the file is not

@@ -28,6 +28,9 @@ struct RunStart {
   FileSystem* file_system = &posix_file_system();  // the folder, the frozen runbook, the header
   // Start even while another run of the same runbook under `runs_root` has a live executor.
   bool concurrent = false;
+  // The runbook as loaded, for its go-live rule (require_go_live), and who overrides the rule.
+  const Runbook* runbook = nullptr;
+  std::optional<GoLiveOverride> override_go_live{};
 };
 
 // A run that exists on disk and whose lock this process holds, for as long as it lives.
@@ -45,6 +48,8 @@ struct StartedRun {
 // journal exists only for a run whose runbook is frozen beside it. A write that fails before
 // the header is on disk is an EnvironmentError saying that nothing was started: no journal and
 // no half runbook is left, so the folder is never taken for a run.
+// The go-live rule is checked first (require_go_live): a refusal starts nothing, and what a
+// go-live run relied on goes into its journal's header.
 StartedRun start_run(const RunStart& start);
 
 // `resume` continues a run that failed, stopped or was interrupted; anything else is refused

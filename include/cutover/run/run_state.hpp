@@ -29,6 +29,15 @@ struct GateHold {
   UtcTime at{};
 };
 
+// A sign-off of the run (a succeeded rehearsal), for the go-live rule.
+struct SignOff {
+  std::string by;
+  std::string user;
+  std::string host;
+  std::string note;
+  UtcTime at{};
+};
+
 struct TaskState {
   TaskStatus status = TaskStatus::pending;
   int attempts = 0;
@@ -115,6 +124,7 @@ struct RunState {
   // The time between the last event before each resume and the resume: no executor ran (or
   // one ran but journaled nothing before it died).
   Duration executor_down{0};
+  std::vector<SignOff> signoffs;  // in the order they were given
 
   // Maintained incrementally so that each decision costs the ready tasks, not the runbook.
   // A dependency is done when it succeeded, was skipped, or failed with on_failure: continue.

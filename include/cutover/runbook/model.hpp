@@ -134,6 +134,15 @@ struct NotifyHook {
   bool hears(NotifyEvent event) const;
 };
 
+// The go-live rule (SPEC §6): a run with one of `labels` is the real thing, and needs
+// `rehearsals` succeeded runs of the same runbook, signed off by every name in `signoffs`.
+struct GoLiveRule {
+  std::vector<std::string> labels = {"go-live"};
+  int rehearsals = 1;
+  std::vector<std::string> signoffs;
+  Location location;
+};
+
 struct Window {
   Timestamp start;
   Duration duration{0};
@@ -154,6 +163,7 @@ struct Runbook {
   std::vector<std::string> phases;
   std::vector<Task> tasks;
   std::vector<NotifyHook> notify;
+  std::optional<GoLiveRule> go_live;
 
   // Index of the task with this id, if any.
   std::optional<std::size_t> find_task(std::string_view id) const;

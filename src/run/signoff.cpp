@@ -1,0 +1,64 @@
+#include "cutover/run/signoff.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "cutover/base/errors.hpp"
+#include "cutover/run/journal.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
+
+namespace cutover {
+
+namespace {
+
+// Why a run cannot be signed off, or nothing when it can.
+void require_signable(const RecordedRun& run, const std::string& by) {
+  const Runbook& runbook = *run.runbook;
+  const std::string& id = run.journal.header.run_id;
+  if (!runbook.go_live) {
+    throw UsageError(fmt::format(
+        "run {}: its runbook has no go_live rule, so nobody signs its rehearsals off", id));
+  }
+  const std::vector<std::string>& names = runbook.go_live->signoffs;
+  if (std::find(names.begin(), names.end(), by) == names.end()) {
+    throw UsageError(
+        names.empty()
+            ? fmt::format("{} does not sign off runs of {}: its go_live rule names nobody in "
+                          "'signoffs'",
+                          by, runbook.id)
+            : fmt::format("{} does not sign off runs of {}: its go_live rule names {}", by,
+                          runbook.id, fmt::join(names, ", ")));
+  }
+  if (run.state.outcome != RunOutcome::succeeded) {
+    std::string outcome(run.state.outcome ? to_string(*run.state.outcome) : "");
+    std::replace(outcome.begin(), outcome.end(), '_', ' ');  // "rolled back"
+    throw UsageError(
+        run.state.outcome
+            ? fmt::format("run {} {}: only a succeeded rehearsal is signed off", id, outcome)
+            : fmt::format("run {} has not finished: only a succeeded rehearsal is signed off", id));
+  }
+}
+
+}  // namespace
+
+SignOffResult sign_off(const std::filesystem::path& run_dir, const SignOffRequest& request,
+                       UtcTime now) {
+  open_recorded_run(run_dir);  // a folder that is not a run is refused before it is locked
+  const RunLock lock = RunLock::acquire(run_dir, now);
+  const RecordedRun run = open_recorded_run(run_dir);  // as it is now that nobody else writes
+  require_signable(run, request.by);
+  const auto& signoffs = run.state.signoffs;
+  if (std::any_of(signoffs.begin(), signoffs.end(),
+                  [&](const SignOff& signoff) { return signoff.by == request.by; })) {
+    return SignOffResult::already_signed;
+  }
+  JournalWriter journal = JournalWriter::reopen(run_dir / journal_file_name);
+  journal.append(event::SignedOff{{request.by, request.user, request.host, {}, request.note}},
+                 Durability::now);
+  return SignOffResult::signed_off;
+}
+
+}  // namespace cutover

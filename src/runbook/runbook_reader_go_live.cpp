@@ -1,0 +1,74 @@
+// The go-live rule: which run labels mean the real thing, and what they need first.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "runbook/runbook_reader_impl.hpp"
+
+namespace cutover::reader {
+
+namespace {
+
+const MappingKeys go_live_keys = {.names = {"labels", "rehearsals", "signoffs"}};
+
+// More is not a rule but a typo.
+constexpr int most_rehearsals = 100;
+
+// As `--label` takes them: they become part of a run folder's name.
+bool valid_label(std::string_view label) {
+  return !label.empty() && !label.starts_with('.') &&
+         std::all_of(label.begin(), label.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+         });
+}
+
+}  // namespace
+
+std::vector<std::string> Reader::read_labels(const Entry& entry) {
+  std::vector<std::string> labels;
+  const auto items = text_list(entry, "a list of run labels, like [go-live]");
+  if (!items) return labels;
+  if (items->empty()) {
+    out_.error(tree_.node(entry.value).location, "'labels' of go_live is an empty list",
+               "name the labels of the real thing, or leave 'labels' out for [go-live]");
+  }
+  for (const auto& [label, location] : *items) {
+    if (!valid_label(label)) {
+      out_.error(location, fmt::format("invalid label {} in 'labels'", shown(label)),
+                 "labels are letters, digits, '.', '_' and '-', as --label takes them");
+    } else if (std::find(labels.begin(), labels.end(), label) != labels.end()) {
+      out_.error(location, fmt::format("{} is listed twice in 'labels'", shown(label)));
+    } else {
+      labels.push_back(label);
+    }
+  }
+  return labels;
+}
+
+std::optional<GoLiveRule> Reader::read_go_live(const Entry& entry) {
+  const Node& node = tree_.node(entry.value);
+  if (node.type != NodeType::mapping) {
+    wrong_type(entry, "a mapping of labels, rehearsals and signoffs");
+    return std::nullopt;
+  }
+  const auto fields = entries(entry.value, "go_live");
+  check_keys(fields, go_live_keys, "go_live");
+  GoLiveRule rule;
+  rule.location = node.location;
+  for (const Entry& field : fields) {
+    if (field.key == "labels") {
+      rule.labels = read_labels(field);
+    } else if (field.key == "rehearsals") {
+      if (auto count = integer(field, 1, most_rehearsals, "a number of rehearsals from 1 to 100")) {
+        rule.rehearsals = *count;
+      }
+    } else if (field.key == "signoffs") {
+      rule.signoffs = read_names(field, "a list of the names who sign off", false);
+    }
+  }
+  return rule;
+}
+
+}  // namespace cutover::reader
