@@ -4,6 +4,7 @@
 
 #include "base/csv.hpp"
 #include "cutover/report/report_format.hpp"
+#include "report/go_live_view.hpp"
 #include "report/json_values.hpp"
 
 namespace cutover {
@@ -145,6 +146,8 @@ json report_json(const RunReport& report) {
                    {"in_doubt", c.in_doubt}, {"not_started", c.not_started},
                    {"active", c.active}};
   out["people"] = report.people;
+  out["signoffs"] = signoffs_json(report.signoffs);
+  out["go_live"] = go_live_json(report.go_live);
   json tasks = json::array();
   for (const TaskIndex index : report.order) tasks.push_back(task_json(report.tasks[index]));
   out["tasks"] = std::move(tasks);

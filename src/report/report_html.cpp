@@ -9,6 +9,7 @@
 #include "base/table.hpp"
 #include "cutover/report/report_format.hpp"
 #include "cutover/report/run_status.hpp"
+#include "report/go_live_view.hpp"
 #include "report/html.hpp"
 
 namespace cutover {
@@ -214,6 +215,13 @@ std::string render_report_html(const RunReport& report) {
   std::string people;
   for (const std::string& person : report.people) people += (people.empty() ? "" : ", ") + person;
   facts += " · people: " + (people.empty() ? std::string("none recorded") : people);
+  if (report.go_live) {
+    const std::string overridden = override_words(*report.go_live);
+    facts += " · " + (overridden.empty() ? go_live_words(*report.go_live) : overridden);
+  }
+  for (const SignOff& signoff : report.signoffs) {
+    facts += " · signed off by " + signoff_words(signoff, report.zone_offset_minutes);
+  }
   page.paragraph(facts);
   for (const std::string& warning : report.warnings) page.warning(warning);
   page.raw(GanttWriter(report).render());

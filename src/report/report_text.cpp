@@ -10,6 +10,7 @@
 #include "cutover/report/report_format.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
+#include "report/go_live_view.hpp"
 #include "report/html.hpp"
 
 namespace cutover {
@@ -191,6 +192,15 @@ class ReportWriter {
       people += (people.empty() ? "" : ", ") + printable(person);
     }
     field("People", people.empty() ? "(none recorded)" : people);
+    if (report_.go_live) {
+      if (const std::string overridden = override_words(*report_.go_live); !overridden.empty()) {
+        field("Go-live", overridden);
+      }
+      field("Go-live", go_live_words(*report_.go_live));
+    }
+    for (const SignOff& signoff : report_.signoffs) {
+      field("Signed off", signoff_words(signoff, report_.zone_offset_minutes));
+    }
   }
 
   void phases() {

@@ -261,6 +261,8 @@ RunReport make_run_report(const Runbook& runbook, const RunGraph& graph, const J
   if (state.phase == RunPhase::finished && !journal.events.empty()) report.finished = last_heard;
   report.elapsed = std::max(last_heard - journal.header.time, Duration{0});
   report.executor_down = state.executor_down;
+  report.signoffs = state.signoffs;
+  report.go_live = journal.header.go_live;
   if (runbook.window) {
     report.zone_offset_minutes = runbook.window->start.offset_minutes;
     report.window = runbook.window->duration;

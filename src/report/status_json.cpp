@@ -2,6 +2,7 @@
 
 #include "cutover/report/run_status.hpp"
 #include "cutover/run/inbox.hpp"
+#include "report/go_live_view.hpp"
 #include "report/json_values.hpp"
 
 namespace cutover {
@@ -111,26 +112,8 @@ json status_json(const RunStatus& status) {
     refused.push_back(std::move(entry));
   }
   out["refused"] = std::move(refused);
-  json signoffs = json::array();
-  for (const SignOff& signoff : status.signoffs) {
-    signoffs.push_back({{"by", signoff.by},
-                        {"user", signoff.user},
-                        {"host", signoff.host},
-                        {"at", format_utc_ms(signoff.at)},
-                        {"note", signoff.note.empty() ? json(nullptr) : json(signoff.note)}});
-  }
-  out["signoffs"] = std::move(signoffs);
-  if (const auto& basis = status.go_live) {
-    json signed_by = json::array();
-    for (const auto& [by, run] : basis->signoffs) signed_by.push_back({{"by", by}, {"run", run}});
-    out["go_live"] = {{"rehearsals", basis->rehearsals},
-                      {"signoffs", std::move(signed_by)},
-                      {"override", basis->override_by ? json{{"by", basis->override_by->by},
-                                                             {"reason", basis->override_by->reason}}
-                                                      : json(nullptr)}};
-  } else {
-    out["go_live"] = nullptr;
-  }
+  out["signoffs"] = signoffs_json(status.signoffs);
+  out["go_live"] = go_live_json(status.go_live);
   return out;
 }
 

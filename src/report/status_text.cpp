@@ -2,11 +2,11 @@
 
 #include <fmt/color.h>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "base/table.hpp"
 #include "cutover/report/run_status.hpp"
 #include "cutover/runbook/diagnostics.hpp"
+#include "report/go_live_view.hpp"
 
 namespace cutover {
 
@@ -52,21 +52,10 @@ class TextWriter {
   // the rule and why.
   void go_live() {
     if (!status_.go_live) return;
-    const GoLiveBasis& basis = *status_.go_live;
-    if (basis.override_by) {
-      line(red(fmt::format("go-live rule overridden by {}: {}", printable(basis.override_by->by),
-                           printable(basis.override_by->reason))));
+    if (const std::string overridden = override_words(*status_.go_live); !overridden.empty()) {
+      line(red(overridden));
     }
-    std::vector<std::string> runs;
-    for (const std::string& run : basis.rehearsals) runs.push_back(printable(run));
-    std::vector<std::string> signed_by;
-    for (const auto& [by, run] : basis.signoffs) {
-      signed_by.push_back(fmt::format("{} ({})", printable(by), printable(run)));
-    }
-    line(fmt::format(
-        "go-live after {}; signed off by {}",
-        runs.empty() ? std::string("no rehearsal") : fmt::format("{}", fmt::join(runs, ", ")),
-        signed_by.empty() ? std::string("nobody") : fmt::format("{}", fmt::join(signed_by, ", "))));
+    line(go_live_words(*status_.go_live));
   }
 
   void signed_off() {
@@ -74,9 +63,7 @@ class TextWriter {
     line("");
     line(bold("signed off (for the go-live rule)"));
     for (const SignOff& signoff : status_.signoffs) {
-      line(fmt::format("  {} ({}@{}), {}{}", printable(signoff.by), printable(signoff.user),
-                       printable(signoff.host), clock(signoff.at),
-                       signoff.note.empty() ? "" : ": " + printable(signoff.note)));
+      line("  " + signoff_words(signoff, status_.zone_offset_minutes));
     }
   }
 

@@ -219,3 +219,28 @@ TEST_CASE("report formats: json holds the documented fields") {
   CHECK(json["actual_critical_path"] == nlohmann::ordered_json::array({"a"}));
   CHECK(json["window_s"].is_null());
 }
+
+TEST_CASE("report: sign-offs - and what a go-live run relied on - in text and JSON") {
+  JournalBuilder events;
+  events.add(0, run_started())
+      .succeeded("a")
+      .add(120'000, run_finished(RunOutcome::succeeded))
+      .add(600'000, event::SignedOff{{"lead", "ann", "jump-2", {}, "within 5%"}});
+  const FoldedRun run(make_runbook({make_task("a", minutes(1))}), events);
+  RunReport report = report_of(run);
+  CHECK(report.finished == utc_at(120'000));  // the sign-off came later, and is not the run
+  report.go_live = GoLiveBasis{{"test/1"}, {{"lead", "test/1"}}, GoLiveOverride{"cio", "why"}};
+  const std::string text = render_report_text(report);
+  CHECK(text.find("Signed off  lead (ann@jump-2), 2026-11-28 17:10:00: within 5%") !=
+        std::string::npos);
+  CHECK(text.find("Go-live   go-live rule overridden by cio: why") != std::string::npos);
+  CHECK(text.find("Go-live   go-live after test/1; signed off by lead (test/1)") !=
+        std::string::npos);
+  const nlohmann::ordered_json json = report_json(report);
+  CHECK(json["signoffs"][0]["by"] == "lead");
+  CHECK(json["go_live"]["override"]["reason"] == "why");
+  report.go_live.reset();
+  report.signoffs.clear();
+  CHECK(report_json(report)["go_live"].is_null());
+  CHECK(report_json(report)["signoffs"] == nlohmann::ordered_json::array());
+}

@@ -121,7 +121,9 @@ struct RunReport {
   std::vector<ReportDecision> decisions;
   std::optional<TaskIndex> point_of_no_return;  // the first such task that started
   std::vector<ReportRollbackStep> rollback;
-  std::vector<std::string> warnings;  // a torn last line, a broken hash chain
+  std::vector<std::string> warnings;   // a torn last line, a broken hash chain
+  std::vector<SignOff> signoffs;       // of a succeeded rehearsal, for the go-live rule
+  std::optional<GoLiveBasis> go_live;  // of a go-live run: what it relied on, or its override
 };
 
 inline constexpr std::size_t report_overrun_count = 10;
