@@ -37,10 +37,7 @@ void create_logs(const std::filesystem::path& dir, FileSystem& file_system) {
 }  // namespace
 
 void check_label(std::string_view label) {
-  const bool ok = std::all_of(label.begin(), label.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-  });
-  if (!ok || label.starts_with('.')) {
+  if (!valid_label(label)) {
     throw UsageError(fmt::format(
         "--label '{}': use letters, digits, '.', '_' and '-' (it becomes part of a folder name)",
         label));

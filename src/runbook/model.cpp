@@ -1,6 +1,7 @@
 #include "cutover/runbook/model.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <type_traits>
 
 namespace cutover {
@@ -60,6 +61,13 @@ std::string_view to_string(NotifyEvent event) {
       return "test";
   }
   return "?";
+}
+
+bool valid_label(std::string_view label) {
+  return !label.empty() && !label.starts_with('.') &&
+         std::all_of(label.begin(), label.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+         });
 }
 
 bool NotifyHook::hears(NotifyEvent event) const {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "runbook/runbook_reader_impl.hpp"
 
@@ -15,14 +14,6 @@ const MappingKeys go_live_keys = {.names = {"labels", "rehearsals", "signoffs"}}
 
 // More is not a rule but a typo.
 constexpr int most_rehearsals = 100;
-
-// As `--label` takes them: they become part of a run folder's name.
-bool valid_label(std::string_view label) {
-  return !label.empty() && !label.starts_with('.') &&
-         std::all_of(label.begin(), label.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-         });
-}
 
 }  // namespace
 

@@ -95,3 +95,12 @@ TEST_CASE("heading: the id and the title - or the id alone") {
   runbook.title.clear();
   CHECK(runbook.heading() == "erp-go-live");
 }
+
+TEST_CASE("a run label is letters - digits - dots - underscores and dashes - not a leading dot") {
+  for (const char* good : {"go-live", "rehearsal_2", "prod.1", "R2"}) {
+    CHECK_MESSAGE(cutover::valid_label(good), good);
+  }
+  for (const char* bad : {"", ".hidden", "go live", "a/b", "x\n"}) {
+    CHECK_FALSE_MESSAGE(cutover::valid_label(bad), bad);
+  }
+}

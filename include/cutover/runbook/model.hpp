@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -133,6 +134,10 @@ struct NotifyHook {
 
   bool hears(NotifyEvent event) const;
 };
+
+// A run label (`--label`, go_live.labels): letters, digits, '.', '_' and '-', not starting with
+// '.', since it becomes part of a run folder's name.
+bool valid_label(std::string_view label);
 
 // The go-live rule (SPEC §6): a run with one of `labels` is the real thing, and needs
 // `rehearsals` succeeded runs of the same runbook, signed off by every name in `signoffs`.
