@@ -12,6 +12,7 @@ const MappingKeys gate_keys = {.names = {"checks", "approvals"}};
 const MappingKeys gate_check_keys = {
     .names = {"name", "run", "expect", "retries", "retry_delay", "timeout"}};
 const MappingKeys expect_keys = {.names = {"exit_code", "stdout", "stderr"}};
+const MappingKeys approvals_keys = {.names = {"by", "min"}};
 
 }  // namespace
 
@@ -26,19 +27,41 @@ std::optional<Gate> Reader::read_gate(const Entry& field, const std::string& whe
   check_keys(fields, gate_keys, context);
   Gate gate;
   if (const Entry* checks = find(fields, "checks")) gate.checks = read_checks(*checks, context);
-  if (const Entry* approvals = find(fields, "approvals")) {
-    gate.approvals = read_names(*approvals, "a list of approver names", false);
-    const Node& list = tree_.node(approvals->value);
-    if (list.type == NodeType::sequence && tree_.children(list).empty()) {
-      out_.error(list.location, fmt::format("'approvals' of {} is an empty list", context),
-                 "name who must approve, or leave 'approvals' out");
-    }
-  }
+  if (const Entry* approvals = find(fields, "approvals")) read_approvals(*approvals, gate, context);
   if (!find(fields, "checks") && !find(fields, "approvals")) {
     out_.error(node.location, fmt::format("{} has neither checks nor approvals", context),
                "a gate needs checks to run, approvers to ask, or both");
   }
   return gate;
+}
+
+// A list (every name approves) or four eyes, `{ by: [alice, bob, carol], min: 2 }`.
+void Reader::read_approvals(const Entry& entry, Gate& gate, const std::string& context) {
+  const Node& node = tree_.node(entry.value);
+  const Entry* names = &entry;
+  std::vector<Entry> fields;
+  if (node.type == NodeType::mapping) {
+    const std::string where = "the approvals of " + context;
+    fields = entries(entry.value, where);
+    check_keys(fields, approvals_keys, where);
+    require(fields, {"by"}, node.location, where);
+    names = find(fields, "by");
+    if (!names) return;
+  }
+  gate.approvals = read_names(*names, "a list of approver names, or { by: [...], min: N }", false);
+  const Node& list = tree_.node(names->value);
+  if (list.type == NodeType::sequence && tree_.children(list).empty()) {
+    out_.error(list.location, fmt::format("'{}' of {} is an empty list", names->key, context),
+               "name who must approve, or leave 'approvals' out");
+  }
+  if (const Entry* min = find(fields, "min"); min && !gate.approvals.empty()) {
+    const int most = static_cast<int>(gate.approvals.size());
+    if (auto count =
+            integer(*min, 1, most,
+                    fmt::format("a number of approvals from 1 to {} (the names in 'by')", most))) {
+      gate.min_approvals = static_cast<std::size_t>(*count);
+    }
+  }
 }
 
 std::vector<GateCheck> Reader::read_checks(const Entry& field, const std::string& context) {

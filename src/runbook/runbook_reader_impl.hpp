@@ -97,6 +97,7 @@ class Reader : private yaml::MappingReader {
 
   // --- gates: runbook_reader_gates.cpp
   std::optional<Gate> read_gate(const Entry& field, const std::string& where);
+  void read_approvals(const Entry& entry, Gate& gate, const std::string& context);
   std::vector<GateCheck> read_checks(const Entry& field, const std::string& context);
   std::optional<GateCheck> read_check(NodeIndex index, const std::string& where);
   void read_expect(const Entry& field, Expect& expect, const std::string& where);

@@ -256,3 +256,19 @@ TEST_CASE("an approval from the inbox that completes a gate withdraws its questi
   CHECK(result.of("decision_refused").empty());
   CHECK(result.outcome() == "succeeded");
 }
+
+TEST_CASE("four eyes: a gate of any two of three goes on the second approval") {
+  TempDir dir;
+  Task gate = approval_gate("go", {"ann", "bob", "cy"});
+  std::get<Gate>(gate.kind).min_approvals = 2;
+  Harness harness({gate, make_task("after", minutes(1), {"go"})});
+  harness.options.non_interactive = true;
+  harness.run_dir = dir.path();
+  harness.decide(minutes(1), gate_decision("d-1", DecisionKind::approve, "go", "cy"));
+  harness.decide(minutes(2), gate_decision("d-2", DecisionKind::approve, "go", "ann"));
+  const Result result = harness.run();
+  CHECK(result.outcome() == "succeeded");
+  CHECK(result.values("gate_approved", "approver") == Lines{"cy", "ann"});
+  CHECK(result.one("task_finished", "go")["status"] == "succeeded");
+  CHECK(result.of("task_finished").front().elapsed_ms == 2 * minute_ms);
+}

@@ -88,6 +88,20 @@ TEST_CASE("a gate waits on the approvers not yet heard from") {
   CHECK(parse_answer(*question, "n") == "no-go");
 }
 
+TEST_CASE("four eyes: any two of three approvers - then nobody is waited for") {
+  Task gate = testing::approval_gate("go", {"ann", "bob", "cy"});
+  std::get<Gate>(gate.kind).min_approvals = 2;
+  Run run({gate});
+  run.add(started("go")).add(gate_waiting("go", {"ann", "bob", "cy"}));
+  run.add(approved("go", "bob"));
+  const auto question = run.question("go");
+  REQUIRE(question);
+  CHECK(question->waiting_for == WaitingFor::approval);
+  CHECK(question->waiting_on == Lines{"ann", "cy"});
+  run.add(approved("go", "cy"));
+  CHECK_FALSE(run.question("go"));  // two of three: the gate's go
+}
+
 TEST_CASE("a command cut off by a crash: resume settles what it can - a person the rest") {
   Task idempotent = make_task("reindex");
   idempotent.idempotent = true;

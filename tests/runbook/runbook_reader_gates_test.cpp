@@ -179,3 +179,48 @@ TEST_CASE("an invalid regular expression is located at the pattern (RE2 syntax)"
   CHECK(gate.checks[0].expect.stdout_pattern == "^OK\\s+\\d+$");
   CHECK(gate.checks[0].expect.stderr_pattern == "");
 }
+
+TEST_CASE("gates: four eyes - any min of the approvers - every mistake located") {
+  const std::string gate = R"(tasks:
+  - id: a
+    estimate: 1m
+    gate:
+      approvals: { by: [alice, bob, carol], min: 2 }
+)";
+  const LoadResult result = load(header + gate);
+  REQUIRE(list(result) == "");
+  const Gate& four_eyes = std::get<Gate>(task(result, "a").kind);
+  CHECK(four_eyes.approvals == std::vector<std::string>{"alice", "bob", "carol"});
+  CHECK(four_eyes.min_approvals == 2);
+  CHECK(four_eyes.approvals_needed() == 2);
+  const Gate& everyone =
+      std::get<Gate>(task(load(header + "tasks:\n  - id: a\n    estimate: 1m\n    gate:\n      "
+                                        "approvals: [alice, bob]\n"),
+                          "a")
+                         .kind);
+  CHECK(everyone.min_approvals == 0);
+  CHECK(everyone.approvals_needed() == 2);
+
+  const std::string wrong = R"(tasks:
+  - id: a
+    estimate: 1m
+    gate:
+      approvals: { by: [alice, bob], min: 3 }
+  - id: b
+    estimate: 1m
+    gate:
+      approvals: { min: 1, of: [x] }
+  - id: c
+    estimate: 1m
+    gate:
+      approvals: { by: [], min: 0 }
+)";
+  CHECK(list(load(header + wrong)) ==
+        "error 7:43: 'min' must be a number of approvals from 1 to 2 (the names in 'by'), found "
+        "'3'\n"
+        "error 11:18: the approvals of the gate of task 'b' has no 'by'\n"
+        "error 11:28: unknown key 'of' in the approvals of the gate of task 'b' [known keys: by, "
+        "min]\n"
+        "error 15:24: 'by' of the gate of task 'c' is an empty list [name who must approve, or "
+        "leave 'approvals' out]\n");
+}

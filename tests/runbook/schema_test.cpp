@@ -158,7 +158,7 @@ TEST_CASE("schema: the shared definitions exist and every reference resolves") {
   CHECK(joined(keys_of(schema().at("$defs"))) ==
         joined({"id", "duration", "timestamp", "window", "depends_on", "env", "shell", "on_failure",
                 "rollback", "expect", "check", "gate", "task", "defaults", "notify_hook",
-                "notify_event"}));
+                "notify_event", "approvers"}));
   int refs = 0;
   walk(schema(), "", [&](const json& node, const std::string& path) {
     if (!node.contains("$ref")) return;
@@ -218,7 +218,12 @@ TEST_CASE("schema: gates - checks and rollbacks") {
   CHECK(def("gate").at("anyOf") ==
         json::parse(R"([{"required": ["checks"]}, {"required": ["approvals"]}])"));
   CHECK(def("gate").at("properties").at("checks").at("minItems") == 1);
-  CHECK(def("gate").at("properties").at("approvals").at("minItems") == 1);
+  CHECK(def("approvers").at("minItems") == 1);
+  // A list (every name), or four eyes: any `min` of `by`.
+  const json& approvals = def("gate").at("properties").at("approvals").at("oneOf");
+  CHECK(approvals[0].at("$ref") == "#/$defs/approvers");
+  CHECK(joined(keys_of(approvals[1].at("properties"))) == "by, min");
+  CHECK(approvals[1].at("required") == json::parse(R"(["by"])"));
   CHECK(joined(keys_of(def("check").at("properties"))) ==
         "expect, name, retries, retry_delay, run, timeout");
   CHECK(joined(def("check").at("required").get<Keys>()) == "name, run");

@@ -59,7 +59,8 @@ bool rollback_step_in_doubt(const Runbook& runbook, const RunState& state, TaskI
 bool resume_reruns(const Runbook& runbook, const RunState& state, TaskIndex task,
                    bool rollback_step);
 
-// The approvers of a gate not yet heard from, in the runbook's order.
+// The approvers of a gate not yet heard from, in the runbook's order; none once enough have
+// approved (every name, or `min` of them).
 std::vector<std::string> missing_approvals(const Runbook& runbook, const RunState& state,
                                            TaskIndex task);
 

@@ -49,6 +49,13 @@ struct GateCheck {
 struct Gate {
   std::vector<GateCheck> checks;
   std::vector<std::string> approvals;
+  // Four eyes: any `min_approvals` of `approvals` (`{ by: [...], min: N }`); 0: every name.
+  std::size_t min_approvals = 0;
+
+  // How many approvals make a go.
+  std::size_t approvals_needed() const {
+    return min_approvals == 0 ? approvals.size() : min_approvals;
+  }
 };
 
 using TaskKind = std::variant<Command, Manual, Gate>;
