@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const cutover::Error& error) {
-    cutover::cli::write(stderr, fmt::format("cutover: {}\n", cutover::printable(error.what())));
+    cutover::cli::write(stderr,
+                        fmt::format("cutover: {}\n", cutover::printable(error.what(), true)));
     return error.code();
   } catch (const std::bad_alloc&) {
     cutover::cli::write(stderr, "cutover: out of memory\n");

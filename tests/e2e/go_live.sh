@@ -4,6 +4,12 @@
 source "$(dirname "$0")/lib.sh"
 
 run_dir_of() { ls -td .cutover/runs/erp/*"$1"*/ | head -1; }
+# expect_block FILE TEXT: FILE holds TEXT, several lines in a row (grep -F takes each line of a
+# pattern as a pattern of its own).
+expect_block() {
+  python3 -c 'import sys; text = open(sys.argv[1]).read(); assert sys.argv[2] in text, text' "$1" "$2" ||
+    fail "$1 does not hold: $2"
+}
 
 runbook erp.yaml <<'EOF'
 version: 1
@@ -24,8 +30,10 @@ expect_in err.txt "a run labelled 'go-live' is the real thing: the runbook's go_
 expect_in err.txt "  2 more succeeded rehearsals"
 expect_in err.txt "  a sign-off by cutover-lead"
 expect_in err.txt "  a sign-off by business-owner"
-expect_in err.txt "runs of this runbook:
-  none"
+expect_block err.txt "
+runs of this runbook:
+  none
+rehearse again"
 [[ ! -e .cutover/runs/erp ]] || fail "a refused go-live run left a folder"
 # Another label is a rehearsal: no rule.
 run_cutover 0 run erp.yaml --label rehearsal-1
@@ -51,9 +59,11 @@ json_check out.txt 'd["signoffs"][0]["by"] == "cutover-lead" and d["signoffs"][0
 
 # One sign-off is missing: still refused, naming it and the runs there are.
 run_cutover 5 run erp.yaml --label prod
-expect_in err.txt "missing:
+expect_block err.txt "
+missing:
   a sign-off by business-owner
-runs of this runbook:"
+runs of this runbook:
+"
 expect_in err.txt "succeeded  sha256 "
 expect_in err.txt "signed off by cutover-lead"
 
