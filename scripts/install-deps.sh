@@ -8,6 +8,7 @@ packages=(
   libcli11-dev libyaml-cpp-dev libfmt-dev libboost-dev libboost-filesystem-dev
   doctest-dev nlohmann-json3-dev libre2-dev libssl-dev
   python3 python3-jsonschema python3-yaml
+  curl  # examples/notify posts to a chat webhook with it (tests/e2e/notify.sh)
   chromium  # the HTML report is tested in a real browser (tests/e2e/report_browser.sh)
 )
 
