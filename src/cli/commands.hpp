@@ -51,6 +51,10 @@ void add_var_option(CLI::App& command, std::vector<std::string>& vars);
 // --by NAME: a person's name as the journal records it, 1 to 100 printable characters.
 CLI::Validator person_name();
 
+// --key FILE: with identities, the OpenSSH key that signs a decision (a private key, or a .pub
+// whose private half ssh-agent holds).
+void add_key_option(CLI::App& command, std::string& key);
+
 // --by on the commands that run an executor: who answers at its prompts.
 void add_operator_option(CLI::App& command, std::string& by);
 

@@ -72,6 +72,14 @@ CLI::Validator person_name() {
       "NAME");
 }
 
+void add_key_option(CLI::App& command, std::string& key) {
+  command
+      .add_option("--key", key,
+                  "Your OpenSSH key, when the runbook's decisions are signed "
+                  "(identity.allowed_signers): a private key, or a .pub held by ssh-agent")
+      ->type_name("FILE");
+}
+
 void add_operator_option(CLI::App& command, std::string& by) {
   command
       .add_option("--by", by,

@@ -14,6 +14,7 @@
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
+#include "cutover/run/signatures.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 #include "terminal.hpp"
 
@@ -33,6 +34,7 @@ struct DecideArguments {
   std::string verdict;
   std::string by;
   std::string note;
+  std::string key;  // with identities: the key that signs the decision
 
   // The words in their places: RUN only when one more than `needed` was given.
   void place(std::size_t needed) {
@@ -89,6 +91,33 @@ const JournalEvent* find_decision(const Journal& journal, const std::string& id)
   return nullptr;
 }
 
+// With identities the decision is signed with the person's key and checked here, as the
+// executor will check it, against the run's frozen allowed_signers: a wrong key is refused now
+// and nothing reaches the inbox.
+void sign_decision(const RecordedRun& run, const std::string& key, Decision& decision) {
+  const auto& identity = run.runbook->identity;
+  if (!identity) {
+    if (!key.empty()) {
+      throw UsageError(
+          "--key: this run's decisions are not signed (its runbook has no "
+          "identity.allowed_signers)");
+    }
+    return;
+  }
+  if (key.empty()) {
+    throw UsageError(fmt::format(
+        "decisions in this run are signed ({}): give --key FILE, your OpenSSH key listed there "
+        "under '{}'",
+        identity->allowed_signers, decision.by));
+  }
+  const event::Signature signature = sign_statement(key, statement_of(decision));
+  if (auto wrong = signature_problem(run.dir / frozen_signers_name, decision.by,
+                                     signature.statement, signature.sshsig)) {
+    throw UsageError(fmt::format("refused: {}", *wrong));
+  }
+  decision.signature = signature.sshsig;
+}
+
 // Waits for the running executor's verdict on the decision: applied, refused (exit 2), or not
 // taken in yet (it stays queued).
 int await_executor(const std::filesystem::path& dir, const Decision& decision) {
@@ -127,7 +156,8 @@ int decide(const DecideArguments& arguments, DecisionKind kind) {
       std::filesystem::weakly_canonical(std::filesystem::absolute(run_argument(arguments.run)));
   const RecordedRun run = open_recorded_run(dir);
   const auto executor = lock_holder(dir);
-  const Decision decision = make_decision(arguments, kind, run);
+  Decision decision = make_decision(arguments, kind, run);
+  sign_decision(run, arguments.key, decision);
   const Effect effect = judge(*run.runbook, run.graph, run.state, decision,
                               executor ? ExecutorPresence::running : ExecutorPresence::absent);
   if (const auto* refused = std::get_if<effect::Refused>(&effect)) {
@@ -162,6 +192,7 @@ void add_person(CLI::App& command, DecideArguments& arguments) {
       ->type_name("NAME");
   command.add_option("--note", arguments.note, "Why, for the journal and the report")
       ->type_name("TEXT");
+  add_key_option(command, arguments.key);
 }
 
 constexpr const char* decision_footer =
@@ -169,8 +200,11 @@ constexpr const char* decision_footer =
     "in: with an executor running this waits (up to 10 s) for its verdict; without one the\n"
     "decision waits for `cutover resume`. At the executor's terminal the same question may be\n"
     "answered at the prompt: whichever comes first wins, and the other is refused.\n"
+    "With identities (identity.allowed_signers) the decision is signed with --key and checked\n"
+    "against the run's frozen copy of that file, here and again by the executor.\n"
     "Exit codes: 0 recorded or queued, 2 refused (an unknown task, a task not waiting for this\n"
-    "decision, a name not among the approvers, a finished run), 5 the run cannot be read.";
+    "decision, a name not among the approvers, a finished run, a missing or wrong signature),\n"
+    "5 the run cannot be read, or ssh-keygen is missing.";
 
 }  // namespace
 

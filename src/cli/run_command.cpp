@@ -33,6 +33,7 @@ struct RunArguments {
   bool concurrent = false;
   std::string by;
   std::string override_go_live;  // why, when the go-live rule is overridden
+  std::string key;               // with identities: signs the override
 };
 
 int dry_run(const Runbook& runbook, const RunGraph& graph, const RunArguments& arguments) {
@@ -77,12 +78,30 @@ std::optional<GoLiveOverride> go_live_override(const RunArguments& arguments) {
   return GoLiveOverride{arguments.by, arguments.override_go_live};
 }
 
+// With identities every decision is a person's, signed: `auto` cannot make them, and --key
+// only means something with them.
+void require_signable(const Runbook& runbook, const RunArguments& arguments) {
+  if (!runbook.identity) {
+    if (!arguments.key.empty()) {
+      throw UsageError("--key: this runbook's decisions are not signed (it has no identity)");
+    }
+    return;
+  }
+  if (arguments.auto_people && !arguments.dry_run) {
+    throw UsageError(fmt::format(
+        "--auto: decisions in this runbook are signed ({}), and 'auto' has no key; rehearse "
+        "with people answering, or with --dry-run",
+        runbook.identity->allowed_signers));
+  }
+}
+
 int run(const RunArguments& arguments) {
   if (!arguments.label.empty()) check_label(arguments.label);
   const std::optional<GoLiveOverride> override_go_live = go_live_override(arguments);
   const std::string text = read_runbook_bytes(arguments.runbook);
   const Runbook runbook = require_valid(
       load_runbook_text(text, arguments.runbook, {parse_vars(arguments.vars)}), arguments.runbook);
+  require_signable(runbook, arguments);
   const RunGraph graph = make_run_graph(runbook);
   if (arguments.dry_run) return dry_run(runbook, graph, arguments);
   // Nothing but the notify hooks runs in track mode: their secrets are needed, the others are
@@ -97,6 +116,7 @@ int run(const RunArguments& arguments) {
   run_start.concurrent = arguments.concurrent;
   run_start.runbook = &runbook;
   run_start.override_go_live = override_go_live;
+  run_start.override_key = arguments.key;
   StartedRun started = start_run(run_start);
   const NewRunDir& run_dir = started.dir;
   const RunLock& lock = started.lock;
@@ -156,6 +176,7 @@ CLI::App* add_run_like(CLI::App& app, const std::string& name, const std::string
                    "rehearsals or sign-offs it asks for are missing), saying why; with --by, "
                    "journaled")
       ->type_name("REASON");
+  add_key_option(*command, arguments.key);
   return command;
 }
 

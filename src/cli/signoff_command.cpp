@@ -18,12 +18,13 @@ struct SignOffArguments {
   std::string run;
   std::string by;
   std::string note;
+  std::string key;
 };
 
 int signoff(const SignOffArguments& arguments) {
   auto dir = run_argument(arguments.run);
   if (dir.filename().empty()) dir = dir.parent_path();  // "RUN/" as a shell completes it
-  const SignOffResult result = sign_off(dir, {arguments.by, arguments.note, os_user(), host_name()},
+  const SignOffResult result = sign_off(dir, {arguments.by, arguments.note, os_user(), host_name(), arguments.key},
                                         system_clocks().utc_now());
   write_output(result == SignOffResult::signed_off
                    ? fmt::format("signed off: {} by {}\n", shown_path(dir), arguments.by)
@@ -47,11 +48,14 @@ void add_signoff(CLI::App& app, Action& action) {
       ->type_name("NAME");
   command->add_option("--note", arguments->note, "What you checked, for the journal")
       ->type_name("TEXT");
+  add_key_option(*command, arguments->key);
   command->footer(
       "Appends signed_off (name, OS user, host, time, note) to the run's journal, holding its\n"
       "lock: the hash chain goes on and `cutover verify` stays green. Signing twice changes\n"
-      "nothing. Exit codes: 0 signed off (or already), 2 a run that did not succeed, a runbook\n"
-      "without go_live, or a name not in its signoffs, 5 an executor holds the run.");
+      "nothing. With identities the sign-off is signed with --key and checked first.\n"
+      "Exit codes: 0 signed off (or already), 2 a run that did not succeed, a runbook\n"
+      "without go_live, a name not in its signoffs, a missing or wrong signature, 5 an executor\n"
+      "holds the run, or ssh-keygen is missing.");
   command->callback([arguments, &action] { action = [arguments] { return signoff(*arguments); }; });
 }
 

@@ -236,6 +236,22 @@ std::optional<Verdict> parse_verdict(std::string_view text) {
   return parse_name(verdict_names, text);
 }
 
+Statement statement_of(const Decision& decision) {
+  return {decision.run_id,
+          decision.id,
+          std::string(to_string(decision.kind)),
+          decision.task,
+          decision.kind == DecisionKind::mark ? std::string(to_string(decision.verdict)) : "",
+          decision.by,
+          decision.note,
+          decision.time};
+}
+
+std::optional<event::Signature> signature_of(const Decision& decision) {
+  if (decision.signature.empty()) return std::nullopt;
+  return event::Signature{statement_text(statement_of(decision)), decision.signature};
+}
+
 Effect judge(const Runbook& runbook, const RunGraph& graph, const RunState& state,
              const Decision& decision, ExecutorPresence executor) {
   return Judge(runbook, graph, state, decision, executor).judge();

@@ -103,12 +103,18 @@ void put_end(json& fields, const event::ProcessEnd& end) {
   if (end.timed_out) fields["timed_out"] = true;
 }
 
+void put_signature(json& fields, const std::optional<event::Signature>& signature) {
+  if (!signature) return;
+  fields["signature"] = {{"statement", signature->statement}, {"sshsig", signature->sshsig}};
+}
+
 void put_person(json& fields, const event::Person& person) {
   fields["by"] = person.by;
   fields["user"] = person.user;
   fields["host"] = person.host;
   if (!person.decision.empty()) fields["decision"] = person.decision;
   if (!person.note.empty()) fields["note"] = person.note;
+  put_signature(fields, person.signature);
 }
 
 json with_task(const std::string& task, const std::optional<event::Person>& person) {
@@ -287,6 +293,7 @@ json encode(const event::NotifyFailed& e) {
 json encode(const event::SignedOff& e) {
   json fields = {{"by", e.person.by}, {"user", e.person.user}, {"host", e.person.host}};
   if (!e.person.note.empty()) fields["note"] = e.person.note;
+  put_signature(fields, e.person.signature);
   return fields;
 }
 
@@ -336,7 +343,14 @@ class Fields {
   bool has(const char* name) const { return find(name) != nullptr; }
 
   event::Person person() const {
-    return {text("by"), text("user"), text("host"), text("decision"), text("note")};
+    return {text("by"),       text("user"), text("host"),
+            text("decision"), text("note"), signature()};
+  }
+  std::optional<event::Signature> signature() const {
+    const json* found = find("signature");
+    if (!found || !found->is_object()) return std::nullopt;
+    const Fields inner(*found);
+    return event::Signature{inner.text("statement"), inner.text("sshsig")};
   }
   std::optional<event::Person> person_if_any() const {
     if (!has("by")) return std::nullopt;

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "cutover/run/inbox.hpp"
+#include "cutover/run/signatures.hpp"
 #include "run/executor_loop.hpp"
 
 // Questions to people: at this terminal, and as decisions from other terminals.
@@ -23,8 +24,10 @@ std::string marked_failed(const Decision& decision) {
 
 }  // namespace
 
+// With identities, every answer must be signed, which a prompt cannot do: questions are shown
+// with the commands that answer them instead.
 bool Executor::asking_here() const {
-  return !options_.non_interactive && !terminal_closed_;
+  return !options_.non_interactive && !terminal_closed_ && !runbook_.identity;
 }
 
 void Executor::ask_person(TaskIndex task) {
@@ -137,6 +140,12 @@ void Executor::ask_front() {
 
 void Executor::on(const TerminalLine& line) {
   const auto task = questions_.front([&](TaskIndex asked) { return open(asked).has_value(); });
+  if (task && runbook_.identity && line.text.find_first_not_of(" \t") != std::string::npos) {
+    note(fmt::format("{} not taken: decisions in this run are signed ({}); answer from a terminal "
+                     "with your key:",
+                     stamp(), runbook_.identity->allowed_signers));
+    return show_answer_commands(*task);
+  }
   if (!task || !asking_here()) return;
   console_.answered();
   const Typed typed = questions_.take(line.text, state_, *open(*task));
@@ -185,10 +194,23 @@ void Executor::take_inbox(ExecutorPresence executor) {
 }
 
 void Executor::take(const Decision& decision, ExecutorPresence executor) {
-  if (state_.decisions.contains(decision.id)) return;  // taken in before a crash
-  Effect effect = decision.run_id == setup_.run_id
-                      ? judge(runbook_, graph_, state_, decision, executor)
-                      : effect::Refused{fmt::format("it was meant for run {}", decision.run_id)};
+  if (state_.decisions.contains(decision.id)) {
+    // Taken in before a crash, or a copy of a decision carried out (or refused) already: it
+    // is good once.
+    note(fmt::format("{} decision {} was taken in already: its file is removed", stamp(),
+                     decision.id));
+    return;
+  }
+  std::optional<std::string> signature_wrong;
+  if (runbook_.identity && decision.run_id == setup_.run_id) {
+    signature_wrong =
+        signature_problem(setup_.run_dir / frozen_signers_name, decision.by,
+                          statement_text(statement_of(decision)), decision.signature);
+  }
+  Effect effect = decision.run_id != setup_.run_id
+                      ? effect::Refused{fmt::format("it was meant for run {}", decision.run_id)}
+                  : signature_wrong ? effect::Refused{*signature_wrong}
+                                    : judge(runbook_, graph_, state_, decision, executor);
   settle(graph_.find(decision.task).value_or(0), decision, effect, true);
 }
 

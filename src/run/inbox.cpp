@@ -55,6 +55,7 @@ Decision parse_decision(const std::string& text) {
   const auto time = parse_timestamp(string_field(object, "time", true));
   if (!time) throw std::invalid_argument("no valid \"time\"");
   decision.time = time->utc;
+  decision.signature = string_field(object, "signature", false);
   return decision;
 }
 
@@ -83,6 +84,7 @@ json decision_json(const Decision& decision) {
   object["user"] = decision.user;
   object["host"] = decision.host;
   object["time"] = format_utc_ms(decision.time);
+  if (!decision.signature.empty()) object["signature"] = decision.signature;
   return object;
 }
 

@@ -53,6 +53,10 @@ Json go_live_json(const GoLiveBasis& basis) {
   Json override_by = nullptr;
   if (basis.override_by) {
     override_by = {{"by", basis.override_by->by}, {"reason", basis.override_by->reason}};
+    if (const auto& signature = basis.override_by->signature) {
+      override_by["signature"] = {{"statement", signature->statement},
+                                  {"sshsig", signature->sshsig}};
+    }
   }
   return {{"rehearsals", basis.rehearsals},
           {"signoffs", std::move(signoffs)},
@@ -70,6 +74,9 @@ Json header_json(const JournalHeader& header) {
             {"user", header.user},
             {"time", format_utc_ms(header.time)}};
   if (header.go_live) json["go_live"] = go_live_json(*header.go_live);
+  if (!header.allowed_signers_sha256.empty()) {
+    json["allowed_signers_sha256"] = header.allowed_signers_sha256;
+  }
   return json;
 }
 
@@ -132,6 +139,12 @@ std::optional<GoLiveBasis> parse_go_live(const Json& header) {
       override_by != found->end() && override_by->is_object()) {
     basis.override_by = GoLiveOverride{field<std::string>(*override_by, "by").value_or(""),
                                        field<std::string>(*override_by, "reason").value_or("")};
+    if (const auto signature = override_by->find("signature");
+        signature != override_by->end() && signature->is_object()) {
+      basis.override_by->signature =
+          event::Signature{field<std::string>(*signature, "statement").value_or(""),
+                           field<std::string>(*signature, "sshsig").value_or("")};
+    }
   }
   return basis;
 }
@@ -148,6 +161,7 @@ JournalHeader parse_header(const Json& json) {
     header.time = time->utc;
   }
   header.go_live = parse_go_live(json);
+  header.allowed_signers_sha256 = field<std::string>(json, "allowed_signers_sha256").value_or("");
   return header;
 }
 

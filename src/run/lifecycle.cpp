@@ -8,6 +8,9 @@
 #include "base/sha256.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/go_live.hpp"
+#include "cutover/run/inbox.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/signatures.hpp"
 #include "cutover/run/questions.hpp"
 #include "cutover/runbook/template.hpp"
 
@@ -29,10 +32,38 @@ void require_no_live_run(const std::filesystem::path& root, std::string_view run
   }
 }
 
+// A run folder made for a start that was then refused holds only its lock and an empty logs/.
+void remove_unused_run_dir(const std::filesystem::path& dir) {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
+// With identities, an override is a decision like any other: signed, for this run only.
+void sign_override(const Identity& identity, const RunStart& start, const std::string& run_id,
+                   GoLiveOverride& override_by) {
+  if (start.override_key.empty()) {
+    throw UsageError(fmt::format(
+        "--override-go-live needs --key FILE: decisions in this runbook are signed ({})",
+        identity.allowed_signers));
+  }
+  const Statement statement{run_id,          new_decision_id(start.start), "override-go-live", "",
+                            "",              override_by.by,               override_by.reason,
+                            start.start};
+  event::Signature signature = sign_statement(start.override_key, statement);
+  if (auto wrong =
+          signature_problem(identity.file, override_by.by, signature.statement, signature.sshsig)) {
+    throw UsageError(fmt::format("the override is refused: {}", *wrong));
+  }
+  override_by.signature = std::move(signature);
+}
+
 }  // namespace
 
 StartedRun start_run(const RunStart& start) {
   const std::string sha256 = sha256_hex(start.runbook_text);
+  const Identity* identity =
+      start.runbook && start.runbook->identity ? &*start.runbook->identity : nullptr;
+  if (identity) require_ssh_keygen();
   std::optional<GoLiveBasis> go_live;
   if (start.runbook) {
     go_live = require_go_live(*start.runbook, sha256, start.runs_root, start.label,
@@ -56,10 +87,21 @@ StartedRun start_run(const RunStart& start) {
   // The lock stays raw POSIX (run_dir.cpp says why).
   RunLock lock = RunLock::acquire(dir.dir, start.start);
   require_unused(dir.dir);
-  const JournalHeader header{dir.run_id, start.label, sha256,      CUTOVER_VERSION,
-                             start.host, start.user,  start.start, go_live};
+  if (identity && go_live && go_live->override_by) {
+    try {
+      sign_override(*identity, start, dir.run_id, *go_live->override_by);
+    } catch (const Error&) {
+      // A folder made for this run holds nothing yet: it goes with the refusal.
+      if (start.run_dir.empty()) remove_unused_run_dir(dir.dir);
+      throw;
+    }
+  }
+  JournalHeader header{dir.run_id, start.label, sha256,      CUTOVER_VERSION,
+                       start.host, start.user,  start.start, go_live};
+  if (identity) header.allowed_signers_sha256 = sha256_hex(identity->text);
   try {
-    freeze_runbook(dir.dir, start.runbook_text, fs);
+    freeze_file(dir.dir, frozen_runbook_name, start.runbook_text, fs);
+    if (identity) freeze_file(dir.dir, frozen_signers_name, identity->text, fs);
     JournalWriter journal =
         JournalWriter::create(dir.dir / journal_file_name, header, system_clocks(), fs);
     return {std::move(dir), std::move(lock), std::move(journal)};

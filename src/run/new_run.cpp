@@ -86,9 +86,9 @@ void require_unused(const std::filesystem::path& dir) {
   }
 }
 
-void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text,
-                    FileSystem& file_system) {
-  const std::filesystem::path path = run_dir / "runbook.yaml";
+void freeze_file(const std::filesystem::path& run_dir, std::string_view name, std::string_view text,
+                 FileSystem& file_system) {
+  const std::filesystem::path path = run_dir / name;
   // Read-only, so that nobody edits what ran by mistake.
   auto file = file_system.open(path, OpenMode::create_new, 0444);
   try {
@@ -96,7 +96,7 @@ void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text,
     file->sync();
     file->close();
   } catch (const WriteError&) {
-    // Half a runbook would make the folder look used (require_unused) for nothing.
+    // Half a file would make the folder look used (require_unused) for nothing.
     try {
       file_system.remove(path);
     } catch (const WriteError&) {

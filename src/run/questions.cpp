@@ -159,21 +159,24 @@ std::vector<std::string> answer_commands(const Runbook& runbook, const OpenQuest
   const std::string dir = shell_word(run_dir);
   const std::string id = shell_word(runbook.tasks[question.task].id);
   if (question.resume_settles) return {fmt::format("cutover resume {}", dir)};
+  // With identities every decision is signed with the person's own key.
+  const std::string_view key = runbook.identity ? " --key KEY" : "";
   if (question.waiting_for == WaitingFor::approval) {
     std::vector<std::string> commands;
     for (const std::string& approver : question.waiting_on) {
       commands.push_back(
-          fmt::format("cutover approve {} {} --by {}", dir, id, shell_word(approver)));
+          fmt::format("cutover approve {} {} --by {}{}", dir, id, shell_word(approver), key));
     }
     // A no-go is as much an answer as a go, and any approver may give it.
-    commands.push_back(fmt::format("cutover reject {} {} --by NAME --note REASON", dir, id));
+    commands.push_back(
+        fmt::format("cutover reject {} {} --by NAME --note REASON{}", dir, id, key));
     // Not yet: the gate goes on waiting, and the journal says who holds it and why.
-    commands.push_back(fmt::format("cutover hold {} {} --by NAME --note REASON", dir, id));
+    commands.push_back(fmt::format("cutover hold {} {} --by NAME --note REASON{}", dir, id, key));
     return commands;
   }
   if (question.answers.empty()) return {};
-  return {
-      fmt::format("cutover mark {} {} {} --by NAME", dir, id, fmt::join(question.answers, "|"))};
+  return {fmt::format("cutover mark {} {} {} --by NAME{}", dir, id,
+                      fmt::join(question.answers, "|"), key)};
 }
 
 std::string answer_words(const OpenQuestion& question) {

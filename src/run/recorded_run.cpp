@@ -9,6 +9,7 @@
 
 #include "cutover/base/errors.hpp"
 #include "cutover/run/run_dir.hpp"
+#include "cutover/run/signatures.hpp"
 #include "cutover/runbook/loader.hpp"
 
 namespace cutover {
@@ -44,8 +45,13 @@ void require_journal(const std::filesystem::path& run_dir) {
 
 std::shared_ptr<const Runbook> load_frozen(const std::filesystem::path& run_dir, EnvVars vars) {
   const auto frozen = run_dir / frozen_runbook_name;
-  LoadResult loaded =
-      load_runbook_text(read_frozen_runbook(frozen), frozen.string(), LoadOptions{std::move(vars)});
+  LoadOptions options{std::move(vars)};
+  // Identities are checked against the people file as it was when the run started.
+  std::error_code error;
+  if (std::filesystem::exists(run_dir / frozen_signers_name, error)) {
+    options.allowed_signers = run_dir / frozen_signers_name;
+  }
+  LoadResult loaded = load_runbook_text(read_frozen_runbook(frozen), frozen.string(), options);
   if (loaded.diagnostics.has_errors()) {
     throw EnvironmentError(fmt::format("{}: the frozen runbook no longer loads ({} error{})",
                                        frozen.string(), loaded.diagnostics.error_count(),

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "cutover/base/errors.hpp"
+#include "cutover/runbook/allowed_signers.hpp"
 #include "cutover/runbook/checks.hpp"
 #include "runbook/runbook_reader.hpp"
 #include "runbook/yaml_tree.hpp"
@@ -108,6 +109,7 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
     result.runbook = read_runbook(std::get<yaml::Tree>(parsed), options, diagnostics);
   }
   result.runbook.file = file;
+  load_identity(result.runbook, file, options, diagnostics);
   check_runbook(result.runbook, diagnostics);
   diagnostics.sort();
   return result;

@@ -70,6 +70,11 @@ bool valid_label(std::string_view label) {
          });
 }
 
+bool Identity::knows(std::string_view name) const {
+  return std::any_of(signers.begin(), signers.end(),
+                     [&](const Signer& signer) { return signer.name == name; });
+}
+
 bool NotifyHook::hears(NotifyEvent event) const {
   return event == NotifyEvent::test || std::find(on.begin(), on.end(), event) != on.end();
 }

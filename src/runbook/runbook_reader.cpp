@@ -17,7 +17,7 @@ namespace {
 constexpr Duration max_window = std::chrono::days{3653};
 
 const MappingKeys top_level_keys = {.names = {"version", "id", "title", "window", "vars", "secrets",
-                                              "defaults", "phases", "tasks", "notify", "go_live"},
+                                              "defaults", "phases", "tasks", "notify", "go_live", "identity"},
                                     .extensions = true};
 const MappingKeys window_keys = {.names = {"start", "duration", "end"}};
 const MappingKeys defaults_keys = {.names = {"owner", "timeout", "retries", "retry_delay", "env",
@@ -109,6 +109,7 @@ Runbook Reader::read() {
   if (const Entry* tasks = find(top, "tasks")) runbook.tasks = read_tasks(*tasks);
   if (const Entry* notify = find(top, "notify")) runbook.notify = read_notify(*notify);
   if (const Entry* go_live = find(top, "go_live")) runbook.go_live = read_go_live(*go_live);
+  if (const Entry* identity = find(top, "identity")) runbook.identity = read_identity(*identity);
   return runbook;
 }
 

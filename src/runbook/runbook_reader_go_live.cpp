@@ -1,4 +1,5 @@
-// The go-live rule: which run labels mean the real thing, and what they need first.
+// The go-live rule (which run labels mean the real thing, and what they need first) and
+// identities (whose keys sign decisions; the file itself is read by load_identity).
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@ namespace cutover::reader {
 namespace {
 
 const MappingKeys go_live_keys = {.names = {"labels", "rehearsals", "signoffs"}};
+const MappingKeys identity_keys = {.names = {"allowed_signers"}};
 
 // More is not a rule but a typo.
 constexpr int most_rehearsals = 100;
@@ -60,6 +62,25 @@ std::optional<GoLiveRule> Reader::read_go_live(const Entry& entry) {
     }
   }
   return rule;
+}
+
+std::optional<Identity> Reader::read_identity(const Entry& entry) {
+  const Node& node = tree_.node(entry.value);
+  if (node.type != NodeType::mapping) {
+    wrong_type(entry, "a mapping with allowed_signers");
+    return std::nullopt;
+  }
+  const auto fields = entries(entry.value, "identity");
+  check_keys(fields, identity_keys, "identity");
+  require(fields, {"allowed_signers"}, node.location, "identity");
+  const Entry* file = find(fields, "allowed_signers");
+  if (!file) return std::nullopt;
+  auto path = non_empty(*file, text(*file));
+  if (!path) return std::nullopt;
+  Identity identity;
+  identity.allowed_signers = *path;
+  identity.location = where_value(*file);
+  return identity;
 }
 
 }  // namespace cutover::reader

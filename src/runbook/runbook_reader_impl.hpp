@@ -104,9 +104,10 @@ class Reader : private yaml::MappingReader {
   // Compiled now so that a bad pattern fails validation, not the go/no-go meeting.
   std::optional<std::string> pattern(const Entry& entry);
 
-  // --- the go-live rule: runbook_reader_go_live.cpp
+  // --- the go-live rule and identities: runbook_reader_go_live.cpp
   std::optional<GoLiveRule> read_go_live(const Entry& entry);
   std::vector<std::string> read_labels(const Entry& entry);
+  std::optional<Identity> read_identity(const Entry& entry);
 
   // --- the communication plan: runbook_reader_notify.cpp
   std::vector<NotifyHook> read_notify(const Entry& entry);

@@ -51,14 +51,14 @@ TEST_CASE("require_unused refuses a folder that holds a run or anything else") {
                        UsageError);
 }
 
-TEST_CASE("freeze_runbook writes the exact bytes once - read-only") {
+TEST_CASE("freeze_file writes the exact bytes once - read-only") {
   TempDir root;
   const std::string text = "version: 1\r\nid: x\r\n# é\n";
-  freeze_runbook(root.path(), text);
+  freeze_file(root.path(), "runbook.yaml", text);
   std::ifstream in(root.path() / "runbook.yaml", std::ios::binary);
   const std::string frozen((std::istreambuf_iterator<char>(in)), {});
   CHECK(frozen == text);
-  CHECK_THROWS_AS(freeze_runbook(root.path(), text), EnvironmentError);
+  CHECK_THROWS_AS(freeze_file(root.path(), "runbook.yaml", text), EnvironmentError);
 }
 
 TEST_CASE("read_secrets names every missing secret - or gives them the placeholder") {

@@ -11,6 +11,7 @@
 
 #include "cutover/run/questions.hpp"
 #include "cutover/run/run_state.hpp"
+#include "cutover/run/signatures.hpp"
 
 namespace cutover {
 
@@ -33,7 +34,13 @@ struct Decision {
   std::string user;  // the OS user and host the command ran as
   std::string host;
   UtcTime time{};
+  std::string signature;  // with identities: the SSHSIG of statement_of(*this); else empty
 };
+
+// What a signed decision signs.
+Statement statement_of(const Decision& decision);
+// The journal's record of a decision's signature; nothing for an unsigned one.
+std::optional<event::Signature> signature_of(const Decision& decision);
 
 // What a decision does.
 namespace effect {

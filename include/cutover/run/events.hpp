@@ -52,12 +52,20 @@ struct ProcessEnd {
 
 // Who decided: the name given, and the OS user and host of the terminal it came from; the
 // inbox decision it carried out, when it came from another terminal.
+// A decision signed with the person's key (identities): the statement signed, and the
+// ssh-keygen signature of it (the armored SSHSIG text).
+struct Signature {
+  std::string statement;
+  std::string sshsig;
+};
+
 struct Person {
   std::string by;
   std::string user;
   std::string host;
   std::string decision;  // the inbox decision's id
   std::string note;
+  std::optional<Signature> signature{};
 };
 
 struct RunStarted {

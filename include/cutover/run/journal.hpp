@@ -23,6 +23,7 @@ inline constexpr int journal_format_version = 1;
 struct GoLiveOverride {
   std::string by;
   std::string reason;
+  std::optional<event::Signature> signature{};  // with identities
 };
 
 // What a go-live run relied on: the rehearsals that counted and who signed off which (name ->
@@ -42,6 +43,8 @@ struct JournalHeader {
   std::string user;
   UtcTime time{};
   std::optional<GoLiveBasis> go_live{};  // a run with a go-live label only
+  // With identities: the SHA-256 of the run's frozen allowed_signers; else empty.
+  std::string allowed_signers_sha256{};
 };
 
 // The header alone (the journal's first line), for listing runs; nothing when the file is not

@@ -31,6 +31,8 @@ struct RunStart {
   // The runbook as loaded, for its go-live rule (require_go_live), and who overrides the rule.
   const Runbook* runbook = nullptr;
   std::optional<GoLiveOverride> override_go_live{};
+  // With identities: the key that signs the override (--key).
+  std::filesystem::path override_key{};
 };
 
 // A run that exists on disk and whose lock this process holds, for as long as it lives.

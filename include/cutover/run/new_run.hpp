@@ -39,9 +39,10 @@ NewRunDir given_run_dir(const std::filesystem::path& dir, std::string_view runbo
 // refused, and a run already there is continued with `resume`, never overwritten.
 void require_unused(const std::filesystem::path& dir);
 
-// Writes runbook.yaml, the exact bytes that were loaded, into the run directory.
-void freeze_runbook(const std::filesystem::path& run_dir, std::string_view text,
-                    FileSystem& file_system = posix_file_system());
+// Writes `name` (runbook.yaml, the exact bytes that were loaded; allowed_signers) into the run
+// directory, read-only and durably.
+void freeze_file(const std::filesystem::path& run_dir, std::string_view name, std::string_view text,
+                 FileSystem& file_system = posix_file_system());
 
 // Every secret's value from the environment. A missing one is an EnvironmentError naming all
 // that are missing, unless `placeholder` is given (a dry run shows secrets as *** anyway).

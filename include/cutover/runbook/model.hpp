@@ -155,6 +155,25 @@ struct GoLiveRule {
   Location location;
 };
 
+// One person's public key in `identity.allowed_signers` (OpenSSH's allowed_signers format).
+struct Signer {
+  std::string name;
+  std::string key;  // "type base64", as the file gives it
+  int line = 0;     // in the allowed_signers file
+};
+
+// Identities (SPEC §6): every decision by a person is signed with an OpenSSH key that
+// `allowed_signers` lists under that person's name.
+struct Identity {
+  std::string allowed_signers;  // as the runbook gives it: relative to the runbook's folder
+  std::string file;             // where it was read (a run's frozen copy, for a recorded run)
+  std::string text;             // its content, which each run freezes
+  std::vector<Signer> signers;
+  Location location;
+
+  bool knows(std::string_view name) const;
+};
+
 struct Window {
   Timestamp start;
   Duration duration{0};
@@ -176,6 +195,7 @@ struct Runbook {
   std::vector<Task> tasks;
   std::vector<NotifyHook> notify;
   std::optional<GoLiveRule> go_live;
+  std::optional<Identity> identity;
 
   // Index of the task with this id, if any.
   std::optional<std::size_t> find_task(std::string_view id) const;

@@ -1,0 +1,52 @@
+#pragma once
+// Signed decisions (SPEC §6, identities): a person's decision is signed with their OpenSSH key
+// by the real `ssh-keygen -Y sign -n cutover`, and verified by `ssh-keygen -Y verify` against
+// the run's frozen allowed_signers, before the executor acts and again by `cutover verify`.
+// What is signed is a statement: one JSON line naming the run, the decision's unique id, what
+// was decided and by whom, so that a signature is good for that one decision only.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cutover/base/time.hpp"
+#include "cutover/run/events.hpp"
+
+namespace cutover {
+
+// The run directory's frozen copy of identity.allowed_signers.
+inline constexpr std::string_view frozen_signers_name = "allowed_signers";
+
+struct Statement {
+  std::string run_id;
+  std::string decision;  // the decision's unique id: its nonce
+  std::string action;    // mark, approve, reject, hold, signoff, override-go-live
+  std::string task;
+  std::string verdict;  // a mark's
+  std::string by;
+  std::string note;
+  UtcTime time{};
+};
+
+// The canonical text: always the same bytes for the same statement.
+std::string statement_text(const Statement& statement);
+std::optional<Statement> parse_statement(std::string_view text);
+
+// ssh-keygen's path; EnvironmentError (exit 5) when it is not installed.
+std::string require_ssh_keygen();
+
+// Signs the text with `key`: a private key file, or a public key (.pub) whose private half
+// ssh-agent holds (SSH_AUTH_SOCK). UsageError, with the reason, when it cannot.
+std::string sign_text(const std::filesystem::path& key, std::string_view text);
+
+// Why `signature` is not `name`'s signature of `text` under `allowed_signers`; nothing when it
+// is.
+std::optional<std::string> signature_problem(const std::filesystem::path& allowed_signers,
+                                             std::string_view name, std::string_view text,
+                                             std::string_view signature);
+
+// Signs a statement: the journal's record of it.
+event::Signature sign_statement(const std::filesystem::path& key, const Statement& statement);
+
+}  // namespace cutover

@@ -1,0 +1,135 @@
+#include "cutover/run/signed_decisions.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "base/sha256.hpp"
+#include "cutover/run/signatures.hpp"
+
+namespace cutover {
+
+namespace {
+
+// The person behind a decision the run carried out; refusals and `cutover rollback`'s operator
+// are not decisions it needed a signature for.
+const event::Person* decider_of(const EventBody& body) {
+  return std::visit(
+      [](const auto& e) -> const event::Person* {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, event::DecisionRefused> ||
+                      std::is_same_v<T, event::RollbackStarted>) {
+          return nullptr;
+        } else if constexpr (requires { e.person.has_value(); }) {
+          return e.person ? &*e.person : nullptr;
+        } else if constexpr (requires { e.person.by; }) {
+          return &e.person;
+        } else {
+          return nullptr;
+        }
+      },
+      body);
+}
+
+// The task an event is about; empty for a sign-off.
+std::string task_of(const EventBody& body) {
+  return std::visit(
+      [](const auto& e) -> std::string {
+        if constexpr (requires { e.task; }) {
+          return e.task;
+        } else {
+          return {};
+        }
+      },
+      body);
+}
+
+std::optional<std::string> read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+class SignatureChecker {
+ public:
+  SignatureChecker(std::filesystem::path signers, const JournalHeader& header)
+      : signers_(std::move(signers)), header_(header) {}
+
+  // Why the decision at `line` does not hold, or nothing (and it is counted as checked).
+  std::optional<std::string> check(std::size_t line, const event::Person& person,
+                                   const std::string& task) {
+    const std::string& by = person.by;
+    const auto& signature = person.signature;
+    if (!signature) return fmt::format("{}'s decision is not signed", by);
+    const auto statement = parse_statement(signature->statement);
+    if (!statement) return "the signed statement cannot be read";
+    if (statement->run_id != header_.run_id) {
+      return fmt::format("the signature is for run {}, not this one", statement->run_id);
+    }
+    const bool same_decision = person.decision.empty() || statement->decision == person.decision;
+    if (statement->by != by || statement->note != person.note || statement->task != task ||
+        !same_decision) {
+      return fmt::format(
+          "the signed statement ({} {} by {}) is not what the line records ({} by {})",
+          statement->action, statement->task, statement->by, task, by);
+    }
+    if (auto wrong = signature_problem(signers_, by, signature->statement, signature->sshsig)) {
+      return wrong;
+    }
+    checked_.push_back(
+        {line, statement->action, statement->task, statement->verdict, statement->by});
+    return std::nullopt;
+  }
+
+  std::vector<CheckedDecision> take_checked() { return std::move(checked_); }
+
+ private:
+  std::filesystem::path signers_;
+  const JournalHeader& header_;
+  std::vector<CheckedDecision> checked_;
+};
+
+}  // namespace
+
+SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const Journal& journal) {
+  SignaturesVerdict verdict;
+  const JournalHeader& header = journal.header;
+  const auto signers = run_dir / frozen_signers_name;
+  const auto frozen = read_text(signers);
+  if (header.allowed_signers_sha256.empty() && !frozen) return verdict;
+  verdict.identities = true;
+  const auto fail = [&](std::size_t line, std::string problem) {
+    verdict.bad_line = line;
+    verdict.problem = std::move(problem);
+    return verdict;
+  };
+  if (!frozen) return fail(1, fmt::format("{} is missing", signers.string()));
+  if (sha256_hex(*frozen) != header.allowed_signers_sha256) {
+    return fail(1, fmt::format("{} is not the file the run started with (its SHA-256 differs)",
+                               signers.string()));
+  }
+  SignatureChecker checker(signers, header);
+  if (header.go_live && header.go_live->override_by) {
+    const GoLiveOverride& override_by = *header.go_live->override_by;
+    const event::Person person{override_by.by, {}, {}, {}, override_by.reason,
+                               override_by.signature};
+    if (auto wrong = checker.check(1, person, "")) {
+      return fail(1, "the go-live override: " + *wrong);
+    }
+  }
+  for (const JournalEvent& event : journal.events) {
+    const event::Person* person = decider_of(event.body);
+    if (!person) continue;
+    const std::size_t line = event.seq + 1;
+    if (auto wrong = checker.check(line, *person, task_of(event.body))) {
+      return fail(line, *wrong);
+    }
+  }
+  verdict.checked = checker.take_checked();
+  return verdict;
+}
+
+}  // namespace cutover
