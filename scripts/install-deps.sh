@@ -2,12 +2,12 @@
 # Installs the Debian 12 packages cutover needs to build and test, only those missing.
 set -euo pipefail
 
-# Boost (Boost.Process, header-only in 1.74) is for the executor, being built next.
 packages=(
   cmake ninja-build g++ pkg-config
   libcli11-dev libyaml-cpp-dev libfmt-dev libboost-dev libboost-filesystem-dev
   doctest-dev nlohmann-json3-dev libre2-dev libssl-dev
   python3 python3-jsonschema python3-yaml
+  openssh-client  # ssh-keygen signs and verifies decisions (identity.allowed_signers)
   curl  # examples/notify posts to a chat webhook with it (tests/e2e/notify.sh)
   chromium  # the HTML report is tested in a real browser (tests/e2e/report_browser.sh)
 )

@@ -4,12 +4,6 @@
 source "$(dirname "$0")/lib.sh"
 
 run_dir_of() { ls -td .cutover/runs/erp/*"$1"*/ | head -1; }
-# expect_block FILE TEXT: FILE holds TEXT, several lines in a row (grep -F takes each line of a
-# pattern as a pattern of its own).
-expect_block() {
-  python3 -c 'import sys; text = open(sys.argv[1]).read(); assert sys.argv[2] in text, text' "$1" "$2" ||
-    fail "$1 does not hold: $2"
-}
 
 runbook erp.yaml <<'EOF'
 version: 1

@@ -53,6 +53,28 @@ expect_not_in() {
   fi
 }
 
+# expect_block FILE TEXT: FILE holds TEXT, several lines in a row (grep -F takes each line of a
+# pattern as a pattern of its own).
+expect_block() {
+  python3 -c 'import sys; text = open(sys.argv[1]).read(); assert sys.argv[2] in text, text' "$1" "$2" ||
+    fail "$1 does not hold: $2"
+}
+
+# journal_check JOURNAL <<'PY' ... PY: Python asserts over the journal's `events`, with
+# find(**fields), expect(N, **fields), and USER and HOST (the OS user and host name).
+journal_check() {
+  python3 -c 'import json, os, socket, pwd, sys
+events = [json.loads(line) for line in open(sys.argv[1]) if line.strip()][1:]
+USER, HOST = pwd.getpwuid(os.getuid()).pw_name, socket.gethostname()
+def find(**fields):
+    return [e for e in events if all(e.get(k) == v for k, v in fields.items())]
+def expect(n, **fields):
+    found = find(**fields)
+    assert len(found) == n, f"{len(found)} events with {fields}, expected {n}: {found}"
+    return found
+'"$(cat)" "$1" || fail "$1: the journal check above failed"
+}
+
 # runbook NAME <<'EOF' ... EOF: writes a runbook file from stdin.
 runbook() {
   cat >"$1"

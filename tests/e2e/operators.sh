@@ -13,21 +13,6 @@ before_cleanup() {
     2>/dev/null); do kill -KILL -- "-$pid" 2>/dev/null || true; done
 }
 
-# journal_check JOURNAL <<'PY' ... PY: Python asserts over the journal's `events`, with
-# find(**fields), expect(N, **fields), and USER and HOST (the OS user and host name).
-journal_check() {
-  python3 -c 'import json, os, socket, pwd, sys
-events = [json.loads(line) for line in open(sys.argv[1]) if line.strip()][1:]
-USER, HOST = pwd.getpwuid(os.getuid()).pw_name, socket.gethostname()
-def find(**fields):
-    return [e for e in events if all(e.get(k) == v for k, v in fields.items())]
-def expect(n, **fields):
-    found = find(**fields)
-    assert len(found) == n, f"{len(found)} events with {fields}, expected {n}: {found}"
-    return found
-'"$(cat)" "$1" || fail "$1: the journal check above failed"
-}
-
 # in_journal JOURNAL TEXT: the journal has a line with TEXT (its events keep this field order).
 in_journal() {
   grep -qsF -- "$2" "$1"

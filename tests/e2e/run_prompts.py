@@ -426,6 +426,57 @@ tasks:
     os.chdir("..")
 
 
+# --- identities: an answer typed at the prompt is refused; the command with --key answers ----------
+
+def signed_run():
+    os.mkdir("signed")
+    os.chdir("signed")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "carol", "-f", "carol"],
+                   check=True)
+    with open("carol.pub") as public:
+        key = " ".join(public.read().split()[:2])
+    write("people.allowed_signers", f"carol {key}\n")
+    write("rb.yaml", f"""\
+version: 1
+id: prompts
+identity:
+  allowed_signers: people.allowed_signers
+tasks:
+  - id: confirm
+    owner: ops
+    estimate: 5m
+    manual: Check the dashboard.
+  - id: after
+    estimate: 1s
+    depends_on: confirm
+    run: echo "after {MARK}"
+""")
+    term = Terminal(["run", "rb.yaml"], terminal_env(colour=False))
+    try:
+        term.expect("Check the dashboard.", "confirm's instructions")
+        run_dir = os.path.abspath(the_run("prompts"))
+        command = f"cutover mark {run_dir} confirm done|failed|skipped --by NAME --key KEY"
+        term.expect(command, "the command that answers, with --key, instead of a question")
+        check("[d/f/s]" not in plain(term.output), "a signed run asked at its prompt")
+        term.type("d")
+        term.expect("not taken: decisions in this run are signed (people.allowed_signers); "
+                    "answer from a terminal with your key:", "the refusal of a typed answer")
+        term.expect(command, "the command again")
+        check(not events(run_dir, event="task_finished", task="confirm"),
+              "a typed answer was taken in a signed run")
+        marked = subprocess.run([CUTOVER, "mark", run_dir, "confirm", "done", "--by", "carol",
+                                 "--key", "carol"], capture_output=True, text=True, timeout=60)
+        check(marked.returncode == 0 and "recorded: confirm done by carol" in marked.stdout,
+              f"cutover mark: exit {marked.returncode}\n{marked.stdout}{marked.stderr}")
+        term.expect(f"[after] after {MARK}", "the task after confirm")
+        status = term.finish()
+    finally:
+        term.kill()
+    check(status == 0, f"exit {status}, expected 0:\n{plain(term.output)}")
+    verify(run_dir)
+    os.chdir("..")
+
+
 # --- --by, and task output while a question waits -----------------------------------------------
 
 def screen_lines(output):
@@ -507,6 +558,7 @@ def main():
         answered_run()
         rejected_run()
         closed_terminal_run()
+        signed_run()
         busy_run("xterm")
         busy_run("dumb")
         if LATE_FAILURES:
