@@ -24,8 +24,9 @@ struct SignOffArguments {
 int signoff(const SignOffArguments& arguments) {
   auto dir = run_argument(arguments.run);
   if (dir.filename().empty()) dir = dir.parent_path();  // "RUN/" as a shell completes it
-  const SignOffResult result = sign_off(dir, {arguments.by, arguments.note, os_user(), host_name(), arguments.key},
-                                        system_clocks().utc_now());
+  const SignOffResult result =
+      sign_off(dir, {arguments.by, arguments.note, os_user(), host_name(), arguments.key},
+               system_clocks().utc_now());
   write_output(result == SignOffResult::signed_off
                    ? fmt::format("signed off: {} by {}\n", shown_path(dir), arguments.by)
                    : fmt::format("{} signed off {} already: nothing changed\n", arguments.by,

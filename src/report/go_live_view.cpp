@@ -24,13 +24,15 @@ std::string go_live_words(const GoLiveBasis& basis) {
 
 std::string override_words(const GoLiveBasis& basis) {
   if (!basis.override_by) return {};
-  return fmt::format("go-live rule overridden by {}: {}", printable(basis.override_by->by),
+  return fmt::format("go-live rule overridden by {}{}: {}", printable(basis.override_by->by),
+                     basis.override_by->signature ? " (signed)" : "",
                      printable(basis.override_by->reason));
 }
 
 std::string signoff_words(const SignOff& signoff, int zone_offset_minutes) {
-  return fmt::format("{} ({}@{}), {}{}", printable(signoff.by), printable(signoff.user),
+  return fmt::format("{} ({}@{}), {}{}{}", printable(signoff.by), printable(signoff.user),
                      printable(signoff.host), zoned_date_time(signoff.at, zone_offset_minutes),
+                     signoff.signed_with_key ? ", signed" : "",
                      signoff.note.empty() ? "" : ": " + printable(signoff.note));
 }
 
@@ -41,7 +43,8 @@ json signoffs_json(const std::vector<SignOff>& signoffs) {
                    {"user", signoff.user},
                    {"host", signoff.host},
                    {"at", format_utc_ms(signoff.at)},
-                   {"note", signoff.note.empty() ? json(nullptr) : json(signoff.note)}});
+                   {"note", signoff.note.empty() ? json(nullptr) : json(signoff.note)},
+                   {"signed", signoff.signed_with_key}});
   }
   return out;
 }
@@ -52,9 +55,11 @@ json go_live_json(const std::optional<GoLiveBasis>& basis) {
   for (const auto& [by, run] : basis->signoffs) signed_by.push_back({{"by", by}, {"run", run}});
   return {{"rehearsals", basis->rehearsals},
           {"signoffs", std::move(signed_by)},
-          {"override", basis->override_by ? json{{"by", basis->override_by->by},
-                                                 {"reason", basis->override_by->reason}}
-                                          : json(nullptr)}};
+          {"override", basis->override_by
+                           ? json{{"by", basis->override_by->by},
+                                  {"reason", basis->override_by->reason},
+                                  {"signed", basis->override_by->signature.has_value()}}
+                           : json(nullptr)}};
 }
 
 }  // namespace cutover

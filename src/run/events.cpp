@@ -343,8 +343,7 @@ class Fields {
   bool has(const char* name) const { return find(name) != nullptr; }
 
   event::Person person() const {
-    return {text("by"),       text("user"), text("host"),
-            text("decision"), text("note"), signature()};
+    return {text("by"), text("user"), text("host"), text("decision"), text("note"), signature()};
   }
   std::optional<event::Signature> signature() const {
     const json* found = find("signature");

@@ -76,8 +76,8 @@ event::RunStarted Executor::run_started() const {
 // Who decided: the name given, and the OS user and host of the terminal it came from.
 event::Person Executor::person(std::string_view by) const {
   if (!deciding_) return {std::string(by), setup_.user, setup_.host, {}, terminal_note_};
-  return {std::string(by), deciding_->user, deciding_->host, deciding_->id, deciding_->note,
-          signature_of(*deciding_)};
+  return {std::string(by), deciding_->user, deciding_->host,
+          deciding_->id,   deciding_->note, signature_of(*deciding_)};
 }
 
 const std::string& Executor::id_of(TaskIndex task) const {

@@ -141,9 +141,10 @@ void Executor::ask_front() {
 void Executor::on(const TerminalLine& line) {
   const auto task = questions_.front([&](TaskIndex asked) { return open(asked).has_value(); });
   if (task && runbook_.identity && line.text.find_first_not_of(" \t") != std::string::npos) {
-    note(fmt::format("{} not taken: decisions in this run are signed ({}); answer from a terminal "
-                     "with your key:",
-                     stamp(), runbook_.identity->allowed_signers));
+    note(
+        fmt::format("{} not taken: decisions in this run are signed ({}); answer from a terminal "
+                    "with your key:",
+                    stamp(), runbook_.identity->allowed_signers));
     return show_answer_commands(*task);
   }
   if (!task || !asking_here()) return;
@@ -203,9 +204,8 @@ void Executor::take(const Decision& decision, ExecutorPresence executor) {
   }
   std::optional<std::string> signature_wrong;
   if (runbook_.identity && decision.run_id == setup_.run_id) {
-    signature_wrong =
-        signature_problem(setup_.run_dir / frozen_signers_name, decision.by,
-                          statement_text(statement_of(decision)), decision.signature);
+    signature_wrong = signature_problem(setup_.run_dir / frozen_signers_name, decision.by,
+                                        statement_text(statement_of(decision)), decision.signature);
   }
   Effect effect = decision.run_id != setup_.run_id
                       ? effect::Refused{fmt::format("it was meant for run {}", decision.run_id)}

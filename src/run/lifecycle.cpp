@@ -9,9 +9,9 @@
 #include "cutover/base/errors.hpp"
 #include "cutover/run/go_live.hpp"
 #include "cutover/run/inbox.hpp"
+#include "cutover/run/questions.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/signatures.hpp"
-#include "cutover/run/questions.hpp"
 #include "cutover/runbook/template.hpp"
 
 namespace cutover {
@@ -46,9 +46,9 @@ void sign_override(const Identity& identity, const RunStart& start, const std::s
         "--override-go-live needs --key FILE: decisions in this runbook are signed ({})",
         identity.allowed_signers));
   }
-  const Statement statement{run_id,          new_decision_id(start.start), "override-go-live", "",
-                            "",              override_by.by,               override_by.reason,
-                            start.start};
+  const Statement statement{
+      run_id,         new_decision_id(start.start), "override-go-live", "", "",
+      override_by.by, override_by.reason,           start.start};
   event::Signature signature = sign_statement(start.override_key, statement);
   if (auto wrong =
           signature_problem(identity.file, override_by.by, signature.statement, signature.sshsig)) {

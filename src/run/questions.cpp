@@ -168,8 +168,7 @@ std::vector<std::string> answer_commands(const Runbook& runbook, const OpenQuest
           fmt::format("cutover approve {} {} --by {}{}", dir, id, shell_word(approver), key));
     }
     // A no-go is as much an answer as a go, and any approver may give it.
-    commands.push_back(
-        fmt::format("cutover reject {} {} --by NAME --note REASON{}", dir, id, key));
+    commands.push_back(fmt::format("cutover reject {} {} --by NAME --note REASON{}", dir, id, key));
     // Not yet: the gate goes on waiting, and the journal says who holds it and why.
     commands.push_back(fmt::format("cutover hold {} {} --by NAME --note REASON{}", dir, id, key));
     return commands;

@@ -299,7 +299,8 @@ class EventApplier {
   void operator()(const event::NotifyFailed&) {}
   void operator()(const event::SignedOff& e) {
     state_.signoffs.push_back(
-        {e.person.by, e.person.user, e.person.host, e.person.note, event_.time});
+        {e.person.by, e.person.user, e.person.host, e.person.note, event_.time,
+         e.person.signature.has_value()});
   }
   void operator()(const event::Unknown&) {}
 

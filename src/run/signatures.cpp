@@ -78,10 +78,10 @@ void check_private_key(const std::filesystem::path& key) {
   if (call.end.succeeded()) return;
   const std::string reason = reason_of(call);
   if (reason.find("passphrase") != std::string::npos) {
-    throw UsageError(fmt::format(
-        "{} is protected by a passphrase: add it to ssh-agent (`ssh-add {}`) and give "
-        "--key {}.pub",
-        key.string(), key.string(), key.string()));
+    throw UsageError(
+        fmt::format("{} is protected by a passphrase: add it to ssh-agent (`ssh-add {}`) and give "
+                    "--key {}.pub",
+                    key.string(), key.string(), key.string()));
   }
   throw UsageError(
       fmt::format("{} is not an OpenSSH private key (ssh-keygen: {})", key.string(), reason));
@@ -180,10 +180,10 @@ std::optional<std::string> signature_problem(const std::filesystem::path& allowe
   const TemporaryFolder folder;
   const auto signature_file = folder.path() / "decision.sig";
   std::ofstream(signature_file, std::ios::binary) << signature;
-  const Call call = call_ssh_keygen({"-Y", "verify", "-f", allowed_signers.string(), "-I",
-                                     std::string(name), "-n", std::string(signature_namespace),
-                                     "-s", signature_file.string()},
-                                    text);
+  const Call call =
+      call_ssh_keygen({"-Y", "verify", "-f", allowed_signers.string(), "-I", std::string(name),
+                       "-n", std::string(signature_namespace), "-s", signature_file.string()},
+                      text);
   if (call.end.succeeded()) return std::nullopt;
   return fmt::format("the signature is not {}'s (ssh-keygen: {})", name, reason_of(call));
 }

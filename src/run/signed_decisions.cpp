@@ -114,7 +114,7 @@ SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const 
   SignatureChecker checker(signers, header);
   if (header.go_live && header.go_live->override_by) {
     const GoLiveOverride& override_by = *header.go_live->override_by;
-    const event::Person person{override_by.by, {}, {}, {}, override_by.reason,
+    const event::Person person{override_by.by,       {}, {}, {}, override_by.reason,
                                override_by.signature};
     if (auto wrong = checker.check(1, person, "")) {
       return fail(1, "the go-live override: " + *wrong);

@@ -6,9 +6,9 @@
 #include <algorithm>
 
 #include "cutover/base/errors.hpp"
+#include "cutover/run/inbox.hpp"
 #include "cutover/run/journal.hpp"
 #include "cutover/run/recorded_run.hpp"
-#include "cutover/run/inbox.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "cutover/run/signatures.hpp"
 
@@ -45,8 +45,8 @@ void require_signable(const RecordedRun& run, const std::string& by) {
 }
 
 // With identities, the sign-off's signature, checked as `verify` will check it; else nothing.
-std::optional<event::Signature> signature_for(const RecordedRun& run,
-                                              const SignOffRequest& request, UtcTime now) {
+std::optional<event::Signature> signature_for(const RecordedRun& run, const SignOffRequest& request,
+                                              UtcTime now) {
   const auto& identity = run.runbook->identity;
   if (!identity) {
     if (request.key.empty()) return std::nullopt;
@@ -58,11 +58,17 @@ std::optional<event::Signature> signature_for(const RecordedRun& run,
         "under '{}'",
         identity->allowed_signers, request.by));
   }
-  const Statement statement{run.journal.header.run_id, new_decision_id(now), "signoff", "", "",
-                            request.by, request.note, now};
+  const Statement statement{run.journal.header.run_id,
+                            new_decision_id(now),
+                            "signoff",
+                            "",
+                            "",
+                            request.by,
+                            request.note,
+                            now};
   event::Signature signature = sign_statement(request.key, statement);
-  if (auto wrong = signature_problem(run.dir / frozen_signers_name, request.by,
-                                     signature.statement, signature.sshsig)) {
+  if (auto wrong = signature_problem(run.dir / frozen_signers_name, request.by, signature.statement,
+                                     signature.sshsig)) {
     throw UsageError(fmt::format("refused: {}", *wrong));
   }
   return signature;

@@ -35,15 +35,14 @@ std::vector<std::string_view> fields_of(std::string_view line) {
 }
 
 bool is_key_type(std::string_view field) {
-  return field.starts_with("ssh-") || field.starts_with("ecdsa-") ||
-         field.starts_with("sk-ssh-") || field.starts_with("sk-ecdsa-");
+  return field.starts_with("ssh-") || field.starts_with("ecdsa-") || field.starts_with("sk-ssh-") ||
+         field.starts_with("sk-ecdsa-");
 }
 
 bool is_base64(std::string_view text) {
-  return !text.empty() && text.size() % 4 == 0 &&
-         std::all_of(text.begin(), text.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
-         });
+  return !text.empty() && text.size() % 4 == 0 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=';
+  });
 }
 
 std::vector<std::string_view> split_commas(std::string_view text) {

@@ -16,9 +16,10 @@ namespace {
 // The longest window: a larger number is a mistake in its units.
 constexpr Duration max_window = std::chrono::days{3653};
 
-const MappingKeys top_level_keys = {.names = {"version", "id", "title", "window", "vars", "secrets",
-                                              "defaults", "phases", "tasks", "notify", "go_live", "identity"},
-                                    .extensions = true};
+const MappingKeys top_level_keys = {
+    .names = {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases", "tasks",
+              "notify", "go_live", "identity"},
+    .extensions = true};
 const MappingKeys window_keys = {.names = {"start", "duration", "end"}};
 const MappingKeys defaults_keys = {.names = {"owner", "timeout", "retries", "retry_delay", "env",
                                              "workdir", "on_failure", "idempotent", "shell"}};

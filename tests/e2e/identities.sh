@@ -187,6 +187,8 @@ run_cutover 0 signoff r1 --by lead --key lead --note "timings within 5%"
 run_cutover 0 verify r1
 expect_in out.txt "signatures: 4 signed decisions verified"
 expect_in out.txt ": signoff by lead"
+run_cutover 0 status r1
+expect_in out.txt ", signed: timings within 5%"
 
 # The rule holds for this runbook; an edited copy (another hash) needs an override, signed by
 # the person who gives it.
@@ -203,3 +205,5 @@ poll "the go-live run to wait at its gate" grep -qsF "waits for approval" live.o
 live=$(ls -d .cutover/runs/erp/*go-live)
 run_cutover 0 verify "$live"
 expect_in out.txt "line 1: override-go-live by lead"
+run_cutover 0 status "$live"
+expect_in out.txt "go-live rule overridden by lead (signed): hotfix"

@@ -216,11 +216,13 @@ TEST_CASE("status json: sign-offs - and what a go-live run relied on") {
       GoLiveBasis{{"test/1", "test/2"}, {{"lead", "test/2"}}, GoLiveOverride{"cio", "why"}};
   const json out = status_json(status);
   REQUIRE(out["signoffs"].size() == 2);
-  CHECK(keys_of(out["signoffs"][0]) == Keys{"by", "user", "host", "at", "note"});
+  CHECK(keys_of(out["signoffs"][0]) == Keys{"by", "user", "host", "at", "note", "signed"});
+  CHECK(out["signoffs"][0]["signed"] == false);
   CHECK(out["signoffs"][0]["by"] == "lead");
   CHECK(out["signoffs"][0]["note"] == "within 5%");
   CHECK(out["signoffs"][1]["note"].is_null());
   CHECK(out["go_live"]["rehearsals"] == json{"test/1", "test/2"});
   CHECK(out["go_live"]["signoffs"] == json::parse(R"([{"by":"lead","run":"test/2"}])"));
-  CHECK(out["go_live"]["override"] == json::parse(R"({"by":"cio","reason":"why"})"));
+  const json override_by = json::parse(R"({"by":"cio","reason":"why","signed":false})");
+  CHECK(out["go_live"]["override"] == override_by);
 }

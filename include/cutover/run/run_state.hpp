@@ -36,6 +36,7 @@ struct SignOff {
   std::string host;
   std::string note;
   UtcTime at{};
+  bool signed_with_key = false;  // with identities (verify checks the signature)
 };
 
 struct TaskState {
