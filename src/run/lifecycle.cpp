@@ -215,6 +215,8 @@ TakenUpRun take_up_run(const std::filesystem::path& dir, Start start, bool force
   std::string point;
   if (start == Start::resume) require_resumable(run);
   if (start == Start::rollback) point = std::string(require_rollback_allowed(run, force));
+  // Decisions in the inbox, and those still to come, are verified with it.
+  if (run.runbook->identity) require_ssh_keygen();
   JournalWriter journal = JournalWriter::reopen(dir / journal_file_name);
   return {std::move(lock), std::move(run), std::move(journal), std::move(point)};
 }

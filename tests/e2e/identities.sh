@@ -207,3 +207,13 @@ run_cutover 0 verify "$live"
 expect_in out.txt "line 1: override-go-live by lead"
 run_cutover 0 status "$live"
 expect_in out.txt "go-live rule overridden by lead (signed): hotfix"
+
+# Taken up again: resume checks signatures too, so it needs ssh-keygen; `auto` has no key.
+kill -KILL "${PIDS[-1]}"
+poll "the go-live executor to be gone" bash -c "! kill -0 ${PIDS[-1]} 2>/dev/null"
+run_cutover 2 resume "$live" --auto --non-interactive
+expect_in err.txt "--auto: decisions in this run are signed (people.allowed_signers), and 'auto' has no key"
+status=0
+timeout 60 env PATH=/nonexistent "$CUTOVER" resume "$live" --non-interactive >out.txt 2>err.txt || status=$?
+[[ $status == 5 ]] || fail "a resume without ssh-keygen exited $status, expected 5"
+expect_in err.txt "ssh-keygen is not installed"
