@@ -83,6 +83,11 @@ void check_private_key(const std::filesystem::path& key) {
                     "--key {}.pub",
                     key.string(), key.string(), key.string()));
   }
+  if (reason.find("bad permissions") != std::string::npos) {
+    throw UsageError(fmt::format(
+        "{} is readable by others, so ssh-keygen will not use it (ssh-keygen: {}): `chmod 600 {}`",
+        key.string(), reason, key.string()));
+  }
   throw UsageError(
       fmt::format("{} is not an OpenSSH private key (ssh-keygen: {})", key.string(), reason));
 }

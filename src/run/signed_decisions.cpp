@@ -45,6 +45,37 @@ std::string task_of(const EventBody& body) {
       body);
 }
 
+// Whether the line records what the statement says was decided: its action, and a mark's
+// verdict as the status it led to. Nothing for the header's override (no event).
+bool records(const EventBody* body, const Statement& statement) {
+  const std::string& action = statement.action;
+  if (!body) return action == "override-go-live";
+  const auto mark = [&](std::string_view verdict) {
+    return action == "mark" && statement.verdict == verdict;
+  };
+  if (std::holds_alternative<event::GateApproved>(*body)) return action == "approve";
+  if (std::holds_alternative<event::GateRejected>(*body)) return action == "reject";
+  if (std::holds_alternative<event::GateHeld>(*body)) return action == "hold";
+  if (std::holds_alternative<event::SignedOff>(*body)) return action == "signoff";
+  if (std::holds_alternative<event::TaskReset>(*body)) return mark("retry");
+  if (const auto* step = std::get_if<event::RollbackStepFinished>(body)) {
+    return mark(step->ok ? "done" : "failed");
+  }
+  if (const auto* finished = std::get_if<event::TaskFinished>(body)) {
+    switch (finished->status) {
+      case TaskStatus::succeeded:
+        return mark("done");
+      case TaskStatus::failed:  // a no-go ends its gate as failed, by the rejecting approver
+        return mark("failed") || action == "reject";
+      case TaskStatus::skipped:
+        return mark("skipped");
+      default:
+        return false;
+    }
+  }
+  return false;
+}
+
 std::optional<std::string> read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -60,7 +91,7 @@ class SignatureChecker {
 
   // Why the decision at `line` does not hold, or nothing (and it is counted as checked).
   std::optional<std::string> check(std::size_t line, const event::Person& person,
-                                   const std::string& task) {
+                                   const std::string& task, const EventBody* body) {
     const std::string& by = person.by;
     const auto& signature = person.signature;
     if (!signature) return fmt::format("{}'s decision is not signed", by);
@@ -71,10 +102,11 @@ class SignatureChecker {
     }
     const bool same_decision = person.decision.empty() || statement->decision == person.decision;
     if (statement->by != by || statement->note != person.note || statement->task != task ||
-        !same_decision) {
+        !same_decision || !records(body, *statement)) {
       return fmt::format(
-          "the signed statement ({} {} by {}) is not what the line records ({} by {})",
-          statement->action, statement->task, statement->by, task, by);
+          "the signed statement ({} {}{} by {}) is not what the line records ({} by {})",
+          statement->action, statement->task,
+          statement->verdict.empty() ? "" : " " + statement->verdict, statement->by, task, by);
     }
     if (auto wrong = signature_problem(signers_, by, signature->statement, signature->sshsig)) {
       return wrong;
@@ -116,7 +148,7 @@ SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const 
     const GoLiveOverride& override_by = *header.go_live->override_by;
     const event::Person person{override_by.by,       {}, {}, {}, override_by.reason,
                                override_by.signature};
-    if (auto wrong = checker.check(1, person, "")) {
+    if (auto wrong = checker.check(1, person, "", nullptr)) {
       return fail(1, "the go-live override: " + *wrong);
     }
   }
@@ -124,7 +156,7 @@ SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const 
     const event::Person* person = decider_of(event.body);
     if (!person) continue;
     const std::size_t line = event.seq + 1;
-    if (auto wrong = checker.check(line, *person, task_of(event.body))) {
+    if (auto wrong = checker.check(line, *person, task_of(event.body), &event.body)) {
       return fail(line, *wrong);
     }
   }

@@ -45,15 +45,20 @@ bool is_base64(std::string_view text) {
   });
 }
 
+// Comma-separated parts; a comma between double quotes (namespaces="a,b") stays in its part.
 std::vector<std::string_view> split_commas(std::string_view text) {
   std::vector<std::string_view> parts;
   std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    parts.push_back(text.substr(start, comma - start));
-    if (comma == std::string_view::npos) return parts;
-    start = comma + 1;
+  bool quoted = false;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (text[at] == '"') quoted = !quoted;
+    if (text[at] == ',' && !quoted) {
+      parts.push_back(text.substr(start, at - start));
+      start = at + 1;
+    }
   }
+  parts.push_back(text.substr(start));
+  return parts;
 }
 
 // The problem with a line's options, or empty. `namespaces` must allow cutover's.

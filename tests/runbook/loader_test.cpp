@@ -322,7 +322,7 @@ TEST_CASE("an unknown key is cut in its message like a value") {
   CHECK(list(load(header + key + ": 1\ntasks:\n" + task_a)) ==
         "error 3:1: unknown key '" + std::string(60, 'k') +
             "...' in the runbook [known keys: version, id, title, window, vars, secrets, "
-            "defaults, phases, tasks, notify, go_live]\n");
+            "defaults, phases, tasks, notify, go_live, identity]\n");
 }
 
 TEST_CASE("empty lists and mappings are named as such") {

@@ -165,7 +165,7 @@ TEST_CASE("exactly 64 levels are accepted") {
   CHECK(list(load(header + "tasks:\n" + task_a + "x: " + std::string(63, '[') +
                   std::string(63, ']') + "\n")) ==
         "error 7:1: unknown key 'x' in the runbook [known keys: version, id, title, window, "
-        "vars, secrets, defaults, phases, tasks, notify, go_live]\n");
+        "vars, secrets, defaults, phases, tasks, notify, go_live, identity]\n");
 }
 
 // --- duplicate keys, and keys that are not texts -------------------------------------------
@@ -335,7 +335,7 @@ TEST_CASE("x- keys are extensions only at the top level") {
         "error 7:5: unknown key 'x-note' in task 'a' [" + known_task_keys + "]\n");
   CHECK(list(load(header + "x: 1\ntasks:\n" + task_a)) ==
         "error 3:1: unknown key 'x' in the runbook [known keys: version, id, title, window, "
-        "vars, secrets, defaults, phases, tasks, notify, go_live]\n");
+        "vars, secrets, defaults, phases, tasks, notify, go_live, identity]\n");
 }
 
 TEST_CASE("a merge of something other than mappings is refused") {

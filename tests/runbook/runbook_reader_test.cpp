@@ -202,7 +202,7 @@ TEST_CASE("unknown key at the top level") {
         "error 3:1: unknown key 'titel' in the runbook [did you mean 'title'?]\n");
   CHECK(list(load(header + "zzzzzz: x\ntasks:\n" + task_a)) ==
         "error 3:1: unknown key 'zzzzzz' in the runbook [known keys: version, id, title, window, "
-        "vars, secrets, defaults, phases, tasks, notify, go_live]\n");
+        "vars, secrets, defaults, phases, tasks, notify, go_live, identity]\n");
 }
 
 TEST_CASE("wrong types at the top level: text - list and mapping confused") {

@@ -67,8 +67,8 @@ bool accepts(const json& string_schema, const std::string& text) {
   return std::regex_search(text, std::regex(string_schema.at("pattern").get<std::string>()));
 }
 
-const Keys top_level_keys{"version",  "id",     "title", "window", "vars",   "secrets",
-                          "defaults", "phases", "tasks", "notify", "go_live"};
+const Keys top_level_keys{"version",  "id",     "title", "window", "vars",    "secrets",
+                          "defaults", "phases", "tasks", "notify", "go_live", "identity"};
 
 const Keys task_keys{
     "id",   "title",   "phase",    "owner",      "estimate",   "depends_on",
