@@ -40,6 +40,8 @@ int run(int argc, char** argv) {
   cli::add_report(app, action);
   cli::add_estimates(app, action);
   cli::add_forecast(app, action);
+  cli::add_completion(app, action);
+  cli::add_manual(app, action);
 
   if (argc < 2) {
     cli::write(stderr, app.help());
@@ -50,8 +52,9 @@ int run(int argc, char** argv) {
   std::string names;
   bool known = false;
   for (const auto* command : app.get_subcommands({})) {
-    names += (names.empty() ? "" : ", ") + command->get_name();
     known = known || command->get_name() == first;
+    if (command->get_group().empty()) continue;  // hidden
+    names += (names.empty() ? "" : ", ") + command->get_name();
   }
   if (!first.starts_with('-') && !known) {
     throw UsageError(fmt::format("unknown command '{}'; the commands are: {}", first, names));
