@@ -94,28 +94,12 @@ const JournalEvent* find_decision(const Journal& journal, const std::string& id)
 // With identities the decision is signed with the person's key and checked here, as the
 // executor will check it, against the run's frozen allowed_signers: a wrong key is refused now
 // and nothing reaches the inbox.
-void sign_decision(const RecordedRun& run, const std::string& key, Decision& decision) {
+void sign(const RecordedRun& run, const std::string& key, Decision& decision) {
   const auto& identity = run.runbook->identity;
-  if (!identity) {
-    if (!key.empty()) {
-      throw UsageError(
-          "--key: this run's decisions are not signed (its runbook has no "
-          "identity.allowed_signers)");
-    }
-    return;
+  require_frozen_signers(identity, run.journal.header.allowed_signers_sha256, run.dir);
+  if (auto signature = sign_decision(identity, key, statement_of(decision))) {
+    decision.signature = std::move(signature->sshsig);
   }
-  if (key.empty()) {
-    throw UsageError(fmt::format(
-        "decisions in this run are signed ({}): give --key FILE, your OpenSSH key listed there "
-        "under '{}'",
-        identity->allowed_signers, decision.by));
-  }
-  const event::Signature signature = sign_statement(key, statement_of(decision));
-  if (auto wrong = signature_problem(run.dir / frozen_signers_name, decision.by,
-                                     signature.statement, signature.sshsig)) {
-    throw UsageError(fmt::format("refused: {}", *wrong));
-  }
-  decision.signature = signature.sshsig;
 }
 
 // Waits for the running executor's verdict on the decision: applied, refused (exit 2), or not
@@ -157,7 +141,7 @@ int decide(const DecideArguments& arguments, DecisionKind kind) {
   const RecordedRun run = open_recorded_run(dir);
   const auto executor = lock_holder(dir);
   Decision decision = make_decision(arguments, kind, run);
-  sign_decision(run, arguments.key, decision);
+  sign(run, arguments.key, decision);
   const Effect effect = judge(*run.runbook, run.graph, run.state, decision,
                               executor ? ExecutorPresence::running : ExecutorPresence::absent);
   if (const auto* refused = std::get_if<effect::Refused>(&effect)) {

@@ -14,6 +14,7 @@
 #include "cutover/run/lifecycle.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
+#include "cutover/run/signatures.hpp"
 #include "execution.hpp"
 #include "terminal.hpp"
 
@@ -63,11 +64,7 @@ int take_up(const TakeUpArguments& arguments, Start start) {
           ? read_needed_secrets(*run.runbook, secrets_for_rollback(*run.runbook, run.state))
           : read_secrets(*run.runbook);
 
-  if (arguments.auto_people && run.runbook->identity) {
-    throw UsageError(fmt::format("--auto: decisions in this run are signed ({}), and 'auto' has "
-                                 "no key",
-                                 run.runbook->identity->allowed_signers));
-  }
+  if (arguments.auto_people) refuse_auto_answers(run.runbook->identity);
   Console console(stdout, console_style());
   if (const auto stale = lock.stale()) {
     console.note(fmt::format("the last executor (pid {} on {}, since {}) is gone", stale->pid,

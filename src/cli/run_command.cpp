@@ -12,6 +12,7 @@
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/notifier.hpp"
 #include "cutover/run/run_dir.hpp"
+#include "cutover/run/signatures.hpp"
 #include "cutover/run/virtual_runner.hpp"
 #include "execution.hpp"
 #include "terminal.hpp"
@@ -80,19 +81,11 @@ std::optional<GoLiveOverride> go_live_override(const RunArguments& arguments) {
 
 // With identities every decision is a person's, signed: `auto` cannot make them, and --key
 // only means something with them.
-void require_signable(const Runbook& runbook, const RunArguments& arguments) {
-  if (!runbook.identity) {
-    if (!arguments.key.empty()) {
-      throw UsageError("--key: this runbook's decisions are not signed (it has no identity)");
-    }
-    return;
+void require_people_with_keys(const Runbook& runbook, const RunArguments& arguments) {
+  if (!runbook.identity && !arguments.key.empty()) {
+    throw UsageError("--key: this runbook's decisions are not signed (it has no identity)");
   }
-  if (arguments.auto_people && !arguments.dry_run) {
-    throw UsageError(fmt::format(
-        "--auto: decisions in this runbook are signed ({}), and 'auto' has no key; rehearse "
-        "with people answering, or with --dry-run",
-        runbook.identity->allowed_signers));
-  }
+  if (arguments.auto_people && !arguments.dry_run) refuse_auto_answers(runbook.identity);
 }
 
 int run(const RunArguments& arguments) {
@@ -101,7 +94,7 @@ int run(const RunArguments& arguments) {
   const std::string text = read_runbook_bytes(arguments.runbook);
   const Runbook runbook = require_valid(
       load_runbook_text(text, arguments.runbook, {parse_vars(arguments.vars)}), arguments.runbook);
-  require_signable(runbook, arguments);
+  require_people_with_keys(runbook, arguments);
   const RunGraph graph = make_run_graph(runbook);
   if (arguments.dry_run) return dry_run(runbook, graph, arguments);
   // Nothing but the notify hooks runs in track mode: their secrets are needed, the others are

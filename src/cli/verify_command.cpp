@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "cutover/run/journal.hpp"
+#include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "cutover/run/signed_decisions.hpp"
 #include "cutover/runbook/diagnostics.hpp"
@@ -20,9 +21,20 @@ std::string describe(const CheckedDecision& decision) {
   return fmt::format("line {}: {} by {}", decision.line, printable(what), printable(decision.by));
 }
 
+// Whether the run's frozen runbook asks for signed decisions (a runbook that no longer loads
+// leaves it to the journal's header).
+bool frozen_runbook_signs(const std::filesystem::path& run_dir) {
+  try {
+    return open_recorded_run(run_dir).runbook->identity.has_value();
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 // With identities: every signed decision again, offline, against the frozen allowed_signers.
 int verify_decisions(const std::filesystem::path& run_dir, const std::filesystem::path& journal) {
-  const SignaturesVerdict verdict = verify_signatures(run_dir, read_journal(journal));
+  const SignaturesVerdict verdict =
+      verify_signatures(run_dir, read_journal(journal), frozen_runbook_signs(run_dir));
   if (!verdict.identities) return exit_success;
   if (verdict.problem) {
     write_output(fmt::format("{}:{}: signature refused: {}\n", journal.string(), verdict.bad_line,

@@ -32,7 +32,7 @@ std::string override_words(const GoLiveBasis& basis) {
 std::string signoff_words(const SignOff& signoff, int zone_offset_minutes) {
   return fmt::format("{} ({}@{}), {}{}{}", printable(signoff.by), printable(signoff.user),
                      printable(signoff.host), zoned_date_time(signoff.at, zone_offset_minutes),
-                     signoff.signed_with_key ? ", signed" : "",
+                     signoff.signature ? ", signed" : "",
                      signoff.note.empty() ? "" : ": " + printable(signoff.note));
 }
 
@@ -44,7 +44,7 @@ json signoffs_json(const std::vector<SignOff>& signoffs) {
                    {"host", signoff.host},
                    {"at", format_utc_ms(signoff.at)},
                    {"note", signoff.note.empty() ? json(nullptr) : json(signoff.note)},
-                   {"signed", signoff.signed_with_key}});
+                   {"signed", signoff.signature.has_value()}});
   }
   return out;
 }
@@ -53,13 +53,13 @@ json go_live_json(const std::optional<GoLiveBasis>& basis) {
   if (!basis) return nullptr;
   json signed_by = json::array();
   for (const auto& [by, run] : basis->signoffs) signed_by.push_back({{"by", by}, {"run", run}});
-  return {{"rehearsals", basis->rehearsals},
-          {"signoffs", std::move(signed_by)},
-          {"override", basis->override_by
-                           ? json{{"by", basis->override_by->by},
-                                  {"reason", basis->override_by->reason},
-                                  {"signed", basis->override_by->signature.has_value()}}
-                           : json(nullptr)}};
+  return {
+      {"rehearsals", basis->rehearsals},
+      {"signoffs", std::move(signed_by)},
+      {"override", basis->override_by ? json{{"by", basis->override_by->by},
+                                             {"reason", basis->override_by->reason},
+                                             {"signed", basis->override_by->signature.has_value()}}
+                                      : json(nullptr)}};
 }
 
 }  // namespace cutover

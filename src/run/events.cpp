@@ -292,6 +292,7 @@ json encode(const event::NotifyFailed& e) {
 
 json encode(const event::SignedOff& e) {
   json fields = {{"by", e.person.by}, {"user", e.person.user}, {"host", e.person.host}};
+  if (!e.person.decision.empty()) fields["decision"] = e.person.decision;
   if (!e.person.note.empty()) fields["note"] = e.person.note;
   put_signature(fields, e.person.signature);
   return fields;

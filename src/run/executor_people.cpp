@@ -204,7 +204,7 @@ void Executor::take(const Decision& decision, ExecutorPresence executor) {
   }
   std::optional<std::string> signature_wrong;
   if (runbook_.identity && decision.run_id == setup_.run_id) {
-    signature_wrong = signature_problem(setup_.run_dir / frozen_signers_name, decision.by,
+    signature_wrong = signature_problem(runbook_.identity->text, decision.by,
                                         statement_text(statement_of(decision)), decision.signature);
   }
   Effect effect = decision.run_id != setup_.run_id

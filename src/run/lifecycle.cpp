@@ -39,22 +39,15 @@ void remove_unused_run_dir(const std::filesystem::path& dir) {
 }
 
 // With identities, an override is a decision like any other: signed, for this run only.
-void sign_override(const Identity& identity, const RunStart& start, const std::string& run_id,
-                   GoLiveOverride& override_by) {
+void sign_override(const RunStart& start, const std::string& run_id, GoLiveOverride& override_by) {
   if (start.override_key.empty()) {
     throw UsageError(fmt::format(
         "--override-go-live needs --key FILE: decisions in this runbook are signed ({})",
-        identity.allowed_signers));
+        start.runbook->identity->allowed_signers));
   }
-  const Statement statement{
-      run_id,         new_decision_id(start.start), "override-go-live", "", "",
-      override_by.by, override_by.reason,           start.start};
-  event::Signature signature = sign_statement(start.override_key, statement);
-  if (auto wrong =
-          signature_problem(identity.file, override_by.by, signature.statement, signature.sshsig)) {
-    throw UsageError(fmt::format("the override is refused: {}", *wrong));
-  }
-  override_by.signature = std::move(signature);
+  override_by.signature = sign_decision(start.runbook->identity, start.override_key,
+                                        {run_id, new_decision_id(start.start), "override-go-live",
+                                         "", "", override_by.by, override_by.reason, start.start});
 }
 
 }  // namespace
@@ -89,8 +82,8 @@ StartedRun start_run(const RunStart& start) {
   require_unused(dir.dir);
   if (identity && go_live && go_live->override_by) {
     try {
-      sign_override(*identity, start, dir.run_id, *go_live->override_by);
-    } catch (const Error&) {
+      sign_override(start, dir.run_id, *go_live->override_by);
+    } catch (...) {
       // A folder made for this run holds nothing yet: it goes with the refusal.
       if (start.run_dir.empty()) remove_unused_run_dir(dir.dir);
       throw;
@@ -215,8 +208,10 @@ TakenUpRun take_up_run(const std::filesystem::path& dir, Start start, bool force
   std::string point;
   if (start == Start::resume) require_resumable(run);
   if (start == Start::rollback) point = std::string(require_rollback_allowed(run, force));
-  // Decisions in the inbox, and those still to come, are verified with it.
+  // Decisions in the inbox, and those still to come, are verified with it, against the people
+  // file the run started with.
   if (run.runbook->identity) require_ssh_keygen();
+  require_frozen_signers(run.runbook->identity, run.journal.header.allowed_signers_sha256, dir);
   JournalWriter journal = JournalWriter::reopen(dir / journal_file_name);
   return {std::move(lock), std::move(run), std::move(journal), std::move(point)};
 }

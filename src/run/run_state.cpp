@@ -298,9 +298,8 @@ class EventApplier {
   void operator()(const event::NotifySent&) {}
   void operator()(const event::NotifyFailed&) {}
   void operator()(const event::SignedOff& e) {
-    state_.signoffs.push_back(
-        {e.person.by, e.person.user, e.person.host, e.person.note, event_.time,
-         e.person.signature.has_value()});
+    state_.signoffs.push_back({e.person.by, e.person.user, e.person.host, e.person.note,
+                               event_.time, e.person.signature});
   }
   void operator()(const event::Unknown&) {}
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/sha256.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/process_runner.hpp"
@@ -31,15 +32,16 @@ struct Call {
   std::string err;
 };
 
-// Runs ssh-keygen to its end through a real runner of its own: the same child set-up as a
+// Runs an OpenSSH tool to its end through a real runner of its own: the same child set-up as a
 // task's (only fds 0-2, default signals, its own process group), and stdin from `input`.
-Call call_ssh_keygen(std::vector<std::string> arguments, std::string_view input) {
+Call call_tool(std::string program, const std::vector<std::string>& arguments,
+               std::string_view input) {
   ProcessSpec spec;
-  spec.name = "ssh-keygen";
+  spec.name = program;
   spec.env = current_environment();
   // Never a passphrase prompt: stdin carries the text, and nobody would see the question.
   set_env(spec, "SSH_ASKPASS_REQUIRE", "never");
-  spec.argv = {require_ssh_keygen()};
+  spec.argv = {std::move(program)};
   spec.argv.insert(spec.argv.end(), arguments.begin(), arguments.end());
   spec.timeout = ssh_keygen_timeout;
   spec.input = std::string(input);
@@ -59,6 +61,10 @@ Call call_ssh_keygen(std::vector<std::string> arguments, std::string_view input)
       }
     }
   }
+}
+
+Call call_ssh_keygen(const std::vector<std::string>& arguments, std::string_view input) {
+  return call_tool(require_ssh_keygen(), arguments, input);
 }
 
 // ssh-keygen's last words (its conclusion, after any banner), for a message.
@@ -116,6 +122,36 @@ class TemporaryFolder {
   std::filesystem::path path_;
 };
 
+void write_private_file(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) throw EnvironmentError(fmt::format("{}: cannot be written", path.string()));
+}
+
+// An ssh-agent key: the agent must hold it, or ssh-keygen would look for the private key and
+// ask for its passphrase where nobody sees the question.
+void require_agent_key(const std::filesystem::path& public_key) {
+  const char* agent = std::getenv("SSH_AUTH_SOCK");
+  if (!agent || !*agent) {
+    throw UsageError(fmt::format(
+        "--key {} is a public key, which signs through ssh-agent, but SSH_AUTH_SOCK is not "
+        "set: start the agent and `ssh-add` the private key, or give the private key file",
+        public_key.string()));
+  }
+  std::ifstream in(public_key);
+  std::string type, blob;
+  in >> type >> blob;
+  const std::string ssh_add = detail::resolve_program("ssh-add", current_environment());
+  const Call listed = call_tool(ssh_add, {"-L"}, {});
+  if (blob.empty() || listed.out.find(blob) == std::string::npos) {
+    throw UsageError(
+        fmt::format("the ssh-agent at SSH_AUTH_SOCK does not hold the key of {}: `ssh-add` its "
+                    "private key first",
+                    public_key.string()));
+  }
+}
+
 }  // namespace
 
 std::string statement_text(const Statement& statement) {
@@ -128,7 +164,8 @@ std::string statement_text(const Statement& statement) {
                  {"by", statement.by},
                  {"note", statement.note},
                  {"time", format_utc_ms(statement.time)}};
-  return object.dump() + "\n";
+  // Invalid UTF-8 in a note is replaced, as the journal replaces it: the text stays signable.
+  return object.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::optional<Statement> parse_statement(std::string_view text) {
@@ -160,13 +197,7 @@ std::string sign_text(const std::filesystem::path& key, std::string_view text) {
     throw UsageError(fmt::format("--key {}: no such key file", key.string()));
   }
   if (key.extension() == ".pub") {
-    const char* agent = std::getenv("SSH_AUTH_SOCK");
-    if (!agent || !*agent) {
-      throw UsageError(fmt::format(
-          "--key {} is a public key, which signs through ssh-agent, but SSH_AUTH_SOCK is not "
-          "set: start the agent and `ssh-add` the private key, or give the private key file",
-          key.string()));
-    }
+    require_agent_key(key);
   } else {
     check_private_key(key);
   }
@@ -178,25 +209,78 @@ std::string sign_text(const std::filesystem::path& key, std::string_view text) {
   return call.out;
 }
 
-std::optional<std::string> signature_problem(const std::filesystem::path& allowed_signers,
+std::optional<std::string> signature_problem(std::string_view allowed_signers,
                                              std::string_view name, std::string_view text,
                                              std::string_view signature) {
   if (signature.empty()) return "it is not signed";
-  const TemporaryFolder folder;
-  const auto signature_file = folder.path() / "decision.sig";
-  std::ofstream(signature_file, std::ios::binary) << signature;
-  const Call call =
-      call_ssh_keygen({"-Y", "verify", "-f", allowed_signers.string(), "-I", std::string(name),
-                       "-n", std::string(signature_namespace), "-s", signature_file.string()},
-                      text);
-  if (call.end.succeeded()) return std::nullopt;
-  return fmt::format("the signature is not {}'s (ssh-keygen: {})", name, reason_of(call));
+  try {
+    const TemporaryFolder folder;
+    const auto signers_file = folder.path() / "allowed_signers";
+    const auto signature_file = folder.path() / "decision.sig";
+    write_private_file(signers_file, allowed_signers);
+    write_private_file(signature_file, signature);
+    const Call call =
+        call_ssh_keygen({"-Y", "verify", "-f", signers_file.string(), "-I", std::string(name), "-n",
+                         std::string(signature_namespace), "-s", signature_file.string()},
+                        text);
+    if (call.end.succeeded()) return std::nullopt;
+    if (call.end.start_error || call.end.timed_out) {
+      return fmt::format("its signature could not be checked: {}", reason_of(call));
+    }
+    return fmt::format("the signature is not {}'s (ssh-keygen: {})", name, reason_of(call));
+  } catch (const std::exception& error) {
+    // The executor checks in its loop: a check that cannot run refuses the decision (its
+    // sender tries again) rather than stopping a live run.
+    return fmt::format("its signature could not be checked: {}", error.what());
+  }
 }
 
 event::Signature sign_statement(const std::filesystem::path& key, const Statement& statement) {
   std::string text = statement_text(statement);
   std::string sshsig = sign_text(key, text);
   return {std::move(text), std::move(sshsig)};
+}
+
+std::optional<event::Signature> sign_decision(const std::optional<Identity>& identity,
+                                              const std::filesystem::path& key,
+                                              const Statement& statement) {
+  if (!identity) {
+    if (key.empty()) return std::nullopt;
+    throw UsageError(
+        "--key: decisions in this run are not signed (its runbook has no "
+        "identity.allowed_signers)");
+  }
+  if (key.empty()) {
+    throw UsageError(fmt::format(
+        "decisions in this run are signed ({}): give --key FILE, your OpenSSH key listed there "
+        "under '{}'",
+        identity->allowed_signers, statement.by));
+  }
+  event::Signature signature = sign_statement(key, statement);
+  if (auto wrong =
+          signature_problem(identity->text, statement.by, signature.statement, signature.sshsig)) {
+    throw UsageError(fmt::format("refused: {}", *wrong));
+  }
+  return signature;
+}
+
+void refuse_auto_answers(const std::optional<Identity>& identity) {
+  if (!identity) return;
+  throw UsageError(fmt::format(
+      "--auto: decisions in this runbook are signed ({}), and 'auto' has no key; rehearse with "
+      "people answering, or with --dry-run",
+      identity->allowed_signers));
+}
+
+void require_frozen_signers(const std::optional<Identity>& identity,
+                            const std::string& header_sha256,
+                            const std::filesystem::path& run_dir) {
+  if (identity && sha256_hex(identity->text) != header_sha256) {
+    throw EnvironmentError(fmt::format(
+        "{}: the run's allowed_signers is not the file it started with (its SHA-256 differs); "
+        "restore it from where the run started",
+        (run_dir / frozen_signers_name).string()));
+  }
 }
 
 }  // namespace cutover

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "base/sha256.hpp"
@@ -84,12 +85,21 @@ std::optional<std::string> read_text(const std::filesystem::path& path) {
   return std::move(text).str();
 }
 
+// The name an approval event credits: the approver, who must be the one who signed.
+const std::string* approver_of(const EventBody& body) {
+  if (const auto* e = std::get_if<event::GateApproved>(&body)) return &e->approver;
+  if (const auto* e = std::get_if<event::GateRejected>(&body)) return &e->approver;
+  if (const auto* e = std::get_if<event::GateHeld>(&body)) return &e->approver;
+  return nullptr;
+}
+
 class SignatureChecker {
  public:
-  SignatureChecker(std::filesystem::path signers, const JournalHeader& header)
+  SignatureChecker(std::string signers, const JournalHeader& header)
       : signers_(std::move(signers)), header_(header) {}
 
   // Why the decision at `line` does not hold, or nothing (and it is counted as checked).
+  // `body` is the line's event; nothing for the header's override.
   std::optional<std::string> check(std::size_t line, const event::Person& person,
                                    const std::string& task, const EventBody* body) {
     const std::string& by = person.by;
@@ -100,14 +110,16 @@ class SignatureChecker {
     if (statement->run_id != header_.run_id) {
       return fmt::format("the signature is for run {}, not this one", statement->run_id);
     }
-    const bool same_decision = person.decision.empty() || statement->decision == person.decision;
+    const std::string* approver = body ? approver_of(*body) : nullptr;
+    const bool same_decision = !body || statement->decision == person.decision;
     if (statement->by != by || statement->note != person.note || statement->task != task ||
-        !same_decision || !records(body, *statement)) {
+        !same_decision || (approver && *approver != by) || !records(body, *statement)) {
       return fmt::format(
           "the signed statement ({} {}{} by {}) is not what the line records ({} by {})",
           statement->action, statement->task,
           statement->verdict.empty() ? "" : " " + statement->verdict, statement->by, task, by);
     }
+    if (auto reused = reuse(statement->decision, body)) return reused;
     if (auto wrong = signature_problem(signers_, by, signature->statement, signature->sshsig)) {
       return wrong;
     }
@@ -119,19 +131,34 @@ class SignatureChecker {
   std::vector<CheckedDecision> take_checked() { return std::move(checked_); }
 
  private:
-  std::filesystem::path signers_;
+  // A signed decision is carried out once. Its id is on one line, or on two when a no-go
+  // also ends its gate (gate_rejected, then task_finished).
+  std::optional<std::string> reuse(const std::string& decision, const EventBody* body) {
+    const bool rejection = body && std::holds_alternative<event::GateRejected>(*body);
+    const auto [seen, fresh] = seen_.try_emplace(decision, rejection);
+    if (fresh) return std::nullopt;
+    const bool ends_gate =
+        seen->second && body && std::holds_alternative<event::TaskFinished>(*body);
+    seen->second = false;
+    if (ends_gate) return std::nullopt;
+    return fmt::format("decision {} is recorded again: a signature is good once", decision);
+  }
+
+  std::string signers_;
   const JournalHeader& header_;
   std::vector<CheckedDecision> checked_;
+  std::map<std::string, bool> seen_;  // decision id -> a no-go whose gate may still end
 };
 
 }  // namespace
 
-SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const Journal& journal) {
+SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const Journal& journal,
+                                    bool runbook_has_identity) {
   SignaturesVerdict verdict;
   const JournalHeader& header = journal.header;
   const auto signers = run_dir / frozen_signers_name;
   const auto frozen = read_text(signers);
-  if (header.allowed_signers_sha256.empty() && !frozen) return verdict;
+  if (!runbook_has_identity && header.allowed_signers_sha256.empty() && !frozen) return verdict;
   verdict.identities = true;
   const auto fail = [&](std::size_t line, std::string problem) {
     verdict.bad_line = line;
@@ -143,7 +170,7 @@ SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const 
     return fail(1, fmt::format("{} is not the file the run started with (its SHA-256 differs)",
                                signers.string()));
   }
-  SignatureChecker checker(signers, header);
+  SignatureChecker checker(*frozen, header);
   if (header.go_live && header.go_live->override_by) {
     const GoLiveOverride& override_by = *header.go_live->override_by;
     const event::Person person{override_by.by,       {}, {}, {}, override_by.reason,

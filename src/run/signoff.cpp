@@ -46,32 +46,12 @@ void require_signable(const RecordedRun& run, const std::string& by) {
 
 // With identities, the sign-off's signature, checked as `verify` will check it; else nothing.
 std::optional<event::Signature> signature_for(const RecordedRun& run, const SignOffRequest& request,
-                                              UtcTime now) {
+                                              const std::string& nonce, UtcTime now) {
   const auto& identity = run.runbook->identity;
-  if (!identity) {
-    if (request.key.empty()) return std::nullopt;
-    throw UsageError("--key: this run's decisions are not signed (its runbook has no identity)");
-  }
-  if (request.key.empty()) {
-    throw UsageError(fmt::format(
-        "sign-offs of this run are signed ({}): give --key FILE, your OpenSSH key listed there "
-        "under '{}'",
-        identity->allowed_signers, request.by));
-  }
-  const Statement statement{run.journal.header.run_id,
-                            new_decision_id(now),
-                            "signoff",
-                            "",
-                            "",
-                            request.by,
-                            request.note,
-                            now};
-  event::Signature signature = sign_statement(request.key, statement);
-  if (auto wrong = signature_problem(run.dir / frozen_signers_name, request.by, signature.statement,
-                                     signature.sshsig)) {
-    throw UsageError(fmt::format("refused: {}", *wrong));
-  }
-  return signature;
+  require_frozen_signers(identity, run.journal.header.allowed_signers_sha256, run.dir);
+  return sign_decision(
+      identity, request.key,
+      {run.journal.header.run_id, nonce, "signoff", "", "", request.by, request.note, now});
 }
 
 }  // namespace
@@ -87,8 +67,8 @@ SignOffResult sign_off(const std::filesystem::path& run_dir, const SignOffReques
                   [&](const SignOff& signoff) { return signoff.by == request.by; })) {
     return SignOffResult::already_signed;
   }
-  event::Person person{request.by, request.user, request.host, {}, request.note};
-  person.signature = signature_for(run, request, now);
+  event::Person person{request.by, request.user, request.host, new_decision_id(now), request.note};
+  person.signature = signature_for(run, request, person.decision, now);
   JournalWriter journal = JournalWriter::reopen(run_dir / journal_file_name);
   journal.append(event::SignedOff{std::move(person)}, Durability::now);
   return SignOffResult::signed_off;

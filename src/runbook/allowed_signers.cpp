@@ -61,18 +61,34 @@ std::vector<std::string_view> split_commas(std::string_view text) {
   return parts;
 }
 
-// The problem with a line's options, or empty. `namespaces` must allow cutover's.
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view unquoted(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    return text.substr(1, text.size() - 2);
+  }
+  return text;
+}
+
+// The problem with a line's options, or empty. OpenSSH reads option names in any case.
 std::string options_problem(std::string_view options) {
   for (const std::string_view option : split_commas(options)) {
-    if (option == "cert-authority") {
+    const std::string name = lower(option.substr(0, option.find('=')));
+    if (name == "cert-authority") {
       return "certificate authorities are not supported: list each person's own key";
     }
-    if (option.starts_with("namespaces=")) {
-      std::string_view names = option.substr(std::string_view("namespaces=").size());
-      if (names.size() >= 2 && names.front() == '"' && names.back() == '"') {
-        names = names.substr(1, names.size() - 2);
-      }
-      const auto list = split_commas(names);
+    if (name == "valid-after" || name == "valid-before") {
+      return fmt::format(
+          "{} is not supported: `cutover verify` checks signatures later, offline, when a "
+          "time-limited key may have expired",
+          name);
+    }
+    if (name == "namespaces") {
+      const auto list = split_commas(unquoted(option.substr(option.find('=') + 1)));
       if (std::find(list.begin(), list.end(), signature_namespace) == list.end()) {
         return fmt::format("this key may only sign for {}, not \"{}\"", option,
                            signature_namespace);
@@ -126,7 +142,8 @@ class SignersParser {
       if (auto why = options_problem(fields[1]); !why.empty()) return problem(number, why);
     }
     const std::string key = fmt::format("{} {}", fields[type_at], fields[type_at + 1]);
-    for (const std::string_view name : split_commas(fields[0])) add(name, key, number);
+    // OpenSSH takes "alice,bob" in quotes as the two names it lists.
+    for (const std::string_view name : split_commas(unquoted(fields[0]))) add(name, key, number);
   }
 
   void add(std::string_view name, const std::string& key, int number) {

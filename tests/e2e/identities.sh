@@ -156,6 +156,8 @@ expect_in r1.out "was taken in already: its file is removed"
 # An ssh-agent key: --key names the .pub, the agent holds the private half.
 eval "$(ssh-agent -s)" >/dev/null
 ssh-add -q bob 2>/dev/null
+refused "the ssh-agent at SSH_AUTH_SOCK does not hold the key of alice.pub: \`ssh-add\` its private key first" \
+  approve r1 go --by alice --key alice.pub
 run_cutover 0 approve r1 go --by bob --key bob.pub
 expect_in out.txt "recorded: go approved by bob"
 poll "finish to wait for a person" grep -qsF "mark $PWD/r1 finish done|failed|skipped --by NAME --key KEY" r1.out
@@ -180,7 +182,7 @@ run_cutover 0 verify r1
 
 # ----- sign-off and the go-live override, signed ---------------------------------------------------
 run_cutover 2 signoff r1 --by lead
-expect_in err.txt "sign-offs of this run are signed (people.allowed_signers): give --key FILE"
+expect_in err.txt "decisions in this run are signed (people.allowed_signers): give --key FILE, your OpenSSH key listed there under 'lead'"
 run_cutover 2 signoff r1 --by lead --key alice
 expect_in err.txt "refused: the signature is not lead's"
 run_cutover 0 signoff r1 --by lead --key lead --note "timings within 5%"
@@ -196,7 +198,7 @@ expect_in out.txt ", signed: timings within 5%"
 run_cutover 2 run edited.yaml --label go-live --non-interactive --override-go-live "hotfix" --by lead
 expect_in err.txt "--override-go-live needs --key FILE: decisions in this runbook are signed"
 run_cutover 2 run edited.yaml --label go-live --non-interactive --override-go-live "hotfix" --by lead --key alice
-expect_in err.txt "the override is refused: the signature is not lead's"
+expect_in err.txt "refused: the signature is not lead's"
 [[ -z $(ls -A .cutover/runs/erp 2>/dev/null) ]] || fail "a refused override left a run folder: $(ls .cutover/runs/erp)"
 "$CUTOVER" run edited.yaml --label go-live --non-interactive --override-go-live "hotfix" \
   --by lead --key lead >live.out 2>&1 &
@@ -212,7 +214,7 @@ expect_in out.txt "go-live rule overridden by lead (signed): hotfix"
 kill -KILL "${PIDS[-1]}"
 poll "the go-live executor to be gone" bash -c "! kill -0 ${PIDS[-1]} 2>/dev/null"
 run_cutover 2 resume "$live" --auto --non-interactive
-expect_in err.txt "--auto: decisions in this run are signed (people.allowed_signers), and 'auto' has no key"
+expect_in err.txt "--auto: decisions in this runbook are signed (people.allowed_signers), and 'auto' has no key"
 status=0
 timeout 60 env PATH=/nonexistent "$CUTOVER" resume "$live" --non-interactive >out.txt 2>err.txt || status=$?
 [[ $status == 5 ]] || fail "a resume without ssh-keygen exited $status, expected 5"

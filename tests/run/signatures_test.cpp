@@ -36,13 +36,13 @@ struct Keys {
   std::filesystem::path alice = dir / "alice";
   std::filesystem::path bob = dir / "bob";
   std::filesystem::path carol = dir / "carol";
-  std::filesystem::path people = dir / "allowed_signers";
+  std::string people;  // the allowed_signers text
 
   Keys() {
     generate(alice, "");
     generate(bob, "");
     generate(carol, "secret");
-    write_text(people, "alice " + public_key(alice) + "\nbob " + public_key(bob) + "\n");
+    people = "alice " + public_key(alice) + "\nbob " + public_key(bob) + "\n";
   }
 
   static void generate(const std::filesystem::path& key, const std::string& passphrase) {

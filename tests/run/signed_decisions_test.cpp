@@ -284,3 +284,52 @@ TEST_CASE("verify_signatures: a mark signed failed recorded as succeeded fails")
   CHECK(verdict.problem);
   CHECK(verdict.bad_line == 3);
 }
+
+TEST_CASE("verify_signatures: an approval credited to another approver than its signer fails") {
+  SignedRun run;
+  // alice's signed approval, copied as bob's: four eyes would count two.
+  event::GateApproved copied =
+      approved("go", "alice", run.signed_by(run.alice, "alice", "approve", "go"));
+  copied.approver = "bob";
+  run.builder.add(gate_waiting("go", {"alice", "bob"})).add(copied);
+  const SignaturesVerdict verdict = verify_signatures(run.run_dir, run.journal());
+  REQUIRE(verdict.problem);
+  CHECK(verdict.problem->find("is not what the line records") != std::string::npos);
+  CHECK(verdict.bad_line == 4);
+}
+
+TEST_CASE("verify_signatures: a signed decision recorded twice fails at the second") {
+  SignedRun run;
+  const event::Person retry = run.signed_by(run.bob, "bob", "mark", "load", "", "retry");
+  run.builder.add(reset("load")).add(reset("load"));
+  Journal journal = run.journal();
+  std::get<event::TaskReset>(journal.events[1].body).person = retry;
+  std::get<event::TaskReset>(journal.events[2].body).person = retry;
+  const SignaturesVerdict verdict = verify_signatures(run.run_dir, journal);
+  REQUIRE(verdict.problem);
+  CHECK(*verdict.problem ==
+        "decision " + retry.decision + " is recorded again: a signature is good once");
+  CHECK(verdict.bad_line == 4);
+}
+
+TEST_CASE("verify_signatures: a no-go is signed once for its gate_rejected and the gate's end") {
+  SignedRun run;
+  const event::Person no_go = run.signed_by(run.alice, "alice", "reject", "go", "smoke failed");
+  run.builder.add(gate_waiting("go", {"alice"}))
+      .add(rejected("go", "alice", no_go))
+      .add(marked("go", TaskStatus::failed, no_go, "smoke failed"));
+  const SignaturesVerdict verdict = verify_signatures(run.run_dir, run.journal());
+  CHECK(verdict.problem == std::nullopt);
+  CHECK(checked_of(verdict) == "4 reject go  alice\n5 reject go  alice\n");
+}
+
+TEST_CASE("verify_signatures: a runbook with identities whose people file and hash are gone") {
+  TempDir dir;
+  JournalBuilder builder;
+  builder.add(run_started()).add(approved("go", "alice"));
+  const SignaturesVerdict verdict = verify_signatures(dir.path(), builder.journal(), true);
+  CHECK(verdict.identities);
+  REQUIRE(verdict.problem);
+  CHECK(verdict.problem->find("allowed_signers is missing") != std::string::npos);
+  CHECK(verdict.bad_line == 1);
+}

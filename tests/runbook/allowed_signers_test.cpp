@@ -108,7 +108,7 @@ TEST_CASE("allowed_signers: CRLF line ends are not part of the key or the line c
 
 TEST_CASE("allowed_signers: an options field that allows the cutover namespace is accepted") {
   const std::string text = "alice namespaces=\"cutover\" " + key1 + " alice\nbob " +
-                           "valid-after=\"20260101\" " + key2 + "\n";
+                           "NAMESPACES=\"cutover\" " + key2 + "\n";
   const ParsedSigners parsed = parse_allowed_signers(text);
   CHECK(problems_of(parsed) == "");
   CHECK(signers_of(parsed.signers) == "1 alice " + key1 + "\n2 bob " + key2 + "\n");
@@ -130,10 +130,27 @@ TEST_CASE("allowed_signers: namespaces without cutover - cert-authority - refuse
         "2: this key may only sign for namespaces=\"git\", not \"cutover\"\n"
         "3: certificate authorities are not supported: list each person's own key\n");
   CHECK(signers_of(parsed.signers) == "1 alice " + key1 + "\n");
-  // Among other options too.
-  const std::string combined = "carol valid-after=\"20260101\",cert-authority " + key3 + "\n";
+  // Among other options too, in any case, as OpenSSH reads them.
+  const std::string combined = "carol namespaces=\"cutover\",CERT-AUTHORITY " + key3 + "\n";
   CHECK(problems_of(parse_allowed_signers(combined)) ==
         "1: certificate authorities are not supported: list each person's own key\n");
+}
+
+TEST_CASE("allowed_signers: time-limited keys are refused - verify runs later") {
+  const std::string text = "alice valid-after=\"20260101\" " + key1 + "\nbob " +
+                           "namespaces=\"cutover\",Valid-Before=\"20270101\" " + key2 + "\n";
+  CHECK(problems_of(parse_allowed_signers(text)) ==
+        "1: valid-after is not supported: `cutover verify` checks signatures later, offline, "
+        "when a time-limited key may have expired\n"
+        "2: valid-before is not supported: `cutover verify` checks signatures later, offline, "
+        "when a time-limited key may have expired\n");
+}
+
+TEST_CASE("allowed_signers: quoted principals are the names they list - one key two names") {
+  const std::string text = "\"alice,bob\" " + key1 + "\n";
+  CHECK(problems_of(parse_allowed_signers(text)) ==
+        "1: the key of 'bob' is also 'alice''s (line 1) [one key is one person: with two names "
+        "it could approve twice]\n");
 }
 
 TEST_CASE("allowed_signers: a line that is not a key line") {

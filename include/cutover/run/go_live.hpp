@@ -23,12 +23,16 @@ struct Rehearsal {
   std::string sha256;
   std::optional<RunOutcome> outcome;  // nothing: it has not finished
   std::vector<std::string> signed_by;
-  std::string problem;  // why it could not be read, if it could not
+  std::vector<std::string> not_counted;  // sign-offs refused, with why: "bob: not signed"
+  std::string problem;                   // why it could not be read, if it could not
 };
 
-// The runs of `runbook_id` under `runs_root`, newest first.
+// The runs of `runbook_id` under `runs_root`, newest first. With `identity` (the go-live
+// runbook's), a sign-off counts only when it is signed, for that run, by a key the people file
+// lists now under that name.
 std::vector<Rehearsal> find_rehearsals(const std::filesystem::path& runs_root,
-                                       std::string_view runbook_id);
+                                       std::string_view runbook_id,
+                                       const std::optional<Identity>& identity = std::nullopt);
 
 struct GoLiveVerdict {
   GoLiveBasis basis;  // the rehearsals that count, and who signed off which

@@ -36,7 +36,7 @@ struct SignOff {
   std::string host;
   std::string note;
   UtcTime at{};
-  bool signed_with_key = false;  // with identities (verify checks the signature)
+  std::optional<event::Signature> signature{};  // with identities; verify checks it
 };
 
 struct TaskState {

@@ -12,6 +12,7 @@
 
 #include "cutover/base/time.hpp"
 #include "cutover/run/events.hpp"
+#include "cutover/runbook/model.hpp"
 
 namespace cutover {
 
@@ -40,13 +41,28 @@ std::string require_ssh_keygen();
 // ssh-agent holds (SSH_AUTH_SOCK). UsageError, with the reason, when it cannot.
 std::string sign_text(const std::filesystem::path& key, std::string_view text);
 
-// Why `signature` is not `name`'s signature of `text` under `allowed_signers`; nothing when it
-// is.
-std::optional<std::string> signature_problem(const std::filesystem::path& allowed_signers,
+// Why `signature` is not `name`'s signature of `text` under `allowed_signers` (the file's
+// text); nothing when it is. Never throws: a check that cannot run says so as its reason.
+std::optional<std::string> signature_problem(std::string_view allowed_signers,
                                              std::string_view name, std::string_view text,
                                              std::string_view signature);
 
 // Signs a statement: the journal's record of it.
 event::Signature sign_statement(const std::filesystem::path& key, const Statement& statement);
+
+// A decision's signature under `identity`: made with `key` and checked as the executor and
+// `verify` will check it (UsageError "refused: ..." when it is not statement.by's; a missing
+// --key is a UsageError too). Without identities nothing is signed, and a --key is refused.
+std::optional<event::Signature> sign_decision(const std::optional<Identity>& identity,
+                                              const std::filesystem::path& key,
+                                              const Statement& statement);
+
+// --auto answers for people, but 'auto' has no key: a UsageError with identities.
+void refuse_auto_answers(const std::optional<Identity>& identity);
+
+// With identities, a run's frozen allowed_signers must be the file it started with (the
+// header's SHA-256): EnvironmentError when it was changed.
+void require_frozen_signers(const std::optional<Identity>& identity,
+                            const std::string& header_sha256, const std::filesystem::path& run_dir);
 
 }  // namespace cutover

@@ -28,6 +28,9 @@ struct SignaturesVerdict {
   std::optional<std::string> problem;
 };
 
-SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const Journal& journal);
+// `runbook_has_identity`: the frozen runbook asks for signatures, so a run whose header and
+// frozen people file are gone is not taken for one without them.
+SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const Journal& journal,
+                                    bool runbook_has_identity = false);
 
 }  // namespace cutover
