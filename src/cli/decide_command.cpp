@@ -51,6 +51,7 @@ Decision make_decision(const DecideArguments& arguments, DecisionKind kind,
   decision.time = system_clocks().utc_now();
   decision.id = new_decision_id(decision.time);
   decision.run_id = run.journal.header.run_id;
+  decision.run_started = format_utc_ms(run.journal.header.time);
   decision.kind = kind;
   decision.task = arguments.task;
   if (kind == DecisionKind::mark) {

@@ -238,6 +238,7 @@ std::optional<Verdict> parse_verdict(std::string_view text) {
 
 Statement statement_of(const Decision& decision) {
   return {decision.run_id,
+          decision.run_started,
           decision.id,
           std::string(to_string(decision.kind)),
           decision.task,

@@ -90,6 +90,8 @@ class Executor {
 
   void record(EventBody event, Durability durability);
   event::RunStarted run_started() const;
+  std::string header_time() const;  // the journal header's, which a signed decision names
+  std::optional<std::string> unsigned_reason(const Decision& decision) const;
   event::Person person(std::string_view by) const;
   const std::string& id_of(TaskIndex task) const;
 

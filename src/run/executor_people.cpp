@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include "cutover/run/inbox.hpp"
+#include "cutover/run/journal.hpp"
+#include "cutover/run/run_dir.hpp"
 #include "cutover/run/signatures.hpp"
 #include "run/executor_loop.hpp"
 
@@ -194,6 +196,22 @@ void Executor::take_inbox(ExecutorPresence executor) {
   }
 }
 
+// With identities: why a decision's signature does not make it this person's, for this run.
+std::optional<std::string> Executor::unsigned_reason(const Decision& decision) const {
+  if (decision.signature.empty()) return "it is not signed";
+  if (header_time() != decision.run_started) {
+    return fmt::format("it was meant for another run of the same id (started {})",
+                       decision.run_started);
+  }
+  return signature_problem(runbook_.identity->text, decision.by,
+                           statement_text(statement_of(decision)), decision.signature);
+}
+
+std::string Executor::header_time() const {
+  const auto header = read_journal_header(setup_.run_dir / journal_file_name);
+  return header ? format_utc_ms(header->time) : std::string();
+}
+
 void Executor::take(const Decision& decision, ExecutorPresence executor) {
   if (state_.decisions.contains(decision.id)) {
     // Taken in before a crash, or a copy of a decision carried out (or refused) already: it
@@ -202,11 +220,9 @@ void Executor::take(const Decision& decision, ExecutorPresence executor) {
                      decision.id));
     return;
   }
-  std::optional<std::string> signature_wrong;
-  if (runbook_.identity && decision.run_id == setup_.run_id) {
-    signature_wrong = signature_problem(runbook_.identity->text, decision.by,
-                                        statement_text(statement_of(decision)), decision.signature);
-  }
+  const auto signature_wrong = runbook_.identity && decision.run_id == setup_.run_id
+                                   ? unsigned_reason(decision)
+                                   : std::nullopt;
   Effect effect = decision.run_id != setup_.run_id
                       ? effect::Refused{fmt::format("it was meant for run {}", decision.run_id)}
                   : signature_wrong ? effect::Refused{*signature_wrong}

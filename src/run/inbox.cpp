@@ -39,6 +39,7 @@ Decision parse_decision(const std::string& text) {
   Decision decision;
   decision.id = string_field(object, "id", true);
   decision.run_id = string_field(object, "run_id", true);
+  decision.run_started = string_field(object, "run_started", false);
   const auto kind = parse_decision_kind(string_field(object, "kind", true));
   if (!kind) throw std::invalid_argument("an unknown \"kind\"");
   decision.kind = *kind;
@@ -84,6 +85,7 @@ json decision_json(const Decision& decision) {
   object["user"] = decision.user;
   object["host"] = decision.host;
   object["time"] = format_utc_ms(decision.time);
+  if (!decision.run_started.empty()) object["run_started"] = decision.run_started;
   if (!decision.signature.empty()) object["signature"] = decision.signature;
   return object;
 }

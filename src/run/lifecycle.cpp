@@ -45,9 +45,10 @@ void sign_override(const RunStart& start, const std::string& run_id, GoLiveOverr
         "--override-go-live needs --key FILE: decisions in this runbook are signed ({})",
         start.runbook->identity->allowed_signers));
   }
-  override_by.signature = sign_decision(start.runbook->identity, start.override_key,
-                                        {run_id, new_decision_id(start.start), "override-go-live",
-                                         "", "", override_by.by, override_by.reason, start.start});
+  override_by.signature =
+      sign_decision(start.runbook->identity, start.override_key,
+                    {run_id, format_utc_ms(start.start), new_decision_id(start.start),
+                     "override-go-live", "", "", override_by.by, override_by.reason, start.start});
 }
 
 }  // namespace

@@ -157,6 +157,7 @@ void require_agent_key(const std::filesystem::path& public_key) {
 std::string statement_text(const Statement& statement) {
   json object = {{"cutover", "decision"},
                  {"run", statement.run_id},
+                 {"run_started", statement.run_started},
                  {"decision", statement.decision},
                  {"action", statement.action},
                  {"task", statement.task},
@@ -177,8 +178,9 @@ std::optional<Statement> parse_statement(std::string_view text) {
   };
   const auto time = parse_timestamp(field("time"));
   if (!time) return std::nullopt;
-  return Statement{field("run"),     field("decision"), field("action"), field("task"),
-                   field("verdict"), field("by"),       field("note"),   time->utc};
+  return Statement{field("run"),    field("run_started"), field("decision"),
+                   field("action"), field("task"),        field("verdict"),
+                   field("by"),     field("note"),        time->utc};
 }
 
 std::string require_ssh_keygen() {

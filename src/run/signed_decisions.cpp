@@ -107,8 +107,10 @@ class SignatureChecker {
     if (!signature) return fmt::format("{}'s decision is not signed", by);
     const auto statement = parse_statement(signature->statement);
     if (!statement) return "the signed statement cannot be read";
-    if (statement->run_id != header_.run_id) {
-      return fmt::format("the signature is for run {}, not this one", statement->run_id);
+    if (statement->run_id != header_.run_id ||
+        statement->run_started != format_utc_ms(header_.time)) {
+      return fmt::format("the signature is for run {} started {}, not this one", statement->run_id,
+                         statement->run_started);
     }
     const std::string* approver = body ? approver_of(*body) : nullptr;
     const bool same_decision = !body || statement->decision == person.decision;

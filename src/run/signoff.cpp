@@ -49,9 +49,9 @@ std::optional<event::Signature> signature_for(const RecordedRun& run, const Sign
                                               const std::string& nonce, UtcTime now) {
   const auto& identity = run.runbook->identity;
   require_frozen_signers(identity, run.journal.header.allowed_signers_sha256, run.dir);
-  return sign_decision(
-      identity, request.key,
-      {run.journal.header.run_id, nonce, "signoff", "", "", request.by, request.note, now});
+  return sign_decision(identity, request.key,
+                       {run.journal.header.run_id, format_utc_ms(run.journal.header.time), nonce,
+                        "signoff", "", "", request.by, request.note, now});
 }
 
 }  // namespace

@@ -128,7 +128,7 @@ run = sys.argv[1]
 lines = [json.loads(l) for l in open(f"{run}/journal.jsonl")]
 approval = next(e for e in lines if e.get("event") == "gate_approved")
 statement = json.loads(approval["signature"]["statement"])
-base = {"run_id": statement["run"], "kind": "approve", "task": "go", "user": "x", "host": "y",
+base = {"run_id": statement["run"], "run_started": statement["run_started"], "kind": "approve", "task": "go", "user": "x", "host": "y",
         "time": statement["time"]}
 def drop(name, **fields):
     with open(f"{run}/inbox/.{name}", "w") as out:

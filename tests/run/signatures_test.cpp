@@ -20,13 +20,21 @@ using namespace cutover::testing;
 namespace {
 
 Statement approval() {
-  return {"erp/20261128T170000Z", "d-0001",    "approve", "go", "", "alice",
-          "all checks green",     utc_at(1234)};
+  return {"erp/20261128T170000Z",
+          "2026-11-28T17:00:00.000Z",
+          "d-0001",
+          "approve",
+          "go",
+          "",
+          "alice",
+          "all checks green",
+          utc_at(1234)};
 }
 
 // Every field, the time as the statement text writes it.
 std::vector<std::string> fields_of(const Statement& s) {
-  return {s.run_id, s.decision, s.action, s.task, s.verdict, s.by, s.note, format_utc_ms(s.time)};
+  return {s.run_id, s.run_started, s.decision,           s.action, s.task, s.verdict,
+          s.by,     s.note,        format_utc_ms(s.time)};
 }
 
 // Keys made with ssh-keygen in a folder of their own: alice's and bob's without a passphrase,
@@ -103,7 +111,7 @@ TEST_CASE("statement_text: the same bytes for the same statement - one line") {
 
 TEST_CASE("statement_text: differs when any one field differs") {
   const std::string base = statement_text(approval());
-  std::vector<Statement> changed(8, approval());
+  std::vector<Statement> changed(9, approval());
   changed[0].run_id = "erp/20261128T170001Z";
   changed[1].decision = "d-0002";
   changed[2].action = "reject";
@@ -112,6 +120,7 @@ TEST_CASE("statement_text: differs when any one field differs") {
   changed[5].by = "bob";
   changed[6].note = "all checks green.";
   changed[7].time = utc_at(1235);
+  changed[8].run_started = "2026-11-28T17:00:00.001Z";
   for (std::size_t i = 0; i < changed.size(); ++i) {
     CAPTURE(i);
     CHECK(statement_text(changed[i]) != base);

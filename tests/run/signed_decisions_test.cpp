@@ -60,8 +60,15 @@ struct SignedRun {
     event::Person who = person(by, by, "jump-1");
     who.decision = "d-" + action + "-" + task + "-" + by;
     who.note = note;
-    const Statement statement{
-        run.empty() ? run_id() : run, who.decision, action, task, verdict, by, note, utc_at(0)};
+    const Statement statement{run.empty() ? run_id() : run,
+                              format_utc_ms(builder.journal().header.time),
+                              who.decision,
+                              action,
+                              task,
+                              verdict,
+                              by,
+                              note,
+                              utc_at(0)};
     who.signature = sign_statement(key, statement);
     return who;
   }
@@ -142,7 +149,21 @@ TEST_CASE("verify_signatures: a signature made for another run does not hold her
                     run.signed_by(run.alice, "alice", "approve", "go", "", "",
                                   "test/20261127T170000Z")));  // line 4
   const SignaturesVerdict verdict = verify_signatures(run.run_dir, run.journal());
-  CHECK(verdict.problem == "the signature is for run test/20261127T170000Z, not this one");
+  const std::string expected = "the signature is for run test/20261127T170000Z started " +
+                               format_utc_ms(run.journal().header.time) + ", not this one";
+  CHECK(verdict.problem == expected);
+  CHECK(verdict.bad_line == 4);
+}
+
+TEST_CASE("verify_signatures: a signature for another run of the same id does not hold here") {
+  SignedRun run;
+  run.builder.add(gate_waiting("go", {"alice"}))
+      .add(approved("go", "alice", run.signed_by(run.alice, "alice", "approve", "go")));
+  Journal journal = run.journal();
+  journal.header.time = journal.header.time + std::chrono::seconds(1);  // another start
+  const SignaturesVerdict verdict = verify_signatures(run.run_dir, journal);
+  REQUIRE(verdict.problem);
+  CHECK(verdict.problem->find("the signature is for run " + run.run_id() + " started ") == 0);
   CHECK(verdict.bad_line == 4);
 }
 

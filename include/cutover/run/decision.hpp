@@ -26,6 +26,7 @@ std::optional<Verdict> parse_verdict(std::string_view text);
 struct Decision {
   std::string id;  // unique; journaled with the decision's effect, so it is applied once
   std::string run_id;
+  std::string run_started;  // the run's journal header time: its id may not be unique
   DecisionKind kind = DecisionKind::mark;
   std::string task;
   Verdict verdict = Verdict::done;  // for a mark

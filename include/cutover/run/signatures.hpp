@@ -21,6 +21,9 @@ inline constexpr std::string_view frozen_signers_name = "allowed_signers";
 
 struct Statement {
   std::string run_id;
+  // When the run started (its journal header's time): two runs can share an id (the same
+  // --run-dir name elsewhere), never this too.
+  std::string run_started;
   std::string decision;  // the decision's unique id: its nonce
   std::string action;    // mark, approve, reject, hold, signoff, override-go-live
   std::string task;
