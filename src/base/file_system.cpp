@@ -8,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -161,6 +163,17 @@ void write_file_atomically(FileSystem& file_system, const std::filesystem::path&
     throw;
   }
   file_system.sync_directory(directory);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (!in) {
+    throw EnvironmentError(
+        fmt::format("{}: cannot be read: {}", path.string(), std::strerror(errno)));
+  }
+  return std::move(content).str();
 }
 
 }  // namespace cutover

@@ -60,13 +60,6 @@ Decision parse_decision(const std::string& text) {
   return decision;
 }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return std::move(text).str();
-}
-
 }  // namespace
 
 std::string new_decision_id(UtcTime now) {
@@ -115,7 +108,7 @@ std::vector<InboxItem> read_inbox(const std::filesystem::path& run_dir) {
     }
     InboxItem item{entry.path(), std::string{}};
     try {
-      item.content = parse_decision(read_text(entry.path()));
+      item.content = parse_decision(read_file(entry.path()));
     } catch (const std::exception& problem) {
       item.content = fmt::format("{} cannot be read as a decision: {}", name, problem.what());
     }

@@ -15,18 +15,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-[[noreturn]] void fail_io(const std::filesystem::path& path, std::string_view what) {
-  throw EnvironmentError(fmt::format("{}: {}: {}", path.string(), what, std::strerror(errno)));
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail_io(path, "cannot be read");
-  std::ostringstream content;
-  content << in.rdbuf();
-  return std::move(content).str();
-}
-
 // The complete lines of a journal and what follows the last newline (a torn write, if any).
 struct Lines {
   std::vector<std::string_view> complete;

@@ -16,14 +16,6 @@ namespace cutover {
 
 namespace {
 
-std::string read_frozen_runbook(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw EnvironmentError(fmt::format("{}: cannot be read", path.string()));
-  return std::move(text).str();
-}
-
 const event::RunStarted* find_run_started(const Journal& journal) {
   for (const JournalEvent& event : journal.events) {
     if (const auto* started = event.as<event::RunStarted>()) return started;
@@ -51,7 +43,7 @@ std::shared_ptr<const Runbook> load_frozen(const std::filesystem::path& run_dir,
   if (std::filesystem::exists(run_dir / frozen_signers_name, error)) {
     options.allowed_signers = run_dir / frozen_signers_name;
   }
-  LoadResult loaded = load_runbook_text(read_frozen_runbook(frozen), frozen.string(), options);
+  LoadResult loaded = load_runbook_text(read_file(frozen), frozen.string(), options);
   if (loaded.diagnostics.has_errors()) {
     throw EnvironmentError(fmt::format("{}: the frozen runbook no longer loads ({} error{})",
                                        frozen.string(), loaded.diagnostics.error_count(),

@@ -77,14 +77,6 @@ bool records(const EventBody* body, const Statement& statement) {
   return false;
 }
 
-std::optional<std::string> read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return std::move(text).str();
-}
-
 // The name an approval event credits: the approver, who must be the one who signed.
 const std::string* approver_of(const EventBody& body) {
   if (const auto* e = std::get_if<event::GateApproved>(&body)) return &e->approver;
@@ -159,7 +151,10 @@ SignaturesVerdict verify_signatures(const std::filesystem::path& run_dir, const 
   SignaturesVerdict verdict;
   const JournalHeader& header = journal.header;
   const auto signers = run_dir / frozen_signers_name;
-  const auto frozen = read_text(signers);
+  std::error_code error;
+  const auto frozen = std::filesystem::exists(signers, error)
+                          ? std::optional<std::string>(read_file(signers))
+                          : std::nullopt;
   if (!runbook_has_identity && header.allowed_signers_sha256.empty() && !frozen) return verdict;
   verdict.identities = true;
   const auto fail = [&](std::size_t line, std::string problem) {

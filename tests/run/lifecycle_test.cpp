@@ -29,13 +29,6 @@ RunStart start_in(const std::filesystem::path& dir) {
   return {std::string(runbook_text), "cutover-db", "rehearsal-1", dir, {}, {}, "jump-1", "ops"};
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A run started in `dir` whose journal then holds `events`; it is read back as `resume` reads it.
 RecordedRun recorded(const std::filesystem::path& dir, const std::vector<EventBody>& events) {
   {

@@ -81,6 +81,9 @@ FileSystem& posix_file_system();
 // Replaces `path` whole or not at all: written to a hidden temporary file beside it, synced,
 // renamed over it, and the directory synced. On failure the temporary file is removed and the
 // old content (if any) stays.
+// A whole file's bytes; EnvironmentError naming the file when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
 void write_file_atomically(FileSystem& file_system, const std::filesystem::path& path,
                            std::string_view text, mode_t permissions = 0644);
 

@@ -23,8 +23,8 @@ struct Rehearsal {
   std::string sha256;
   std::optional<RunOutcome> outcome;  // nothing: it has not finished
   std::vector<std::string> signed_by;
-  std::vector<std::string> not_counted;  // sign-offs refused, with why: "bob: not signed"
-  std::string problem;                   // why it could not be read, if it could not
+  std::vector<std::string> not_counted{};  // sign-offs refused, with why: "bob: not signed"
+  std::string problem{};                   // why it could not be read, if it could not
 };
 
 // The runs of `runbook_id` under `runs_root`, newest first. With `identity` (the go-live
