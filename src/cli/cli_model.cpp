@@ -24,8 +24,10 @@ CommandModel command_model(const CLI::App& command) {
   for (const CLI::Option* option : command.get_options()) {
     if (option->get_group().empty()) continue;  // hidden
     if (option->get_positional()) {
-      model.positionals.push_back(
-          {option->get_type_name(), option->get_description(), option->get_required()});
+      OptionModel value;
+      split_type_name(option->get_type_name(), value);
+      model.positionals.push_back({value.value, option->get_description(), option->get_required(),
+                                   std::move(value.choices)});
       continue;
     }
     OptionModel item{option->get_lnames(), option->get_snames(), {}, {}, option->get_description()};

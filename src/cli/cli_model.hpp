@@ -20,6 +20,7 @@ struct PositionalModel {
   std::string name;  // as usage shows it: RUNBOOK, RUN, [RUN] TASK
   std::string help;
   bool required = false;
+  std::vector<std::string> choices;  // the values IsMember allows, if any
 };
 
 struct CommandModel {

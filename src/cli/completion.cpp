@@ -43,9 +43,19 @@ std::string option_words(const OptionModel& option) {
   return fmt::format("{}", fmt::join(words, " "));
 }
 
-// What the positionals of a command complete to: its subcommands, runs, files or nothing.
+// The words a command's positionals may be: its subcommands, or the values it allows.
+std::vector<std::string> positional_words(const CommandModel& command) {
+  std::vector<std::string> words;
+  for (const CommandModel& sub : command.subcommands) words.push_back(sub.name);
+  for (const PositionalModel& positional : command.positionals) {
+    words.insert(words.end(), positional.choices.begin(), positional.choices.end());
+  }
+  return words;
+}
+
+// What the positionals of a command complete to: words, runs, files or nothing.
 std::string positional_kind(const CommandModel& command) {
-  if (!command.subcommands.empty()) return "commands";
+  if (!positional_words(command).empty()) return "words";
   for (const PositionalModel& positional : command.positionals) {
     switch (value_kind(positional.name)) {
       case ValueKind::run:
@@ -95,10 +105,8 @@ std::string bash_command_case(const CommandModel& command, const std::string& la
   text += "      esac\n";
   text +=
       fmt::format("      options={}\n", single_quoted(fmt::format("{}", fmt::join(options, " "))));
-  std::vector<std::string> subcommands;
-  for (const CommandModel& sub : command.subcommands) subcommands.push_back(sub.name);
-  text += fmt::format("      subcommands={}\n",
-                      single_quoted(fmt::format("{}", fmt::join(subcommands, " "))));
+  text += fmt::format("      words={}\n",
+                      single_quoted(fmt::format("{}", fmt::join(positional_words(command), " "))));
   text += fmt::format("      positional={} ;;\n", positional_kind(command));
   return text;
 }
@@ -131,7 +139,7 @@ _cutover() {{
     COMPREPLY=($(compgen -W '{names} --help --version' -- "$cur"))
     return
   fi
-  local command=${{COMP_WORDS[1]}} options subcommands positional
+  local command=${{COMP_WORDS[1]}} options words positional
   if [[ $command == notify ]] && ((COMP_CWORD > 2)); then command+=/${{COMP_WORDS[2]}}; fi
   case $command in
 {cases}    *) return ;;
@@ -141,7 +149,7 @@ _cutover() {{
     return
   fi
   case $positional in
-    commands) COMPREPLY=($(compgen -W "$subcommands" -- "$cur")) ;;
+    words) COMPREPLY=($(compgen -W "$words" -- "$cur")) ;;
     run) COMPREPLY=($(_cutover_runs "$cur")) ;;
     file) COMPREPLY=($(compgen -f -- "$cur")) ;;
     dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
@@ -197,6 +205,9 @@ std::string zsh_arguments(const CommandModel& command) {
     text += " \\\n        " + zsh_option_spec(option);
   }
   const std::string kind = positional_kind(command);
+  if (kind == "words") {
+    text += fmt::format(" \\\n        '1:value:({})'", fmt::join(positional_words(command), " "));
+  }
   if (kind == "file") text += " \\\n        '*:file:_files'";
   if (kind == "run" || kind == "dir") text += " \\\n        '*:run:_files -/'";
   return text + "\n";
@@ -289,6 +300,11 @@ std::string fish_script(const std::vector<CommandModel>& commands) {
       }
     }
     const std::string kind = positional_kind(command);
+    if (kind == "words" && command.subcommands.empty()) {
+      text +=
+          fmt::format("complete -c cutover -n {} -a {}\n", single_quoted(condition),
+                      single_quoted(fmt::format("{}", fmt::join(positional_words(command), " "))));
+    }
     if (kind == "file" || kind == "run" || kind == "dir") {
       text += fmt::format("complete -c cutover -n {} -F\n", single_quoted(condition));
     }

@@ -6,17 +6,29 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/build_info.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/run/journal.hpp"
 #include "cutover/runbook/diagnostics.hpp"
 
 namespace {
 
+// What `cutover --version` says: the release, the commit it was built from (when built from a
+// git checkout), and the journal format it writes.
+std::string version_text() {
+  std::string text = fmt::format("cutover {}", CUTOVER_VERSION);
+  if (std::string_view(CUTOVER_COMMIT).size() > 0)
+    text += fmt::format(" (commit {})", CUTOVER_COMMIT);
+  return text + fmt::format("\njournal format: {} version {}", cutover::journal_format_name,
+                            cutover::journal_format_version);
+}
+
 int run(int argc, char** argv) {
   using namespace cutover;
   CLI::App app("cutover: plan, run and track cutover runbooks", "cutover");
-  app.set_version_flag("--version", CUTOVER_VERSION);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   app.footer("Run 'cutover COMMAND --help' for a command's options.");
 
