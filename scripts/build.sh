@@ -17,6 +17,16 @@ esac
 ./scripts/install-deps.sh
 # -g1: line tables (backtraces, perf) without the full debug information that would make the
 # build a third slower.
+first_time=$([[ -f build/build.ninja ]] || echo yes)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" "${sanitize[@]}" >/dev/null
-cmake --build build
+if [[ -n $first_time ]]; then
+  # Ninja's own progress, so that a fresh machine is not silent for minutes.
+  echo "building cutover (first time: a few minutes on 2 cores)..."
+  cmake --build build
+else
+  # Later builds are quiet, unless one fails.
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  cmake --build build >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+fi

@@ -4,7 +4,7 @@
 # run's journal and timing log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/build.sh >/dev/null
+./scripts/build.sh
 cutover=build/cutover
 runbook=examples/quickstart/runbook.yaml
 

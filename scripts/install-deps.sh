@@ -19,7 +19,7 @@ for p in "${packages[@]}"; do
 done
 
 if ((${#missing[@]})); then
-  echo "installing: ${missing[*]}"
+  echo "installing ${#missing[@]} Debian packages (first time only): ${missing[*]}..."
   sudo_cmd=()
   [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
