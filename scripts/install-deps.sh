@@ -8,6 +8,7 @@ packages=(
   doctest-dev nlohmann-json3-dev libre2-dev libssl-dev
   python3 python3-jsonschema python3-yaml
   openssh-client  # ssh-keygen signs and verifies decisions (identity.allowed_signers)
+  openssh-server  # tests/e2e/remote.sh runs examples/remote/ssh.yaml against a throwaway sshd
   dpkg-dev file  # the Debian package: cpack finds its library dependencies with dpkg-shlibdeps
   curl  # examples/notify posts to a chat webhook with it (tests/e2e/notify.sh)
   chromium  # the HTML report is tested in a real browser (tests/e2e/report_browser.sh)
