@@ -192,8 +192,8 @@ expect_in out.txt ": signoff by lead"
 run_cutover 0 status r1
 expect_in out.txt ", signed: timings within 5%"
 
-# The rule holds for this runbook; an edited copy (another hash) needs an override, signed by
-# the person who gives it.
+# r1 ran in a folder of its own, so the go-live rule does not see it: a go-live run needs an
+# override, signed by the person who gives it.
 { cat erp.yaml; echo "# edited"; } >edited.yaml
 run_cutover 2 run edited.yaml --label go-live --non-interactive --override-go-live "hotfix" --by lead
 expect_in err.txt "--override-go-live needs --key FILE: decisions in this runbook are signed"

@@ -133,3 +133,21 @@ TEST_CASE("go-live: start_run checks the rule first - and its header records the
   REQUIRE(header->go_live->override_by);
   CHECK(header->go_live->override_by->reason == "rehearsed on paper");
 }
+
+TEST_CASE("go-live: with identities only signed sign-offs count - the others say why") {
+  TempDir temp;
+  const auto root = temp.path() / "runs";
+  make_run(root, go_live_runbook, "rehearsal-1", RunOutcome::succeeded, {"lead"}, 1);
+  Identity identity;
+  identity.allowed_signers = "people.allowed_signers";
+  identity.text =
+      "lead ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHM3vR+YoEcMH5hmC2dbu12v+s1AIkuk7cKJTfZnBP6v\n";
+  const std::vector<Rehearsal> signed_only = find_rehearsals(root, "erp", identity);
+  REQUIRE(signed_only.size() == 1);
+  CHECK(signed_only[0].signed_by.empty());
+  CHECK(signed_only[0].not_counted == std::vector<std::string>{"lead: not signed"});
+  const std::vector<Rehearsal> any = find_rehearsals(root, "erp");
+  REQUIRE(any.size() == 1);
+  CHECK(any[0].signed_by == std::vector<std::string>{"lead"});
+  CHECK(any[0].not_counted.empty());
+}
