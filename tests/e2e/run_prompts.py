@@ -383,15 +383,12 @@ tasks:
     os.chdir("..")
 
 
-# --- the terminal's input closes (Ctrl-D): the question waits for cutover mark ------------------
-
-def closed_terminal_run():
-    os.mkdir("closed")
-    os.chdir("closed")
-    write("rb.yaml", f"""\
+def confirm_then_after(extra=""):
+    """A manual task `confirm`, then `after` printing the marker; `extra` top-level keys."""
+    return f"""\
 version: 1
 id: prompts
-tasks:
+{extra}tasks:
   - id: confirm
     owner: ops
     estimate: 5m
@@ -400,7 +397,15 @@ tasks:
     estimate: 1s
     depends_on: confirm
     run: echo "after {MARK}"
-""")
+"""
+
+
+# --- the terminal's input closes (Ctrl-D): the question waits for cutover mark ------------------
+
+def closed_terminal_run():
+    os.mkdir("closed")
+    os.chdir("closed")
+    write("rb.yaml", confirm_then_after())
     term = Terminal(["run", "rb.yaml"], terminal_env(colour=False))
     try:
         term.expect("[confirm] done, failed or skipped? [d/f/s]: ", "confirm's question")
@@ -436,21 +441,7 @@ def signed_run():
     with open("carol.pub") as public:
         key = " ".join(public.read().split()[:2])
     write("people.allowed_signers", f"carol {key}\n")
-    write("rb.yaml", f"""\
-version: 1
-id: prompts
-identity:
-  allowed_signers: people.allowed_signers
-tasks:
-  - id: confirm
-    owner: ops
-    estimate: 5m
-    manual: Check the dashboard.
-  - id: after
-    estimate: 1s
-    depends_on: confirm
-    run: echo "after {MARK}"
-""")
+    write("rb.yaml", confirm_then_after("identity:\n  allowed_signers: people.allowed_signers\n"))
     term = Terminal(["run", "rb.yaml"], terminal_env(colour=False))
     try:
         term.expect("Check the dashboard.", "confirm's instructions")
