@@ -25,6 +25,7 @@ void add_run(CLI::App& app, Action& action);
 void add_status(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
 void add_forecast(CLI::App& app, Action& action);
+void add_import(CLI::App& app, Action& action);
 void add_completion(CLI::App& app, Action& action);
 void add_manual(CLI::App& app, Action& action);  // hidden: `cutover manpage`, run by the build
 void add_estimates(CLI::App& app, Action& action);

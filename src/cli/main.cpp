@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   cli::add_plan(app, action);
   cli::add_graph(app, action);
   cli::add_schema(app, action);
+  cli::add_import(app, action);
   cli::add_run(app, action);
   cli::add_track(app, action);
   cli::add_resume(app, action);
