@@ -80,3 +80,49 @@ TEST_CASE("csv_record: every field reads back as written") {
   const Fields fields = {"id", "a,b", "\"quoted\"", "multi\nline", "cr\r", ",\",\r\n", "", "end"};
   CHECK(parse_record(csv_record(fields)) == fields);
 }
+
+namespace {
+
+// "row: field|field" per record, for one comparison.
+std::string records_of(const CsvTable& table) {
+  std::string out;
+  for (const CsvRecord& record : table.records) {
+    out += std::to_string(record.row) + ":";
+    for (std::size_t i = 0; i < record.fields.size(); ++i) {
+      out += (i ? "|" : " ") + record.fields[i];
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("read_csv: fields - records - CRLF or LF line ends") {
+  CHECK(records_of(read_csv("id,title\r\na,First\r\nb,Second\r\n", ',')) ==
+        "1: id|title\n2: a|First\n3: b|Second\n");
+  CHECK(records_of(read_csv("id,title\na,First", ',')) == "1: id|title\n2: a|First\n");
+  CHECK(records_of(read_csv("a,,c\n", ',')) == "1: a||c\n");
+}
+
+TEST_CASE("read_csv: quoted fields hold separators - quotes - and line breaks") {
+  const std::string text =
+      "id;manual\r\nfreeze;\"Freeze postings;\r\nthen call \"\"the lead\"\"\"\r\nnext;plain\r\n";
+  const CsvTable table = read_csv(text, ';');
+  CHECK(records_of(table) ==
+        "1: id|manual\n2: freeze|Freeze postings;\nthen call \"the lead\"\n4: next|plain\n");
+  CHECK_FALSE(table.unclosed_quote_row);
+}
+
+TEST_CASE("read_csv: a quoted field that never ends is named by the row it starts on") {
+  const CsvTable table = read_csv("id,title\na,\"never\nends\n", ',');
+  REQUIRE(table.unclosed_quote_row);
+  CHECK(*table.unclosed_quote_row == 2);
+}
+
+TEST_CASE("guess_separator: semicolons as Excel writes them where the comma is a decimal mark") {
+  CHECK(guess_separator("id;title;estimate\r\na;b,c;1:30\r\n") == ';');
+  CHECK(guess_separator("id,title\na;b,c\n") == ',');
+  CHECK(guess_separator("\"a;b;c\",d\n") == ',');  // inside quotes they do not count
+  CHECK(guess_separator("") == ',');
+}
