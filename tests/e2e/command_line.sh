@@ -8,7 +8,10 @@ run_cutover 0 --version
 expect_in out.txt "cutover 0.1.0"
 expect_in out.txt "journal format: cutover-journal version 1"
 if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
-  expect_in out.txt "(commit $(git -C "$SRC" rev-parse --short=12 HEAD)"
+  # Built from this checkout: the commit it names is one of its commits.
+  commit=$(sed -n 's/^cutover [0-9.]* (commit \([0-9a-f]\{12\}\).*/\1/p' out.txt)
+  [[ -n $commit ]] || fail "--version names no commit: $(cat out.txt)"
+  git -C "$SRC" cat-file -e "$commit^{commit}" || fail "--version names commit $commit, not in the repository"
 fi
 
 # ----- bash --------------------------------------------------------------------------------------
