@@ -65,7 +65,7 @@ expect_in out.txt "is a directory"
 run_cutover 2 validate
 run_cutover 2 validate --format yaml good.yaml
 run_cutover 2 frobnicate
-expect_in err.txt "unknown command 'frobnicate'; the commands are: validate, plan, graph, schema, run, track, resume, rollback, mark, approve, reject, hold, signoff, verify, status"
+expect_in err.txt "unknown command 'frobnicate'; the commands are: validate, plan, graph, schema, import, run, track, resume, rollback, mark, approve, reject, hold, signoff, verify, status, logs, notify, report, estimates, forecast, completion"
 run_cutover 2 validate --var 9X=1 good.yaml
 expect_in err.txt "--var 9X=1: expected NAME=VALUE"
 run_cutover 2
