@@ -60,3 +60,10 @@ def shared(path):
 a, b = shared("erp-plan.csv"), shared("erp2-plan.csv")
 assert len(a) >= 40 and a == b, (len(a), len(b), [x for x in zip(a, b) if x[0] != x[1]][:1])
 PY
+
+# examples/import: the 40-row plan and the runbook it becomes, kept true.
+run_cutover 0 import "$SRC/examples/import/plan.csv" --id erp-from-spreadsheet
+cmp -s out.txt "$SRC/examples/import/runbook.yaml" ||
+  fail "examples/import/runbook.yaml is not what importing examples/import/plan.csv gives"
+run_cutover 0 validate --strict "$SRC/examples/import/runbook.yaml"
+expect_in out.txt "(40 tasks, 0 warnings)"
