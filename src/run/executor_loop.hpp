@@ -90,7 +90,8 @@ class Executor {
 
   void record(EventBody event, Durability durability);
   event::RunStarted run_started() const;
-  std::string header_time() const;  // the journal header's, which a signed decision names
+  // The journal header's time, which a signed decision names.
+  const std::string& header_time() const;
   std::optional<std::string> unsigned_reason(const Decision& decision) const;
   event::Person person(std::string_view by) const;
   const std::string& id_of(TaskIndex task) const;
@@ -228,10 +229,11 @@ class Executor {
   std::map<ProcessId, std::unique_ptr<Activity>> activities_;
   std::vector<std::pair<ProcessId, ProcessSpec>> pending_spawns_;
   std::map<std::uint64_t, Delayed> delayed_;
-  TerminalQuestions questions_;         // put to the person at this terminal, one at a time
-  std::vector<int> attempt_base_;       // per task: attempts before this executor started it
-  const Decision* deciding_ = nullptr;  // the inbox decision being carried out
-  std::string terminal_note_;           // the note of one typed at the prompt, meanwhile
+  TerminalQuestions questions_;    // put to the person at this terminal, one at a time
+  std::vector<int> attempt_base_;  // per task: attempts before this executor started it
+  mutable std::optional<std::string> header_time_;  // header_time(), once read
+  const Decision* deciding_ = nullptr;              // the inbox decision being carried out
+  std::string terminal_note_;  // the note of one typed at the prompt, meanwhile
   bool terminating_ = false;
   bool terminal_closed_ = false;
   SteadyTime last_status_{};

@@ -207,9 +207,13 @@ std::optional<std::string> Executor::unsigned_reason(const Decision& decision) c
                            statement_text(statement_of(decision)), decision.signature);
 }
 
-std::string Executor::header_time() const {
-  const auto header = read_journal_header(setup_.run_dir / journal_file_name);
-  return header ? format_utc_ms(header->time) : std::string();
+// Read once: the header never changes while the run lives.
+const std::string& Executor::header_time() const {
+  if (!header_time_) {
+    const auto header = read_journal_header(setup_.run_dir / journal_file_name);
+    header_time_ = header ? format_utc_ms(header->time) : std::string();
+  }
+  return *header_time_;
 }
 
 void Executor::take(const Decision& decision, ExecutorPresence executor) {
