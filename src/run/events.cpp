@@ -104,8 +104,7 @@ void put_end(json& fields, const event::ProcessEnd& end) {
 }
 
 void put_signature(json& fields, const std::optional<event::Signature>& signature) {
-  if (!signature) return;
-  fields["signature"] = {{"statement", signature->statement}, {"sshsig", signature->sshsig}};
+  if (signature) fields["signature"] = encode_signature(*signature);
 }
 
 void put_person(json& fields, const event::Person& person) {
@@ -346,12 +345,7 @@ class Fields {
   event::Person person() const {
     return {text("by"), text("user"), text("host"), text("decision"), text("note"), signature()};
   }
-  std::optional<event::Signature> signature() const {
-    const json* found = find("signature");
-    if (!found || !found->is_object()) return std::nullopt;
-    const Fields inner(*found);
-    return event::Signature{inner.text("statement"), inner.text("sshsig")};
-  }
+  std::optional<event::Signature> signature() const { return decode_signature(find("signature")); }
   std::optional<event::Person> person_if_any() const {
     if (!has("by")) return std::nullopt;
     return person();
@@ -530,6 +524,16 @@ const std::string* decision_of(const EventBody& body) {
         }
       },
       body);
+}
+
+json encode_signature(const event::Signature& signature) {
+  return {{"statement", signature.statement}, {"sshsig", signature.sshsig}};
+}
+
+std::optional<event::Signature> decode_signature(const json* value) {
+  if (!value || !value->is_object()) return std::nullopt;
+  const Fields fields(*value);
+  return event::Signature{fields.text("statement"), fields.text("sshsig")};
 }
 
 }  // namespace cutover

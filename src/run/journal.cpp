@@ -42,8 +42,7 @@ Json go_live_json(const GoLiveBasis& basis) {
   if (basis.override_by) {
     override_by = {{"by", basis.override_by->by}, {"reason", basis.override_by->reason}};
     if (const auto& signature = basis.override_by->signature) {
-      override_by["signature"] = {{"statement", signature->statement},
-                                  {"sshsig", signature->sshsig}};
+      override_by["signature"] = encode_signature(*signature);
     }
   }
   return {{"rehearsals", basis.rehearsals},
@@ -127,12 +126,9 @@ std::optional<GoLiveBasis> parse_go_live(const Json& header) {
       override_by != found->end() && override_by->is_object()) {
     basis.override_by = GoLiveOverride{field<std::string>(*override_by, "by").value_or(""),
                                        field<std::string>(*override_by, "reason").value_or("")};
-    if (const auto signature = override_by->find("signature");
-        signature != override_by->end() && signature->is_object()) {
-      basis.override_by->signature =
-          event::Signature{field<std::string>(*signature, "statement").value_or(""),
-                           field<std::string>(*signature, "sshsig").value_or("")};
-    }
+    const auto signature = override_by->find("signature");
+    basis.override_by->signature =
+        decode_signature(signature == override_by->end() ? nullptr : &*signature);
   }
   return basis;
 }

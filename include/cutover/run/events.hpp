@@ -284,6 +284,11 @@ nlohmann::ordered_json encode_fields(const EventBody& body);
 // Never throws: what does not fit the schema takes the field's default.
 EventBody decode_event(std::string_view type, const nlohmann::ordered_json& fields);
 
+// A signature as the journal holds it, on a person's decision or the header's go-live override:
+// {"statement", "sshsig"}. Decoding is tolerant: what is not such an object is nothing.
+nlohmann::ordered_json encode_signature(const event::Signature& signature);
+std::optional<event::Signature> decode_signature(const nlohmann::ordered_json* value);
+
 // The inbox decision an event took in (applied or refused), or nullptr.
 const std::string* decision_of(const EventBody& body);
 
