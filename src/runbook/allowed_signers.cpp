@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "base/text.hpp"
 #include "cutover/runbook/loader.hpp"
 
 namespace cutover {
@@ -61,12 +62,6 @@ std::vector<std::string_view> split_commas(std::string_view text) {
   return parts;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string_view unquoted(std::string_view text) {
   if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
     return text.substr(1, text.size() - 2);
@@ -77,7 +72,7 @@ std::string_view unquoted(std::string_view text) {
 // The problem with a line's options, or empty. OpenSSH reads option names in any case.
 std::string options_problem(std::string_view options) {
   for (const std::string_view option : split_commas(options)) {
-    const std::string name = lower(option.substr(0, option.find('=')));
+    const std::string name = lower_case(option.substr(0, option.find('=')));
     if (name == "cert-authority") {
       return "certificate authorities are not supported: list each person's own key";
     }

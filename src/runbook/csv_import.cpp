@@ -10,28 +10,16 @@
 #include <optional>
 
 #include "base/csv.hpp"
+#include "base/text.hpp"
 #include "cutover/base/time.hpp"
 
 namespace cutover {
 
 namespace {
 
-constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 constexpr std::string_view known_columns[] = {"id",        "title",      "phase", "owner",
                                               "estimate",  "depends_on", "run",   "manual",
                                               "approvals", "rollback"};
-
-std::string trimmed(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(begin, end - begin + 1));
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Words separated by ',', ';' or white space: depends_on and approvals cells.
 std::vector<std::string> words_of(std::string_view cell) {
@@ -120,7 +108,7 @@ class Importer {
 
   void read_header(const CsvRecord& header) {
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
-      const std::string name = lower(trimmed(header.fields[i]));
+      const std::string name = lower_case(trimmed(header.fields[i]));
       const int column = static_cast<int>(i) + 1;
       if (std::find(std::begin(known_columns), std::end(known_columns), name) ==
           std::end(known_columns)) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "base/text.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/runbook/allowed_signers.hpp"
 #include "cutover/runbook/checks.hpp"
@@ -80,8 +81,6 @@ bool check_encoding(std::string_view text, FileDiagnostics& diagnostics) {
   }
   return true;
 }
-
-constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "base/text.hpp"
 #include "cutover/runbook/template.hpp"
 #include "runbook/runbook_reader_impl.hpp"
 
@@ -128,9 +129,7 @@ std::optional<std::string> Reader::read_id(const Entry& entry, std::string_view 
   }
   const std::string id(tree_.scalar(node));
   if (!valid_id(id)) {
-    std::string lower = id;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string lower = lower_case(id);
     out_.error(node.location, fmt::format("invalid {} {}", what, shown(id)),
                valid_id(lower) ? fmt::format("ids are lowercase: '{}'", lower)
                                : fmt::format("ids are 1 to {} characters of a-z, 0-9, '.', '_' "
