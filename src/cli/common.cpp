@@ -132,7 +132,7 @@ Runbook load_valid_runbook(const std::string& path, const EnvVars& vars) {
 
 Runbook require_valid(LoadResult loaded, const std::string& path) {
   const auto& diagnostics = loaded.diagnostics;
-  if (!diagnostics.items().empty()) {
+  if (!diagnostics.empty()) {
     write(stderr, render_text(diagnostics, {colour_enabled(stderr)}));
   }
   if (diagnostics.has_errors()) {

@@ -92,8 +92,9 @@ int run(const RunArguments& arguments) {
   if (!arguments.label.empty()) check_label(arguments.label);
   const std::optional<GoLiveOverride> override_go_live = go_live_override(arguments);
   const std::string text = read_runbook_bytes(arguments.runbook);
-  const Runbook runbook = require_valid(
-      load_runbook_text(text, arguments.runbook, {parse_vars(arguments.vars)}), arguments.runbook);
+  LoadResult loaded = load_runbook_text(text, arguments.runbook, {parse_vars(arguments.vars)});
+  std::vector<IncludedFile> included = std::move(loaded.included);
+  const Runbook runbook = require_valid(std::move(loaded), arguments.runbook);
   require_people_with_keys(runbook, arguments);
   const RunGraph graph = make_run_graph(runbook);
   if (arguments.dry_run) return dry_run(runbook, graph, arguments);
@@ -110,6 +111,7 @@ int run(const RunArguments& arguments) {
   run_start.runbook = &runbook;
   run_start.override_go_live = override_go_live;
   run_start.override_key = arguments.key;
+  run_start.included = std::move(included);
   StartedRun started = start_run(run_start);
   const NewRunDir& run_dir = started.dir;
   const RunLock& lock = started.lock;

@@ -22,15 +22,21 @@ std::string plural(std::size_t count, std::string_view word) {
   return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
 }
 
-std::string text_summary(const FileDiagnostics& file, std::size_t tasks, bool colour) {
-  const bool valid = !file.has_errors();
+// The runbook's verdict covers the files it includes.
+std::string text_summary(const LoadResult& loaded, bool colour) {
+  const Diagnostics& diagnostics = loaded.diagnostics;
+  const bool valid = !diagnostics.has_errors();
   const std::string_view verdict = valid ? "ok" : "invalid";
   const auto style = fmt::emphasis::bold | fg(valid ? fmt::terminal_color::bright_green
                                                     : fmt::terminal_color::bright_red);
-  return fmt::format("{}: {} ({}, {})\n", printable(file.file()),
-                     colour ? fmt::format(style, "{}", verdict) : std::string(verdict),
-                     valid ? plural(tasks, "task") : plural(file.error_count(), "error"),
-                     plural(file.warning_count(), "warning"));
+  std::string counted = valid ? plural(loaded.runbook.tasks.size(), "task")
+                              : plural(diagnostics.error_count(), "error");
+  if (!loaded.included.empty()) {
+    counted += fmt::format(" in {}", plural(loaded.included.size() + 1, "file"));
+  }
+  return fmt::format("{}: {} ({}, {})\n", printable(diagnostics.runbook().file()),
+                     colour ? fmt::format(style, "{}", verdict) : std::string(verdict), counted,
+                     plural(diagnostics.warning_count(), "warning"));
 }
 
 int run_validate(const ValidateOptions& options) {
@@ -49,13 +55,12 @@ int run_validate(const ValidateOptions& options) {
       continue;
     }
     LoadResult loaded = load_runbook(path, LoadOptions{vars});
-    const std::size_t tasks = loaded.runbook.tasks.size();
-    files.push_back(std::move(loaded.diagnostics));
-    if (options.strict) files.back().promote_warnings();
+    if (options.strict) loaded.diagnostics.promote_warnings();
     if (options.format == "text") {
-      text += render_text(files.back(), {colour});
-      text += text_summary(files.back(), tasks, colour);
+      text += render_text(loaded.diagnostics, {colour});
+      text += text_summary(loaded, colour);
     }
+    for (auto& file : std::move(loaded.diagnostics).take_files()) files.push_back(std::move(file));
   }
   if (options.format == "text") write_output(text);
   if (options.format == "json") write_output(render_json(files));

@@ -54,7 +54,7 @@ void sign_override(const RunStart& start, const std::string& run_id, GoLiveOverr
 }  // namespace
 
 StartedRun start_run(const RunStart& start) {
-  const std::string sha256 = sha256_hex(start.runbook_text);
+  const std::string sha256 = runbook_sha256(start.runbook_text, start.included);
   const Identity* identity =
       start.runbook && start.runbook->identity ? &*start.runbook->identity : nullptr;
   if (identity) require_ssh_keygen();
@@ -95,6 +95,11 @@ StartedRun start_run(const RunStart& start) {
   if (identity) header.allowed_signers_sha256 = sha256_hex(identity->text);
   try {
     freeze_file(dir.dir, frozen_runbook_name, start.runbook_text, fs);
+    for (const IncludedFile& file : start.included) {
+      const std::filesystem::path path(file.path);
+      if (path.has_parent_path()) fs.create_directories(dir.dir / path.parent_path());
+      freeze_file(dir.dir, file.path, file.text, fs);
+    }
     if (identity) freeze_file(dir.dir, frozen_signers_name, identity->text, fs);
     JournalWriter journal =
         JournalWriter::create(dir.dir / journal_file_name, header, system_clocks(), fs);

@@ -182,28 +182,27 @@ std::optional<std::string> read_signers(const std::filesystem::path& path, std::
 }
 
 // Every name that decides something in the runbook needs a key.
-void check_deciders(const Runbook& runbook, const Identity& identity,
-                    FileDiagnostics& diagnostics) {
+void check_deciders(const Runbook& runbook, const Identity& identity, Diagnostics& diagnostics) {
   const auto missing = [&](std::string_view name) { return !identity.knows(name); };
   for (const Task& task : runbook.tasks) {
     const auto* gate = std::get_if<Gate>(&task.kind);
     if (!gate) continue;
     for (const std::string& name : gate->approvals) {
       if (missing(name)) {
-        diagnostics.error(task.location,
-                          fmt::format("'{}' approves {} but has no key in {}", name, task.id,
-                                      identity.allowed_signers),
-                          "add a line for them: NAME followed by their .pub key");
+        diagnostics.of(task).error(task.location,
+                                   fmt::format("'{}' approves {} but has no key in {}", name,
+                                               task.id, identity.allowed_signers),
+                                   "add a line for them: NAME followed by their .pub key");
       }
     }
   }
   if (!runbook.go_live) return;
   for (const std::string& name : runbook.go_live->signoffs) {
     if (missing(name)) {
-      diagnostics.error(runbook.go_live->location,
-                        fmt::format("'{}' signs off rehearsals but has no key in {}", name,
-                                    identity.allowed_signers),
-                        "add a line for them: NAME followed by their .pub key");
+      diagnostics.runbook().error(runbook.go_live->location,
+                                  fmt::format("'{}' signs off rehearsals but has no key in {}",
+                                              name, identity.allowed_signers),
+                                  "add a line for them: NAME followed by their .pub key");
     }
   }
 }
@@ -215,7 +214,7 @@ ParsedSigners parse_allowed_signers(std::string_view text) {
 }
 
 void load_identity(Runbook& runbook, const std::filesystem::path& runbook_file,
-                   const LoadOptions& options, FileDiagnostics& diagnostics) {
+                   const LoadOptions& options, Diagnostics& diagnostics) {
   if (!runbook.identity) return;
   Identity& identity = *runbook.identity;
   const std::filesystem::path path = options.allowed_signers.empty()
@@ -223,16 +222,17 @@ void load_identity(Runbook& runbook, const std::filesystem::path& runbook_file,
                                          : options.allowed_signers;
   identity.file = path.string();
   if (auto why = read_signers(path, identity.text)) {
-    diagnostics.error(identity.location, fmt::format("{}: {}", identity.file, *why),
-                      "identity.allowed_signers is read relative to the runbook's folder");
+    diagnostics.runbook().error(
+        identity.location, fmt::format("{}: {}", identity.file, *why),
+        "identity.allowed_signers is read relative to the runbook's folder");
     return;
   }
   ParsedSigners parsed = parse_allowed_signers(identity.text);
   for (const SignersProblem& problem : parsed.problems) {
     const std::string where =
         problem.line > 0 ? fmt::format("{}:{}", identity.file, problem.line) : identity.file;
-    diagnostics.error(identity.location, fmt::format("{}: {}", where, problem.message),
-                      problem.hint);
+    diagnostics.runbook().error(identity.location, fmt::format("{}: {}", where, problem.message),
+                                problem.hint);
   }
   identity.signers = std::move(parsed.signers);
   if (parsed.problems.empty()) check_deciders(runbook, identity, diagnostics);

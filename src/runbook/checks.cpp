@@ -21,7 +21,7 @@ constexpr std::size_t max_suggestions = 50;
 
 class Checker {
  public:
-  Checker(const Runbook& runbook, FileDiagnostics& out) : runbook_(runbook), out_(out) {}
+  Checker(const Runbook& runbook, Diagnostics& out) : runbook_(runbook), out_(out) {}
 
   void run() {
     const bool ids_ok = check_ids();
@@ -52,9 +52,9 @@ class Checker {
       const auto [first, inserted] = index_.try_emplace(task.id, i);
       if (!inserted) {
         ok = false;
-        out_.error(
+        out_.of(task).error(
             task.location, fmt::format("duplicate task id '{}'", task.id),
-            fmt::format("first defined at line {}", runbook_.tasks[first->second].location.line));
+            fmt::format("first defined at {}", place(runbook_.tasks[first->second], task.file)));
       }
     }
     return ok;
@@ -67,7 +67,8 @@ class Checker {
       for (const Dependency& dependency : task.depends_on) {
         if (dependency.id == task.id) {
           ok = false;
-          out_.error(dependency.location, fmt::format("task '{}' depends on itself", task.id));
+          out_.of(task).error(dependency.location,
+                              fmt::format("task '{}' depends on itself", task.id));
         } else if (!index_.contains(dependency.id)) {
           ok = false;
           std::string hint;
@@ -75,7 +76,7 @@ class Checker {
             const std::string match = closest_match(dependency.id, task_ids());
             if (!match.empty()) hint = fmt::format("did you mean '{}'?", match);
           }
-          out_.error(
+          out_.of(task).error(
               dependency.location,
               fmt::format("task '{}' depends on '{}', which is not a task", task.id, dependency.id),
               std::move(hint));
@@ -83,6 +84,12 @@ class Checker {
       }
     }
     return ok;
+  }
+
+  // "line 12" in the file `from` names, "workstreams/finance.yaml:12" in another.
+  std::string place(const Task& task, std::size_t from) {
+    if (task.file == from) return fmt::format("line {}", task.location.line);
+    return fmt::format("{}:{}", out_.of(task.file).file(), task.location.line);
   }
 
   const std::vector<std::string_view>& task_ids() {
@@ -99,10 +106,10 @@ class Checker {
     std::size_t suggested = 0;
     for (const Task& task : runbook_.tasks) {
       if (task.phase.empty() || known.contains(task.phase)) continue;
-      if (out_.full()) return;
+      if (out_.of(task).full()) continue;
       const std::string match =
           suggested++ < max_suggestions ? closest_match(task.phase, phases) : std::string{};
-      out_.error(
+      out_.of(task).error(
           task.phase_location,
           fmt::format("task '{}' has phase '{}', which is not in 'phases'", task.id, task.phase),
           match.empty() ? fmt::format("phases: {}", fmt::join(phases, ", "))
@@ -115,9 +122,10 @@ class Checker {
     if (runbook_.secrets.empty()) return;
     for (const auto& reference : find_references(runbook_.title)) {
       if (!is_secret(reference.name)) continue;
-      out_.warning(runbook_.title_location,
-                   fmt::format("the runbook's title uses the secret '{}'", reference.name),
-                   "it would be shown to everyone who sees the plan");
+      out_.runbook().warning(
+          runbook_.title_location,
+          fmt::format("the runbook's title uses the secret '{}'", reference.name),
+          "it would be shown to everyone who sees the plan");
     }
     for (const Task& task : runbook_.tasks) {
       warn_secrets_in(task, task.title, "title");
@@ -138,7 +146,7 @@ class Checker {
   void warn_secrets_in(const Task& task, std::string_view text, std::string_view what) {
     for (const auto& reference : find_references(text)) {
       if (!is_secret(reference.name)) continue;
-      out_.warning(
+      out_.of(task).warning(
           task.location,
           fmt::format("the {} of task '{}' uses the secret '{}'", what, task.id, reference.name),
           "it would be shown to a person; refer to where the secret is kept instead");
@@ -158,12 +166,12 @@ class Checker {
       for (const TaskIndex index : cycle) {
         const Task& task = runbook_.tasks[index];
         path += task.id + " -> ";
-        where +=
-            fmt::format("{}{} at line {}", where.empty() ? "" : ", ", task.id, task.location.line);
+        where += fmt::format("{}{} at {}", where.empty() ? "" : ", ", task.id,
+                             place(task, runbook_.tasks[cycle.front()].file));
       }
-      path += runbook_.tasks[cycle.front()].id;
-      out_.error(runbook_.tasks[cycle.front()].location, fmt::format("dependency cycle: {}", path),
-                 where);
+      const Task& first = runbook_.tasks[cycle.front()];
+      path += first.id;
+      out_.of(first).error(first.location, fmt::format("dependency cycle: {}", path), where);
     }
   }
 
@@ -183,11 +191,12 @@ class Checker {
         seen[index] = true;
         const Task& task = tasks[index];
         if (!task.is_gate() && !task.point_of_no_return && !task.rollback) {
-          out_.warning(task.location,
-                       fmt::format("task '{}' comes before the point of no return '{}' but has "
-                                   "no rollback",
-                                   task.id, tasks[ponr].id),
-                       "add a rollback (a command or { manual: ... }) so that a no-go can undo it");
+          out_.of(task).warning(
+              task.location,
+              fmt::format("task '{}' comes before the point of no return '{}' but has "
+                          "no rollback",
+                          task.id, tasks[ponr].id),
+              "add a rollback (a command or { manual: ... }) so that a no-go can undo it");
         }
         for (const TaskIndex dependency : dag.dependencies[index]) stack.push_back(dependency);
       }
@@ -199,10 +208,11 @@ class Checker {
         if (tasks[dependency].is_gate() || gated[dependency]) gated[index] = true;
       }
       if (tasks[index].point_of_no_return && !gated[index]) {
-        out_.warning(
-            tasks[index].location,
-            fmt::format("point of no return '{}' is not preceded by a gate", tasks[index].id),
-            "make it depend on a go/no-go gate");
+        out_.of(tasks[index])
+            .warning(
+                tasks[index].location,
+                fmt::format("point of no return '{}' is not preceded by a gate", tasks[index].id),
+                "make it depend on a go/no-go gate");
       }
     }
   }
@@ -210,12 +220,12 @@ class Checker {
   void check_estimates_and_owners() {
     for (const Task& task : runbook_.tasks) {
       if (!task.estimate) {
-        out_.warning(task.location, fmt::format("task '{}' has no estimate", task.id),
-                     "the plan counts it as 0; add e.g. estimate: 15m");
+        out_.of(task).warning(task.location, fmt::format("task '{}' has no estimate", task.id),
+                              "the plan counts it as 0; add e.g. estimate: 15m");
       }
       if (task.is_manual() && task.owner.empty()) {
-        out_.warning(task.location, fmt::format("manual task '{}' has no owner", task.id),
-                     "say who does it: owner: <team or person>");
+        out_.of(task).warning(task.location, fmt::format("manual task '{}' has no owner", task.id),
+                              "say who does it: owner: <team or person>");
       }
     }
   }
@@ -225,7 +235,7 @@ class Checker {
     const Plan plan = make_plan(runbook_, dag);
     check_gate_deadlines(dag, plan);
     if (plan.total <= runbook_.window->duration) return;
-    out_.warning(
+    out_.runbook().warning(
         runbook_.window->location,
         fmt::format("the estimated critical path ({}) is longer than the window ({})",
                     format_duration(plan.total), format_duration(runbook_.window->duration)),
@@ -237,7 +247,7 @@ class Checker {
     for (const GateDeadline& gate : gate_deadlines(runbook_, dag, plan)) {
       if (!gate.too_late()) continue;
       const Task& task = runbook_.tasks[gate.gate];
-      out_.warning(
+      out_.of(task).warning(
           task.location,
           fmt::format("a no-go at gate '{}' could not be rolled back inside the window", task.id),
           fmt::format("it is planned at {}, {} after its no-go deadline {} (rolling back what "
@@ -249,14 +259,14 @@ class Checker {
   }
 
   const Runbook& runbook_;
-  FileDiagnostics& out_;
+  Diagnostics& out_;
   std::unordered_map<std::string_view, std::size_t> index_;
   std::vector<std::string_view> ids_;
 };
 
 }  // namespace
 
-void check_runbook(const Runbook& runbook, FileDiagnostics& diagnostics) {
+void check_runbook(const Runbook& runbook, Diagnostics& diagnostics) {
   Checker(runbook, diagnostics).run();
 }
 

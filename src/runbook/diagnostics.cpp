@@ -67,6 +67,40 @@ std::size_t FileDiagnostics::warning_count() const {
   return items_.size() + omitted() - error_count();
 }
 
+Diagnostics::Diagnostics(std::string runbook_file) {
+  files_.emplace_back(std::move(runbook_file));
+}
+
+FileDiagnostics& Diagnostics::add_file(std::string file) {
+  return files_.emplace_back(std::move(file));
+}
+
+std::size_t Diagnostics::error_count() const {
+  std::size_t count = 0;
+  for (const auto& file : files_) count += file.error_count();
+  return count;
+}
+
+std::size_t Diagnostics::warning_count() const {
+  std::size_t count = 0;
+  for (const auto& file : files_) count += file.warning_count();
+  return count;
+}
+
+bool Diagnostics::empty() const {
+  return std::all_of(files_.begin(), files_.end(), [](const FileDiagnostics& file) {
+    return file.items().empty() && file.omitted() == 0;
+  });
+}
+
+void Diagnostics::promote_warnings() {
+  for (auto& file : files_) file.promote_warnings();
+}
+
+void Diagnostics::sort() {
+  for (auto& file : files_) file.sort();
+}
+
 void FileDiagnostics::set_source(std::string text) {
   source_ = std::move(text);
   line_starts_.assign(1, 0);
@@ -275,6 +309,12 @@ std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions&
                        printable(diagnostics.file()), diagnostics.omitted(),
                        diagnostics.omitted() == 1 ? "" : "s", FileDiagnostics::max_items);
   }
+  return out;
+}
+
+std::string render_text(const Diagnostics& diagnostics, const RenderOptions& options) {
+  std::string out;
+  for (const auto& file : diagnostics.files()) out += render_text(file, options);
   return out;
 }
 

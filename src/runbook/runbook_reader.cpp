@@ -18,9 +18,12 @@ namespace {
 constexpr Duration max_window = std::chrono::days{3653};
 
 const MappingKeys top_level_keys = {
-    .names = {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases", "tasks",
-              "notify", "go_live", "identity"},
+    .names = {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases",
+              "include", "tasks", "notify", "go_live", "identity"},
     .extensions = true};
+const MappingKeys workstream_keys = {.names = {"include", "defaults", "tasks"}, .extensions = true};
+constexpr std::string_view workstream_content =
+    "a workstream file holds include, defaults and tasks";
 const MappingKeys window_keys = {.names = {"start", "duration", "end"}};
 const MappingKeys defaults_keys = {.names = {"owner", "timeout", "retries", "retry_delay", "env",
                                              "workdir", "on_failure", "idempotent", "shell"}};
@@ -67,31 +70,48 @@ void override_vars(EnvVars& vars, const EnvVars& overrides) {
 
 }  // namespace
 
-Runbook Reader::read() {
-  Runbook runbook;
+Reader::Reader(const yaml::Tree& tree, const LoadOptions& options, const RunbookContext& runbook,
+               std::size_t file, FileDiagnostics& diagnostics)
+    : Reader(tree, options, diagnostics) {
+  file_ = file;
+  defaults_ = runbook.defaults;
+  set_names(runbook.names);
+}
+
+void Reader::set_names(std::vector<std::string> names) {
+  names_ = std::move(names);
+  name_set_ = std::unordered_set<std::string_view>(names_.begin(), names_.end());
+}
+
+RunbookFile Reader::read() {
+  RunbookFile file;
+  Runbook& runbook = file.runbook;
   if (tree_.empty()) {
     out_.error({1, 1}, "the file is empty", "a runbook is a mapping with version, id and tasks");
-    return runbook;
+    return file;
   }
   const Node& root = tree_.node(tree_.root());
   if (root.type != NodeType::mapping) {
     out_.error(root.location, fmt::format("a runbook must be a mapping, found {}", found(root)),
                "a runbook is a mapping with version, id and tasks");
-    return runbook;
+    return file;
   }
   const auto top = entries(tree_.root(), "the runbook");
   check_keys(top, top_level_keys, "the runbook");
-  require(top, {"version", "id", "tasks"}, root.location, "the runbook");
+  const Entry* include = find(top, "include");
+  // Its tasks may all be in the files it includes.
+  require(top, include ? KeyList{"version", "id"} : KeyList{"version", "id", "tasks"},
+          root.location, "the runbook");
 
   // vars and secrets first, wherever they stand: every template is checked against them.
   if (const Entry* vars = find(top, "vars")) runbook.vars = read_vars(*vars);
   override_vars(runbook.vars, options_.vars);
   if (const Entry* secrets = find(top, "secrets"))
     runbook.secrets = read_secrets(*secrets, runbook.vars);
-  names_.clear();
-  for (const auto& [name, value] : runbook.vars) names_.push_back(name);
-  for (const auto& name : runbook.secrets) names_.push_back(name);
-  name_set_ = std::unordered_set<std::string_view>(names_.begin(), names_.end());
+  std::vector<std::string> names;
+  for (const auto& [name, value] : runbook.vars) names.push_back(name);
+  for (const auto& name : runbook.secrets) names.push_back(name);
+  set_names(std::move(names));
 
   for (const auto& entry : top) {
     if (entry.key == "version") {
@@ -107,12 +127,68 @@ Runbook Reader::read() {
       runbook.phases = read_phases(entry);
     }
   }
+  if (include) file.includes = read_includes(*include);
   if (const Entry* defaults = find(top, "defaults")) read_defaults(*defaults);
   if (const Entry* tasks = find(top, "tasks")) runbook.tasks = read_tasks(*tasks);
   if (const Entry* notify = find(top, "notify")) runbook.notify = read_notify(*notify);
   if (const Entry* go_live = find(top, "go_live")) runbook.go_live = read_go_live(*go_live);
   if (const Entry* identity = find(top, "identity")) runbook.identity = read_identity(*identity);
-  return runbook;
+  file.context = {defaults_, names_};
+  return file;
+}
+
+WorkstreamFile Reader::read_workstream() {
+  WorkstreamFile file;
+  if (tree_.empty()) {
+    out_.error({1, 1}, "the file is empty", std::string(workstream_content));
+    return file;
+  }
+  const Node& root = tree_.node(tree_.root());
+  if (root.type != NodeType::mapping) {
+    out_.error(root.location,
+               fmt::format("a workstream file must be a mapping, found {}", found(root)),
+               std::string(workstream_content));
+    return file;
+  }
+  auto top = entries(tree_.root(), "the workstream file");
+  // The runbook's own keys get a message of their own rather than "unknown key".
+  std::erase_if(top, [&](const Entry& entry) {
+    const auto& names = top_level_keys.names;
+    const bool runbook_only = std::find(names.begin(), names.end(), entry.key) != names.end() &&
+                              std::find(workstream_keys.names.begin(), workstream_keys.names.end(),
+                                        entry.key) == workstream_keys.names.end();
+    if (runbook_only) {
+      out_.error(entry.key_location,
+                 fmt::format("'{}' belongs in the runbook, not in a workstream file", entry.key),
+                 fmt::format("{}; the runbook's version, id, vars, secrets and phases apply to it",
+                             workstream_content));
+    }
+    return runbook_only;
+  });
+  check_keys(top, workstream_keys, "the workstream file");
+  const Entry* include = find(top, "include");
+  require(top, include ? KeyList{} : KeyList{"tasks"}, root.location, "the workstream file");
+  if (include) file.includes = read_includes(*include);
+  if (const Entry* defaults = find(top, "defaults")) read_defaults(*defaults);
+  if (const Entry* tasks = find(top, "tasks")) file.tasks = read_tasks(*tasks);
+  return file;
+}
+
+std::vector<Include> Reader::read_includes(const Entry& entry) {
+  std::vector<Include> includes;
+  const auto items = text_list(entry, "a list of workstream files", true);
+  if (!items) return includes;
+  std::unordered_set<std::string_view> seen;
+  for (const auto& [path, location] : *items) {
+    if (path.empty()) {
+      out_.error(location, "an empty path in 'include'", "e.g. workstreams/finance.yaml");
+    } else if (!seen.insert(path).second) {
+      out_.error(location, fmt::format("{} is listed twice in 'include'", shown(path)));
+    } else {
+      includes.push_back({path, location});
+    }
+  }
+  return includes;
 }
 
 std::optional<std::string> Reader::template_text(const Entry& entry) {
@@ -406,9 +482,15 @@ std::optional<std::vector<std::string>> Reader::read_shell(const Entry& entry) {
 }
 }  // namespace reader
 
-Runbook read_runbook(const yaml::Tree& tree, const LoadOptions& options,
-                     FileDiagnostics& diagnostics) {
+RunbookFile read_runbook(const yaml::Tree& tree, const LoadOptions& options,
+                         FileDiagnostics& diagnostics) {
   return reader::Reader(tree, options, diagnostics).read();
+}
+
+WorkstreamFile read_workstream(const yaml::Tree& tree, const LoadOptions& options,
+                               const RunbookContext& runbook, std::size_t file,
+                               FileDiagnostics& diagnostics) {
+  return reader::Reader(tree, options, runbook, file, diagnostics).read_workstream();
 }
 
 }  // namespace cutover

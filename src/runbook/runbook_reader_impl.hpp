@@ -14,6 +14,7 @@
 #include "cutover/runbook/diagnostics.hpp"
 #include "cutover/runbook/load_options.hpp"
 #include "cutover/runbook/model.hpp"
+#include "runbook/runbook_reader.hpp"
 #include "runbook/yaml_reader.hpp"
 
 namespace cutover::reader {
@@ -29,28 +30,23 @@ using yaml::shown;
 // The longest estimate, timeout or delay a runbook may give (no step of a cutover is longer).
 constexpr Duration max_duration = std::chrono::days{365};
 
-// Task-level settings that `defaults` may also give.
-struct TaskSettings {
-  std::string owner;
-  std::optional<Duration> timeout;
-  int retries = 0;
-  Duration retry_delay{0};
-  EnvVars env;
-  std::string workdir;
-  OnFailure on_failure = OnFailure::rollback;
-  bool idempotent = false;
-  std::vector<std::string> shell = {"/bin/sh", "-c"};
-};
-
 // The runbook's meaning, on top of the generic YAML reading of MappingReader.
 class Reader : private yaml::MappingReader {
  public:
   Reader(const yaml::Tree& tree, const LoadOptions& options, FileDiagnostics& diagnostics)
       : MappingReader(tree, diagnostics), options_(options), references_checked_(tree.size()) {}
+  // A workstream file's reader: its tasks are the `file`th file's, read against the runbook's.
+  Reader(const yaml::Tree& tree, const LoadOptions& options, const RunbookContext& runbook,
+         std::size_t file, FileDiagnostics& diagnostics);
 
-  Runbook read();
+  RunbookFile read();
+  WorkstreamFile read_workstream();
 
  private:
+  // --- the `include` entries of either kind of file: runbook_reader.cpp
+  std::vector<Include> read_includes(const Entry& entry);
+  void set_names(std::vector<std::string> names);
+
   // --- the runbook, its settings and its templates: runbook_reader.cpp
   // A text that may hold {{ NAME }} references, each checked against vars and secrets.
   std::optional<std::string> template_text(const Entry& entry);
@@ -115,6 +111,7 @@ class Reader : private yaml::MappingReader {
   std::vector<NotifyEvent> read_hook_events(const Entry& entry);
 
   const LoadOptions& options_;
+  std::size_t file_ = 0;  // Task::file of the tasks read
   TaskSettings defaults_;
   std::vector<std::string> names_;  // vars, --vars and secrets: what templates may name
   std::unordered_set<std::string_view> name_set_;

@@ -43,6 +43,7 @@ std::vector<Task> Reader::read_tasks(const Entry& entry) {
 std::optional<Task> Reader::read_task(NodeIndex index, std::size_t position) {
   const Node& node = tree_.node(index);
   Task task;
+  task.file = file_;
   task.location = node.location;
   std::string where = name_task(node, position);
   const auto fields = entries(index, where);

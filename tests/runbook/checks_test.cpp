@@ -26,9 +26,9 @@ std::string list(const FileDiagnostics& diagnostics) {
 }
 
 std::string check(const Runbook& runbook) {
-  FileDiagnostics diagnostics("rb.yaml");
+  Diagnostics diagnostics("rb.yaml");
   check_runbook(runbook, diagnostics);
-  return list(diagnostics);
+  return list(diagnostics.runbook());
 }
 
 // The task's id is written at line `line`, column 9 (as in "  - id: a").
@@ -95,9 +95,9 @@ TEST_CASE("checks: suggestions for unknown dependencies stop after the first 50"
   for (int i = 0; i < 52; ++i) {
     tasks.push_back(needs(quiet("t" + std::to_string(i)), "load-dta", {i + 10, 17}));
   }
-  FileDiagnostics diagnostics;
+  Diagnostics diagnostics;
   check_runbook(make_runbook(tasks), diagnostics);
-  const auto& items = diagnostics.items();
+  const auto& items = diagnostics.runbook().items();
   REQUIRE(items.size() == 52);
   CHECK(items[0].hint == "did you mean 'load-data'?");
   CHECK(items[49].hint == "did you mean 'load-data'?");
@@ -105,6 +105,35 @@ TEST_CASE("checks: suggestions for unknown dependencies stop after the first 50"
   CHECK(items[51].hint == "");
   CHECK(items[51].message == "task 't51' depends on 'load-dta', which is not a task");
   CHECK(items[51].location == Location{61, 17});
+}
+
+TEST_CASE(
+    "checks: tasks in included files - each problem in its own file - places in others named") {
+  Task b = needs(at(make_task("b"), 3), "c", {4, 17});
+  b.file = 1;
+  Task c = needs(at(make_task("c"), 8), "b", {9, 17});
+  c.file = 2;
+  Task again = at(make_task("a"), 12);
+  again.file = 2;
+  Runbook runbook = make_runbook({at(make_task("a"), 4), b, c, again});
+  runbook.included = {"ws/b.yaml", "ws/c.yaml"};
+  Diagnostics diagnostics("rb.yaml");
+  diagnostics.add_file("ws/b.yaml");
+  diagnostics.add_file("ws/c.yaml");
+  check_runbook(runbook, diagnostics);
+  CHECK(list(diagnostics.runbook()) == "");
+  CHECK(list(diagnostics.of(1)) == "");
+  CHECK(list(diagnostics.of(2)) ==
+        "error 12:9: duplicate task id 'a' [first defined at rb.yaml:4]\n");
+
+  diagnostics = Diagnostics("rb.yaml");
+  diagnostics.add_file("ws/b.yaml");
+  diagnostics.add_file("ws/c.yaml");
+  runbook.tasks.pop_back();
+  check_runbook(runbook, diagnostics);
+  CHECK(list(diagnostics.of(1)) ==
+        "error 3:9: dependency cycle: b -> c -> b [b at line 3, c at ws/c.yaml:8]\n");
+  CHECK(list(diagnostics.of(2)) == "");
 }
 
 TEST_CASE("checks: a dependency cycle - as its path - at its first task") {
@@ -172,10 +201,10 @@ TEST_CASE("checks: without phases - any phase is accepted") {
 TEST_CASE("checks: warnings are left out while there are errors") {
   const Runbook runbook = make_runbook({at(make_task("a"), 4), at(manual_task("m"), 7)});
   SUBCASE("an error found before the checks") {
-    FileDiagnostics diagnostics;
-    diagnostics.error({5, 15}, "'estimate' must be a duration");
+    Diagnostics diagnostics;
+    diagnostics.runbook().error({5, 15}, "'estimate' must be a duration");
     check_runbook(runbook, diagnostics);
-    CHECK(list(diagnostics) == "error 5:15: 'estimate' must be a duration\n");
+    CHECK(list(diagnostics.runbook()) == "error 5:15: 'estimate' must be a duration\n");
   }
   SUBCASE("an unknown dependency") {
     Runbook broken = runbook;

@@ -152,7 +152,7 @@ TEST_CASE("load_runbook reads a file and names it in the result") {
   std::ofstream(path) << header << "tasks:\n" << task_a << "    zzz: 1\n";
   const auto result = load_runbook(path, {});
   CHECK(result.runbook.file == path.string());
-  CHECK(result.diagnostics.file() == path.string());
+  CHECK(result.diagnostics.runbook().file() == path.string());
   CHECK(result.runbook.id == "rb");
   CHECK(list(result) == "error 7:5: unknown key 'zzz' in task 'a' [" + known_task_keys + "]\n");
 }
@@ -310,8 +310,8 @@ TEST_CASE("a value quoted back in a message is cut at 60 characters and kept on 
 // A value quoted back in a message is cut at 60 bytes, never inside a UTF-8 character.
 TEST_CASE("a value cut for a message stays valid UTF-8") {
   const auto result = load(header + "tasks: " + std::string(59, 'x') + "\xC3\xA9\xC3\xA9\n");
-  REQUIRE(result.diagnostics.items().size() == 1);
-  const std::string& message = result.diagnostics.items()[0].message;
+  REQUIRE(result.diagnostics.runbook().items().size() == 1);
+  const std::string& message = result.diagnostics.runbook().items()[0].message;
   CHECK(message.find("\xC3...") == std::string::npos);
   CHECK((message.ends_with("x\xC3\xA9...'") || message.ends_with("x...'")));
 }
@@ -322,7 +322,7 @@ TEST_CASE("an unknown key is cut in its message like a value") {
   CHECK(list(load(header + key + ": 1\ntasks:\n" + task_a)) ==
         "error 3:1: unknown key '" + std::string(60, 'k') +
             "...' in the runbook [known keys: version, id, title, window, vars, secrets, "
-            "defaults, phases, tasks, notify, go_live, identity]\n");
+            "defaults, phases, include, tasks, notify, go_live, identity]\n");
 }
 
 TEST_CASE("empty lists and mappings are named as such") {
@@ -377,7 +377,7 @@ TEST_CASE("every error is reported - sorted in file order whatever found it") {
             duration_hint + "]\n" + "error 11:5: unknown key 'zzz' in task 'b' [" +
             known_task_keys + "]\n" +
             "error 12:9: invalid task id 'Bad' [ids are lowercase: 'bad']\n");
-  const auto& items = result.diagnostics.items();
+  const auto& items = result.diagnostics.runbook().items();
   CHECK(std::is_sorted(items.begin(), items.end(), [](const Diagnostic& x, const Diagnostic& y) {
     return x.location < y.location;
   }));

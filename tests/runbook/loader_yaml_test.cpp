@@ -165,7 +165,7 @@ TEST_CASE("exactly 64 levels are accepted") {
   CHECK(list(load(header + "tasks:\n" + task_a + "x: " + std::string(63, '[') +
                   std::string(63, ']') + "\n")) ==
         "error 7:1: unknown key 'x' in the runbook [known keys: version, id, title, window, "
-        "vars, secrets, defaults, phases, tasks, notify, go_live, identity]\n");
+        "vars, secrets, defaults, phases, include, tasks, notify, go_live, identity]\n");
 }
 
 // --- duplicate keys, and keys that are not texts -------------------------------------------
@@ -335,7 +335,7 @@ TEST_CASE("x- keys are extensions only at the top level") {
         "error 7:5: unknown key 'x-note' in task 'a' [" + known_task_keys + "]\n");
   CHECK(list(load(header + "x: 1\ntasks:\n" + task_a)) ==
         "error 3:1: unknown key 'x' in the runbook [known keys: version, id, title, window, "
-        "vars, secrets, defaults, phases, tasks, notify, go_live, identity]\n");
+        "vars, secrets, defaults, phases, include, tasks, notify, go_live, identity]\n");
 }
 
 TEST_CASE("a merge of something other than mappings is refused") {
@@ -410,6 +410,7 @@ TEST_CASE("aliases of a large text are bounded by the bytes they expand to") {
   const auto started = std::chrono::steady_clock::now();
   const auto result = load(text);
   CHECK(std::chrono::steady_clock::now() - started < 2s);
-  REQUIRE(result.diagnostics.items().size() == 1);
-  CHECK(result.diagnostics.items()[0].message.find("aliases expand") != std::string::npos);
+  REQUIRE(result.diagnostics.runbook().items().size() == 1);
+  CHECK(result.diagnostics.runbook().items()[0].message.find("aliases expand") !=
+        std::string::npos);
 }

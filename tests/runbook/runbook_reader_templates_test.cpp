@@ -148,9 +148,9 @@ TEST_CASE("a folded reference is located in its own value") {
     run: echo {{ B }}
     estimate: 1m
 )");
-  REQUIRE(result.diagnostics.items().size() == 2);
-  CHECK(result.diagnostics.items()[0].location.line == 5);
-  CHECK(result.diagnostics.items()[1].location == Location{9, 15});
+  REQUIRE(result.diagnostics.runbook().items().size() == 2);
+  CHECK(result.diagnostics.runbook().items()[0].location.line == 5);
+  CHECK(result.diagnostics.runbook().items()[1].location == Location{9, 15});
 }
 
 // Content reached through an alias is reported once: an unknown reference in an anchored

@@ -27,7 +27,7 @@ Read read(const std::string& text, const LoadOptions& options = {}, bool source 
   if (source) result.diagnostics.set_source(text);
   auto parsed = yaml::parse(text);
   REQUIRE(std::holds_alternative<yaml::Tree>(parsed));
-  result.runbook = read_runbook(std::get<yaml::Tree>(parsed), options, result.diagnostics);
+  result.runbook = read_runbook(std::get<yaml::Tree>(parsed), options, result.diagnostics).runbook;
   return result;
 }
 
@@ -202,7 +202,7 @@ TEST_CASE("unknown key at the top level") {
         "error 3:1: unknown key 'titel' in the runbook [did you mean 'title'?]\n");
   CHECK(list(load(header + "zzzzzz: x\ntasks:\n" + task_a)) ==
         "error 3:1: unknown key 'zzzzzz' in the runbook [known keys: version, id, title, window, "
-        "vars, secrets, defaults, phases, tasks, notify, go_live, identity]\n");
+        "vars, secrets, defaults, phases, include, tasks, notify, go_live, identity]\n");
 }
 
 TEST_CASE("wrong types at the top level: text - list and mapping confused") {

@@ -18,9 +18,10 @@ inline LoadResult load(std::string text, const LoadOptions& options = {}) {
 
 // Every diagnostic on its own line, "error 3:1: message [hint]", so that one comparison checks
 // the severity, location, message and hint of each, their order, and that there are no others.
-inline std::string list(const FileDiagnostics& diagnostics) {
+inline std::string list(const FileDiagnostics& diagnostics, std::string_view prefix = {}) {
   std::string out;
   for (const auto& item : diagnostics.items()) {
+    out += prefix;
     out += item.severity == Severity::error ? "error " : "warning ";
     out += std::to_string(item.location.line) + ":" + std::to_string(item.location.column) + ": ";
     out += item.message;
@@ -30,8 +31,12 @@ inline std::string list(const FileDiagnostics& diagnostics) {
   return out;
 }
 
+// The runbook's own first; then each included file's, its lines starting with its name.
 inline std::string list(const LoadResult& result) {
-  return list(result.diagnostics);
+  const auto& files = result.diagnostics.files();
+  std::string out = list(files.front());
+  for (std::size_t i = 1; i < files.size(); ++i) out += list(files[i], files[i].file() + " ");
+  return out;
 }
 
 // Two lines; what follows starts on line 3.

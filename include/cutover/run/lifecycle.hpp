@@ -13,6 +13,7 @@
 #include "cutover/run/new_run.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
+#include "cutover/runbook/loader.hpp"
 
 namespace cutover {
 
@@ -33,6 +34,8 @@ struct RunStart {
   std::optional<GoLiveOverride> override_go_live{};
   // With identities: the key that signs the override (--key).
   std::filesystem::path override_key{};
+  // The workstream files the runbook includes: hashed with it, and frozen at their paths.
+  std::vector<IncludedFile> included{};
 };
 
 // A run that exists on disk and whose lock this process holds, for as long as it lives.

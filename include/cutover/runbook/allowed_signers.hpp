@@ -38,6 +38,6 @@ ParsedSigners parse_allowed_signers(std::string_view text);
 // sign-off name has a key. Problems are located at the runbook's `allowed_signers`, naming the
 // file's line.
 void load_identity(Runbook& runbook, const std::filesystem::path& runbook_file,
-                   const LoadOptions& options, FileDiagnostics& diagnostics);
+                   const LoadOptions& options, Diagnostics& diagnostics);
 
 }  // namespace cutover

@@ -8,6 +8,6 @@
 namespace cutover {
 
 // Reports every problem of a structurally loaded runbook into `diagnostics`.
-void check_runbook(const Runbook& runbook, FileDiagnostics& diagnostics);
+void check_runbook(const Runbook& runbook, Diagnostics& diagnostics);
 
 }  // namespace cutover

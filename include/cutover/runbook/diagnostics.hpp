@@ -74,12 +74,39 @@ class FileDiagnostics {
   std::vector<std::uint32_t> line_starts_;  // sources are at most 64 MiB
 };
 
+// The diagnostics of a runbook and of every file it includes: one FileDiagnostics per file,
+// the runbook's first, then the included files in include order, as Task::file counts them.
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::string runbook_file = {});
+
+  FileDiagnostics& add_file(std::string file);
+  FileDiagnostics& of(std::size_t file) { return files_[file]; }
+  FileDiagnostics& of(const Task& task) { return files_[task.file]; }
+  FileDiagnostics& runbook() { return files_.front(); }
+  const FileDiagnostics& runbook() const { return files_.front(); }
+  const std::vector<FileDiagnostics>& files() const { return files_; }
+  std::vector<FileDiagnostics> take_files() && { return std::move(files_); }
+
+  std::size_t error_count() const;
+  std::size_t warning_count() const;
+  bool has_errors() const { return error_count() > 0; }
+  bool empty() const;  // no file has a problem
+  void promote_warnings();
+  void sort();
+
+ private:
+  std::vector<FileDiagnostics> files_;
+};
+
 struct RenderOptions {
   bool colour = false;
 };
 
 // Compiler style: "file:line:col: error: message", the source line, a caret, the hint.
 std::string render_text(const FileDiagnostics& diagnostics, const RenderOptions& options);
+// Every file's, in order.
+std::string render_text(const Diagnostics& diagnostics, const RenderOptions& options);
 
 // Formats covering several files, for `validate`.
 std::string render_json(const std::vector<FileDiagnostics>& files);

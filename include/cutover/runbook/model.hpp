@@ -105,6 +105,7 @@ struct Task {
   bool idempotent = false;
   bool point_of_no_return = false;
   std::vector<std::string> shell;  // the command is appended as the last argument
+  std::size_t file = 0;            // where it is written: an index of Runbook::file_name
 
   const std::string& display_name() const { return title.empty() ? id : title; }
   bool is_command() const { return std::holds_alternative<Command>(kind); }
@@ -184,6 +185,9 @@ struct Window {
 
 struct Runbook {
   std::string file;  // the path it was loaded from, as given
+  // The workstream files it includes, in include order, each once: relative to the runbook's
+  // folder, '/'-separated.
+  std::vector<std::string> included;
   int version = 1;
   std::string id;
   std::string title;
@@ -197,6 +201,10 @@ struct Runbook {
   std::optional<GoLiveRule> go_live;
   std::optional<Identity> identity;
 
+  // The runbook's file (0) or an included one (1 and up), as Task::file counts them.
+  const std::string& file_name(std::size_t index) const {
+    return index == 0 ? file : included[index - 1];
+  }
   // Index of the task with this id, if any.
   std::optional<std::size_t> find_task(std::string_view id) const;
   // "id — title", or the id alone: how plans, graphs and reports name the runbook.
