@@ -37,20 +37,54 @@ std::vector<std::pair<std::string, Duration>> wanted(const LearnedEstimates& lea
   return values;
 }
 
-// The edited text must load as a valid runbook with exactly the new estimates, else nothing is
+// One file of the runbook with its estimates edited.
+struct EditedFile {
+  std::string path;      // as messages name it
+  std::string relative;  // an included file's path relative to the runbook; "" for the runbook
+  EditedRunbook edited;
+};
+
+// Each file of the runbook with the new estimates of the tasks written in it.
+std::vector<EditedFile> edit_files(const Runbook& runbook, const std::string& path,
+                                   const std::vector<std::pair<std::string, Duration>>& values) {
+  std::vector<EditedFile> files;
+  const auto folder = std::filesystem::path(path).parent_path();
+  for (std::size_t file = 0; file <= runbook.included.size(); ++file) {
+    const std::string relative = file == 0 ? "" : runbook.included[file - 1];
+    const std::string shown = file == 0 ? path : (folder / relative).string();
+    files.push_back(
+        {shown, relative, edit_estimates(read_runbook_bytes(shown), runbook, values, shown, file)});
+  }
+  return files;
+}
+
+std::size_t count_changes(const std::vector<EditedFile>& files) {
+  std::size_t count = 0;
+  for (const EditedFile& file : files) count += file.edited.changes.size();
+  return count;
+}
+
+// The edited files must load as a valid runbook with exactly the new estimates, else nothing is
 // written.
-void require_edit_valid(const EditedRunbook& edited, const std::string& path, const EnvVars& vars) {
-  LoadResult reloaded = load_runbook_text(edited.text, path, LoadOptions{vars});
+void require_edit_valid(const std::vector<EditedFile>& files, const std::string& path,
+                        const EnvVars& vars) {
+  LoadOptions options{vars};
+  for (const EditedFile& file : files) {
+    if (!file.relative.empty()) options.included_texts.emplace(file.relative, file.edited.text);
+  }
+  LoadResult reloaded = load_runbook_text(files.front().edited.text, path, options);
   std::string problem;
   if (reloaded.diagnostics.has_errors()) {
     problem = fmt::format("it would not load ({} error{})", reloaded.diagnostics.error_count(),
                           reloaded.diagnostics.error_count() == 1 ? "" : "s");
   }
-  for (const EstimateChange& change : edited.changes) {
-    const auto index = reloaded.runbook.find_task(change.task);
-    if (problem.empty() && (!index || reloaded.runbook.tasks[*index].estimate != change.to)) {
-      problem = fmt::format("task '{}' would not read as estimate {}", change.task,
-                            format_duration(change.to));
+  for (const EditedFile& file : files) {
+    for (const EstimateChange& change : file.edited.changes) {
+      const auto index = reloaded.runbook.find_task(change.task);
+      if (problem.empty() && (!index || reloaded.runbook.tasks[*index].estimate != change.to)) {
+        problem = fmt::format("task '{}' would not read as estimate {}", change.task,
+                              format_duration(change.to));
+      }
     }
   }
   if (!problem.empty()) {
@@ -61,11 +95,28 @@ void require_edit_valid(const EditedRunbook& edited, const std::string& path, co
   }
 }
 
-std::string written_summary(const EditedRunbook& edited, const std::string& path) {
-  if (edited.changes.empty())
-    return fmt::format("{}: every estimate already is its suggestion\n", path);
-  return fmt::format("{}: {} estimate{} written\n", path, edited.changes.size(),
-                     edited.changes.size() == 1 ? "" : "s");
+// A runbook of one file gets its diff alone, as `diff -u` prints it after its two header
+// lines; with includes, each changed file's diff comes after the headers naming it.
+std::string diffs(const std::vector<EditedFile>& files) {
+  if (files.size() == 1) return files.front().edited.diff;
+  std::string out;
+  for (const EditedFile& file : files) {
+    if (file.edited.diff.empty()) continue;
+    out += fmt::format("--- {}\n+++ {}\n{}", file.path, file.path, file.edited.diff);
+  }
+  return out;
+}
+
+std::string written_summary(const std::vector<EditedFile>& files, const std::string& path) {
+  const std::size_t changes = count_changes(files);
+  if (changes == 0) return fmt::format("{}: every estimate already is its suggestion\n", path);
+  std::string summary;
+  for (const EditedFile& file : files) {
+    const std::size_t count = file.edited.changes.size();
+    if (count == 0) continue;
+    summary += fmt::format("{}: {} estimate{} written\n", file.path, count, count == 1 ? "" : "s");
+  }
+  return summary;
 }
 
 int run_estimates(const EstimatesArguments& arguments) {
@@ -88,19 +139,21 @@ int run_estimates(const EstimatesArguments& arguments) {
                                             : render_estimates_text(learned));
     return exit_success;
   }
-  const EditedRunbook edited = edit_estimates(read_runbook_bytes(arguments.runbook), reference,
-                                              wanted(learned), arguments.runbook);
-  if (!edited.changes.empty()) {
+  const std::vector<EditedFile> edited = edit_files(reference, arguments.runbook, wanted(learned));
+  if (count_changes(edited) > 0) {
     require_edit_valid(edited, arguments.runbook, vars);
-    write_file_atomically(posix_file_system(), arguments.runbook, edited.text);
+    for (const EditedFile& file : edited) {
+      if (file.edited.changes.empty()) continue;
+      write_file_atomically(posix_file_system(), file.path, file.edited.text);
+    }
   }
   if (arguments.format == "json") {
     auto json = estimates_json(learned);
-    json["written"] = edited.changes.size();
-    json["diff"] = edited.diff;
+    json["written"] = count_changes(edited);
+    json["diff"] = diffs(edited);
     write_output(json.dump(2) + "\n");
   } else {
-    write_output(render_estimates_text(learned) + "\n" + edited.diff +
+    write_output(render_estimates_text(learned) + "\n" + diffs(edited) +
                  written_summary(edited, arguments.runbook));
   }
   return exit_success;

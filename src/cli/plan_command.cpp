@@ -16,6 +16,7 @@ struct PlanOptions {
   std::string format;
   std::string start;
   std::vector<std::string> vars;
+  std::string cluster = "phase";  // graph only
 };
 
 // A plan from a start outside the window (`--start now` the day before) is still drawn, but
@@ -55,7 +56,8 @@ int run_graph(const PlanOptions& options) {
   const Dag dag = build_dag(runbook);
   const Plan plan = make_plan(runbook, dag);
   const GraphFormat format = options.format == "mermaid" ? GraphFormat::mermaid : GraphFormat::dot;
-  write_output(render_graph(runbook, dag, plan, format));
+  const GraphCluster cluster = options.cluster == "file" ? GraphCluster::file : GraphCluster::phase;
+  write_output(render_graph(runbook, dag, plan, format, cluster));
   return exit_success;
 }
 
@@ -98,6 +100,12 @@ void add_graph(CLI::App& app, Action& action) {
       ->type_name("RUNBOOK");
   command->add_option("--format", options->format, "Output: dot or mermaid")
       ->check(CLI::IsMember({"dot", "mermaid"}))
+      ->capture_default_str();
+  command
+      ->add_option("--cluster", options->cluster,
+                   "Group tasks by phase, or by the file they are written in (the runbook and "
+                   "its workstream files)")
+      ->check(CLI::IsMember({"phase", "file"}))
       ->capture_default_str();
   add_var_option(*command, options->vars);
   command->footer("Render with: cutover graph RUNBOOK | dot -Tsvg > graph.svg");

@@ -1,5 +1,6 @@
 #include "cutover/plan/plan_format.hpp"
 
+#include <filesystem>
 #include <limits>
 #include <string_view>
 #include <unordered_map>
@@ -18,16 +19,17 @@ constexpr TaskIndex no_task = std::numeric_limits<TaskIndex>::max();
 
 // What dot and mermaid share.
 
-// Phases in declared order, then any undeclared ones in order of first use; each with its
-// tasks in file order. Tasks without a phase come last, outside any group.
-struct PhaseGroups {
+// The clusters, each with its tasks in file order; tasks in no cluster come last.
+struct TaskGroups {
   std::vector<std::string> names;
   std::vector<std::vector<TaskIndex>> members;
   std::vector<TaskIndex> ungrouped;
 };
 
-PhaseGroups group_by_phase(const Runbook& runbook) {
-  PhaseGroups groups;
+// Phases in declared order, then any undeclared ones in order of first use. Tasks without a
+// phase are in none.
+TaskGroups group_by_phase(const Runbook& runbook) {
+  TaskGroups groups;
   std::unordered_map<std::string_view, std::size_t> group_of;
   const auto group_for = [&](const std::string& phase) {
     const auto [it, inserted] = group_of.try_emplace(phase, groups.names.size());
@@ -47,6 +49,22 @@ PhaseGroups group_by_phase(const Runbook& runbook) {
     }
   }
   return groups;
+}
+
+// The runbook's own file (by its name), then the included files in include order.
+TaskGroups group_by_file(const Runbook& runbook) {
+  TaskGroups groups;
+  groups.names.push_back(std::filesystem::path(runbook.file).filename().string());
+  groups.names.insert(groups.names.end(), runbook.included.begin(), runbook.included.end());
+  groups.members.resize(groups.names.size());
+  for (TaskIndex i = 0; i < runbook.tasks.size(); ++i) {
+    groups.members[runbook.tasks[i].file].push_back(i);
+  }
+  return groups;
+}
+
+TaskGroups group_tasks(const Runbook& runbook, GraphCluster cluster) {
+  return cluster == GraphCluster::file ? group_by_file(runbook) : group_by_phase(runbook);
 }
 
 // next_on_path[a] == b when a -> b is a step of the critical path.
@@ -112,14 +130,15 @@ std::string dot_node(const Runbook& runbook, const Plan& plan, const std::vector
   return fmt::format("{} [{}];", dot_quoted(task.id), fmt::join(attributes, ", "));
 }
 
-std::string render_dot(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+std::string render_dot(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                       GraphCluster clusters) {
   const auto on_path = on_critical_path(runbook, plan);
   const auto next_on_path = critical_successors(runbook, plan);
   std::string out = fmt::format("digraph {} {{\n", dot_quoted(runbook.id));
   out += fmt::format("  label={};\n  labelloc=t;\n", dot_quoted(runbook.heading()));
   out += "  node [shape=box];\n";
 
-  const PhaseGroups groups = group_by_phase(runbook);
+  const TaskGroups groups = group_tasks(runbook, clusters);
   std::size_t cluster = 0;
   for (std::size_t g = 0; g < groups.names.size(); ++g) {
     if (groups.members[g].empty()) continue;
@@ -198,14 +217,17 @@ std::string mermaid_node(const Runbook& runbook, const Plan& plan, TaskIndex ind
   return fmt::format("{}[\"{}\"]", mermaid_id(index), label);
 }
 
-std::string render_mermaid(const Runbook& runbook, const Dag& dag, const Plan& plan) {
+std::string render_mermaid(const Runbook& runbook, const Dag& dag, const Plan& plan,
+                           GraphCluster clusters) {
   const auto next_on_path = critical_successors(runbook, plan);
   std::string out = "flowchart TD\n";
-  const PhaseGroups groups = group_by_phase(runbook);
+  const TaskGroups groups = group_tasks(runbook, clusters);
   std::size_t subgraph = 0;
   for (std::size_t g = 0; g < groups.names.size(); ++g) {
     if (groups.members[g].empty()) continue;
-    out += fmt::format("  subgraph phase{} [\"{}\"]\n", subgraph++, mermaid_label(groups.names[g]));
+    out +=
+        fmt::format("  subgraph {}{} [\"{}\"]\n", clusters == GraphCluster::file ? "file" : "phase",
+                    subgraph++, mermaid_label(groups.names[g]));
     for (const TaskIndex task : groups.members[g]) {
       out += "    " + mermaid_node(runbook, plan, task) + '\n';
     }
@@ -249,12 +271,12 @@ std::string render_mermaid(const Runbook& runbook, const Dag& dag, const Plan& p
 }  // namespace
 
 std::string render_graph(const Runbook& runbook, const Dag& dag, const Plan& plan,
-                         GraphFormat format) {
+                         GraphFormat format, GraphCluster cluster) {
   switch (format) {
     case GraphFormat::dot:
-      return render_dot(runbook, dag, plan);
+      return render_dot(runbook, dag, plan, cluster);
     case GraphFormat::mermaid:
-      return render_mermaid(runbook, dag, plan);
+      return render_mermaid(runbook, dag, plan, cluster);
   }
   return {};
 }

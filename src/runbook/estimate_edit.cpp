@@ -248,19 +248,19 @@ std::string Editor::diff(std::string_view edited) const {
 
 EditedRunbook edit_estimates(std::string_view text, const Runbook& runbook,
                              const std::vector<std::pair<std::string, Duration>>& wanted,
-                             std::string_view file_name) {
+                             std::string_view file_name, std::size_t file) {
   std::unordered_map<std::string_view, Duration> new_value;
   for (const auto& [id, value] : wanted) new_value.emplace(id, value);
   // A value written once for several tasks (merged from an anchor) is not one task's to edit.
   std::map<Location, int> written_by;
   for (const Task& task : runbook.tasks) {
-    if (task.estimate_location.line > 0) ++written_by[task.estimate_location];
+    if (task.file == file && task.estimate_location.line > 0) ++written_by[task.estimate_location];
   }
   Editor editor(text, file_name);
   std::vector<EstimateChange> changes;
   for (const Task& task : runbook.tasks) {
     const auto found = new_value.find(task.id);
-    if (found == new_value.end() || task.estimate == found->second) continue;
+    if (task.file != file || found == new_value.end() || task.estimate == found->second) continue;
     changes.push_back({task.id, task.estimate, found->second});
     if (task.estimate_location.line > 0) {
       if (written_by[task.estimate_location] > 1) {

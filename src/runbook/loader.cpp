@@ -235,6 +235,10 @@ class IncludeLoader {
 
   std::optional<std::string> read(const Include& include, const std::string& relative,
                                   FileDiagnostics& out) const {
+    if (const auto given = options_.included_texts.find(relative);
+        given != options_.included_texts.end()) {
+      return given->second;
+    }
     const auto path = folder_ / relative;
     if (auto reason = unreadable_reason(path)) {
       out.error(include.location, fmt::format("cannot include '{}': {}", include.path, *reason));

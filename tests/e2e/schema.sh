@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end: `cutover schema` prints a valid Draft 2020-12 JSON Schema that accepts every
-# runbook under examples/ and runbooks/ and rejects every file in tests/schema-invalid/.
+# runbook under examples/ and runbooks/ and rejects every file in tests/schema-invalid/;
+# `cutover schema --workstream` one that accepts every file those runbooks include and rejects
+# every file in tests/schema-invalid/workstreams/.
 # usage: bash tests/e2e/schema.sh CUTOVER_BINARY SOURCE_DIR
 set -euo pipefail
 
@@ -30,4 +32,11 @@ if ((status != 0)); then
   exit 1
 fi
 
-"$PYTHON" "$SRC/tests/e2e/schema_check.py" schema.json "$SRC"
+status=0
+"$CUTOVER" schema --workstream >workstream.json || status=$?
+if ((status != 0)); then
+  echo "FAIL \`cutover schema --workstream\` exited with status $status"
+  exit 1
+fi
+
+"$PYTHON" "$SRC/tests/e2e/schema_check.py" schema.json workstream.json "$SRC"

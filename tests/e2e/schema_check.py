@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """Checks the runbook JSON Schema printed by `cutover schema` (called by tests/e2e/schema.sh).
 
-usage: /usr/bin/python3 schema_check.py SCHEMA_JSON SOURCE_DIR
+usage: /usr/bin/python3 schema_check.py SCHEMA_JSON WORKSTREAM_SCHEMA_JSON SOURCE_DIR
 
-- the schema is a valid Draft 2020-12 schema;
+- both schemas are valid Draft 2020-12 schemas;
 - every *.yaml under SOURCE_DIR/examples/ and SOURCE_DIR/runbooks/ validates (there must be
-  at least one), but for the tour's deliberate mistakes (examples/typo.yaml), which must not;
-- every SOURCE_DIR/tests/schema-invalid/*.yaml is rejected (each starts with a comment line
-  saying why it is invalid).
+  at least one), but for the tour's deliberate mistakes (examples/typo.yaml), which must not:
+  a file another one names in `include` against the workstream schema, any other against the
+  runbook schema;
+- every SOURCE_DIR/tests/schema-invalid/*.yaml is rejected by the runbook schema, and every
+  SOURCE_DIR/tests/schema-invalid/workstreams/*.yaml by the workstream schema (each starts with
+  a comment line saying why it is invalid).
 
 Needs the Debian packages python3-jsonschema and python3-yaml: run it with /usr/bin/python3.
 Prints one line per file, FAIL lines for failures; exits 1 if anything failed.
@@ -71,11 +74,49 @@ def describe(error):
     return text
 
 
+def read_schema(path):
+    """The validator of a schema file, or None after printing why it is not a valid schema."""
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"FAIL {path}: not readable JSON: {error}")
+        return None
+    if not isinstance(schema, dict) or schema.get("$schema") != DRAFT_2020_12:
+        print(f"FAIL {path}: \"$schema\" is not {DRAFT_2020_12}")
+        return None
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        print(f"FAIL {path}: not a valid Draft 2020-12 schema: {describe(error)}")
+        return None
+    print(f"ok   {path}: a valid Draft 2020-12 schema")
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def included_files(documents):
+    """The files that any of `documents` (path -> parsed YAML) names in `include`, resolved
+    relative to the file that names them, as cutover resolves them."""
+    included = set()
+    for path, document in documents.items():
+        if not isinstance(document, dict):
+            continue
+        entries = document.get("include", [])
+        for entry in [entries] if isinstance(entries, str) else entries:
+            if isinstance(entry, str):
+                included.add((path.parent / entry).resolve())
+    return included
+
+
 def main(argv):
-    if len(argv) != 3:
-        print("usage: schema_check.py SCHEMA_JSON SOURCE_DIR", file=sys.stderr)
+    if len(argv) != 4:
+        print("usage: schema_check.py SCHEMA_JSON WORKSTREAM_SCHEMA_JSON SOURCE_DIR",
+              file=sys.stderr)
         return 2
-    schema_path, source = Path(argv[1]), Path(argv[2])
+    source = Path(argv[3])
+    runbook_validator = read_schema(Path(argv[1]))
+    workstream_validator = read_schema(Path(argv[2]))
+    if runbook_validator is None or workstream_validator is None:
+        return 1
     failures = 0
 
     def fail(message):
@@ -83,39 +124,32 @@ def main(argv):
         failures += 1
         print(f"FAIL {message}")
 
-    try:
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"FAIL {schema_path}: not readable JSON: {error}")
-        return 1
-    if not isinstance(schema, dict) or schema.get("$schema") != DRAFT_2020_12:
-        print(f"FAIL {schema_path}: \"$schema\" is not {DRAFT_2020_12}")
-        return 1
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as error:
-        print(f"FAIL {schema_path}: not a valid Draft 2020-12 schema: {describe(error)}")
-        return 1
-    print(f"ok   {schema_path}: a valid Draft 2020-12 schema")
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-    def errors_of(path):
-        """The schema errors of a file, or None (after reporting a FAIL) if it is not YAML."""
+    def load(path):
+        """The parsed file, or None (after reporting a FAIL) if it is not YAML."""
         try:
-            document = load_yaml(path)
+            return load_yaml(path)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             fail(f"{path.relative_to(source)}: cannot be read as YAML: {shorten(str(error))}")
             return None
+
+    def errors_of(validator, document):
         return sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
 
-    # Every runbook in the repository must validate, but for the README tour's typos.
+    # Every runbook and workstream file in the repository must validate, but for the README
+    # tour's typos.
     deliberately_invalid = {Path("examples/typo.yaml")}
-    runbooks = sorted({path for folder in ("examples", "runbooks")
-                       for path in (source / folder).rglob("*.yaml") if path.is_file()})
-    for path in runbooks:
-        errors = errors_of(path)
-        if errors is None:
-            continue
+    paths = sorted({path for folder in ("examples", "runbooks")
+                    for path in (source / folder).rglob("*.yaml") if path.is_file()})
+    documents = {}
+    for path in paths:
+        document = load(path)
+        if document is not None:
+            documents[path] = document
+    workstreams = included_files(documents)
+    for path, document in documents.items():
+        workstream = path.resolve() in workstreams
+        what = "workstream file" if workstream else "runbook"
+        errors = errors_of(workstream_validator if workstream else runbook_validator, document)
         name = path.relative_to(source)
         if name in deliberately_invalid:
             if errors:
@@ -124,31 +158,38 @@ def main(argv):
                 fail(f"{name}: accepted by the schema, but the tour's typos are invalid")
         elif errors:
             for error in errors:
-                fail(f"{name}: rejected by the schema: {describe(error)}")
+                fail(f"{name}: rejected by the {what} schema: {describe(error)}")
         else:
-            print(f"ok   {name}: valid")
-    if not runbooks:
+            print(f"ok   {name}: a valid {what}")
+    if not paths:
         fail("no *.yaml under examples/ or runbooks/: nothing to validate")
-    print(f"checked {len(runbooks)} runbook(s) under examples/ and runbooks/")
+    if not workstreams:
+        fail("no runbook under examples/ or runbooks/ includes a workstream file")
+    print(f"checked {len(paths)} file(s) under examples/ and runbooks/, "
+          f"{len(workstreams)} of them workstream files")
 
-    # Every known-invalid runbook must be rejected.
-    invalid = sorted((source / "tests" / "schema-invalid").glob("*.yaml"))
-    for path in invalid:
-        name = path.relative_to(source)
-        first_line = path.read_text(encoding="utf-8").partition("\n")[0]
-        if not first_line.startswith("#"):
-            fail(f"{name}: must start with a comment line saying why it is invalid")
-        reason = re.sub(r"^#\s*(?:invalid:\s*)?", "", first_line).strip()
-        errors = errors_of(path)
-        if errors is None:
-            continue
-        if errors:
-            print(f"ok   {name}: rejected ({reason}): {describe(best_match(errors))}")
-        else:
-            fail(f"{name}: accepted by the schema, but it is invalid: {reason}")
-    if not invalid:
-        fail("no tests/schema-invalid/*.yaml: nothing to check the schema rejects")
-    print(f"checked {len(invalid)} invalid runbook(s) under tests/schema-invalid/")
+    # Every known-invalid file must be rejected.
+    for folder, validator in ((source / "tests" / "schema-invalid", runbook_validator),
+                              (source / "tests" / "schema-invalid" / "workstreams",
+                               workstream_validator)):
+        invalid = sorted(folder.glob("*.yaml"))
+        for path in invalid:
+            name = path.relative_to(source)
+            first_line = path.read_text(encoding="utf-8").partition("\n")[0]
+            if not first_line.startswith("#"):
+                fail(f"{name}: must start with a comment line saying why it is invalid")
+            reason = re.sub(r"^#\s*(?:invalid:\s*)?", "", first_line).strip()
+            document = load(path)
+            if document is None:
+                continue
+            errors = errors_of(validator, document)
+            if errors:
+                print(f"ok   {name}: rejected ({reason}): {describe(best_match(errors))}")
+            else:
+                fail(f"{name}: accepted by the schema, but it is invalid: {reason}")
+        if not invalid:
+            fail(f"no {folder.relative_to(source)}/*.yaml: nothing to check the schema rejects")
+        print(f"checked {len(invalid)} invalid file(s) under {folder.relative_to(source)}/")
 
     if failures:
         print(f"{failures} failure(s)")

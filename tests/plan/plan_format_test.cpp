@@ -384,3 +384,28 @@ TEST_CASE("mermaid: undeclared phases follow declared ones in order of first use
   CHECK(lines[5] == "  subgraph phase1 [\"prep\"]");
   CHECK(lines[8] == "  subgraph phase2 [\"extra\"]");
 }
+
+TEST_CASE("dot and mermaid: --cluster file groups tasks by the file they are written in") {
+  Runbook runbook = demo();
+  runbook.file = "runbooks/erp.yaml";
+  runbook.included = {"ws/finance.yaml", "ws/empty.yaml"};
+  runbook.tasks[1].file = 1;
+  runbook.tasks[3].file = 1;
+  const Dag dag = build_dag(runbook);
+  const Plan plan = make_plan(runbook, dag);
+  const auto mermaid =
+      lines_of(render_graph(runbook, dag, plan, GraphFormat::mermaid, GraphCluster::file));
+  REQUIRE(mermaid.size() >= 9);
+  CHECK(mermaid[1] == "  subgraph file0 [\"erp.yaml\"]");
+  CHECK(mermaid[2] == "    n0[\"backup<br/>1h\"]");
+  CHECK(mermaid[3] == "    n2{\"go<br/>no estimate\"}");
+  CHECK(mermaid[5] == "  subgraph file1 [\"ws/finance.yaml\"]");
+  CHECK(mermaid[6] == "    n1[/\"notify<br/>no estimate\"/]");
+  CHECK(mermaid[8] == "  end");
+  // A file without tasks (it only includes others) draws no empty box.
+  CHECK_FALSE(contains(render_graph(runbook, dag, plan, GraphFormat::mermaid, GraphCluster::file),
+                       "ws/empty.yaml"));
+  const std::string dot = render_graph(runbook, dag, plan, GraphFormat::dot, GraphCluster::file);
+  CHECK(contains(dot, "  subgraph cluster_1 {\n    label=\"ws/finance.yaml\";\n"));
+  CHECK_FALSE(contains(dot, "label=\"prep\""));
+}

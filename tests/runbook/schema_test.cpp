@@ -67,8 +67,8 @@ bool accepts(const json& string_schema, const std::string& text) {
   return std::regex_search(text, std::regex(string_schema.at("pattern").get<std::string>()));
 }
 
-const Keys top_level_keys{"version",  "id",     "title", "window", "vars",    "secrets",
-                          "defaults", "phases", "tasks", "notify", "go_live", "identity"};
+const Keys top_level_keys{"version", "id",      "title", "window", "vars",    "secrets", "defaults",
+                          "phases",  "include", "tasks", "notify", "go_live", "identity"};
 
 const Keys task_keys{
     "id",   "title",   "phase",    "owner",      "estimate",   "depends_on",
@@ -103,7 +103,10 @@ TEST_CASE("schema: draft 2020-12 with the published id") {
 
 TEST_CASE("schema: top-level keys match the format") {
   CHECK(joined(keys_of(schema().at("properties"))) == joined(top_level_keys));
-  CHECK(joined(schema().at("required").get<Keys>()) == joined({"version", "id", "tasks"}));
+  CHECK(joined(schema().at("required").get<Keys>()) == joined({"version", "id"}));
+  // Its tasks may all be in the files it includes.
+  CHECK(schema().at("anyOf") ==
+        json::parse(R"([{"required": ["tasks"]}, {"required": ["include"]}])"));
   CHECK(schema().at("properties").at("version").at("const") == 1);
   CHECK(schema().at("properties").at("tasks").at("minItems") == 1);
   CHECK(schema().at("additionalProperties") == false);
@@ -245,4 +248,16 @@ TEST_CASE("schema: notify hooks hear exactly the loader's events") {
   CHECK(joined(keys_of(def("notify_hook").at("properties"))) == "on, run, timeout");
   CHECK(joined(def("notify_hook").at("required").get<Keys>()) == "on, run");
   CHECK(schema().at("properties").at("notify").at("items").at("$ref") == "#/$defs/notify_hook");
+}
+
+TEST_CASE("schema: a workstream file's schema - its three keys - the runbook's definitions") {
+  const json workstream = json::parse(cutover::workstream_json_schema());
+  CHECK(workstream.at("$schema") == schema().at("$schema"));
+  CHECK(workstream.at("$id") == "https://cutover.dev/schema/workstream-v1.json");
+  CHECK(joined(keys_of(workstream.at("properties"))) == joined({"include", "defaults", "tasks"}));
+  CHECK(workstream.at("properties").at("tasks") == schema().at("properties").at("tasks"));
+  CHECK(workstream.at("$defs") == schema().at("$defs"));
+  CHECK(workstream.at("anyOf") == schema().at("anyOf"));
+  CHECK_FALSE(workstream.contains("required"));
+  CHECK(workstream.at("additionalProperties") == false);
 }

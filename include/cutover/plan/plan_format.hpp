@@ -14,8 +14,12 @@ enum class GraphFormat { dot, mermaid };
 std::string render_plan(const Runbook& runbook, const Dag& dag, const Plan& plan, PlanFormat format,
                         bool colour);
 
-// Phases as clusters (dot) or subgraphs (mermaid); the critical path highlighted.
+// What the graph's clusters (dot) or subgraphs (mermaid) group: tasks by phase, or by the
+// file they are written in (the runbook's own and each workstream file it includes).
+enum class GraphCluster { phase, file };
+
+// The critical path highlighted.
 std::string render_graph(const Runbook& runbook, const Dag& dag, const Plan& plan,
-                         GraphFormat format);
+                         GraphFormat format, GraphCluster cluster = GraphCluster::phase);
 
 }  // namespace cutover

@@ -31,8 +31,10 @@ struct EditedRunbook {
 // `id:` line, indented as that key. Where neither can be done (a task written as a flow
 // mapping without an estimate, an estimate given through an alias, a value over several
 // lines), a UsageError names every such place as FILE:LINE:COLUMN and nothing is edited.
+// `text` is the runbook's `file`th file (Runbook::file_name): only the tasks written there are
+// edited.
 EditedRunbook edit_estimates(std::string_view text, const Runbook& runbook,
                              const std::vector<std::pair<std::string, Duration>>& wanted,
-                             std::string_view file_name);
+                             std::string_view file_name, std::size_t file = 0);
 
 }  // namespace cutover
