@@ -161,7 +161,7 @@ TEST_CASE("schema: the shared definitions exist and every reference resolves") {
   CHECK(joined(keys_of(schema().at("$defs"))) ==
         joined({"id", "duration", "timestamp", "window", "depends_on", "env", "shell", "on_failure",
                 "rollback", "expect", "check", "gate", "task", "defaults", "notify_hook",
-                "notify_event", "approvers"}));
+                "notify_event", "approvers", "include"}));
   int refs = 0;
   walk(schema(), "", [&](const json& node, const std::string& path) {
     if (!node.contains("$ref")) return;
