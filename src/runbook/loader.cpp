@@ -132,11 +132,13 @@ constexpr std::size_t max_include_depth = 64;
 // after those of the file that includes it, before those of the next file it includes.
 class IncludeLoader {
  public:
-  IncludeLoader(const std::string& runbook_file, const LoadOptions& options, LoadResult& result)
+  IncludeLoader(const std::string& runbook_file, std::size_t runbook_bytes,
+                const LoadOptions& options, LoadResult& result)
       : shown_folder_(std::filesystem::path(runbook_file).parent_path()),
         folder_(shown_folder_.empty() ? std::filesystem::path(".") : shown_folder_),
         options_(options),
-        result_(result) {
+        result_(result),
+        total_bytes_(runbook_bytes) {
     chain_.push_back(std::filesystem::path(runbook_file).filename().string());
   }
 
@@ -149,6 +151,16 @@ class IncludeLoader {
       if (!relative || already_loaded(*relative)) continue;
       auto text = read(include, *relative, out);
       if (!text) continue;
+      total_bytes_ += text->size();
+      if (total_bytes_ > max_file_bytes) {
+        out.error(include.location,
+                  fmt::format("cannot include '{}': the runbook's files together are over the "
+                              "limit of {} MiB",
+                              include.path, max_file_bytes >> 20),
+                  "a runbook is text; this is too large to be one");
+        return;
+      }
+      // `out` is not used past here: adding a file may move the others' diagnostics.
       const std::size_t file = result_.runbook.included.size() + 1;
       result_.runbook.included.push_back(*relative);
       result_.included.push_back({*relative, *text});
@@ -258,6 +270,7 @@ class IncludeLoader {
   const LoadOptions& options_;
   LoadResult& result_;
   std::vector<std::string> chain_;  // the files being read, outermost first: cycles are refused
+  std::size_t total_bytes_;         // of every file read: the set has the one file's limit
 };
 
 }  // namespace
@@ -268,6 +281,7 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
   auto& diagnostics = result.diagnostics;
   {
     // Scoped: the tree is gone before the graph checks allocate theirs.
+    const std::size_t bytes = text.size();
     const auto tree = parse_file(std::move(text), diagnostics.runbook());
     if (!tree) {
       result.runbook.file = file;
@@ -276,7 +290,7 @@ LoadResult load_runbook_text(std::string text, const std::string& file,
     RunbookFile read = read_runbook(*tree, options, diagnostics.runbook());
     result.runbook = std::move(read.runbook);
     result.runbook.file = file;
-    IncludeLoader(file, options, result).load(read.includes, 0, read.context);
+    IncludeLoader(file, bytes, options, result).load(read.includes, 0, read.context);
   }
   load_identity(result.runbook, file, options, diagnostics);
   check_runbook(result.runbook, diagnostics);

@@ -184,3 +184,15 @@ TEST_CASE("includes: the runbook's hash covers every file - its path and its byt
         runbook_sha256(text, {{"a", "x"}, {"b", "yz"}}));
   CHECK(runbook_sha256(text, {{"ws/a.yaml", "tasks: []\n"}}) == with);
 }
+
+TEST_CASE("includes: the runbook's files together have the one file's size limit") {
+  Folder folder;
+  // Two files of 40 MiB each: under the limit alone, over it together.
+  const std::string padding = "# " + std::string(40u << 20, 'x') + "\n";
+  folder.write("a.yaml", padding + one_task);
+  folder.write("b.yaml", padding + "tasks:\n  - id: b\n    run: echo\n    estimate: 1m\n");
+  const LoadResult result = folder.load(header + "include: [a.yaml, b.yaml]\n");
+  CHECK(folder.listed(result) ==
+        "error 3:19: cannot include 'b.yaml': the runbook's files together are over the limit of "
+        "64 MiB [a runbook is text; this is too large to be one]\n");
+}

@@ -80,6 +80,7 @@ class Diagnostics {
  public:
   explicit Diagnostics(std::string runbook_file = {});
 
+  // References to the other files' diagnostics do not survive it.
   FileDiagnostics& add_file(std::string file);
   FileDiagnostics& of(std::size_t file) { return files_[file]; }
   FileDiagnostics& of(const Task& task) { return files_[task.file]; }

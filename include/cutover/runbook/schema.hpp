@@ -1,6 +1,7 @@
 #pragma once
-// The JSON Schemas (draft 2020-12) of the runbook format and of workstream files, for editors (yaml-language-server)
-// and CI linters. It describes structure only; `cutover validate` checks everything else.
+// The JSON Schemas (draft 2020-12) of the runbook format and of workstream files, for editors
+// (yaml-language-server) and CI linters. They describe structure only; `cutover validate`
+// checks everything else.
 
 #include <string>
 #include <string_view>
