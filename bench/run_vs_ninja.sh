@@ -1,39 +1,52 @@
 #!/usr/bin/env bash
-# Times `cutover run -j2` against `ninja -j2` on the same DAG of `true` commands, in two shapes:
-# independent tasks and a chain (each task depends on the one before). Both run every command
-# as `/bin/sh -c true`. Prints best-of-3 wall times, µs per task, the ratio and cutover's max
-# RSS; with strace installed, also the fdatasync/fsync calls of one cutover run of each shape.
-# Run on demand, not in CI:
-#   ./bench/run_vs_ninja.sh [build/cutover] [TASKS (default 10000)]
+# Times `cutover run -j2` against `ninja -j2` on the same DAG of `true` commands, in three
+# shapes: wide (independent tasks), chain (each task depends on the one before) and layered
+# (layers of 100, each task depending on two of the layer before), at each size given (1,000
+# and 10,000 tasks by default). Both run every command as `/bin/sh -c true`. Prints best-of-3
+# wall times, µs per task, the ratio (target: at most 1.2) and cutover's max RSS; with strace
+# installed, also the fdatasync/fsync calls of one cutover run of each shape at the last size.
+# Run on demand, not in CI (about 15 minutes on 2 cores with the default sizes):
+#   ./bench/run_vs_ninja.sh [build/cutover] [TASKS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cutover=${1:-build/cutover}
-count=${2:-10000}
-[[ $count =~ ^[1-9][0-9]*$ ]] || { echo "task count must be a positive integer: $count" >&2; exit 2; }
+shift || true
+sizes=("$@")
+((${#sizes[@]})) || sizes=(1000 10000)
+for count in "${sizes[@]}"; do
+  [[ $count =~ ^[1-9][0-9]*$ ]] || { echo "task count must be a positive integer: $count" >&2; exit 2; }
+done
 [[ -x $cutover ]] || ./scripts/build.sh >/dev/null
 command -v ninja >/dev/null || { echo "ninja is not installed (apt-get install ninja-build)" >&2; exit 2; }
 cutover=$(realpath "$cutover")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# generate SHAPE: a runbook and an equivalent build.ninja in $work/SHAPE/. The ninja outputs
-# are never created, so every edge runs exactly once per invocation; the chain's only root is
-# its last task, which pulls in all the others.
+# generate SHAPE: a runbook and an equivalent build.ninja of $count tasks in $work/SHAPE/. The
+# ninja outputs are never created, so every edge runs exactly once per invocation.
 generate() {
   local shape=$1
+  rm -rf "${work:?}/$shape"
   mkdir -p "$work/$shape/ninja"
-  awk -v n="$count" -v chain="$([[ $shape == chain ]] && echo 1 || echo 0)" \
-    -v yaml="$work/$shape/runbook.yaml" -v ninja="$work/$shape/ninja/build.ninja" 'BEGIN {
+  awk -v n="$count" -v shape="$shape" \
+    -v yaml="$work/$shape/runbook.yaml" -v ninja="$work/$shape/ninja/build.ninja" '
+    function need(a, b) {
+      if (a == b) { printf "    depends_on: [t%06d]\n", a > yaml; return sprintf(" t%06d", a) }
+      printf "    depends_on: [t%06d, t%06d]\n", a, b > yaml
+      return sprintf(" t%06d t%06d", a, b)
+    }
+    BEGIN {
       print "version: 1\nid: bench\ntitle: run_vs_ninja\ntasks:" > yaml
       print "rule r\n  command = true" > ninja
       for (i = 0; i < n; i++) {
         printf "  - id: t%06d\n    run: \"true\"\n    estimate: 1s\n", i > yaml
-        if (chain && i > 0) {
-          printf "    depends_on: [t%06d]\n", i - 1 > yaml
-          printf "build t%06d: r t%06d\n", i, i - 1 > ninja
-        } else {
-          printf "build t%06d: r\n", i > ninja
+        inputs = ""
+        if (shape == "chain" && i > 0) inputs = need(i - 1, i - 1)
+        if (shape == "layered" && i >= 100) {
+          first = i - 100 - i % 100                # the previous layer starts here
+          inputs = need(first + i % 100, first + (i % 100 + 1) % 100)
         }
+        printf "build t%06d: r%s\n", i, inputs > ninja
       }
     }'
   "$cutover" validate "$work/$shape/runbook.yaml" >/dev/null
@@ -75,42 +88,44 @@ run_cutover() {
     { echo "cutover did not run through /bin/sh -c" >&2; exit 1; }
 }
 
-printf 'cutover run -j2 against ninja -j2 (%s), %d tasks of /bin/sh -c true, best of 3\n' \
-  "$(ninja --version)" "$count"
+printf 'cutover run -j2 against ninja -j2 (%s), tasks of /bin/sh -c true, best of 3\n' \
+  "$(ninja --version)"
 printf 'machine: %s cores, load average %s\n\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 # Two columns get one more byte than they show: µ is two bytes, and printf counts bytes.
-printf '%-12s %7s %9s %14s %10s %16s %6s %16s\n' shape tasks "ninja s" "ninja µs/task" \
+printf '%-8s %7s %9s %14s %10s %16s %6s %16s\n' shape tasks "ninja s" "ninja µs/task" \
   "cutover s" "cutover µs/task" ratio "cutover max RSS"
 
-for shape in independent chain; do
-  generate "$shape"
-  ninja_best="" cutover_best="" rss=0
-  # Alternated, so that other load on the machine falls on both alike.
-  for _ in 1 2 3; do
-    run_ninja "$shape"
-    if [[ -z $ninja_best ]] || awk "BEGIN{exit !($seconds < $ninja_best)}"; then ninja_best=$seconds; fi
-    run_cutover "$shape"
-    if [[ -z $cutover_best ]] || awk "BEGIN{exit !($seconds < $cutover_best)}"; then cutover_best=$seconds; fi
-    ((kib > rss)) && rss=$kib
+for count in "${sizes[@]}"; do
+  for shape in wide chain layered; do
+    generate "$shape"
+    ninja_best="" cutover_best="" rss=0
+    # Alternated, so that other load on the machine falls on both alike.
+    for _ in 1 2 3; do
+      run_ninja "$shape"
+      if [[ -z $ninja_best ]] || awk "BEGIN{exit !($seconds < $ninja_best)}"; then ninja_best=$seconds; fi
+      run_cutover "$shape"
+      if [[ -z $cutover_best ]] || awk "BEGIN{exit !($seconds < $cutover_best)}"; then cutover_best=$seconds; fi
+      ((kib > rss)) && rss=$kib
+    done
+    awk -v shape="$shape" -v n="$count" -v ns="$ninja_best" -v cs="$cutover_best" -v rss="$rss" 'BEGIN {
+      printf "%-8s %7d %9.2f %13.0f %10.2f %15.0f %6.2f %12.1f MiB\n",
+        shape, n, ns, ns * 1e6 / n, cs, cs * 1e6 / n, cs / ns, rss / 1024 }'
+    rm -rf "$work/$shape/run"
   done
-  awk -v shape="$shape" -v n="$count" -v ns="$ninja_best" -v cs="$cutover_best" -v rss="$rss" 'BEGIN {
-    printf "%-12s %7d %9.2f %13.0f %10.2f %15.0f %6.2f %12.1f MiB\n",
-      shape, n, ns, ns * 1e6 / n, cs, cs * 1e6 / n, cs / ns, rss / 1024 }'
-  rm -rf "$work/$shape/run"
 done
 
 # The journal's durable writes in one run (cutover's own calls, so no -f: children make none).
 if command -v strace >/dev/null; then
   echo
-  for shape in independent chain; do
+  for shape in wide chain layered; do
+    generate "$shape"
     dir=$work/$shape/run
-    rm -rf "$dir"
     strace -w -c -e trace=fdatasync,fsync -o "$work/strace" \
       "$cutover" run -j2 --run-dir "$dir" "$work/$shape/runbook.yaml" </dev/null >/dev/null
     awk -v shape="$shape" -v n="$count" '
       $NF == "fdatasync" || $NF == "fsync" { calls += $4; secs += $2 }
-      END { printf "%-12s fdatasync+fsync: %d calls (%.2f per task), %.2f s of wall time in them\n",
-              shape, calls, calls / n, secs }' "$work/strace"
+      END { printf "%-8s %d tasks, fdatasync+fsync: %d calls (%.2f per task), %.2f s of wall time in them\n",
+              shape, n, calls, calls / n, secs }' "$work/strace"
     rm -rf "$dir"
   done
 fi

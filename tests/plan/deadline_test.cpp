@@ -93,3 +93,46 @@ TEST_CASE("rollback_estimate: its own - else the task's - nothing to undo withou
   task.rollback = CommandRollback{"undo", std::nullopt, minutes(5)};
   CHECK(rollback_estimate(task) == Duration{minutes(5)});
 }
+
+TEST_CASE("no-go deadline: what depends on the gate is after it - even when it takes no time") {
+  // z depends on the gate and takes no time: it finishes as the gate starts, but a no-go there
+  // never ran it. w takes no time either but does not depend on the gate: it is undone.
+  const Planned p = planned(
+      "version: 1\nid: rb\n"
+      "window: { start: \"2026-11-28T18:00:00+01:00\", duration: 4h }\n"
+      "tasks:\n"
+      "  - id: a\n    estimate: 1h\n    run: x\n    rollback: { run: undo a, estimate: 10m }\n"
+      "  - id: w\n    depends_on: a\n    run: x\n    rollback: { run: undo w, estimate: 20m }\n"
+      "  - id: go\n    depends_on: a\n    gate: { approvals: [lead] }\n"
+      "  - id: z\n    depends_on: go\n    run: x\n    rollback: { run: undo z, estimate: 2h }\n"
+      "  - id: y\n    depends_on: z\n    run: x\n    rollback: { run: undo y, estimate: 3h }\n");
+  const auto deadlines = gate_deadlines(p.runbook, p.dag, p.plan);
+  REQUIRE(deadlines.size() == 1);
+  CHECK(deadlines[0].planned_start == Duration{hours(1)});
+  CHECK(deadlines[0].rollback == Duration{minutes(30)});  // w's 20m, then a's 10m
+}
+
+TEST_CASE("no-go deadline: each gate counts only what finishes before it starts") {
+  // A chain of five gates, each after a task of 1h undone in 1h, and one long branch beside.
+  std::string text =
+      "version: 1\nid: rb\n"
+      "window: { start: \"2026-11-28T18:00:00+01:00\", duration: 20h }\n"
+      "tasks:\n"
+      "  - id: long\n    estimate: 150m\n    run: x\n    rollback: { run: undo, estimate: 4h }\n";
+  std::string before;
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = std::to_string(i);
+    text += "  - id: t" + id + "\n    estimate: 1h\n    run: x\n    rollback: undo\n" + before;
+    text += "  - id: g" + id + "\n    depends_on: [t" + id + "]\n    gate: { approvals: [lead] }\n";
+    before = "    depends_on: [g" + id + "]\n";
+  }
+  const Planned p = planned(text);
+  const auto deadlines = gate_deadlines(p.runbook, p.dag, p.plan);
+  REQUIRE(deadlines.size() == 5);
+  // Gate i starts at (i+1)h, after i+1 tasks of 1h chained through the gates.
+  CHECK(deadlines[0].rollback == Duration{hours(1)});
+  CHECK(deadlines[1].rollback == Duration{hours(2)});
+  CHECK(deadlines[2].rollback == Duration{hours(4)});  // `long` finished at 2h30m: its 4h
+  CHECK(deadlines[3].rollback == Duration{hours(4)});
+  CHECK(deadlines[4].rollback == Duration{hours(5)});
+}

@@ -2,6 +2,7 @@
 // The no-go deadline of each gate (SPEC §4): the latest moment a no-go there can still be
 // rolled back inside the window — the window's end minus the time to roll back everything
 // planned to finish before the gate, in reverse dependency order with unlimited parallelism.
+// What depends on the gate is never before it, even when it takes no time.
 
 #include <optional>
 #include <vector>
