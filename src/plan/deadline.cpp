@@ -42,8 +42,8 @@ FinishOrder finish_order(const Dag& dag, const Plan& plan, const std::vector<Dur
 
 // Marks (or, with `mark` false, unmarks) the tasks that depend on `gate`, directly or not, and
 // finish at `start`: only tasks of no duration after a gate of no duration do.
-void mark_dependents_finishing_at(const Dag& dag, const Plan& plan, TaskIndex gate,
-                                  Duration start, std::vector<bool>& marks, bool mark = true) {
+void mark_dependents_finishing_at(const Dag& dag, const Plan& plan, TaskIndex gate, Duration start,
+                                  std::vector<bool>& marks, bool mark = true) {
   std::vector<TaskIndex> stack = {gate};
   while (!stack.empty()) {
     const TaskIndex task = stack.back();
@@ -79,8 +79,9 @@ std::vector<GateDeadline> gate_deadlines(const Runbook& runbook, const Dag& dag,
   for (TaskIndex gate = 0; gate < runbook.tasks.size(); ++gate) {
     if (!runbook.tasks[gate].is_gate()) continue;
     const Duration start = plan.tasks[gate].earliest_start;
-    const auto first_at = std::partition_point(order.tasks.begin(), order.tasks.end(),
-                                               [&](TaskIndex task) { return finish(task) < start; });
+    const auto first_at =
+        std::partition_point(order.tasks.begin(), order.tasks.end(),
+                             [&](TaskIndex task) { return finish(task) < start; });
     const auto end = std::partition_point(first_at, order.tasks.end(),
                                           [&](TaskIndex task) { return finish(task) <= start; });
     const auto at = static_cast<std::size_t>(first_at - order.tasks.begin());

@@ -1,8 +1,5 @@
 #include "cutover/plan/plan_format.hpp"
 
-#include "base/csv.hpp"
-#include "plan/gate_format.hpp"
-
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -12,6 +9,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+
+#include "base/csv.hpp"
+#include "base/json_stream.hpp"
+#include "plan/gate_format.hpp"
 
 // The plan as tables: text for the terminal, markdown for the meeting notes, csv and json for
 // spreadsheets and scripts.
@@ -439,23 +440,24 @@ Json task_json(const Runbook& runbook, const Dag& dag, const Plan& plan, TaskInd
   return out;
 }
 
+// Streamed: a plan of 100,000 tasks as one tree would take several times its text.
 std::string render_json(const Runbook& runbook, const Dag& dag, const Plan& plan,
                         const std::vector<GateDeadline>& gates) {
-  Json out;
-  out["runbook"] = {{"id", runbook.id}, {"title", string_or_null(runbook.title)}};
-  out["start"] = timestamp_or_null(plan.start);
-  out["window_end"] = timestamp_or_null(plan.window_end);
-  out["estimated_end"] = timestamp_or_null(plan.estimated_end);
-  out["total_s"] = whole_seconds(plan.total);
+  JsonObjectStream out;
+  out.member("runbook", {{"id", runbook.id}, {"title", string_or_null(runbook.title)}});
+  out.member("start", timestamp_or_null(plan.start));
+  out.member("window_end", timestamp_or_null(plan.window_end));
+  out.member("estimated_end", timestamp_or_null(plan.estimated_end));
+  out.member("total_s", whole_seconds(plan.total));
   const auto overrun = plan.overrun();
-  out["overrun_s"] = overrun ? Json(whole_seconds(*overrun)) : Json(nullptr);
-  out["critical_path"] = ids_of(runbook, plan.critical_path);
-  out["levels"] = levels_json(runbook, dag);
-  Json tasks = Json::array();
-  for (const TaskIndex index : plan.order) tasks.push_back(task_json(runbook, dag, plan, index));
-  out["tasks"] = std::move(tasks);
-  out["gates"] = gates_json(runbook, gates);
-  return out.dump(2) + '\n';
+  out.member("overrun_s", overrun ? Json(whole_seconds(*overrun)) : Json(nullptr));
+  out.member("critical_path", ids_of(runbook, plan.critical_path));
+  out.member("levels", levels_json(runbook, dag));
+  out.begin_array("tasks");
+  for (const TaskIndex index : plan.order) out.element(task_json(runbook, dag, plan, index));
+  out.end_array();
+  out.member("gates", gates_json(runbook, gates));
+  return std::move(out).finish();
 }
 
 }  // namespace
