@@ -11,10 +11,12 @@
 namespace cutover {
 
 // One top-level object: members in the order written, an array member written element by
-// element. finish() closes the object and returns the text, with a final newline.
+// element. finish() closes the object and returns the text, with a final newline. Pretty is
+// dump(2)'s layout; compact is dump()'s, one line.
 class JsonObjectStream {
  public:
-  JsonObjectStream() { out_ = "{"; }
+  enum Layout { pretty, compact };
+  explicit JsonObjectStream(Layout layout = pretty) : pretty_(layout == pretty) { out_ = "{"; }
 
   void member(std::string_view key, const nlohmann::ordered_json& value);
   void begin_array(std::string_view key);
@@ -28,6 +30,7 @@ class JsonObjectStream {
   void value(const nlohmann::ordered_json& value, int depth);
 
   std::string out_;
+  bool pretty_;
   bool first_member_ = true;
   bool first_element_ = true;
 };

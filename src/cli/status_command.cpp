@@ -89,7 +89,7 @@ class StatusSource {
 };
 
 std::string render(const RunStatus& status, const StatusArguments& arguments, bool one_line) {
-  if (arguments.format == "json") return status_json(status).dump(one_line ? -1 : 2) + "\n";
+  if (arguments.format == "json") return status_json(status, one_line);
   return render_status_text(status, colour_enabled(stdout));
 }
 

@@ -28,10 +28,23 @@ TEST_CASE("json stream: the same text as dump(2) of the whole tree") {
   out.end_array();
   out.member("gates", whole["gates"]);
   CHECK(std::move(out).finish() == whole.dump(2) + "\n");
+
+  JsonObjectStream line(JsonObjectStream::compact);
+  line.member("runbook", whole["runbook"]);
+  line.member("total_s", 5400);
+  line.begin_array("tasks");
+  line.element(task_a);
+  line.element(task_b);
+  line.end_array();
+  line.begin_array("empty");
+  line.end_array();
+  line.member("gates", whole["gates"]);
+  CHECK(std::move(line).finish() == whole.dump() + "\n");
 }
 
 TEST_CASE("json stream: an empty object - and invalid UTF-8 replaced rather than thrown") {
   CHECK(JsonObjectStream().finish() == Json::object().dump(2) + "\n");
+  CHECK(JsonObjectStream(JsonObjectStream::compact).finish() == "{}\n");
   JsonObjectStream out;
   out.member("bad", std::string("a\xff"));
   CHECK(std::move(out).finish() == "{\n  \"bad\": \"a\xEF\xBF\xBD\"\n}\n");

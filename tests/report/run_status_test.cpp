@@ -16,6 +16,11 @@ using namespace cutover::testing;
 
 namespace {
 
+// The streamed text, read back.
+nlohmann::ordered_json parsed_status_json(const RunStatus& status) {
+  return nlohmann::ordered_json::parse(status_json(status));
+}
+
 using json = nlohmann::ordered_json;
 using Names = std::vector<std::string>;
 
@@ -125,7 +130,7 @@ TEST_CASE("status: a held gate shows who holds it and why until that approver's 
   const std::string text = render_status_text(status, false);
   CHECK(contains(text, "held by owner at "));
   CHECK(contains(text, ": bank still silent"));
-  const auto json = status_json(status);
+  const auto json = parsed_status_json(status);
   CHECK(json["tasks"][0]["held"].size() == 2);
   CHECK(json["tasks"][0]["held"][1]["by"] == "lead");
   CHECK(json["tasks"][0]["held"][1]["note"] == "bank still silent");
@@ -366,7 +371,7 @@ TEST_CASE("status: durations by the clock - a crash's downtime included and told
   CHECK(status.elapsed == Duration{135'000});
   CHECK(status.executor_down == Duration{120'000});
   CHECK(contains(render_status_text(status, false), "took 2m15s (executor down 2m)"));
-  CHECK(status_json(status)["executor_down_s"] == 120.0);
+  CHECK(parsed_status_json(status)["executor_down_s"] == 120.0);
 }
 
 TEST_CASE("status: the last lines of a failed task's log - and of one running past its estimate") {
@@ -397,8 +402,8 @@ TEST_CASE("status: the last lines of a failed task's log - and of one running pa
   CHECK(contains(text,
                  "log: " + task_log_path(run_dir.path(), "broke").string() + " (last lines)\n"));
   CHECK(contains(text, "    2026-11-28T17:00:07.000Z out broke 7\n"));
-  CHECK(status_json(status)["tasks"][0]["log_tail"].size() == status_log_tail_lines);
-  CHECK(status_json(status)["tasks"][2]["log_tail"].is_null());
+  CHECK(parsed_status_json(status)["tasks"][0]["log_tail"].size() == status_log_tail_lines);
+  CHECK(parsed_status_json(status)["tasks"][2]["log_tail"].is_null());
 }
 
 TEST_CASE("status: rollback steps are manual ones waiting or automated ones cut off") {
@@ -448,7 +453,7 @@ TEST_CASE("status --format json: the documented fields") {
       .finished(600'000, "copy", TaskStatus::succeeded)
       .started(600'000, "load", "manual");
   const Run run(runbook, events);
-  const json out = status_json(run.status(utc_at(660'000), live));
+  const json out = parsed_status_json(run.status(utc_at(660'000), live));
 
   CHECK(out["format"] == "cutover-status");
   CHECK(out["version"] == 1);
@@ -516,7 +521,7 @@ TEST_CASE("status: a refused decision says who - what and why - in text and in J
                  "2026-11-28 17:00:02  mark failed load by bob (b@h2): load already "
                  "finished: succeeded (by alice)"));
   CHECK(contains(text, "2026-11-28 17:00:03  junk.json: not a decision"));
-  const json refused = status_json(status)["refused"];
+  const json refused = parsed_status_json(status)["refused"];
   REQUIRE(refused.size() == 2);
   CHECK(refused[0]["by"] == "bob");
   CHECK(refused[0]["decision"] == "d-2");

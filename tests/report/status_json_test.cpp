@@ -12,6 +12,11 @@ using namespace cutover::testing;
 
 namespace {
 
+// The streamed text, read back.
+nlohmann::ordered_json parsed_status_json(const RunStatus& status) {
+  return nlohmann::ordered_json::parse(status_json(status));
+}
+
 using json = nlohmann::ordered_json;
 using Keys = std::vector<std::string>;
 
@@ -49,7 +54,7 @@ TEST_CASE("status json: every documented field is there - null when it does not 
   JournalBuilder events;
   events.add(0, run_started());
   const FoldedRun run(make_runbook({make_task("a")}), events);
-  const json out = status_json(status_of(run, utc_at(1'000)));
+  const json out = parsed_status_json(status_of(run, utc_at(1'000)));
   CHECK(keys_of(out) == status_keys);
   CHECK(keys_of(out["counts"]) == count_keys);
   REQUIRE(out["tasks"].size() == 1);
@@ -95,7 +100,7 @@ TEST_CASE("status json: a finished run - outcome - exit code - stop reason and n
       .add(1'500, stopping("a failed"))
       .add(1'600, run_finished(RunOutcome::failed));
   const FoldedRun run(make_runbook({make_task("a", minutes(1))}), events);
-  const json out = status_json(status_of(run, utc_at(60'000)));
+  const json out = parsed_status_json(status_of(run, utc_at(60'000)));
   CHECK(out["phase"] == "finished");
   CHECK(out["outcome"] == "failed");
   CHECK(out["exit_code"] == 1);
@@ -117,7 +122,7 @@ TEST_CASE("status json: a task in doubt after a crash - what a person types") {
   JournalBuilder events;
   events.add(0, run_started()).started(2'000, "copy");
   const FoldedRun run(make_runbook({make_task("copy", Duration{1'000})}), events);
-  const json out = status_json(status_of(run, utc_at(10'000)));
+  const json out = parsed_status_json(status_of(run, utc_at(10'000)));
   CHECK(out["executor"].is_null());
   CHECK(out["counts"]["running"] == 1);
   CHECK(out["counts"]["in_doubt"] == 1);
@@ -149,7 +154,7 @@ TEST_CASE("status json: rollback steps - track mode - past the point of no retur
       .add(2'100, rollback_step_started("one", true))
       .add(2'200, rollback_step_finished("one", true, "", person("x", "u", "h")));
   const FoldedRun run(make_runbook({one, ponr}), events);
-  const json out = status_json(status_of(run, utc_at(3'000), live));
+  const json out = parsed_status_json(status_of(run, utc_at(3'000), live));
   CHECK(out["track"] == true);
   CHECK(out["point_of_no_return_passed"] == true);
   CHECK(out["phase"] == "rolling_back");
@@ -174,7 +179,7 @@ TEST_CASE("status json: the journal's warning - and queued decisions as their in
   decision.host = "h";
   decision.time = utc_at(500);
   status.queued = {decision};
-  const json out = status_json(status);
+  const json out = parsed_status_json(status);
   CHECK(out["warning"] == "the last line is torn; ignored");
   REQUIRE(out["queued"].size() == 1);
   CHECK(out["queued"][0] == decision_json(decision));
@@ -188,7 +193,7 @@ TEST_CASE("status json: durations are seconds with milliseconds - the chance to 
   JournalBuilder events;
   events.add(0, run_started()).started(250, "a");
   const FoldedRun run(runbook, events);
-  const json out = status_json(status_of(run, utc_at(10'250), live));
+  const json out = parsed_status_json(status_of(run, utc_at(10'250), live));
   const json& task = out["tasks"][0];
   CHECK(task["estimate_s"] == 90.5);
   CHECK(task["elapsed_s"] == 10.0);
@@ -214,7 +219,7 @@ TEST_CASE("status json: sign-offs - and what a go-live run relied on") {
   RunStatus status = status_of(run, utc_at(60'000));
   status.go_live =
       GoLiveBasis{{"test/1", "test/2"}, {{"lead", "test/2"}}, GoLiveOverride{"cio", "why"}};
-  const json out = status_json(status);
+  const json out = parsed_status_json(status);
   REQUIRE(out["signoffs"].size() == 2);
   CHECK(keys_of(out["signoffs"][0]) == Keys{"by", "user", "host", "at", "note", "signed"});
   CHECK(out["signoffs"][0]["signed"] == false);

@@ -151,6 +151,7 @@ void read_status_log_tails(RunStatus& status, const std::filesystem::path& run_d
 std::string render_status_text(const RunStatus& status, bool colour);
 
 // For scripts: the object documented in docs/journal-format.md.
-nlohmann::ordered_json status_json(const RunStatus& status);
+// Streamed a task at a time, as dump(2) would print it, or on one line with `one_line`.
+std::string status_json(const RunStatus& status, bool one_line = false);
 
 }  // namespace cutover
