@@ -27,7 +27,7 @@ struct ReportArguments {
 std::string render(const RunReport& report, const std::string& format) {
   if (format == "markdown") return render_report_markdown(report);
   if (format == "csv") return report_csv(report);
-  if (format == "json") return report_json(report).dump(2) + "\n";
+  if (format == "json") return report_json(report);
   if (format == "html") return render_report_html(report);
   return render_report_text(report);
 }

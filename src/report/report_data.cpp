@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/csv.hpp"
+#include "base/json_stream.hpp"
 #include "cutover/report/report_format.hpp"
 #include "report/go_live_view.hpp"
 #include "report/json_values.hpp"
@@ -122,47 +123,52 @@ std::string report_csv(const RunReport& report) {
   return out;
 }
 
-json report_json(const RunReport& report) {
-  json out;
-  out["format"] = "cutover-report";
-  out["version"] = 1;
-  out["run_dir"] = report.run_dir;
-  out["run_id"] = report.run_id;
-  out["label"] = text_or_null(report.label);
-  out["runbook_id"] = report.runbook_id;
-  out["runbook_title"] = text_or_null(report.runbook_title);
-  out["status"] = report.status;
-  out["started"] = format_utc_ms(report.started);
-  out["finished"] = optional_time(report.finished);
-  out["zone"] = zone_name(report.zone_offset_minutes);
-  out["elapsed_s"] = seconds(report.elapsed);
-  out["executor_down_s"] = seconds(report.executor_down);
-  out["planned_s"] = seconds(report.planned_total);
-  out["window_s"] = optional_seconds(report.window);
-  out["window_end"] = optional_time(report.window_end);
+// Streamed a task at a time: a report of 100,000 tasks as one tree would take several times
+// its text.
+std::string report_json(const RunReport& report) {
+  JsonObjectStream out;
+  out.member("format", "cutover-report");
+  out.member("version", 1);
+  out.member("run_dir", report.run_dir);
+  out.member("run_id", report.run_id);
+  out.member("label", text_or_null(report.label));
+  out.member("runbook_id", report.runbook_id);
+  out.member("runbook_title", text_or_null(report.runbook_title));
+  out.member("status", report.status);
+  out.member("started", format_utc_ms(report.started));
+  out.member("finished", optional_time(report.finished));
+  out.member("zone", zone_name(report.zone_offset_minutes));
+  out.member("elapsed_s", seconds(report.elapsed));
+  out.member("executor_down_s", seconds(report.executor_down));
+  out.member("planned_s", seconds(report.planned_total));
+  out.member("window_s", optional_seconds(report.window));
+  out.member("window_end", optional_time(report.window_end));
   const ReportCounts& c = report.counts;
-  out["counts"] = {{"total", c.total},       {"succeeded", c.succeeded},
-                   {"failed", c.failed},     {"skipped", c.skipped},
-                   {"in_doubt", c.in_doubt}, {"not_started", c.not_started},
-                   {"active", c.active}};
-  out["people"] = report.people;
-  out["signoffs"] = signoffs_json(report.signoffs);
-  out["go_live"] = go_live_json(report.go_live);
-  json tasks = json::array();
-  for (const TaskIndex index : report.order) tasks.push_back(task_json(report.tasks[index]));
-  out["tasks"] = std::move(tasks);
+  out.member("counts", json({{"total", c.total},
+                             {"succeeded", c.succeeded},
+                             {"failed", c.failed},
+                             {"skipped", c.skipped},
+                             {"in_doubt", c.in_doubt},
+                             {"not_started", c.not_started},
+                             {"active", c.active}}));
+  out.member("people", report.people);
+  out.member("signoffs", signoffs_json(report.signoffs));
+  out.member("go_live", go_live_json(report.go_live));
+  out.begin_array("tasks");
+  for (const TaskIndex index : report.order) out.element(task_json(report.tasks[index]));
+  out.end_array();
   json phases = json::array();
   for (const ReportPhase& phase : report.phases) phases.push_back(phase_json(phase));
-  out["phases"] = std::move(phases);
-  out["planned_critical_path"] = task_ids(report, report.planned_critical_path);
-  out["actual_critical_path"] = task_ids(report, report.actual_critical_path);
+  out.member("phases", std::move(phases));
+  out.member("planned_critical_path", task_ids(report, report.planned_critical_path));
+  out.member("actual_critical_path", task_ids(report, report.actual_critical_path));
   json overruns = json::array();
   for (const ReportOverrun& overrun : report.overruns) {
     overruns.push_back({{"task", report.tasks[overrun.task].id},
                         {"variance_s", optional_seconds(report.tasks[overrun.task].variance)},
                         {"log_tail", overrun.log_tail}});
   }
-  out["overruns"] = std::move(overruns);
+  out.member("overruns", std::move(overruns));
   json checks = json::array();
   for (const ReportCheck& check : report.checks) {
     checks.push_back({{"gate", check.gate},
@@ -172,7 +178,7 @@ json report_json(const RunReport& report) {
                       {"time", format_utc_ms(check.time)},
                       {"reason", text_or_null(check.reason)}});
   }
-  out["checks"] = std::move(checks);
+  out.member("checks", std::move(checks));
   json decisions = json::array();
   for (const ReportDecision& decision : report.decisions) {
     decisions.push_back({{"gate", decision.gate},
@@ -181,12 +187,13 @@ json report_json(const RunReport& report) {
                          {"person", person_json(decision.person)},
                          {"time", format_utc_ms(decision.time)}});
   }
-  out["decisions"] = std::move(decisions);
+  out.member("decisions", std::move(decisions));
   if (report.point_of_no_return) {
     const ReportTask& task = report.tasks[*report.point_of_no_return];
-    out["point_of_no_return"] = {{"task", task.id}, {"started", optional_time(task.started)}};
+    out.member("point_of_no_return",
+               json({{"task", task.id}, {"started", optional_time(task.started)}}));
   } else {
-    out["point_of_no_return"] = nullptr;
+    out.member("point_of_no_return", nullptr);
   }
   json rollback = json::array();
   for (const ReportRollbackStep& step : report.rollback) {
@@ -197,9 +204,9 @@ json report_json(const RunReport& report) {
                         {"by", text_or_null(step.by)},
                         {"reason", text_or_null(step.reason)}});
   }
-  out["rollback"] = std::move(rollback);
-  out["warnings"] = report.warnings;
-  return out;
+  out.member("rollback", std::move(rollback));
+  out.member("warnings", report.warnings);
+  return std::move(out).finish();
 }
 
 }  // namespace cutover

@@ -19,7 +19,7 @@ std::string render_report_markdown(const RunReport& report);
 // One row per task in the plan's order: timing.csv's columns, then the report's.
 std::string report_csv(const RunReport& report);
 // The whole model, as docs/reports.md documents it.
-nlohmann::ordered_json report_json(const RunReport& report);
+std::string report_json(const RunReport& report);
 // One self-contained page: a Gantt chart of planned against actual, then the tables
 // (report_html.cpp; render_report_tables_html is the tables alone, from report_text.cpp).
 std::string render_report_html(const RunReport& report);
