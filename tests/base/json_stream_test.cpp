@@ -6,7 +6,7 @@
 using Json = nlohmann::ordered_json;
 using cutover::JsonObjectStream;
 
-TEST_CASE("json stream: the same text as dump(2) of the whole tree") {
+TEST_CASE("json stream: the same text as dump(2) - or dump() on one line - of the whole tree") {
   const Json task_a = {
       {"id", "a"}, {"title", "line one\nline \"two\""}, {"depends_on", Json::array()}};
   const Json task_b = {{"id", "b"}, {"nested", {{"k", {1, 2, {{"deep", nullptr}}}}}}};
@@ -17,29 +17,22 @@ TEST_CASE("json stream: the same text as dump(2) of the whole tree") {
   whole["empty"] = Json::array();
   whole["gates"] = Json::array({Json::object()});
 
-  JsonObjectStream out;
-  out.member("runbook", whole["runbook"]);
-  out.member("total_s", 5400);
-  out.begin_array("tasks");
-  out.element(task_a);
-  out.element(task_b);
-  out.end_array();
-  out.begin_array("empty");
-  out.end_array();
-  out.member("gates", whole["gates"]);
-  CHECK(std::move(out).finish() == whole.dump(2) + "\n");
-
-  JsonObjectStream line(JsonObjectStream::compact);
-  line.member("runbook", whole["runbook"]);
-  line.member("total_s", 5400);
-  line.begin_array("tasks");
-  line.element(task_a);
-  line.element(task_b);
-  line.end_array();
-  line.begin_array("empty");
-  line.end_array();
-  line.member("gates", whole["gates"]);
-  CHECK(std::move(line).finish() == whole.dump() + "\n");
+  // The tree's members, streamed.
+  const auto streamed = [&](JsonObjectStream::Layout layout) {
+    JsonObjectStream out(layout);
+    out.member("runbook", whole["runbook"]);
+    out.member("total_s", 5400);
+    out.begin_array("tasks");
+    out.element(task_a);
+    out.element(task_b);
+    out.end_array();
+    out.begin_array("empty");
+    out.end_array();
+    out.member("gates", whole["gates"]);
+    return std::move(out).finish();
+  };
+  CHECK(streamed(JsonObjectStream::pretty) == whole.dump(2) + "\n");
+  CHECK(streamed(JsonObjectStream::compact) == whole.dump() + "\n");
 }
 
 TEST_CASE("json stream: an empty object - and invalid UTF-8 replaced rather than thrown") {
