@@ -17,13 +17,6 @@ namespace {
 // The longest window: a larger number is a mistake in its units.
 constexpr Duration max_window = std::chrono::days{3653};
 
-const MappingKeys top_level_keys = {
-    .names = {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases",
-              "include", "tasks", "notify", "go_live", "identity"},
-    .extensions = true};
-const MappingKeys workstream_keys = {.names = {"include", "defaults", "tasks"}, .extensions = true};
-constexpr std::string_view workstream_content =
-    "a workstream file holds include, defaults and tasks";
 const MappingKeys window_keys = {.names = {"start", "duration", "end"}};
 const MappingKeys defaults_keys = {.names = {"owner", "timeout", "retries", "retry_delay", "env",
                                              "workdir", "on_failure", "idempotent", "shell"}};
@@ -70,6 +63,11 @@ void override_vars(EnvVars& vars, const EnvVars& overrides) {
 
 }  // namespace
 
+const MappingKeys runbook_keys = {
+    .names = {"version", "id", "title", "window", "vars", "secrets", "defaults", "phases",
+              "include", "tasks", "notify", "go_live", "identity"},
+    .extensions = true};
+
 Reader::Reader(const yaml::Tree& tree, const LoadOptions& options, const RunbookContext& runbook,
                std::size_t file, FileDiagnostics& diagnostics)
     : Reader(tree, options, diagnostics) {
@@ -97,11 +95,18 @@ RunbookFile Reader::read() {
     return file;
   }
   const auto top = entries(tree_.root(), "the runbook");
-  check_keys(top, top_level_keys, "the runbook");
+  check_keys(top, runbook_keys, "the runbook");
   const Entry* include = find(top, "include");
-  // Its tasks may all be in the files it includes.
-  require(top, include ? KeyList{"version", "id"} : KeyList{"version", "id", "tasks"},
-          root.location, "the runbook");
+  if (looks_like_workstream(top)) {
+    out_.error(root.location,
+               "this is a workstream file, not a runbook: it has no 'version' and no 'id'",
+               "validate the runbook that includes it; a runbook starts with version: 1 and "
+               "its id");
+  } else {
+    // Its tasks may all be in the files it includes.
+    require(top, include ? KeyList{"version", "id"} : KeyList{"version", "id", "tasks"},
+            root.location, "the runbook");
+  }
 
   // vars and secrets first, wherever they stand: every template is checked against them.
   if (const Entry* vars = find(top, "vars")) runbook.vars = read_vars(*vars);
@@ -135,60 +140,6 @@ RunbookFile Reader::read() {
   if (const Entry* identity = find(top, "identity")) runbook.identity = read_identity(*identity);
   file.context = {defaults_, names_};
   return file;
-}
-
-WorkstreamFile Reader::read_workstream() {
-  WorkstreamFile file;
-  if (tree_.empty()) {
-    out_.error({1, 1}, "the file is empty", std::string(workstream_content));
-    return file;
-  }
-  const Node& root = tree_.node(tree_.root());
-  if (root.type != NodeType::mapping) {
-    out_.error(root.location,
-               fmt::format("a workstream file must be a mapping, found {}", found(root)),
-               std::string(workstream_content));
-    return file;
-  }
-  auto top = entries(tree_.root(), "the workstream file");
-  // The runbook's own keys get a message of their own rather than "unknown key".
-  std::erase_if(top, [&](const Entry& entry) {
-    const auto& names = top_level_keys.names;
-    const bool runbook_only = std::find(names.begin(), names.end(), entry.key) != names.end() &&
-                              std::find(workstream_keys.names.begin(), workstream_keys.names.end(),
-                                        entry.key) == workstream_keys.names.end();
-    if (runbook_only) {
-      out_.error(entry.key_location,
-                 fmt::format("'{}' belongs in the runbook, not in a workstream file", entry.key),
-                 fmt::format("{}; the runbook's version, id, vars, secrets and phases apply to it",
-                             workstream_content));
-    }
-    return runbook_only;
-  });
-  check_keys(top, workstream_keys, "the workstream file");
-  const Entry* include = find(top, "include");
-  require(top, include ? KeyList{} : KeyList{"tasks"}, root.location, "the workstream file");
-  if (include) file.includes = read_includes(*include);
-  if (const Entry* defaults = find(top, "defaults")) read_defaults(*defaults);
-  if (const Entry* tasks = find(top, "tasks")) file.tasks = read_tasks(*tasks);
-  return file;
-}
-
-std::vector<Include> Reader::read_includes(const Entry& entry) {
-  std::vector<Include> includes;
-  const auto items = text_list(entry, "a list of workstream files", true);
-  if (!items) return includes;
-  std::unordered_set<std::string_view> seen;
-  for (const auto& [path, location] : *items) {
-    if (path.empty()) {
-      out_.error(location, "an empty path in 'include'", "e.g. workstreams/finance.yaml");
-    } else if (!seen.insert(path).second) {
-      out_.error(location, fmt::format("{} is listed twice in 'include'", shown(path)));
-    } else {
-      includes.push_back({path, location});
-    }
-  }
-  return includes;
 }
 
 std::optional<std::string> Reader::template_text(const Entry& entry) {
@@ -485,12 +436,6 @@ std::optional<std::vector<std::string>> Reader::read_shell(const Entry& entry) {
 RunbookFile read_runbook(const yaml::Tree& tree, const LoadOptions& options,
                          FileDiagnostics& diagnostics) {
   return reader::Reader(tree, options, diagnostics).read();
-}
-
-WorkstreamFile read_workstream(const yaml::Tree& tree, const LoadOptions& options,
-                               const RunbookContext& runbook, std::size_t file,
-                               FileDiagnostics& diagnostics) {
-  return reader::Reader(tree, options, runbook, file, diagnostics).read_workstream();
 }
 
 }  // namespace cutover

@@ -1,8 +1,8 @@
 #pragma once
 // The runbook reader's one class, shared by the files that define it: runbook_reader.cpp (the
-// top level, task settings and templates), runbook_reader_tasks.cpp, runbook_reader_gates.cpp,
-// runbook_reader_go_live.cpp and runbook_reader_notify.cpp. Internal to the loader; the rest of the
-// code calls read_runbook.
+// top level, task settings and templates), runbook_reader_workstream.cpp, runbook_reader_tasks.cpp,
+// runbook_reader_gates.cpp, runbook_reader_go_live.cpp and runbook_reader_notify.cpp. Internal to
+// the loader; the rest of the code calls read_runbook.
 
 #include <optional>
 #include <string>
@@ -30,6 +30,9 @@ using yaml::shown;
 // The longest estimate, timeout or delay a runbook may give (no step of a cutover is longer).
 constexpr Duration max_duration = std::chrono::days{365};
 
+// The keys of a runbook's top level.
+extern const MappingKeys runbook_keys;
+
 // The runbook's meaning, on top of the generic YAML reading of MappingReader.
 class Reader : private yaml::MappingReader {
  public:
@@ -43,8 +46,12 @@ class Reader : private yaml::MappingReader {
   WorkstreamFile read_workstream();
 
  private:
-  // --- the `include` entries of either kind of file: runbook_reader.cpp
+  // --- workstream files, and the `include` entries of either kind of file:
+  // runbook_reader_workstream.cpp
   std::vector<Include> read_includes(const Entry& entry);
+  // A workstream file given where a runbook was expected.
+  static bool looks_like_workstream(const std::vector<Entry>& top);
+
   void set_names(std::vector<std::string> names);
 
   // --- the runbook, its settings and its templates: runbook_reader.cpp

@@ -183,6 +183,22 @@ TEST_CASE("version - id and tasks are required - each missing one is reported at
   CHECK(list(load("version: 1\ntasks:\n" + task_a)) == "error 1:1: the runbook has no 'id'\n");
 }
 
+TEST_CASE("a workstream file given as a runbook is named as one") {
+  const std::string expected =
+      "error 1:1: this is a workstream file, not a runbook: it has no 'version' and no 'id' "
+      "[validate the runbook that includes it; a runbook starts with version: 1 and its id]\n";
+  CHECK(list(load("defaults: { owner: ops }\ntasks:\n" + task_a)) == expected);
+  CHECK(list(load("defaults: { owner: ops }\ninclude: []\nx-note: 1\n")) == expected);
+  // A runbook key, or defaults alone, is not a workstream file's shape.
+  CHECK(list(load("title: x\ntasks:\n" + task_a)) ==
+        "error 1:1: the runbook has no 'version'\n"
+        "error 1:1: the runbook has no 'id'\n");
+  CHECK(list(load("defaults: { owner: ops }\n")) ==
+        "error 1:1: the runbook has no 'version'\n"
+        "error 1:1: the runbook has no 'id'\n"
+        "error 1:1: the runbook has no 'tasks'\n");
+}
+
 TEST_CASE("version must be the plain number 1") {
   const std::string rest = "id: rb\ntasks:\n" + task_a;
   CHECK(list(load("version: 2\n" + rest)) ==
