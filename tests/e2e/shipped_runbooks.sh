@@ -1,4 +1,6 @@
-# Every runbook we ship passes `validate --strict`, and plans and graphs without complaint.
+# Every runbook we ship passes `validate --strict`, and plans and graphs without complaint; the
+# README tour's outputs of examples/typo.yaml and of the ERP template with its workstream files
+# are the real ones.
 source "$(dirname "$0")/lib.sh"
 
 count=0
@@ -31,3 +33,13 @@ cd "$WORK"
 sed -n '/^\$ cutover validate examples\/typo.yaml$/,/^```$/p' "$SRC/README.md" | sed '1d;$d' >tour.txt
 [[ -s tour.txt ]] || fail "the README has no tour block for examples/typo.yaml"
 diff tour.txt typo.txt || fail "the README tour's output of examples/typo.yaml is not what cutover prints"
+
+# The README tour's workstream files, as shipped: the ERP template and the files it includes.
+cd "$SRC"
+"$CUTOVER" validate runbooks/erp-go-live.yaml >"$WORK/erp.txt"
+"$CUTOVER" graph --cluster file --format mermaid runbooks/erp-go-live.yaml | grep subgraph >>"$WORK/erp.txt"
+cd "$WORK"
+sed -n '/^\$ cutover validate runbooks\/erp-go-live.yaml$/,/^```$/p' "$SRC/README.md" |
+  sed '1d;$d' | grep -v '^\$ ' >erp-tour.txt
+[[ -s erp-tour.txt ]] || fail "the README has no tour block for runbooks/erp-go-live.yaml"
+diff erp-tour.txt erp.txt || fail "the README tour's output of the ERP template is not what cutover prints"
