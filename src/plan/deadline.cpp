@@ -1,6 +1,7 @@
 #include "cutover/plan/deadline.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace cutover {
 
@@ -40,20 +41,23 @@ FinishOrder finish_order(const Dag& dag, const Plan& plan, const std::vector<Dur
   return order;
 }
 
-// Marks (or, with `mark` false, unmarks) the tasks that depend on `gate`, directly or not, and
-// finish at `start`: only tasks of no duration after a gate of no duration do.
-void mark_dependents_finishing_at(const Dag& dag, const Plan& plan, TaskIndex gate, Duration start,
-                                  std::vector<bool>& marks, bool mark = true) {
+// The tasks that depend on `gate`, directly or not, and finish as it starts: only tasks of no
+// duration after a gate of no duration do.
+std::unordered_set<TaskIndex> after_gate_at_start(const Dag& dag, const Plan& plan, TaskIndex gate,
+                                                  Duration start) {
+  std::unordered_set<TaskIndex> after;
   std::vector<TaskIndex> stack = {gate};
   while (!stack.empty()) {
     const TaskIndex task = stack.back();
     stack.pop_back();
     for (const TaskIndex dependent : dag.dependents[task]) {
-      if (marks[dependent] == mark || plan.tasks[dependent].earliest_finish != start) continue;
-      marks[dependent] = mark;
+      if (plan.tasks[dependent].earliest_finish != start || !after.insert(dependent).second) {
+        continue;
+      }
       stack.push_back(dependent);
     }
   }
+  return after;
 }
 
 }  // namespace
@@ -74,7 +78,6 @@ std::vector<GateDeadline> gate_deadlines(const Runbook& runbook, const Dag& dag,
   const std::vector<Duration> chains = rollback_chains(runbook, dag);
   const FinishOrder order = finish_order(dag, plan, chains);
   const auto finish = [&](TaskIndex task) { return plan.tasks[task].earliest_finish; };
-  std::vector<bool> after_gate(runbook.tasks.size(), false);
   std::vector<GateDeadline> deadlines;
   for (TaskIndex gate = 0; gate < runbook.tasks.size(); ++gate) {
     if (!runbook.tasks[gate].is_gate()) continue;
@@ -88,11 +91,11 @@ std::vector<GateDeadline> gate_deadlines(const Runbook& runbook, const Dag& dag,
     Duration rollback = at > 0 ? order.longest[at - 1] : Duration{0};
     // Tasks of no duration finish as the gate starts; those that depend on a gate of no
     // duration come after it, and are left out with it.
-    mark_dependents_finishing_at(dag, plan, gate, start, after_gate);
+    const auto after = finish(gate) == start ? after_gate_at_start(dag, plan, gate, start)
+                                             : std::unordered_set<TaskIndex>{};
     for (auto it = first_at; it != end; ++it) {
-      if (*it != gate && !after_gate[*it]) rollback = std::max(rollback, chains[*it]);
+      if (*it != gate && !after.contains(*it)) rollback = std::max(rollback, chains[*it]);
     }
-    mark_dependents_finishing_at(dag, plan, gate, start, after_gate, false);
     GateDeadline deadline{gate, start, rollback, std::nullopt};
     if (window_end) deadline.no_go_deadline = *window_end - deadline.rollback;
     deadlines.push_back(deadline);
