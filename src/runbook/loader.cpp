@@ -139,6 +139,8 @@ class IncludeLoader {
         options_(options),
         result_(result),
         total_bytes_(runbook_bytes) {
+    std::error_code error;
+    canonical_folder_ = std::filesystem::weakly_canonical(folder_, error);
     chain_.push_back(std::filesystem::path(runbook_file).filename().string());
   }
 
@@ -233,10 +235,9 @@ class IncludeLoader {
 
   bool escapes_by_link(const std::filesystem::path& relative) const {
     std::error_code error;
-    const auto folder = std::filesystem::weakly_canonical(folder_, error);
     const auto file = std::filesystem::weakly_canonical(folder_ / relative, error);
-    if (error) return false;  // reading it says what is wrong
-    const auto inside = file.lexically_relative(folder);
+    if (error || canonical_folder_.empty()) return false;  // reading it says what is wrong
+    const auto inside = file.lexically_relative(canonical_folder_);
     return inside.empty() || *inside.begin() == "..";
   }
 
@@ -267,6 +268,7 @@ class IncludeLoader {
 
   std::filesystem::path shown_folder_;  // as the runbook's path was given: how messages name files
   std::filesystem::path folder_;
+  std::filesystem::path canonical_folder_;  // symbolic links resolved: includes stay inside it
   const LoadOptions& options_;
   LoadResult& result_;
   std::vector<std::string> chain_;  // the files being read, outermost first: cycles are refused
