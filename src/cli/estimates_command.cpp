@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
@@ -44,16 +45,32 @@ struct EditedFile {
   EditedRunbook edited;
 };
 
+// --runbook as loaded, with the bytes of each of its files: the estimates are written where
+// the loader located them in these very bytes, not in a second read of the files.
+struct LoadedRunbook {
+  Runbook runbook;
+  std::string text;
+  std::vector<IncludedFile> included;
+};
+
+LoadedRunbook load_for_writing(const std::string& path, const EnvVars& vars) {
+  std::string text = read_runbook_bytes(path);
+  LoadResult loaded = load_runbook_text(text, path, LoadOptions{vars});
+  std::vector<IncludedFile> included = std::move(loaded.included);
+  return {require_valid(std::move(loaded), path), std::move(text), std::move(included)};
+}
+
 // Each file of the runbook with the new estimates of the tasks written in it.
-std::vector<EditedFile> edit_files(const Runbook& runbook, const std::string& path,
+std::vector<EditedFile> edit_files(const LoadedRunbook& loaded, const std::string& path,
                                    const std::vector<std::pair<std::string, Duration>>& values) {
   std::vector<EditedFile> files;
   const auto folder = std::filesystem::path(path).parent_path();
-  for (std::size_t file = 0; file <= runbook.included.size(); ++file) {
-    const std::string relative = file == 0 ? "" : runbook.included[file - 1];
-    const std::string shown = file == 0 ? path : (folder / relative).string();
+  files.push_back({path, "", edit_estimates(loaded.text, loaded.runbook, values, path, 0)});
+  for (std::size_t file = 1; file <= loaded.included.size(); ++file) {
+    const IncludedFile& included = loaded.included[file - 1];
+    const std::string shown = (folder / included.path).string();
     files.push_back(
-        {shown, relative, edit_estimates(read_runbook_bytes(shown), runbook, values, shown, file)});
+        {shown, included.path, edit_estimates(included.text, loaded.runbook, values, shown, file)});
   }
   return files;
 }
@@ -130,8 +147,9 @@ int run_estimates(const EstimatesArguments& arguments) {
   const auto newest = std::max_element(
       measured.begin(), measured.end(),
       [](const MeasuredRun& a, const MeasuredRun& b) { return a.started < b.started; });
-  const Runbook reference =
-      arguments.runbook.empty() ? *newest->runbook : load_valid_runbook(arguments.runbook, vars);
+  std::optional<LoadedRunbook> given;
+  if (!arguments.runbook.empty()) given = load_for_writing(arguments.runbook, vars);
+  const Runbook reference = given ? given->runbook : *newest->runbook;
   const LearnedEstimates learned =
       learn_estimates(std::move(measured), reference, arguments.percentile);
   if (!arguments.write) {
@@ -139,7 +157,7 @@ int run_estimates(const EstimatesArguments& arguments) {
                                             : render_estimates_text(learned));
     return exit_success;
   }
-  const std::vector<EditedFile> edited = edit_files(reference, arguments.runbook, wanted(learned));
+  const std::vector<EditedFile> edited = edit_files(*given, arguments.runbook, wanted(learned));
   if (count_changes(edited) > 0) {
     require_edit_valid(edited, arguments.runbook, vars);
     for (const EditedFile& file : edited) {
