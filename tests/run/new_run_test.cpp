@@ -2,10 +2,17 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
 #include "cutover/base/errors.hpp"
+#include "cutover/report/timing.hpp"
+#include "cutover/run/inbox.hpp"
+#include "cutover/run/recorded_run.hpp"
+#include "cutover/run/run_dir.hpp"
+#include "cutover/run/signatures.hpp"
+#include "cutover/runbook/loader.hpp"
 #include "support/test_support.hpp"
 
 using namespace cutover;
@@ -73,4 +80,18 @@ TEST_CASE("read_secrets names every missing secret - or gives them the placehold
   CHECK(shown[0].second == "s3cr3t");  // redacted wherever it is shown
   CHECK(shown[1] == std::pair<std::string, std::string>{"CUTOVER_TEST_MISSING_1", "***"});
   ::unsetenv("CUTOVER_TEST_SET_SECRET");
+}
+
+TEST_CASE("new run: every name a run folder keeps for itself is refused as an include's start") {
+  // Included files are frozen at their paths in the run folder (runbook/loader.hpp); the
+  // runbook layer keeps its own list of the run folder's names, and this keeps the two in step.
+  const auto refused = [](std::string_view name) {
+    return std::find(std::begin(run_folder_names), std::end(run_folder_names), name) !=
+           std::end(run_folder_names);
+  };
+  for (const std::string_view name :
+       {frozen_runbook_name, journal_file_name, timing_file_name, lock_file_name, inbox_dir_name,
+        frozen_signers_name, std::string_view("logs")}) {
+    CHECK_MESSAGE(refused(name), name);
+  }
 }
