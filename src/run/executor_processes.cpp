@@ -85,11 +85,14 @@ std::string Executor::purpose_name(Purpose purpose, std::size_t check, TaskIndex
   return "task";
 }
 
-// One fdatasync covers every task_started of the round, then the processes start.
+// One fdatasync covers every task_started of the round, then the processes start. Each log,
+// with its attempt's marker, is written after its process has started: from one task's end
+// to the next one's start only the journal stands (docs/performance.md).
 void Executor::spawn_pending() {
   if (pending_spawns_.empty()) return;
   journal_.sync();
   for (auto& [id, spec] : pending_spawns_) runner_.start(id, spec);
+  for (const auto& [id, spec] : pending_spawns_) activities_.at(id)->log.flush();
   pending_spawns_.clear();
 }
 

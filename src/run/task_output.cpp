@@ -37,13 +37,11 @@ void LineSplitter::finish(const LineHandler& on_line) {
   partial_.clear();
 }
 
-TaskLog::TaskLog(const std::filesystem::path& path, FileSystem& file_system) {
-  if (path.empty()) return;
-  file_ = file_system.open(path, OpenMode::append);
-}
+TaskLog::TaskLog(const std::filesystem::path& path, FileSystem& file_system)
+    : path_(path), file_system_(&file_system) {}
 
 TaskLog::~TaskLog() {
-  if (!file_ || buffer_.empty()) return;
+  if (buffer_.empty()) return;
   try {
     flush();
   } catch (const WriteError&) {
@@ -51,7 +49,7 @@ TaskLog::~TaskLog() {
 }
 
 void TaskLog::line(UtcTime time, std::string_view stream, std::string_view text) {
-  if (!file_) return;
+  if (path_.empty()) return;
   fmt::format_to(std::back_inserter(buffer_), "{} {} ", format_utc_ms(time), stream);
   // One entry, one line: a marker quoting a multi-line command keeps its line breaks as "\n".
   for (const char c : text) {
@@ -65,7 +63,8 @@ void TaskLog::line(UtcTime time, std::string_view stream, std::string_view text)
 }
 
 void TaskLog::flush() {
-  if (!file_ || buffer_.empty()) return;
+  if (buffer_.empty()) return;
+  if (!file_) file_ = file_system_->open(path_, OpenMode::append);
   const std::uint64_t whole = file_->size();
   const std::string lines = std::exchange(buffer_, {});
   try {

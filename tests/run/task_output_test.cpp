@@ -59,12 +59,23 @@ TEST_CASE("a log write that fails is reported and leaves the log at its last who
   }
 }
 
+TEST_CASE("a task log creates its file at the first flush - not before") {
+  TempDir dir;
+  TaskLog log(dir / "a.log");
+  log.marker(noon, "task attempt 1: true");
+  CHECK_FALSE(std::filesystem::exists(dir / "a.log"));
+  log.flush();
+  CHECK(read_text(dir / "a.log") == "2026-11-28T12:00:00.000Z --- task attempt 1: true\n");
+}
+
 TEST_CASE("a log that cannot be opened is a WriteError naming it") {
   TempDir dir;
   FaultyFileSystem fs;
   fs.fail({0, Fault::no_space, Operation::open});
   try {
     TaskLog log(dir / "a.log", fs);
+    log.marker(noon, "task attempt 1: true");
+    log.flush();
     FAIL("the failed open was not reported");
   } catch (const WriteError& error) {
     CHECK(error.path() == dir / "a.log");

@@ -477,13 +477,16 @@ TEST_CASE("write faults: a process running at the failure is seen to its end and
 }
 
 TEST_CASE("write faults: the drain waits for running processes - shows their output and end") {
-  // The journal's process_started of a (the first append after a.log was opened): a has just
-  // started; it keeps running, its output and end are shown.
+  // The journal's process_started of a (its first append after a.log was opened, which is
+  // after a's process started): a keeps running, its output and end are shown.
   const std::vector<Call>& calls = clean_calls();
   std::size_t a_log = 0;
   while (a_log < calls.size() && calls[a_log].path.filename() != "a.log") ++a_log;
   std::size_t started = a_log;
-  while (started < calls.size() && calls[started].operation != Operation::append) ++started;
+  while (started < calls.size() && (calls[started].operation != Operation::append ||
+                                    calls[started].path.filename() != journal_file_name)) {
+    ++started;
+  }
   REQUIRE(started < calls.size());
   REQUIRE(calls[started].path.filename() == journal_file_name);
   Campaign campaign;

@@ -45,6 +45,10 @@ std::vector<std::string> read_log_tail(const std::filesystem::path& run_dir, std
 // they are buffered and written once per read (flush), not synced. A write that fails throws
 // WriteError, and the log is cut back to its last whole line: a failed log write stops the
 // run like any write under the run directory (SPEC §3), and never touches the journal.
+// The file is opened (created) at the first flush, not at construction: the executor flushes
+// a new attempt's marker once its process has started, so that creating the file, which can
+// cost a tenth of a millisecond on a busy ext4, is not between one task's end and the next
+// one's start (docs/performance.md).
 class TaskLog {
  public:
   // An empty path: a log that writes nothing (a dry run).
@@ -62,6 +66,8 @@ class TaskLog {
   void flush();
 
  private:
+  std::filesystem::path path_;
+  FileSystem* file_system_;
   std::unique_ptr<WritableFile> file_;
   std::string buffer_;
 };
