@@ -8,8 +8,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -165,15 +163,34 @@ void write_file_atomically(FileSystem& file_system, const std::filesystem::path&
   file_system.sync_directory(directory);
 }
 
+// One read of the size the file has (a 10,000-task journal is 7 MB: a stream that grows its
+// buffer copied it several times over), then on to the end in case it grew meanwhile.
 std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (!in) {
-    throw EnvironmentError(
-        fmt::format("{}: cannot be read: {}", path.string(), std::strerror(errno)));
+  const auto cannot_read = [&path](int error) {
+    return EnvironmentError(
+        fmt::format("{}: cannot be read: {}", path.string(), std::strerror(error)));
+  };
+  struct Descriptor {
+    int fd;
+    ~Descriptor() {
+      if (fd >= 0) ::close(fd);
+    }
+  } const file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) throw cannot_read(errno);
+  struct stat status {};
+  if (::fstat(file.fd, &status) != 0) throw cannot_read(errno);
+  std::string text(static_cast<std::size_t>(status.st_size) + 1, '\0');
+  std::size_t used = 0;
+  for (;;) {
+    if (used == text.size()) text.resize(text.size() * 2);
+    const ssize_t got = ::read(file.fd, text.data() + used, text.size() - used);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw cannot_read(errno);
+    if (got == 0) break;
+    used += static_cast<std::size_t>(got);
   }
-  return std::move(content).str();
+  text.resize(used);
+  return text;
 }
 
 }  // namespace cutover
