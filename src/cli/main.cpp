@@ -8,6 +8,7 @@
 
 #include "cli/build_info.hpp"
 #include "cli/commands.hpp"
+#include "base/heap.hpp"
 #include "cli/terminal.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/journal.hpp"
@@ -91,6 +92,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cutover::advise_huge_pages_for_the_heap();
   // A closed pipe (cutover plan | head) must end quietly, not with SIGPIPE's exit 141.
   std::signal(SIGPIPE, SIG_IGN);
   try {
