@@ -4,32 +4,16 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
-#include <chrono>
 #include <string>
 
+#include "best_of.hpp"
 #include "cutover/plan/plan.hpp"
 #include "cutover/plan/plan_format.hpp"
 #include "cutover/runbook/loader.hpp"
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
-template <typename F>
-double best_seconds(int repeats, F&& work) {
-  double best = 1e9;
-  for (int i = 0; i < repeats; ++i) {
-    const auto start = Clock::now();
-    work();
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  return best;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace cutover;
+  using bench::best_seconds;
   if (argc < 2) {
     fmt::print(stderr, "usage: plan_bench RUNBOOK [REPEATS]\n");
     return 2;

@@ -6,9 +6,9 @@
 #include <csignal>
 #include <iostream>
 
+#include "base/heap.hpp"
 #include "cli/build_info.hpp"
 #include "cli/commands.hpp"
-#include "base/heap.hpp"
 #include "cli/terminal.hpp"
 #include "cutover/base/errors.hpp"
 #include "cutover/run/journal.hpp"
