@@ -5,6 +5,7 @@
 // exist, and a line per end. No JSON, no hashes, no logs, no terminal. What cutover takes
 // beyond this is its own cost; what this takes beyond ninja is the disk's.
 //   ninja -C build durable_floor && build/durable_floor SHAPE TASKS [JOBS] [JOURNAL]
+// (JOURNAL defaults to durable_floor.journal in the temporary folder; it is overwritten.)
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -99,7 +101,9 @@ int main(int argc, char** argv) try {
   const std::size_t jobs = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 2;
   if (count == 0 || jobs == 0) throw std::runtime_error("TASKS and JOBS must be positive numbers");
   Dag dag = make_dag(argv[1], count);
-  Journal journal(argc > 4 ? argv[4] : "floor.journal");
+  const std::filesystem::path path =
+      argc > 4 ? argv[4] : std::filesystem::temp_directory_path() / "durable_floor.journal";
+  Journal journal(path.c_str());
 
   const auto begin = std::chrono::steady_clock::now();
   std::deque<std::size_t> ready;

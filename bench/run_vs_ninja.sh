@@ -2,10 +2,12 @@
 # Times `cutover run -j2` against `ninja -j2` on the same DAG of `true` commands, in three
 # shapes: wide (independent tasks), chain (each task depends on the one before) and layered
 # (layers of 100, each task depending on two of the layer before), at each size given (1,000
-# and 10,000 tasks by default). Both run every command as `/bin/sh -c true`. Prints best-of-3
-# wall times, µs per task, the ratio (target: at most 1.2) and cutover's max RSS; with strace
-# installed, also the fdatasync/fsync calls of one cutover run of each shape at the last size.
-# Run on demand, not in CI (about 15 minutes on 2 cores with the default sizes):
+# and 10,000 tasks by default), and beside both the durable floor (bench/durable_floor.cpp:
+# the same DAG, one fdatasync'ed journal line per start, nothing else). All run every command
+# as `/bin/sh -c true`. Prints best-of-3 µs per task, cutover against ninja (target: at most
+# 1.2) and against the floor, and cutover's max RSS; with strace installed, also the
+# fdatasync/fsync calls of one cutover run of each shape at the last size.
+# Run on demand, not in CI (about 20 minutes on 2 cores with the default sizes):
 #   ./bench/run_vs_ninja.sh [build/cutover] [TASKS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
