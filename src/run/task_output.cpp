@@ -40,8 +40,10 @@ void LineSplitter::finish(const LineHandler& on_line) {
 TaskLog::TaskLog(const std::filesystem::path& path, FileSystem& file_system)
     : path_(path), file_system_(&file_system) {}
 
+// Never creates the file: a run unwinding after a write failure writes nothing new under the
+// run directory (write_failure.hpp).
 TaskLog::~TaskLog() {
-  if (buffer_.empty()) return;
+  if (!file_ || buffer_.empty()) return;
   try {
     flush();
   } catch (const WriteError&) {

@@ -57,8 +57,8 @@ class TaskLog {
   TaskLog(TaskLog&& other) noexcept = default;
   TaskLog& operator=(TaskLog&&) = delete;
   TaskLog(const TaskLog&) = delete;
-  // Writes what is still buffered, quietly: a destructor cannot report (the executor flushes
-  // after every read, so only an unwinding run leaves anything here).
+  // Writes what is still buffered to a file already open, quietly: a destructor cannot report
+  // (the executor flushes after every read, so only an unwinding run leaves anything here).
   ~TaskLog();
 
   void line(UtcTime time, std::string_view stream, std::string_view text);
