@@ -87,7 +87,8 @@ run_ninja() {
 # Every run gets a folder of its own, kept until the end: on ext4 without a journal (as on
 # the project's VM), creating a file right after many were deleted makes the inode allocator
 # skip each recently deleted inode, which cost up to 0.3 ms per log file when the runs before
-# were removed here between repetitions.
+# were removed here between repetitions. (At 10,000 tasks that keeps about 130,000 small files
+# in the temporary folder until the script ends.)
 run_cutover() {
   local shape=$1 dir
   dir=$(mktemp -d "$work/runs/$shape.XXXX")
