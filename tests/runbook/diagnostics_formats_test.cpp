@@ -5,18 +5,10 @@
 #include <vector>
 
 #include "cutover/runbook/diagnostics.hpp"
+#include "support/loader_support.hpp"
 
 using namespace cutover;
-
-namespace {
-
-FileDiagnostics with_source(std::string file, std::string source) {
-  FileDiagnostics diagnostics(std::move(file));
-  diagnostics.set_source(std::move(source));
-  return diagnostics;
-}
-
-}  // namespace
+using cutover::testing::with_source;
 
 TEST_CASE("render_json: every file with its counts and diagnostics") {
   auto bad = with_source("bad.yaml", "x\n");

@@ -1,4 +1,5 @@
 #include "cutover/runbook/diagnostics.hpp"
+#include "support/loader_support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,16 +7,7 @@
 #include <vector>
 
 using namespace cutover;
-
-namespace {
-
-FileDiagnostics with_source(std::string file, std::string source) {
-  FileDiagnostics diagnostics(std::move(file));
-  diagnostics.set_source(std::move(source));
-  return diagnostics;
-}
-
-}  // namespace
+using cutover::testing::with_source;
 
 TEST_CASE("FileDiagnostics counts errors and warnings") {
   FileDiagnostics diagnostics("rb.yaml");

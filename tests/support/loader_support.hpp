@@ -1,6 +1,7 @@
 #pragma once
-// Shared by the loader's and the runbook reader's unit tests: a runbook loaded from text, its
-// diagnostics listed for one comparison, and the texts that many expected messages share.
+// Shared by the loader's, the runbook reader's and the diagnostics' unit tests: a runbook loaded
+// from text, its diagnostics listed for one comparison, the texts that many expected messages
+// share, and diagnostics of a given source text.
 
 #include <doctest/doctest.h>
 
@@ -11,6 +12,13 @@
 #include "cutover/runbook/loader.hpp"
 
 namespace cutover::testing {
+
+// Diagnostics of a file whose text is `source`, for the excerpts of the text format.
+inline FileDiagnostics with_source(std::string file, std::string source) {
+  FileDiagnostics diagnostics(std::move(file));
+  diagnostics.set_source(std::move(source));
+  return diagnostics;
+}
 
 inline LoadResult load(std::string text, const LoadOptions& options = {}) {
   return load_runbook_text(std::move(text), "rb.yaml", options);
