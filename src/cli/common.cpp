@@ -2,11 +2,10 @@
 
 #include <charconv>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "cutover/base/errors.hpp"
+#include "cutover/base/file_system.hpp"
 #include "cutover/run/recorded_run.hpp"
 #include "cutover/run/run_dir.hpp"
 #include "cutover/runbook/template.hpp"
@@ -53,11 +52,7 @@ std::string read_runbook_bytes(const std::string& path) {
   if (const auto reason = unreadable_reason(path)) {
     throw UsageError(fmt::format("{}: {}", path, *reason));
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) throw EnvironmentError(fmt::format("{}: cannot be read", path));
-  return std::move(text).str();
+  return read_file(path);
 }
 
 CLI::Validator person_name() {

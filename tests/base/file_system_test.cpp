@@ -155,3 +155,27 @@ TEST_CASE("the faulty file system fails the chosen call - and a sticky fault eve
   CHECK(fs.failed()->operation == Operation::append);
   CHECK(fs.calls().size() == 6);
 }
+
+TEST_CASE("read_file reads a whole file - empty or larger than one read") {
+  TempDir dir;
+  write_text(dir / "empty", "");
+  CHECK(read_file(dir / "empty").empty());
+  std::string big(3 * 1024 * 1024 + 17, 'x');
+  big.back() = '\n';
+  write_text(dir / "big", big);
+  CHECK(read_file(dir / "big") == big);
+}
+
+TEST_CASE("read_file of a missing file or a folder is an EnvironmentError naming it") {
+  TempDir dir;
+  for (const auto& path : {dir / "missing", dir.path()}) {
+    CAPTURE(path);
+    try {
+      (void)read_file(path);
+      FAIL("no error");
+    } catch (const EnvironmentError& error) {
+      const std::string message = error.what();
+      CHECK(message.starts_with(path.string() + ": cannot be read: "));
+    }
+  }
+}
